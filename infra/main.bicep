@@ -1,0 +1,194 @@
+// Provisions the whole event-driven store: per-domain Event Hubs namespaces (from schemas/catalog.json),
+// one Flex Consumption function app per context with its own identity and storage, and monitoring.
+targetScope = 'subscription'
+
+import { streams, sendHubs, receiveHubs, connections, anySendHubs, anyReceiveHubs } from 'modules/catalog.bicep'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; used for the resource group, tags and the resource token.')
+param environmentName string
+
+@minLength(1)
+@description('Primary location for all resources (must offer Flex Consumption).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the developer running azd; gets the same data access as the apps to run them locally against Azure. Empty for none.')
+param principalId string = ''
+
+@description('Optional e-mail address for alert notifications.')
+param alertEmail string = ''
+
+@description('Override for the resource group name.')
+param resourceGroupName string = ''
+
+var abbrs = loadJsonContent('abbreviations.json')
+var catalog = loadJsonContent('../schemas/catalog.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  system: catalog.system
+}
+
+// Event Hubs host names are not part of environment().suffixes; these are the documented per-cloud DNS suffixes.
+var eventHubsSuffix = environment().name == 'AzureChinaCloud'
+  ? 'servicebus.chinacloudapi.cn'
+  : environment().name == 'AzureUSGovernment' ? 'servicebus.usgovcloudapi.net' : 'servicebus.windows.net'
+
+var namespaceNames = toObject(
+  catalog.domains,
+  d => d.name,
+  d => '${abbrs.eventHubNamespaces}${d.name}-${resourceToken}'
+)
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module domainStreams 'modules/domain-streams.bicep' = [
+  for domain in catalog.domains: {
+    name: 'streams-${domain.name}'
+    scope: rg
+    params: {
+      domain: domain
+      namespaceName: namespaceNames[domain.name]
+      location: location
+      tags: tags
+      logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    }
+  }
+]
+
+module contextApps 'modules/context-app.bicep' = [
+  for context in catalog.contexts: {
+    name: 'context-${toLower(context.name)}'
+    scope: rg
+    dependsOn: [domainStreams]
+    params: {
+      contextName: context.name
+      location: location
+      tags: tags
+      names: {
+        identity: '${abbrs.managedIdentityUserAssignedIdentities}${toLower(context.name)}-${resourceToken}'
+        plan: '${abbrs.webServerFarms}${toLower(context.name)}-${resourceToken}'
+        app: '${abbrs.webSitesFunctions}${toLower(context.name)}-${resourceToken}'
+        hostStorage: take('${abbrs.storageStorageAccounts}h${take(toLower(context.name), 8)}${resourceToken}', 24)
+        stateStorage: take('${abbrs.storageStorageAccounts}s${take(toLower(context.name), 8)}${resourceToken}', 24)
+        deploymentContainer: 'app-package-${toLower(context.name)}'
+      }
+      sendHubs: map(sendHubs(catalog, context.name), h => union(h, { namespaceName: namespaceNames[h.domain] }))
+      receiveHubs: map(receiveHubs(catalog, context.name), h => union(h, { namespaceName: namespaceNames[h.domain] }))
+      connections: map(
+        connections(catalog, context.name),
+        c => union(c, { fullyQualifiedNamespace: '${namespaceNames[c.domain]}.${eventHubsSuffix}' })
+      )
+      stateStorageSetting: catalog.stateStorageSetting
+      applicationInsightsName: monitoring.outputs.applicationInsightsName
+      applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+      developerPrincipalId: principalId
+    }
+  }
+]
+
+// The developer gets send/receive on exactly the hubs some app sends to/receives from (deduplicated across contexts).
+module developerStreamAccess 'modules/eventhub-roles.bicep' = if (!empty(principalId)) {
+  name: 'developer-stream-access'
+  scope: rg
+  dependsOn: [domainStreams]
+  params: {
+    principalId: principalId
+    principalType: 'User'
+    sendHubs: map(anySendHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] }))
+    receiveHubs: map(anyReceiveHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] }))
+  }
+}
+
+var deadLetterHubs = map(filter(streams(catalog), s => s.deadLetter), s => {
+  namespaceName: namespaceNames[s.domain]
+  hub: s.hub
+})
+
+module actionGroup 'modules/action-group.bicep' = {
+  name: 'action-group'
+  scope: rg
+  params: {
+    name: '${abbrs.insightsActionGroups}${resourceToken}'
+    tags: tags
+    alertEmail: alertEmail
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  dependsOn: [domainStreams]
+  params: {
+    namePrefix: '${abbrs.insightsMetricAlerts}${environmentName}-'
+    location: location
+    tags: tags
+    actionGroupId: actionGroup.outputs.id
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    namespaces: map(catalog.domains, d => {
+      domain: d.name
+      namespaceName: namespaceNames[d.name]
+      consumers: reduce(d.streams, 0, (total, s) => total + length(s.consumers))
+    })
+    deadLetterHubs: deadLetterHubs
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    displayName: '${catalog.system} event-driven system (${environmentName})'
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    deadLetterNamespaces: map(deadLetterHubs, h => h.namespaceName)
+    deadLetterHubs: map(deadLetterHubs, h => h.hub)
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString
+
+@description('Fully qualified Event Hubs namespace per domain.')
+output EVENTHUB_NAMESPACES object = toObject(catalog.domains, d => d.name, d => '${namespaceNames[d.name]}.${eventHubsSuffix}')
+
+@description('Per context: the local.settings.json Values written by infra/hooks/postprovision.*')
+output LOCAL_SETTINGS array = [
+  for (context, i) in catalog.contexts: {
+    context: context.name
+    values: contextApps[i].outputs.localSettings
+  }
+]
+
+@description('Per context: the deployed function app name and URL.')
+output FUNCTION_APPS array = [
+  for (context, i) in catalog.contexts: {
+    context: context.name
+    name: contextApps[i].outputs.appName
+    uri: contextApps[i].outputs.appUri
+  }
+]
