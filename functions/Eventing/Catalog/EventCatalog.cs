@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Store.Eventing.Catalog;
+
+/// <summary>The stream catalog (<c>schemas/catalog.json</c>): domains, hubs, owners, event types and consumers.</summary>
+public sealed record EventCatalog(
+    string System,
+    string StateStorageSetting,
+    IReadOnlyList<ContextInfo> Contexts,
+    IReadOnlyList<DomainInfo> Domains,
+    IReadOnlyList<EventTypeInfo> EventTypes)
+{
+    private static readonly Lazy<EventCatalog> Embedded = new(() =>
+    {
+        using var stream = EmbeddedSchemas.Open("catalog.json");
+        return JsonSerializer.Deserialize(stream, CatalogJsonContext.Default.EventCatalog)
+            ?? throw new InvalidOperationException("schemas/catalog.json is empty.");
+    });
+
+    /// <summary>The catalog compiled into this assembly.</summary>
+    public static EventCatalog Current => Embedded.Value;
+
+    /// <summary>Every stream with the domain that holds it.</summary>
+    public IEnumerable<(DomainInfo Domain, StreamInfo Stream)> Streams =>
+        Domains.SelectMany(d => d.Streams.Select(s => (d, s)));
+
+    /// <summary>The dead-letter hub every context sends failed events to.</summary>
+    public StreamInfo DeadLetterStream => Streams.Single(s => s.Stream.DeadLetter).Stream;
+
+    /// <summary>Finds a stream by hub name.</summary>
+    public (DomainInfo Domain, StreamInfo Stream) Stream(string hub) =>
+        Streams.FirstOrDefault(s => s.Stream.Hub == hub) is { Stream: not null } found
+            ? found
+            : throw new KeyNotFoundException($"Hub '{hub}' is not in schemas/catalog.json.");
+
+    /// <summary>The app-setting name of the Event Hubs connection for a hub (one per domain namespace).</summary>
+    public string ConnectionFor(string hub) => Stream(hub).Domain.Connection;
+
+    /// <summary>Hubs a context may send to: the streams of the domains it owns, plus the dead-letter hub.</summary>
+    public IReadOnlyList<string> HubsSentBy(string context) =>
+        Streams.Where(s => s.Domain.Owner == context || (s.Stream.Senders?.Contains(context) ?? false))
+            .Select(s => s.Stream.Hub).ToArray();
+
+    /// <summary>Hubs a context consumes, with its consumer group.</summary>
+    public IReadOnlyList<(string Hub, string ConsumerGroup)> HubsConsumedBy(string context) =>
+        Streams.SelectMany(s => s.Stream.Consumers.Where(c => c.Context == context).Select(c => (s.Stream.Hub, c.ConsumerGroup)))
+            .ToArray();
+}
+
+/// <summary>A bounded context (one function app).</summary>
+public sealed record ContextInfo(string Name, string Kind, string Description);
+
+/// <summary>A domain: one Event Hubs namespace owned by one context.</summary>
+public sealed record DomainInfo(string Name, string Owner, string Connection, IReadOnlyList<StreamInfo> Streams);
+
+/// <summary>A stream (event hub).</summary>
+public sealed record StreamInfo(
+    string Hub,
+    int Partitions,
+    int RetentionHours,
+    IReadOnlyList<string> Events,
+    IReadOnlyList<ConsumerInfo> Consumers,
+    bool DeadLetter = false,
+    IReadOnlyList<string>? Senders = null);
+
+/// <summary>A consuming context and its own consumer group.</summary>
+public sealed record ConsumerInfo(string Context, string ConsumerGroup);
+
+/// <summary>An event type: CloudEvents <c>type</c>, schema path under <c>schemas/</c> and the data field used as partition key.</summary>
+public sealed record EventTypeInfo(string Type, string Schema, string PartitionKey);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, ReadCommentHandling = JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(EventCatalog))]
+internal sealed partial class CatalogJsonContext : JsonSerializerContext;

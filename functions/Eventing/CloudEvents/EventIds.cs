@@ -1,0 +1,46 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Store.Eventing.CloudEvents;
+
+/// <summary>Deterministic event ids: an output's id is a name-based UUID (RFC 9562 version 5) of the input id and the output's role.</summary>
+/// <remarks>A redelivered input therefore yields the same output ids, so consumers can drop duplicates by id.</remarks>
+public static class EventIds
+{
+    // Fixed namespace for this system's derived ids (a random UUID chosen once).
+    private static readonly byte[] Namespace = Guid.Parse("6f1c3a52-8d0e-4b7a-9a43-2f5d7c1e9b60").ToByteArray(bigEndian: true);
+
+    /// <summary>Derives the id of the output playing <paramref name="role"/> (e.g. "stock-reserved") for input <paramref name="inputId"/>.</summary>
+    public static string Derive(string inputId, string role)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputId);
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        int length = Namespace.Length + Encoding.UTF8.GetByteCount(inputId) + 1 + Encoding.UTF8.GetByteCount(role);
+        byte[]? rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> name = rented ?? stackalloc byte[512];
+        try
+        {
+            Namespace.CopyTo(name);
+            int written = Namespace.Length;
+            written += Encoding.UTF8.GetBytes(inputId, name[written..]);
+            name[written++] = (byte)'/';
+            written += Encoding.UTF8.GetBytes(role, name[written..]);
+
+            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+#pragma warning disable CA5350 // SHA-1 is what RFC 9562 prescribes for version-5 UUIDs; it names ids, it protects nothing.
+            SHA1.HashData(name[..written], hash);
+#pragma warning restore CA5350
+            hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+            hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+            return new Guid(hash[..16], bigEndian: true).ToString();
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+}

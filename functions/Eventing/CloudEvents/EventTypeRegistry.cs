@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
+using Json.Schema;
+using Store.Eventing.Catalog;
+
+namespace Store.Eventing.CloudEvents;
+
+/// <summary>One event type a context reads or writes: its stable type name, its record and its JSON Schema.</summary>
+public sealed class EventRegistration
+{
+    internal EventRegistration(string type, JsonTypeInfo typeInfo, JsonSchema schema, string schemaId, string partitionKeyField)
+    {
+        Type = type;
+        TypeInfo = typeInfo;
+        Schema = schema;
+        SchemaId = schemaId;
+        PartitionKeyField = partitionKeyField;
+    }
+
+    /// <summary>CloudEvents type, e.g. <c>sales.order-placed.v1</c>.</summary>
+    public string Type { get; }
+
+    /// <summary>Source-generated serialization metadata of the context's own record for this event.</summary>
+    public JsonTypeInfo TypeInfo { get; }
+
+    /// <summary>The checked-in JSON Schema (draft 2020-12).</summary>
+    public JsonSchema Schema { get; }
+
+    /// <summary>The schema's <c>$id</c>, written as <c>dataschema</c>.</summary>
+    public string SchemaId { get; }
+
+    /// <summary>The data field whose value is the partition key (from the catalog).</summary>
+    public string PartitionKeyField { get; }
+}
+
+/// <summary>Maps CloudEvents <c>type</c> to the context's record and the catalog's schema. Types are named explicitly, never by CLR name.</summary>
+public sealed class EventTypeRegistry
+{
+    private static readonly ConcurrentDictionary<string, (JsonSchema Schema, string Id)> Schemas = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EventRegistration> _byType = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, EventRegistration> _byClrType = [];
+    private readonly HashSet<string> _catalogTypes;
+    private readonly EventCatalog _catalog;
+
+    /// <summary>Creates a registry over the embedded catalog.</summary>
+    public EventTypeRegistry()
+        : this(EventCatalog.Current)
+    {
+    }
+
+    /// <summary>Creates a registry over a given catalog.</summary>
+    public EventTypeRegistry(EventCatalog catalog)
+    {
+        _catalog = catalog;
+        _catalogTypes = catalog.EventTypes.Select(t => t.Type).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Registers <typeparamref name="T"/> as the record for <paramref name="type"/>; the type must be in the catalog.</summary>
+    public EventTypeRegistry Add<T>(string type, JsonTypeInfo<T> typeInfo)
+    {
+        var info = _catalog.EventTypes.FirstOrDefault(t => t.Type == type)
+            ?? throw new ArgumentException($"Event type '{type}' is not in schemas/catalog.json.", nameof(type));
+        var (schema, id) = LoadSchema(info.Schema);
+        var registration = new EventRegistration(type, typeInfo, schema, id, info.PartitionKey);
+        _byType.Add(type, registration);
+        _byClrType.Add(typeof(T), registration);
+        return this;
+    }
+
+    /// <summary>Finds the registration of a CloudEvents type.</summary>
+    public bool TryGet(string type, [NotNullWhen(true)] out EventRegistration? registration) =>
+        _byType.TryGetValue(type, out registration);
+
+    /// <summary>Finds the registration of a record type.</summary>
+    public EventRegistration For<T>() =>
+        _byClrType.TryGetValue(typeof(T), out var registration)
+            ? registration
+            : throw new InvalidOperationException($"{typeof(T).Name} is not registered as an event type.");
+
+    /// <summary>True when the catalog knows the type (so a consumer that does not handle it may skip it rather than dead-letter it).</summary>
+    public bool IsKnownToCatalog(string type) => _catalogTypes.Contains(type);
+
+    /// <summary>Loads (once per process) and compiles the schema at <c>schemas/{relativePath}</c>.</summary>
+    public static (JsonSchema Schema, string Id) LoadSchema(string relativePath) =>
+        Schemas.GetOrAdd(relativePath, static path =>
+        {
+            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+            var schema = JsonSchema.FromText(EmbeddedSchemas.ReadText(path), options);
+            var id = schema.BaseUri?.ToString() ?? throw new InvalidDataException($"schemas/{path} has no $id.");
+            return (schema, id);
+        });
+}

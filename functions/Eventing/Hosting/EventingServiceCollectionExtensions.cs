@@ -1,0 +1,94 @@
+using Azure.Data.Tables;
+using Azure.Messaging.EventHubs.Producer;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Store.Eventing.Catalog;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
+using Store.Eventing.Processing;
+using Store.Eventing.Publishing;
+using Store.Eventing.State;
+
+namespace Store.Eventing.Hosting;
+
+/// <summary>Registers the eventing kit for one context.</summary>
+public static class EventingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the codec (with the context's event types), dead-letter writer, batch handler, the state
+    /// <see cref="TableServiceClient"/> (setting <c>StateStorage</c>: a connection string such as
+    /// <c>UseDevelopmentStorage=true</c>, or <c>StateStorage__serviceUri</c> with a managed identity) and one
+    /// <see cref="EventHubProducerClient"/> per hub the context sends to (setting <c>&lt;Domain&gt;EventHubConnection</c>:
+    /// a connection string for the emulator, or <c>__fullyQualifiedNamespace</c> with <c>__credential</c>/<c>__clientId</c>).
+    /// The publisher is registered with TryAdd so a host can substitute an in-process stream.
+    /// </summary>
+    public static IServiceCollection AddEventing(this IServiceCollection services, IConfiguration configuration, string context, Action<EventTypeRegistry> registerTypes)
+    {
+        var catalog = EventCatalog.Current;
+        if (catalog.Contexts.All(c => c.Name != context))
+        {
+            throw new ArgumentException($"Context '{context}' is not in schemas/catalog.json.", nameof(context));
+        }
+
+        var registry = new EventTypeRegistry(catalog);
+        registerTypes(registry);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(registry);
+        services.AddSingleton(new CloudEventCodec(registry));
+        services.AddSingleton(sp => new DeadLetterWriter(context, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<OutboxConfirmations>();
+        services.TryAddSingleton<EventingMetrics>();
+        services.AddSingleton<EventBatchHandler>();
+        services.TryAddSingleton<IEventPublisher, EventHubsPublisher>();
+        services.AddLogging();
+
+        services.AddAzureClients(clients =>
+        {
+            var storage = configuration.GetSection(catalog.StateStorageSetting);
+            clients.AddTableServiceClient(storage);
+            foreach (var hub in catalog.HubsSentBy(context))
+            {
+                var setting = catalog.ConnectionFor(hub);
+                clients.AddClient<EventHubProducerClient, EventHubProducerClientOptions>((options, credential, sp) =>
+                        CreateProducer(configuration.GetSection(setting), setting, hub, options, sp))
+                    .WithName(hub);
+            }
+        });
+        return services;
+    }
+
+    private static EventHubProducerClient CreateProducer(IConfigurationSection section, string setting, string hub, EventHubProducerClientOptions options, IServiceProvider sp)
+    {
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            return new EventHubProducerClient(section.Value, hub, options);
+        }
+
+        var fullyQualifiedNamespace = section["fullyQualifiedNamespace"];
+        if (string.IsNullOrWhiteSpace(fullyQualifiedNamespace))
+        {
+            throw new InvalidOperationException(
+                $"Missing Event Hubs connection for hub '{hub}': set '{setting}' (connection string, e.g. the emulator's) or '{setting}__fullyQualifiedNamespace' (managed identity).");
+        }
+
+        var credential = sp.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(section);
+        return new EventHubProducerClient(fullyQualifiedNamespace, hub, credential, options);
+    }
+
+    /// <summary>Creates the idempotent state store over <paramref name="tableName"/> in the context's storage.</summary>
+    public static TableStateStore<TState> CreateStateStore<TState>(this IServiceProvider sp, string tableName, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = 256) =>
+        new(sp.GetRequiredService<TableServiceClient>().GetTableClient(tableName), stateType, appliedWindow);
+
+    /// <summary>Creates a keyed batch processor whose rule violations are dead-lettered for <paramref name="consumerGroup"/>.</summary>
+    public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection, string consumerGroup)
+    {
+        var handler = sp.GetRequiredService<EventBatchHandler>();
+        return new KeyedBatchProcessor<TState>(store, projection, (e, error) => handler.DeadLetter(e, consumerGroup, error), sp.GetRequiredService<OutboxConfirmations>());
+    }
+
+    /// <summary>Logger helper for hosts that build contexts outside the Functions host.</summary>
+    public static ILogger<T> LoggerFor<T>(this IServiceProvider sp) => sp.GetRequiredService<ILogger<T>>();
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Azure.Messaging.EventHubs;
+using Microsoft.Extensions.Logging;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
+using Store.Eventing.Publishing;
+using Store.Eventing.State;
+
+namespace Store.Eventing.Processing;
+
+/// <summary>Counts of one trigger invocation.</summary>
+public sealed record BatchOutcome(int Received, int Processed, int Emitted, int DeadLettered, int Duplicates, int Ignored, int Conflicts);
+
+/// <summary>
+/// The per-event error boundary around a context's batch logic. Bad data (malformed JSON, invalid envelope, unknown
+/// type or version, schema violation, rule violation) goes to the dead-letter stream and the batch goes on; transient
+/// infrastructure failures propagate so the function's retry policy runs before the host checkpoints.
+/// </summary>
+public sealed partial class EventBatchHandler(
+    CloudEventCodec codec,
+    DeadLetterWriter deadLetters,
+    IEventPublisher publisher,
+    OutboxConfirmations confirmations,
+    EventingMetrics metrics,
+    TimeProvider time,
+    ILogger<EventBatchHandler> logger)
+{
+    /// <summary>The codec (registry of the types this context reads and writes).</summary>
+    public CloudEventCodec Codec => codec;
+
+    /// <summary>Decodes the batch, runs <paramref name="process"/> on the decodable events, publishes outputs and dead letters.</summary>
+    public async Task<BatchOutcome> HandleAsync(
+        IReadOnlyList<EventData> events,
+        TriggerContext trigger,
+        Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> process,
+        CancellationToken ct)
+    {
+        using var activity = EventingMetrics.ActivitySource.StartActivity($"{trigger.Context} process {trigger.Hub}", ActivityKind.Consumer);
+        activity?.SetTag("messaging.system", "eventhubs");
+        activity?.SetTag("messaging.destination.name", trigger.Hub);
+        activity?.SetTag("messaging.consumer.group.name", trigger.ConsumerGroup);
+        activity?.SetTag("messaging.destination.partition.id", trigger.PartitionId);
+        activity?.SetTag("messaging.batch.message_count", events.Count);
+
+        var tags = new TagList { { "context", trigger.Context }, { "hub", trigger.Hub } };
+        metrics.BatchSize.Record(events.Count, tags);
+        var now = time.GetUtcNow();
+
+        var inbound = new List<InboundEvent>(events.Count);
+        var failed = new List<OutgoingEvent>();
+        var skipped = 0;
+        foreach (var data in events)
+        {
+            var raw = new RawEvent(data.EventBody.ToMemory(), data.Properties, trigger.Hub, trigger.PartitionId, data.OffsetString ?? "", data.SequenceNumber, data.EnqueuedTime);
+            metrics.Lag.Record((now - data.EnqueuedTime).TotalMilliseconds, tags);
+            var result = codec.Decode(raw.Body);
+            if (result.Event is { } decoded)
+            {
+                inbound.Add(new InboundEvent(decoded, new EventPosition(trigger.Hub, trigger.PartitionId, data.SequenceNumber, raw.Offset, data.EnqueuedTime), raw));
+                if (decoded.TraceParent is not null && activity is not null && ActivityContext.TryParse(decoded.TraceParent, null, out var link))
+                {
+                    activity.AddLink(new ActivityLink(link));
+                }
+            }
+            else if (result.Error is { } error)
+            {
+                LogDeadLetter(logger, trigger.Context, trigger.Hub, trigger.PartitionId, data.SequenceNumber, error.KindName, error.Message);
+                failed.Add(deadLetters.Create(raw, trigger.ConsumerGroup, error));
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+
+        var processed = await ProcessWithFallbackAsync(inbound, trigger, process, ct).ConfigureAwait(false);
+        var outputs = new List<OutgoingEvent>(failed.Count + processed.Result.Outputs.Count + processed.Failed.Count);
+        outputs.AddRange(failed);
+        outputs.AddRange(processed.Failed);
+        outputs.AddRange(processed.Result.Outputs);
+
+        // Published after the state commit; a failure here throws, the batch is retried and the outbox is published again.
+        await publisher.PublishAsync(outputs, ct).ConfigureAwait(false);
+        if (processed.Result.OutboxToken is { } token)
+        {
+            confirmations.Confirm(token);
+        }
+
+        var deadLettered = outputs.Count(o => o.Hub == deadLetters.Hub);
+        var outcome = new BatchOutcome(
+            events.Count, processed.Result.Applied, outputs.Count - deadLettered, deadLettered,
+            processed.Result.Duplicates, skipped + processed.Result.Ignored, processed.Result.Conflicts);
+        metrics.Processed.Add(outcome.Processed, tags);
+        metrics.Emitted.Add(outcome.Emitted, tags);
+        metrics.DeadLettered.Add(outcome.DeadLettered, tags);
+        metrics.Duplicates.Add(outcome.Duplicates, tags);
+        LogBatch(logger, trigger.Context, trigger.Hub, trigger.PartitionId, outcome.Received, outcome.Processed, outcome.Emitted, outcome.DeadLettered, outcome.Duplicates);
+        return outcome;
+    }
+
+    /// <summary>Runs a stateless transform: each decodable event maps to outputs (or a rule violation) with no state.</summary>
+    public Task<BatchOutcome> HandleStatelessAsync(
+        IReadOnlyList<EventData> events,
+        TriggerContext trigger,
+        Func<InboundEvent, Decision<bool>> decide,
+        CancellationToken ct) =>
+        HandleAsync(events, trigger, (inbound, _) =>
+        {
+            var outputs = new List<OutgoingEvent>();
+            int applied = 0, rejected = 0;
+            foreach (var e in inbound)
+            {
+                var decision = decide(e);
+                if (decision.Rejection is { } error)
+                {
+                    outputs.Add(deadLetters.Create(e.Raw, trigger.ConsumerGroup, error, e.Event.TraceParent));
+                    rejected++;
+                }
+                else
+                {
+                    outputs.AddRange(decision.Outputs);
+                    applied++;
+                }
+            }
+
+            return Task.FromResult(new ProcessResult(outputs, null, applied, 0, rejected, 0, 0));
+        }, ct);
+
+    /// <summary>Builds the dead letter of an inbound event for this context (used by stateful processors for rule violations).</summary>
+    public OutgoingEvent DeadLetter(InboundEvent e, string consumerGroup, DataError error) =>
+        deadLetters.Create(e.Raw, consumerGroup, error, e.Event.TraceParent);
+
+    private async Task<(ProcessResult Result, List<OutgoingEvent> Failed)> ProcessWithFallbackAsync(
+        List<InboundEvent> inbound,
+        TriggerContext trigger,
+        Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> process,
+        CancellationToken ct)
+    {
+        if (inbound.Count == 0)
+        {
+            return (ProcessResult.Empty, []);
+        }
+
+        try
+        {
+            return (await process(inbound, ct).ConfigureAwait(false), []);
+        }
+        catch (Exception ex) when (!TransientFailures.IsTransient(ex) && ex is not OperationCanceledException)
+        {
+            // A bug or an unexpected event somewhere in the batch: isolate it by processing one event at a time.
+            LogBatchFallback(logger, ex, trigger.Context, trigger.Hub, trigger.PartitionId);
+        }
+
+        var results = new List<ProcessResult>();
+        var failed = new List<OutgoingEvent>();
+        foreach (var e in inbound)
+        {
+            try
+            {
+                results.Add(await process([e], ct).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (!TransientFailures.IsTransient(ex) && ex is not OperationCanceledException)
+            {
+                var error = new DataError(ex is RuleViolationException ? DataErrorKind.RuleViolation : DataErrorKind.Unexpected, $"{ex.GetType().Name}: {ex.Message}");
+                LogDeadLetter(logger, trigger.Context, trigger.Hub, trigger.PartitionId, e.Position.SequenceNumber, error.KindName, error.Message);
+                failed.Add(deadLetters.Create(e.Raw, trigger.ConsumerGroup, error, e.Event.TraceParent));
+            }
+        }
+
+        // Every single-event result must be confirmed after publish, so merge under one token per result.
+        foreach (var r in results.Where(r => r.OutboxToken is not null))
+        {
+            confirmations.Confirm(r.OutboxToken!);
+        }
+
+        var merged = new ProcessResult(
+            results.SelectMany(r => r.Outputs).ToList(), null,
+            results.Sum(r => r.Applied), results.Sum(r => r.Duplicates), results.Sum(r => r.Rejected), results.Sum(r => r.Ignored), results.Sum(r => r.Conflicts));
+        return (merged, failed);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Context} dead-lettered {Hub}/{PartitionId}#{SequenceNumber}: {ErrorKind}: {ErrorMessage}")]
+    private static partial void LogDeadLetter(ILogger logger, string context, string hub, string partitionId, long sequenceNumber, string errorKind, string errorMessage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Context} processed {Hub}/{PartitionId}: received {Received}, applied {Processed}, emitted {Emitted}, dead-lettered {DeadLettered}, duplicates {Duplicates}")]
+    private static partial void LogBatch(ILogger logger, string context, string hub, string partitionId, int received, int processed, int emitted, int deadLettered, int duplicates);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Context} batch from {Hub}/{PartitionId} failed; retrying event by event to isolate the failing events")]
+    private static partial void LogBatchFallback(ILogger logger, Exception exception, string context, string hub, string partitionId);
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Store.Eventing.Processing;
+
+/// <summary>Metrics and traces of event processing (OpenTelemetry picks them up by name: meter and source "Store.Eventing").</summary>
+public sealed class EventingMetrics : IDisposable
+{
+    /// <summary>Meter and activity source name.</summary>
+    public const string Name = "Store.Eventing";
+
+    /// <summary>Activity source for batch and ingress spans.</summary>
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Meter _meter;
+
+    /// <summary>Creates the instruments.</summary>
+    public EventingMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(Name) ?? new Meter(Name);
+        Processed = _meter.CreateCounter<long>("store.events.processed", description: "Events applied by a consumer.");
+        Emitted = _meter.CreateCounter<long>("store.events.emitted", description: "Events published by a context.");
+        DeadLettered = _meter.CreateCounter<long>("store.events.dead_lettered", description: "Events sent to the dead-letter stream.");
+        Duplicates = _meter.CreateCounter<long>("store.events.duplicates", description: "Redelivered events skipped as already applied.");
+        Lag = _meter.CreateHistogram<double>("store.events.lag", unit: "ms", description: "Processing lag: now minus enqueued time.");
+        BatchSize = _meter.CreateHistogram<int>("store.batch.size", description: "Events per trigger invocation.");
+        TableOperations = _meter.CreateHistogram<int>("store.batch.table_operations", description: "Table round trips per batch.");
+    }
+
+    public Counter<long> Processed { get; }
+    public Counter<long> Emitted { get; }
+    public Counter<long> DeadLettered { get; }
+    public Counter<long> Duplicates { get; }
+    public Histogram<double> Lag { get; }
+    public Histogram<int> BatchSize { get; }
+    public Histogram<int> TableOperations { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}

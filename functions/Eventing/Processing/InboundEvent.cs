@@ -1,0 +1,21 @@
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
+
+namespace Store.Eventing.Processing;
+
+/// <summary>Where an event sits in its stream.</summary>
+public readonly record struct EventPosition(string Hub, string PartitionId, long SequenceNumber, string Offset, DateTimeOffset EnqueuedTime)
+{
+    /// <summary>"hub/partition": the key of per-source-partition bookkeeping.</summary>
+    public string Source => Hub + "/" + PartitionId;
+}
+
+/// <summary>A decoded event with its stream position and the raw input (kept for dead-lettering).</summary>
+public sealed record InboundEvent(DecodedEvent Event, EventPosition Position, RawEvent Raw)
+{
+    /// <summary>The event's data as <typeparamref name="T"/>.</summary>
+    public T DataAs<T>() => (T)Event.Data;
+}
+
+/// <summary>What the trigger tells about the batch: consuming context, hub, consumer group and partition.</summary>
+public sealed record TriggerContext(string Context, string Hub, string ConsumerGroup, string PartitionId);

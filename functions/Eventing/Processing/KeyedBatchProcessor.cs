@@ -1,0 +1,166 @@
+using Store.Eventing.CloudEvents;
+using Store.Eventing.Publishing;
+using Store.Eventing.State;
+
+namespace Store.Eventing.Processing;
+
+/// <summary>The result of applying one event to one entity's state: the new state and the outputs, or a rejection.</summary>
+public readonly record struct Decision<TState>(TState State, IReadOnlyList<OutgoingEvent> Outputs, DataError? Rejection = null)
+{
+    /// <summary>The event is valid data but breaks a rule: dead-letter it and keep the state.</summary>
+    public static Decision<TState> Reject(TState state, string message) => new(state, [], new DataError(DataErrorKind.RuleViolation, message));
+}
+
+/// <summary>A stateful context whose every event touches exactly one entity (an aggregate or a view row).</summary>
+public interface IKeyedProjection<TState>
+{
+    /// <summary>The entity an event applies to; null when this consumer has nothing to do with the event.</summary>
+    EntityKey? KeyOf(InboundEvent e);
+
+    /// <summary>The state of an entity that does not exist yet.</summary>
+    TState Initial(EntityKey key);
+
+    /// <summary>Applies an event: a pure function of the state and the event.</summary>
+    Decision<TState> Apply(TState state, InboundEvent e);
+}
+
+/// <summary>What a batch produced: outputs to publish (new and carried-over outbox entries) and counters.</summary>
+public sealed record ProcessResult(IReadOnlyList<OutgoingEvent> Outputs, string? OutboxToken, int Applied, int Duplicates, int Rejected, int Ignored, int Conflicts)
+{
+    /// <summary>An empty result.</summary>
+    public static ProcessResult Empty { get; } = new([], null, 0, 0, 0, 0, 0);
+}
+
+/// <summary>
+/// Processes a batch with coalesced table I/O: events are grouped by entity, each entity is read once, all of its
+/// events are applied in memory in stream order, and each table partition is written once in transactions of at
+/// most 100 with ETag conditions. Partitions run in parallel with bounded concurrency; an ETag conflict re-reads
+/// and re-applies only that partition's entities. Outputs go into each entity's outbox in the same transaction and
+/// are published by the caller after the commit.
+/// </summary>
+public sealed class KeyedBatchProcessor<TState>(
+    TableStateStore<TState> store,
+    IKeyedProjection<TState> projection,
+    Func<InboundEvent, DataError, OutgoingEvent> deadLetter,
+    OutboxConfirmations confirmations,
+    int maxConcurrency = 8,
+    int maxConflictRetries = 8)
+{
+    /// <summary>The store.</summary>
+    public TableStateStore<TState> Store => store;
+
+    /// <summary>Applies the batch and commits it; throws transient failures (the whole batch is retried, duplicates are skipped).</summary>
+    public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        var ignored = 0;
+        var byPartition = new Dictionary<string, Dictionary<string, List<InboundEvent>>>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (projection.KeyOf(e) is not { } key)
+            {
+                ignored++;
+                continue;
+            }
+
+            if (!byPartition.TryGetValue(key.PartitionKey, out var rows))
+            {
+                byPartition[key.PartitionKey] = rows = new Dictionary<string, List<InboundEvent>>(StringComparer.Ordinal);
+            }
+
+            if (!rows.TryGetValue(key.RowKey, out var list))
+            {
+                rows[key.RowKey] = list = [];
+            }
+
+            list.Add(e);
+        }
+
+        var results = new PartitionResult[byPartition.Count];
+        var partitions = byPartition.ToArray();
+        await Parallel.ForAsync(0, partitions.Length, new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = ct }, async (i, ct2) =>
+        {
+            results[i] = await ProcessPartitionAsync(partitions[i].Key, partitions[i].Value, token, ct2).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        var outputs = new List<OutgoingEvent>();
+        int applied = 0, duplicates = 0, rejected = 0, conflicts = 0;
+        foreach (var r in results)
+        {
+            outputs.AddRange(r.Outputs);
+            applied += r.Applied;
+            duplicates += r.Duplicates;
+            rejected += r.Rejected;
+            conflicts += r.Conflicts;
+        }
+
+        return new ProcessResult(outputs, token, applied, duplicates, rejected, ignored, conflicts);
+    }
+
+    private async Task<PartitionResult> ProcessPartitionAsync(string partitionKey, Dictionary<string, List<InboundEvent>> rows, string token, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var records = await store.ReadAsync(partitionKey, rows.Keys, ct).ConfigureAwait(false);
+            var outputs = new List<OutgoingEvent>();
+            int applied = 0, duplicates = 0, rejected = 0;
+            var all = new List<StateRecord<TState>>(records.Count);
+            foreach (var (rowKey, rowEvents) in rows)
+            {
+                var record = records[rowKey];
+                all.Add(record);
+                var state = record.State ?? projection.Initial(record.Key);
+                var produced = new List<OutgoingEvent>();
+                foreach (var e in rowEvents)
+                {
+                    if (record.HasApplied(e))
+                    {
+                        duplicates++;
+                        continue;
+                    }
+
+                    var decision = projection.Apply(state, e);
+                    if (decision.Rejection is { } error)
+                    {
+                        produced.Add(deadLetter(e, error));
+                        rejected++;
+                    }
+                    else
+                    {
+                        state = decision.State;
+                        produced.AddRange(decision.Outputs);
+                        applied++;
+                    }
+
+                    record.MarkApplied(e);
+                }
+
+                // Outputs of an earlier invocation that this process has not seen published are carried forward and published again.
+                var carried = confirmations.IsConfirmed(record.OutboxToken) ? [] : record.Outbox;
+                if (produced.Count > 0 || record.IsDirty || (record.Outbox.Count > 0 && carried.Count == 0))
+                {
+                    record.State = state;
+                    record.Outbox = [.. carried, .. produced];
+                    record.OutboxToken = token;
+                    record.IsDirty = true;
+                }
+
+                outputs.AddRange(carried);
+                outputs.AddRange(produced);
+            }
+
+            try
+            {
+                await store.CommitAsync(partitionKey, all, ct).ConfigureAwait(false);
+                return new PartitionResult(outputs, applied, duplicates, rejected, attempt);
+            }
+            catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)
+            {
+                // Another writer changed these entities: re-read and re-apply (decisions are pure, so this is safe).
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * (attempt + 1))), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed record PartitionResult(List<OutgoingEvent> Outputs, int Applied, int Duplicates, int Rejected, int Conflicts);
+}

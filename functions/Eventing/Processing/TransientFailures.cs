@@ -1,0 +1,26 @@
+using System.Net.Sockets;
+using Azure;
+using Azure.Messaging.EventHubs;
+
+namespace Store.Eventing.Processing;
+
+/// <summary>Separates transient infrastructure failures (retry the batch) from everything else (dead-letter the event).</summary>
+public static class TransientFailures
+{
+    /// <summary>True for Table/Event Hubs unavailability, 5xx, throttling, timeouts and network errors.</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        RequestFailedException rfe => rfe.Status is 0 or 408 or 429 or >= 500,
+        EventHubsException ehe => ehe.IsTransient || ehe.Reason is EventHubsException.FailureReason.ServiceBusy or EventHubsException.FailureReason.ServiceTimeout or EventHubsException.FailureReason.ServiceCommunicationProblem,
+        TimeoutException or HttpRequestException or SocketException or IOException => true,
+        ConcurrencyConflictException => true,
+        AggregateException agg => agg.InnerExceptions.Count > 0 && agg.InnerExceptions.All(IsTransient),
+        _ => exception.InnerException is not null && IsTransient(exception.InnerException),
+    };
+}
+
+/// <summary>Optimistic concurrency lost too many times in a row: retry the batch later.</summary>
+public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Valid data that breaks a business rule; the event is dead-lettered with this message.</summary>
+public sealed class RuleViolationException(string message) : Exception(message);

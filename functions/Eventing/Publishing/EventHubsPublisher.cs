@@ -1,0 +1,92 @@
+using Azure.Messaging.EventHubs;
+using Azure.Messaging.EventHubs.Producer;
+using Microsoft.Extensions.Azure;
+
+namespace Store.Eventing.Publishing;
+
+/// <summary>Publishes with one <see cref="EventHubProducerClient"/> per hub (named clients from Microsoft.Extensions.Azure) using <see cref="EventDataBatch"/> per partition key.</summary>
+/// <remarks>The Functions output binding cannot set a partition key, which is why outputs go through the producer client.</remarks>
+public sealed class EventHubsPublisher(IAzureClientFactory<EventHubProducerClient> producers) : IEventPublisher
+{
+    private const int MaxConcurrentSends = 8;
+
+    /// <inheritdoc />
+    public async Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        // Group by (hub, partition key) keeping arrival order inside each group.
+        var groups = new Dictionary<(string Hub, string Key), List<OutgoingEvent>>();
+        foreach (var e in events)
+        {
+            if (!groups.TryGetValue((e.Hub, e.PartitionKey), out var list))
+            {
+                groups[(e.Hub, e.PartitionKey)] = list = [];
+            }
+
+            list.Add(e);
+        }
+
+        await Parallel.ForEachAsync(
+            groups,
+            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = cancellationToken },
+            async (group, ct) => await SendGroupAsync(producers.CreateClient(group.Key.Hub), group.Key.Key, group.Value, ct).ConfigureAwait(false))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the <see cref="EventData"/> for an outgoing event: structured CloudEvents body plus routing properties.</summary>
+    public static EventData ToEventData(OutgoingEvent e)
+    {
+        var data = new EventData(e.Body) { MessageId = e.Id, ContentType = "application/cloudevents+json; charset=utf-8" };
+        data.Properties["cloudEvents:id"] = e.Id;
+        data.Properties["cloudEvents:type"] = e.Type;
+        if (e.TraceParent is not null)
+        {
+            data.Properties["traceparent"] = e.TraceParent;
+        }
+
+        return data;
+    }
+
+    private static async Task SendGroupAsync(EventHubProducerClient producer, string partitionKey, List<OutgoingEvent> events, CancellationToken ct)
+    {
+        var options = new CreateBatchOptions { PartitionKey = partitionKey };
+        var batch = await producer.CreateBatchAsync(options, ct).ConfigureAwait(false);
+        try
+        {
+            foreach (var e in events)
+            {
+                var data = ToEventData(e);
+                if (batch.TryAdd(data))
+                {
+                    continue;
+                }
+
+                if (batch.Count == 0)
+                {
+                    throw new InvalidOperationException($"Event {e.Id} ({e.Body.Length} bytes) is larger than the hub's maximum batch size.");
+                }
+
+                await producer.SendAsync(batch, ct).ConfigureAwait(false);
+                batch.Dispose();
+                batch = await producer.CreateBatchAsync(options, ct).ConfigureAwait(false);
+                if (!batch.TryAdd(data))
+                {
+                    throw new InvalidOperationException($"Event {e.Id} ({e.Body.Length} bytes) is larger than the hub's maximum batch size.");
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await producer.SendAsync(batch, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            batch.Dispose();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using Store.Eventing.Processing;
+
+namespace Store.Eventing.State;
+
+/// <summary>
+/// What an entity has applied: the last applied sequence number per source partition (catches redelivery)
+/// and a bounded window of recent event ids (catches the same event re-published under a new sequence number).
+/// </summary>
+public sealed class AppliedLog
+{
+    private readonly Dictionary<string, long> _positions;
+    private readonly List<string> _ids;
+    private readonly HashSet<string> _idSet;
+    private readonly int _capacity;
+
+    /// <summary>Creates a log that remembers at most <paramref name="capacity"/> recent ids.</summary>
+    public AppliedLog(int capacity = 256)
+        : this(new Dictionary<string, long>(StringComparer.Ordinal), [], capacity)
+    {
+    }
+
+    private AppliedLog(Dictionary<string, long> positions, List<string> ids, int capacity)
+    {
+        _positions = positions;
+        _ids = ids;
+        _idSet = new HashSet<string>(ids, StringComparer.Ordinal);
+        _capacity = capacity;
+    }
+
+    /// <summary>Last applied sequence number per "hub/partition".</summary>
+    public IReadOnlyDictionary<string, long> Positions => _positions;
+
+    /// <summary>Recent applied ids, oldest first.</summary>
+    public IReadOnlyList<string> Ids => _ids;
+
+    /// <summary>True when the id is known or the position is at or below the source partition's applied position.</summary>
+    public bool Contains(string id, EventPosition position) =>
+        _idSet.Contains(id) || (_positions.TryGetValue(position.Source, out var last) && position.SequenceNumber <= last);
+
+    /// <summary>Records an applied event.</summary>
+    public void Add(string id, EventPosition position)
+    {
+        if (!_positions.TryGetValue(position.Source, out var last) || position.SequenceNumber > last)
+        {
+            _positions[position.Source] = position.SequenceNumber;
+        }
+
+        if (_idSet.Add(id))
+        {
+            _ids.Add(id);
+            if (_ids.Count > _capacity)
+            {
+                _idSet.Remove(_ids[0]);
+                _ids.RemoveAt(0);
+            }
+        }
+    }
+
+    internal string SerializeIds() => string.Join(' ', _ids);
+
+    internal string SerializePositions()
+    {
+        var sb = new StringBuilder("{");
+        foreach (var (source, seq) in _positions)
+        {
+            if (sb.Length > 1)
+            {
+                sb.Append(',');
+            }
+
+            sb.Append(JsonSerializer.Serialize(source, StateJsonContext.Default.String)).Append(':').Append(seq);
+        }
+
+        return sb.Append('}').ToString();
+    }
+
+    internal static AppliedLog Parse(string? ids, string? positions, int capacity)
+    {
+        var idList = string.IsNullOrEmpty(ids) ? [] : ids.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var map = string.IsNullOrEmpty(positions)
+            ? new Dictionary<string, long>(StringComparer.Ordinal)
+            : new Dictionary<string, long>(JsonSerializer.Deserialize(positions, StateJsonContext.Default.DictionaryStringInt64)!, StringComparer.Ordinal);
+        return new AppliedLog(map, idList, capacity);
+    }
+}

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Store.Eventing.Hosting;
+
+namespace Store.Payments;
+
+/// <summary>The Payments context's services; used by Program.cs and by the local host.</summary>
+public static class PaymentsRegistration
+{
+    /// <summary>Registers everything the Payments functions need.</summary>
+    public static IServiceCollection AddPaymentsContext(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddEventing(configuration, "Payments", _ => { });
+}

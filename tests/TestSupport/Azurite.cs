@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Store.TestSupport;
+
+/// <summary>Finds or starts Azurite; shared by the test fixture and the local host.</summary>
+public static class Azurite
+{
+    private const string DevAccount = "devstoreaccount1";
+    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFEqOI5ZTtXCTXNyaTcg==";
+
+    /// <summary>Returns a connection string for a reachable Azurite, starting one when none is.</summary>
+    public static async Task<string> EnsureRunningAsync(Action<Process> started)
+    {
+        if (Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        if (await IsListeningAsync(10002).ConfigureAwait(false) && await IsListeningAsync(10000).ConfigureAwait(false))
+        {
+            return ConnectionStringFor(10000, 10001, 10002);
+        }
+
+        var root = RepositoryRoot();
+        var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(entry))
+        {
+            await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", root, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        }
+
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var psi = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     entry, "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+                     "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
+                     "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
+                 })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        started(process);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await IsListeningAsync(table).ConfigureAwait(false) && await IsListeningAsync(blob).ConfigureAwait(false)))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before listening (node {entry}).");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Stop(process);
+                throw new TimeoutException("Azurite did not start listening within 60 s.");
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        return ConnectionStringFor(blob, queue, table);
+    }
+
+    /// <summary>Stops an Azurite this process started.</summary>
+    public static void Stop(Process? process)
+    {
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        process.Dispose();
+    }
+
+    /// <summary>The repository root: the nearest folder with package.json and Functions.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")) && File.Exists(Path.Combine(dir.FullName, "package.json")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Repository root (Functions.sln + package.json) not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string ConnectionStringFor(int blob, int queue, int table) =>
+        $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blob}/{DevAccount};QueueEndpoint=http://127.0.0.1:{queue}/{DevAccount};TableEndpoint=http://127.0.0.1:{table}/{DevAccount};";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> IsListeningAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            await client.ConnectAsync(IPAddress.Loopback, port, cts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task RunAsync(string file, string args, string dir, TimeSpan timeout)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { WorkingDirectory = dir, UseShellExecute = false })
+            ?? throw new InvalidOperationException($"Could not start {file}.");
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{file} {args}' failed with exit code {process.ExitCode} in {dir}.");
+        }
+    }
+}
