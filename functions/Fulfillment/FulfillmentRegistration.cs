@@ -1,13 +1,40 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Store.Eventing.CloudEvents;
 using Store.Eventing.Hosting;
+using Store.Fulfillment.Events;
+using Store.Fulfillment.Functions;
+using Store.Fulfillment.State;
 
 namespace Store.Fulfillment;
 
 /// <summary>The Fulfillment context's services; used by Program.cs and by the local host.</summary>
 public static class FulfillmentRegistration
 {
+    /// <summary>Setting naming the state table (default <see cref="DefaultTableName"/>).</summary>
+    public const string TableNameSetting = "Fulfillment:OrdersTable";
+
+    /// <summary>Default state table.</summary>
+    public const string DefaultTableName = "fulfillmentorders";
+
     /// <summary>Registers everything the Fulfillment functions need.</summary>
-    public static IServiceCollection AddFulfillmentContext(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddEventing(configuration, "Fulfillment", _ => { });
+    public static IServiceCollection AddFulfillmentContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEventing(configuration, "Fulfillment", registry => registry
+            .Add(FulfillmentEventTypes.OrderPlaced, FulfillmentJson.Default.OrderPlaced)
+            .Add(FulfillmentEventTypes.OrderCancelled, FulfillmentJson.Default.OrderCancelled)
+            .Add(FulfillmentEventTypes.StockReserved, FulfillmentJson.Default.StockReserved)
+            .Add(FulfillmentEventTypes.PaymentAuthorized, FulfillmentJson.Default.PaymentAuthorized)
+            .Add(FulfillmentEventTypes.PaymentDeclined, FulfillmentJson.Default.PaymentDeclined)
+            .Add(FulfillmentEventTypes.ShipmentRequested, FulfillmentJson.Default.ShipmentRequested));
+
+        var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
+        services.AddSingleton(sp => new FulfillmentProjection(sp.GetRequiredService<CloudEventCodec>()));
+        services.AddSingleton(sp => new FulfillmentProcessor(sp.CreateKeyedProcessor(
+            sp.CreateStateStore(tableName, FulfillmentJson.Default.FulfillmentOrder),
+            sp.GetRequiredService<FulfillmentProjection>(),
+            "fulfillment")));
+        services.AddSingleton<FulfillmentFunctions>();
+        return services;
+    }
 }

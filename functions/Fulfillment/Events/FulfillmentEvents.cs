@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Store.Fulfillment.State;
+
+namespace Store.Fulfillment.Events;
+
+/// <summary>The CloudEvents types Fulfillment reads and writes (names from schemas/catalog.json).</summary>
+public static class FulfillmentEventTypes
+{
+    public const string OrderPlaced = "sales.order-placed.v1";
+    public const string OrderCancelled = "sales.order-cancelled.v1";
+    public const string StockReserved = "inventory.stock-reserved.v1";
+    public const string PaymentAuthorized = "payments.payment-authorized.v1";
+    public const string PaymentDeclined = "payments.payment-declined.v1";
+    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+}
+
+/// <summary>A line of <c>sales.order-placed.v1</c>.</summary>
+public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
+
+/// <summary>Data of <c>sales.order-placed.v1</c>.</summary>
+public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
+
+/// <summary>Data of <c>sales.order-cancelled.v1</c>.</summary>
+public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason = null);
+
+/// <summary>A line of <c>inventory.stock-reserved.v1</c>.</summary>
+public sealed record ReservedLine(string Sku, int Quantity);
+
+/// <summary>Data of <c>inventory.stock-reserved.v1</c>.</summary>
+public sealed record StockReserved(string OrderId, string CustomerId, IReadOnlyList<ReservedLine> Lines);
+
+/// <summary>Data of <c>payments.payment-authorized.v1</c>.</summary>
+public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency);
+
+/// <summary>Data of <c>payments.payment-declined.v1</c>.</summary>
+public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
+
+/// <summary>A line of <c>fulfillment.shipment-requested.v1</c>.</summary>
+public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
+
+/// <summary>Data of <c>fulfillment.shipment-requested.v1</c>, the event Fulfillment owns.</summary>
+public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines, decimal Total, string Currency);
+
+/// <summary>Source-generated JSON for Fulfillment's events and state (camelCase; optional members are omitted when null).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(OrderCancelled))]
+[JsonSerializable(typeof(StockReserved))]
+[JsonSerializable(typeof(PaymentAuthorized))]
+[JsonSerializable(typeof(PaymentDeclined))]
+[JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(FulfillmentOrder))]
+public sealed partial class FulfillmentJson : JsonSerializerContext;
