@@ -1,13 +1,30 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
+using Store.Sales.Events;
+using Store.Sales.State;
 
 namespace Store.Sales;
 
 /// <summary>The Sales context's services; used by Program.cs and by the local host.</summary>
 public static class SalesRegistration
 {
+    /// <summary>Setting naming the orders table (default <c>salesorders</c>).</summary>
+    public const string OrdersTableSetting = "Sales:OrdersTable";
+
     /// <summary>Registers everything the Sales functions need.</summary>
-    public static IServiceCollection AddSalesContext(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddEventing(configuration, "Sales", _ => { });
+    public static IServiceCollection AddSalesContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEventing(configuration, "Sales", registry => registry
+            .Add(SalesEventTypes.OrderPlaced, SalesJson.Default.OrderPlaced)
+            .Add(SalesEventTypes.OrderCancelled, SalesJson.Default.OrderCancelled)
+            .Add(SalesEventTypes.ShipmentRequested, SalesJson.Default.ShipmentRequested));
+
+        var tableName = configuration[OrdersTableSetting] is { Length: > 0 } configured ? configured : OrderTable.DefaultName;
+        services.AddSingleton(sp => new OrderTable(sp.CreateStateStore(tableName, SalesJson.Default.OrderState)));
+        services.AddSingleton<OrderShipmentsProjection>();
+        services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<OrderTable>().Store, sp.GetRequiredService<OrderShipmentsProjection>(), SalesEventTypes.ConsumerGroup));
+        services.AddSingleton<OrderIngress>();
+        return services;
+    }
 }

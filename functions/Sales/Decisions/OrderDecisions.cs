@@ -1,0 +1,91 @@
+using Store.Sales.Events;
+using Store.Sales.State;
+
+namespace Store.Sales.Decisions;
+
+/// <summary>How a place-order request ends.</summary>
+public enum PlaceOutcome
+{
+    /// <summary>New order: accept it and publish order-placed.</summary>
+    Accepted,
+
+    /// <summary>The same order was accepted before: answer the same, publish nothing new.</summary>
+    AlreadyAccepted,
+
+    /// <summary>Another order was accepted under this id: 409.</summary>
+    Conflict,
+}
+
+/// <summary>How a cancel request ends.</summary>
+public enum CancelOutcome
+{
+    /// <summary>Cancel it and publish order-cancelled.</summary>
+    Cancelled,
+
+    /// <summary>Already cancelled: answer 202 again, publish nothing new.</summary>
+    AlreadyCancelled,
+
+    /// <summary>No such order: 404.</summary>
+    NotFound,
+
+    /// <summary>The order ships already: 409.</summary>
+    AlreadyShipped,
+}
+
+/// <summary>The decision on a place-order request: outcome, new state and the event to publish (when accepted).</summary>
+public sealed record PlaceDecision(PlaceOutcome Outcome, OrderState State, OrderPlaced? Placed);
+
+/// <summary>The decision on a cancel request: outcome, new state and the event to publish (when cancelled).</summary>
+public sealed record CancelDecision(CancelOutcome Outcome, OrderState? State, OrderCancelled? Cancelled);
+
+/// <summary>The order lifecycle rules of Sales: pure functions of the current state and the command or event.</summary>
+public static class OrderDecisions
+{
+    /// <summary>
+    /// Accepts a new order; recognises a repeat of the accepted request by its canonical hash (idempotent);
+    /// rejects a different order under an existing id. <paramref name="now"/> becomes the order's acceptance time.
+    /// </summary>
+    public static PlaceDecision Place(OrderState? state, PlaceOrder command, DateTimeOffset now)
+    {
+        var current = state ?? OrderState.New(command.OrderId);
+        var hash = command.CanonicalHash();
+        if (current.IsPlaced)
+        {
+            return new PlaceDecision(current.RequestHash == hash ? PlaceOutcome.AlreadyAccepted : PlaceOutcome.Conflict, current, null);
+        }
+
+        // A shipment marker recorded before the order was accepted is kept: the order is then shipped from the start.
+        var accepted = current with { CustomerId = command.CustomerId, RequestHash = hash, AcceptedAt = now };
+        var placed = new OrderPlaced(command.OrderId, command.CustomerId, command.Lines, command.Total, command.Currency);
+        return new PlaceDecision(PlaceOutcome.Accepted, accepted, placed);
+    }
+
+    /// <summary>
+    /// Cancels an accepted order unless it is unknown (404), already cancelled (idempotent) or already shipped (409).
+    /// A cancelled order stays cancelled even if a shipment is recorded afterwards.
+    /// </summary>
+    public static CancelDecision Cancel(OrderState? state, CancelOrder command, DateTimeOffset now)
+    {
+        if (state is null || !state.IsPlaced)
+        {
+            return new CancelDecision(CancelOutcome.NotFound, state, null);
+        }
+
+        if (state.IsCancelled)
+        {
+            return new CancelDecision(CancelOutcome.AlreadyCancelled, state, null);
+        }
+
+        if (state.IsShipped)
+        {
+            return new CancelDecision(CancelOutcome.AlreadyShipped, state, null);
+        }
+
+        var cancelled = state with { CancelledAt = now, CancelReason = command.Reason };
+        return new CancelDecision(CancelOutcome.Cancelled, cancelled, new OrderCancelled(state.OrderId, state.CustomerId!, command.Reason));
+    }
+
+    /// <summary>Records that Fulfillment requested the order's shipment. Idempotent: the first shipment id is kept.</summary>
+    public static OrderState MarkShipped(OrderState state, ShipmentRequested shipment) =>
+        state.IsShipped ? state : state with { ShipmentId = shipment.ShipmentId };
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace Store.Sales.Events;
+
+/// <summary>One order line as carried by Sales events.</summary>
+public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
+
+/// <summary>Data of <c>sales.order-placed.v1</c>: everything consumers need about the accepted order.</summary>
+public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
+
+/// <summary>Data of <c>sales.order-cancelled.v1</c>.</summary>
+public sealed record OrderCancelled(
+    string OrderId,
+    string CustomerId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+
+/// <summary>Data of <c>fulfillment.shipment-requested.v1</c> as Sales reads it (Sales only needs to learn that the order ships).</summary>
+public sealed record ShipmentRequested(
+    string ShipmentId,
+    string OrderId,
+    string CustomerId,
+    IReadOnlyList<OrderLine> Lines,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Total = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency = null);
+
+/// <summary>The CloudEvents types Sales reads and writes.</summary>
+public static class SalesEventTypes
+{
+    /// <summary>Emitted when an order is accepted.</summary>
+    public const string OrderPlaced = "sales.order-placed.v1";
+
+    /// <summary>Emitted when an order is cancelled.</summary>
+    public const string OrderCancelled = "sales.order-cancelled.v1";
+
+    /// <summary>Read from Fulfillment: the order ships, so it can no longer be cancelled.</summary>
+    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+
+    /// <summary>The hub Sales owns.</summary>
+    public const string SalesOrdersHub = "sales-orders";
+
+    /// <summary>The hub Sales consumes.</summary>
+    public const string FulfillmentShipmentsHub = "fulfillment-shipments";
+
+    /// <summary>Sales' consumer group on the hubs it reads.</summary>
+    public const string ConsumerGroup = "sales";
+
+    /// <summary>CloudEvents source of Sales events.</summary>
+    public const string Source = "/store/sales";
+}

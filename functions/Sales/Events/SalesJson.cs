@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Store.Sales.Decisions;
+using Store.Sales.State;
+
+namespace Store.Sales.Events;
+
+/// <summary>Source-generated serialization for every Sales event, state and HTTP body.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(OrderCancelled))]
+[JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(OrderState))]
+[JsonSerializable(typeof(CanonicalOrder))]
+[JsonSerializable(typeof(OrderAnswer))]
+[JsonSerializable(typeof(ProblemDetails))]
+public sealed partial class SalesJson : JsonSerializerContext;

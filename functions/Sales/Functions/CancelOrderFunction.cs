@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Logging;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.Processing;
+using Store.Sales.Decisions;
+using Store.Sales.State;
+
+namespace Store.Sales.Functions;
+
+/// <summary><c>POST /api/orders/{id}/cancel</c>: cancels an accepted order that has not shipped, publishing <c>sales.order-cancelled.v1</c> once.</summary>
+public sealed partial class CancelOrderFunction(OrderIngress ingress, CloudEventCodec codec, TimeProvider time, ILogger<CancelOrderFunction> logger)
+{
+    [Function("Sales_CancelOrder")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{id}/cancel")] HttpRequestData req,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        var (document, parseError) = await HttpBodies.ReadJsonAsync(req, cancellationToken).ConfigureAwait(false);
+        using var body = document;
+        if (parseError is not null)
+        {
+            return await HttpAnswers.ValidationProblemAsync(req, new Dictionary<string, string[]> { ["body"] = [parseError] }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // An id that cannot be an order id names no order.
+        if (!OrderValidation.IsValidOrderId(id))
+        {
+            return await HttpAnswers.NotFoundAsync(req, id, cancellationToken).ConfigureAwait(false);
+        }
+
+        var validated = OrderValidation.ValidateCancel(id, body?.RootElement);
+        if (!validated.IsValid)
+        {
+            return await HttpAnswers.ValidationProblemAsync(req, validated.Errors, cancellationToken).ConfigureAwait(false);
+        }
+
+        var command = validated.Value!;
+        var traceParent = Activity.Current?.Id;
+        CancelOutcome outcome;
+        try
+        {
+            outcome = await ingress.ExecuteAsync(id, state =>
+            {
+                var decision = OrderDecisions.Cancel(state, command, time.GetUtcNow());
+                return decision.Cancelled is { } cancelled
+                    ? new IngressDecision<CancelOutcome>(decision.Outcome, decision.State, SalesOutputs.Cancelled(codec, cancelled, decision.State!.CancelledAt!.Value, traceParent))
+                    : new IngressDecision<CancelOutcome>(decision.Outcome);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            LogUnavailable(logger, ex, id);
+            return await HttpAnswers.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogOutcome(logger, id, outcome);
+        return outcome switch
+        {
+            CancelOutcome.NotFound => await HttpAnswers.NotFoundAsync(req, id, cancellationToken).ConfigureAwait(false),
+            CancelOutcome.AlreadyShipped => await HttpAnswers.ConflictAsync(req, $"Order '{id}' has already shipped and can no longer be cancelled.", cancellationToken).ConfigureAwait(false),
+            _ => await HttpAnswers.AcceptedAsync(req, id, "cancelled", cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cancel order {OrderId}: {Outcome}")]
+    private static partial void LogOutcome(ILogger logger, string orderId, CancelOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cancel order {OrderId} answered 503: storage or Event Hubs unavailable")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string orderId);
+}

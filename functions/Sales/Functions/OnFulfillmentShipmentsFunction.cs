@@ -1,0 +1,28 @@
+using Azure.Messaging.EventHubs;
+using Microsoft.Azure.Functions.Worker;
+using Store.Eventing.Hosting;
+using Store.Eventing.Processing;
+using Store.Sales.Events;
+using Store.Sales.State;
+
+namespace Store.Sales.Functions;
+
+/// <summary>Consumes <c>fulfillment-shipments</c>: marks orders shipped so that they can no longer be cancelled.</summary>
+public sealed class OnFulfillmentShipmentsFunction(EventBatchHandler handler, KeyedBatchProcessor<OrderState> processor, OrderTable table)
+{
+    [Function("Sales_OnFulfillmentShipments")]
+    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    public Task<BatchOutcome> Run(
+        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = "sales")] EventData[] events,
+        FunctionContext context,
+        CancellationToken cancellationToken) =>
+        handler.HandleAsync(
+            events,
+            context.EventHubTrigger("Sales", SalesEventTypes.FulfillmentShipmentsHub, SalesEventTypes.ConsumerGroup),
+            async (batch, ct) =>
+            {
+                await table.EnsureCreatedAsync(ct).ConfigureAwait(false);
+                return await processor.ProcessAsync(batch, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Logging;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.Processing;
+using Store.Sales.Decisions;
+using Store.Sales.State;
+
+namespace Store.Sales.Functions;
+
+/// <summary><c>POST /api/orders</c>: validates and accepts an order, publishing <c>sales.order-placed.v1</c> once per order id.</summary>
+public sealed partial class PlaceOrderFunction(OrderIngress ingress, CloudEventCodec codec, TimeProvider time, ILogger<PlaceOrderFunction> logger)
+{
+    [Function("Sales_PlaceOrder")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequestData req,
+        CancellationToken cancellationToken)
+    {
+        var (document, parseError) = await HttpBodies.ReadJsonAsync(req, cancellationToken).ConfigureAwait(false);
+        using var body = document;
+        if (body is null)
+        {
+            return await HttpAnswers.ValidationProblemAsync(req, new Dictionary<string, string[]> { ["body"] = [parseError ?? "An order is required in the body."] }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var validated = OrderValidation.ValidatePlaceOrder(body.RootElement);
+        if (!validated.IsValid)
+        {
+            return await HttpAnswers.ValidationProblemAsync(req, validated.Errors, cancellationToken).ConfigureAwait(false);
+        }
+
+        var command = validated.Value!;
+        var traceParent = Activity.Current?.Id;
+        PlaceOutcome outcome;
+        try
+        {
+            outcome = await ingress.ExecuteAsync(command.OrderId, state =>
+            {
+                var decision = OrderDecisions.Place(state, command, time.GetUtcNow());
+                return decision.Placed is { } placed
+                    ? new IngressDecision<PlaceOutcome>(decision.Outcome, decision.State, SalesOutputs.Placed(codec, placed, decision.State.AcceptedAt!.Value, traceParent))
+                    : new IngressDecision<PlaceOutcome>(decision.Outcome);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            LogUnavailable(logger, ex, command.OrderId);
+            return await HttpAnswers.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogOutcome(logger, command.OrderId, outcome);
+        return outcome == PlaceOutcome.Conflict
+            ? await HttpAnswers.ConflictAsync(req, $"Order '{command.OrderId}' already exists with a different body.", cancellationToken).ConfigureAwait(false)
+            : await HttpAnswers.AcceptedAsync(req, command.OrderId, "accepted", cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Place order {OrderId}: {Outcome}")]
+    private static partial void LogOutcome(ILogger logger, string orderId, PlaceOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Place order {OrderId} answered 503: storage or Event Hubs unavailable")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string orderId);
+}
