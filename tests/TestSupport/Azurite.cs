@@ -8,7 +8,7 @@ namespace Store.TestSupport;
 public static class Azurite
 {
     private const string DevAccount = "devstoreaccount1";
-    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFEqOI5ZTtXCTXNyaTcg==";
+    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     /// <summary>Returns a connection string for a reachable Azurite, starting one when none is.</summary>
     public static async Task<string> EnsureRunningAsync(Action<Process> started)

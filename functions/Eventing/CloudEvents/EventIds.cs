@@ -16,15 +16,17 @@ public static class EventIds
     {
         ArgumentException.ThrowIfNullOrEmpty(inputId);
         ArgumentException.ThrowIfNullOrEmpty(role);
-        int length = Namespace.Length + Encoding.UTF8.GetByteCount(inputId) + 1 + Encoding.UTF8.GetByteCount(role);
+        // Name = namespace | input length (4 bytes, big-endian) | input | role: the length prefix keeps ("a/b","c") apart from ("a","b/c").
+        int length = Namespace.Length + 4 + Encoding.UTF8.GetByteCount(inputId) + Encoding.UTF8.GetByteCount(role);
         byte[]? rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
         Span<byte> name = rented ?? stackalloc byte[512];
         try
         {
             Namespace.CopyTo(name);
-            int written = Namespace.Length;
-            written += Encoding.UTF8.GetBytes(inputId, name[written..]);
-            name[written++] = (byte)'/';
+            int written = Namespace.Length + 4;
+            int inputBytes = Encoding.UTF8.GetBytes(inputId, name[written..]);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(name[Namespace.Length..], inputBytes);
+            written += inputBytes;
             written += Encoding.UTF8.GetBytes(role, name[written..]);
 
             Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];

@@ -1,0 +1,167 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
+using Store.Eventing.Processing;
+using Store.TestSupport;
+
+namespace Store.Eventing.Tests.Processing;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
+{
+    private async Task<KitHarness> NewHarness()
+    {
+        var table = azurite.NewTable("kit");
+        await table.CreateIfNotExistsAsync();
+        return new KitHarness(table);
+    }
+
+    [Fact]
+    public async Task Batch_WithMalformedSchemaInvalidAndUnknownEvents_DeadLettersThemAndProcessesTheRest()
+    {
+        var kit = await NewHarness();
+        var batch = new[]
+        {
+            EventBatches.Received(TestCodec.ReceivedBody("e1", "A", 2, kit.Codec), 1),
+            EventBatches.ReceivedText("{{{ not json", 2),
+            EventBatches.ReceivedText("{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"A\",\"quantity\":-1}}", 3),
+            EventBatches.ReceivedText("{\"specversion\":\"1.0\",\"id\":\"y\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v7\",\"data\":{}}", 4),
+            EventBatches.Received(TestCodec.ReceivedBody("e5", "A", 3, kit.Codec), 5, properties: new Dictionary<string, object> { ["tenant"] = "t1" }),
+        };
+
+        var outcome = await kit.Deliver(batch);
+
+        Assert.Equal((5, 2, 3), (outcome.Received, outcome.Processed, outcome.DeadLettered));
+        Assert.Equal(5, (await kit.Read("A"))!.Quantity);
+        var deadLetters = kit.Publisher.To("dead-letters").Select(d => JsonDocument.Parse(d.Body).RootElement.GetProperty("data")).ToList();
+        Assert.Equal(["malformed-json", "schema-violation", "unknown-type"], deadLetters.Select(d => d.GetProperty("error").GetProperty("kind").GetString()));
+        var malformed = deadLetters[0];
+        Assert.Equal("{{{ not json", malformed.GetProperty("body").GetString());
+        Assert.Equal("utf8", malformed.GetProperty("bodyEncoding").GetString());
+        Assert.Equal(("Inventory", "inventory", "inventory-stock", "0", 2L, "2000"),
+            (malformed.GetProperty("consumer").GetString(), malformed.GetProperty("consumerGroup").GetString(), malformed.GetProperty("sourceHub").GetString(),
+             malformed.GetProperty("partitionId").GetString(), malformed.GetProperty("sequenceNumber").GetInt64(), malformed.GetProperty("offset").GetString()));
+        Assert.True(malformed.TryGetProperty("enqueuedTime", out _));
+        Assert.All(kit.Publisher.To("dead-letters"), d => Assert.Equal("Inventory", d.PartitionKey));
+    }
+
+    [Fact]
+    public async Task DeadLetters_ValidateAgainstTheirSchema_AndKeepBinaryBodiesAsBase64()
+    {
+        var kit = await NewHarness();
+        var binary = new byte[] { 0xff, 0xfe, 0x00, 0x81 };
+
+        await kit.Deliver([EventBatches.Received(binary, 7, properties: new Dictionary<string, object> { ["n"] = 42 })]);
+
+        var letter = kit.Publisher.To("dead-letters").Single();
+        var registry = new EventTypeRegistry().Add(DeadLetterWriter.EventType, DeadLetterJsonContext.Default.EventDeadLettered);
+        var decoded = new CloudEventCodec(registry).Decode(letter.Body);
+        Assert.True(decoded.IsEvent, decoded.Error?.Message);
+        var data = (EventDeadLettered)decoded.Event!.Data;
+        Assert.Equal("base64", data.BodyEncoding);
+        Assert.Equal(binary, Convert.FromBase64String(data.Body));
+        Assert.Equal("42", data.Properties["n"]);
+        Assert.Equal("malformed-json", data.Error.Kind);
+    }
+
+    [Fact]
+    public async Task DeadLetterIds_AreDeterministic_SoRedeliveredFailuresDeduplicate()
+    {
+        var kit = await NewHarness();
+        var batch = new[] { EventBatches.ReceivedText("nope", 9) };
+
+        await kit.Deliver(batch);
+        await kit.Deliver(batch);
+
+        var ids = kit.Publisher.To("dead-letters").Select(d => d.Id).ToList();
+        Assert.Equal(2, ids.Count);
+        Assert.Single(ids.Distinct());
+    }
+
+    [Fact]
+    public async Task RuleViolation_IsDeadLettered_AndTheBatchContinues()
+    {
+        var kit = await NewHarness();
+        var batch = new[]
+        {
+            EventBatches.Received(TestCodec.ReceivedBody("e1", "FORBIDDEN", 1, kit.Codec), 1),
+            EventBatches.Received(TestCodec.ReceivedBody("e2", "B", 4, kit.Codec), 2),
+        };
+
+        var outcome = await kit.Deliver(batch);
+
+        Assert.Equal((1, 1), (outcome.Processed, outcome.DeadLettered));
+        var letter = JsonDocument.Parse(kit.Publisher.To("dead-letters").Single().Body).RootElement.GetProperty("data");
+        Assert.Equal("rule-violation", letter.GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal(4, (await kit.Read("B"))!.Quantity);
+    }
+
+    [Fact]
+    public async Task TransientPublishFailure_Throws_SoTheRetryPolicyRuns_AndTheRetryPublishesTheSameOutputs()
+    {
+        var kit = await NewHarness();
+        var batch = new[] { EventBatches.Received(TestCodec.ReceivedBody("e1", "C", 1, kit.Codec), 1) };
+        kit.Publisher.FailNext = new RequestFailedException(503, "Service unavailable");
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => kit.Deliver(batch));
+        Assert.Empty(kit.Publisher.Published);
+
+        await kit.Deliver(batch);
+
+        // State was committed on the first attempt; the retry skips the duplicate but publishes the outbox.
+        Assert.Equal(1, (await kit.Read("C"))!.Quantity);
+        var published = Assert.Single(kit.Publisher.To("inventory-stock"));
+        Assert.Equal(EventIds.Derive("e1", "echo"), published.Id);
+    }
+
+    [Fact]
+    public async Task NonTransientBugInProcessing_IsolatesTheFailingEvent_AndDeadLettersOnlyIt()
+    {
+        var kit = await NewHarness();
+        var batch = new[]
+        {
+            EventBatches.Received(TestCodec.ReceivedBody("ok-1", "D", 1, kit.Codec), 1),
+            EventBatches.Received(TestCodec.ReceivedBody("boom", "D", 1, kit.Codec), 2),
+            EventBatches.Received(TestCodec.ReceivedBody("ok-2", "E", 1, kit.Codec), 3),
+        };
+
+        var outcome = await kit.Handler.HandleAsync(batch, KitHarness.Trigger(), (events, ct) =>
+            events.Any(e => e.Event.Id == "boom") ? throw new InvalidOperationException("bug") : kit.Processor.ProcessAsync(events, ct), CancellationToken.None);
+
+        Assert.Equal((2, 1), (outcome.Processed, outcome.DeadLettered));
+        var letter = JsonDocument.Parse(kit.Publisher.To("dead-letters").Single().Body).RootElement.GetProperty("data");
+        Assert.Equal("unexpected", letter.GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal(2L, letter.GetProperty("sequenceNumber").GetInt64());
+    }
+
+    [Fact]
+    public async Task TransientTableFailure_Propagates()
+    {
+        var kit = await NewHarness();
+        var batch = new[] { EventBatches.Received(TestCodec.ReceivedBody("e1", "F", 1, kit.Codec), 1) };
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => kit.Handler.HandleAsync(batch, KitHarness.Trigger(),
+            (_, _) => throw new RequestFailedException(500, "Internal"), CancellationToken.None));
+        Assert.Empty(kit.Publisher.Published);
+    }
+
+    [Fact]
+    public async Task StatelessHandler_MapsEachEvent_AndDeadLettersRejections()
+    {
+        var kit = await NewHarness();
+        var batch = new[]
+        {
+            EventBatches.Received(TestCodec.ReceivedBody("s1", "G", 1, kit.Codec), 1),
+            EventBatches.Received(TestCodec.ReceivedBody("s2", "FORBIDDEN", 1, kit.Codec), 2),
+        };
+
+        var outcome = await kit.Handler.HandleStatelessAsync(batch, KitHarness.Trigger(), e =>
+            kit.Projection.Apply(new SkuTotal("x", 0, 0), e) is { Rejection: { } r } ? Decision<bool>.Reject(false, r.Message) : new Decision<bool>(true, []),
+            CancellationToken.None);
+
+        Assert.Equal((2, 1, 1), (outcome.Received, outcome.Processed, outcome.DeadLettered));
+        Assert.Contains("FORBIDDEN", Encoding.UTF8.GetString(kit.Publisher.To("dead-letters").Single().Body), StringComparison.Ordinal);
+    }
+}

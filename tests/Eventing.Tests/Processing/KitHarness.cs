@@ -1,0 +1,39 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
+using Store.Eventing.Processing;
+using Store.Eventing.State;
+using Store.TestSupport;
+
+namespace Store.Eventing.Tests.Processing;
+
+/// <summary>Wires the kit the way a context does, over a real Azurite table and a recording publisher.</summary>
+public sealed class KitHarness
+{
+    public KitHarness(TableClient table, int maxConcurrency = 8)
+    {
+        Codec = TestCodec.Create();
+        Publisher = new RecordingPublisher();
+        Confirmations = new OutboxConfirmations();
+        Handler = new EventBatchHandler(Codec, new DeadLetterWriter("Inventory", TimeProvider.System), Publisher, Confirmations, new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance);
+        Store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
+        Projection = new SkuTotalsProjection(Codec);
+        Processor = new KeyedBatchProcessor<SkuTotal>(Store, Projection, (e, error) => Handler.DeadLetter(e, "inventory", error), Confirmations, maxConcurrency);
+    }
+
+    public CloudEventCodec Codec { get; }
+    public RecordingPublisher Publisher { get; }
+    public OutboxConfirmations Confirmations { get; }
+    public EventBatchHandler Handler { get; }
+    public TableStateStore<SkuTotal> Store { get; }
+    public SkuTotalsProjection Projection { get; }
+    public KeyedBatchProcessor<SkuTotal> Processor { get; }
+
+    public static TriggerContext Trigger(string partition = "0") => new("Inventory", "inventory-stock", "inventory", partition);
+
+    public Task<BatchOutcome> Deliver(Azure.Messaging.EventHubs.EventData[] batch, string partition = "0") =>
+        Handler.HandleAsync(batch, Trigger(partition), Processor.ProcessAsync, CancellationToken.None);
+
+    public async Task<SkuTotal?> Read(string sku) => (await Store.GetAsync("p", sku, CancellationToken.None))?.State;
+}

@@ -1,0 +1,30 @@
+using Store.Eventing.CloudEvents;
+using Store.Eventing.Processing;
+using Store.Eventing.Publishing;
+using Store.Eventing.State;
+
+namespace Store.Eventing.Tests.Processing;
+
+/// <summary>A minimal stateful projection: totals stock received per SKU and emits one output per receipt; negative rule via a magic SKU.</summary>
+public sealed class SkuTotalsProjection(CloudEventCodec codec, string partitionKey = "p") : IKeyedProjection<SkuTotal>
+{
+    public int Applies;
+
+    public EntityKey? KeyOf(InboundEvent e) => e.Event.Data is StockReceived r ? new EntityKey(partitionKey, r.Sku) : null;
+
+    public SkuTotal Initial(EntityKey key) => new(key.RowKey, 0, 0);
+
+    public Decision<SkuTotal> Apply(SkuTotal state, InboundEvent e)
+    {
+        Interlocked.Increment(ref Applies);
+        var r = e.DataAs<StockReceived>();
+        if (r.Sku == "FORBIDDEN")
+        {
+            return Decision<SkuTotal>.Reject(state, "SKU FORBIDDEN cannot be stocked.");
+        }
+
+        var id = EventIds.Derive(e.Event.Id, "echo");
+        var body = codec.Encode(new CloudEventHeader(id, TestCodec.Reserved, "/tests", r.Sku, e.Event.Time), new StockReserved("o-" + r.ReceiptId, "c", [new ReservedLine(r.Sku, r.Quantity)]));
+        return new Decision<SkuTotal>(state with { Quantity = state.Quantity + r.Quantity, Receipts = state.Receipts + 1 }, [new OutgoingEvent("inventory-stock", r.Sku, id, TestCodec.Reserved, body)]);
+    }
+}

@@ -1,0 +1,141 @@
+using Azure.Messaging.EventHubs;
+using Store.Eventing.Processing;
+using Store.Eventing.State;
+using Store.Eventing.Tests.Processing;
+using Store.TestSupport;
+
+namespace Store.Eventing.Tests.State;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableStateStoreTests(AzuriteFixture azurite)
+{
+    private async Task<Azure.Data.Tables.TableClient> NewTable()
+    {
+        var table = azurite.NewTable("state");
+        await table.CreateIfNotExistsAsync();
+        return table;
+    }
+
+    private static EventData[] Receipts(KitHarness kit, string prefix, IEnumerable<string> skus, long firstSequence = 1) =>
+        skus.Select((sku, i) => EventBatches.Received(TestCodec.ReceivedBody($"{prefix}-{i}", sku, 1, kit.Codec), firstSequence + i)).ToArray();
+
+    [Fact]
+    public async Task RedeliveredBatch_IsANoOp_SameStateAndSameOutputIds()
+    {
+        var kit = new KitHarness(await NewTable());
+        var batch = Receipts(kit, "r", ["A", "A", "B"]);
+
+        var first = await kit.Deliver(batch);
+        var firstOutputs = kit.Publisher.To("inventory-stock").Select(e => e.Id).ToList();
+        var second = await kit.Deliver(batch);
+
+        Assert.Equal((3, 0), (first.Processed, first.Duplicates));
+        Assert.Equal((0, 3), (second.Processed, second.Duplicates));
+        Assert.Equal(2, (await kit.Read("A"))!.Quantity);
+        Assert.Equal(1, (await kit.Read("B"))!.Quantity);
+        // The first invocation's outbox was confirmed, so the redelivery publishes nothing new.
+        Assert.Equal(firstOutputs, kit.Publisher.To("inventory-stock").Select(e => e.Id).ToList());
+    }
+
+    [Fact]
+    public async Task SameEventRepublishedUnderANewSequenceNumber_IsRecognisedByItsId()
+    {
+        var kit = new KitHarness(await NewTable());
+        var body = TestCodec.ReceivedBody("same-id", "A", 5, kit.Codec);
+
+        await kit.Deliver([EventBatches.Received(body, 10)]);
+        var again = await kit.Deliver([EventBatches.Received(body, 11)]);
+
+        Assert.Equal(1, again.Duplicates);
+        Assert.Equal(5, (await kit.Read("A"))!.Quantity);
+    }
+
+    [Fact]
+    public async Task PositionsArePerSourcePartition()
+    {
+        var kit = new KitHarness(await NewTable());
+
+        await kit.Deliver([EventBatches.Received(TestCodec.ReceivedBody("p0", "A", 1, kit.Codec), 5)], partition: "0");
+        var other = await kit.Deliver([EventBatches.Received(TestCodec.ReceivedBody("p1", "A", 1, kit.Codec), 5)], partition: "1");
+
+        Assert.Equal(1, other.Processed);
+        Assert.Equal(2, (await kit.Read("A"))!.Quantity);
+    }
+
+    [Fact]
+    public async Task CrashAfterCommitBeforePublish_RedeliveryPublishesTheOutboxWithTheSameIds()
+    {
+        var table = await NewTable();
+        var crashed = new KitHarness(table);
+        var batch = Receipts(crashed, "c", ["A", "B"]);
+
+        // Commit the state but never publish (the process "dies" before publishing).
+        var result = await crashed.Processor.ProcessAsync(
+            batch.Select((e, i) => new InboundEvent(crashed.Codec.Decode(e.EventBody.ToMemory()).Event!, new EventPosition("inventory-stock", "0", e.SequenceNumber, "", e.EnqueuedTime), default)).ToList(),
+            CancellationToken.None);
+        Assert.Equal(2, result.Outputs.Count);
+
+        // A new instance (empty confirmation cache) gets the batch again.
+        var restarted = new KitHarness(table);
+        var outcome = await restarted.Deliver(batch);
+
+        Assert.Equal((0, 2), (outcome.Processed, outcome.Duplicates));
+        Assert.Equal(result.Outputs.Select(o => o.Id).Order(), restarted.Publisher.To("inventory-stock").Select(o => o.Id).Order());
+        Assert.Equal(1, (await restarted.Read("A"))!.Quantity);
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersOnTheSameKeys_AreResolvedByETags_NoUpdateIsLost()
+    {
+        var table = await NewTable();
+        var writers = Enumerable.Range(0, 4).Select(_ => new KitHarness(table)).ToArray();
+        var skus = new[] { "HOT-1", "HOT-2", "HOT-3" };
+
+        // Four partitions, each with 30 receipts over the same three SKUs, all at once.
+        await Task.WhenAll(writers.Select((kit, p) =>
+            kit.Deliver(Receipts(kit, $"w{p}", Enumerable.Range(0, 30).Select(i => skus[i % 3])), partition: p.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+        foreach (var sku in skus)
+        {
+            var state = await writers[0].Read(sku);
+            Assert.Equal(40, state!.Quantity);
+            Assert.Equal(40, state.Receipts);
+        }
+    }
+
+    [Fact]
+    public async Task BatchOverManyKeys_IsCoalescedIntoTransactionsOfAtMost100()
+    {
+        var kit = new KitHarness(await NewTable());
+        var skus = Enumerable.Range(0, 250).Select(i => $"SKU-{i:D3}").ToList();
+        // Every SKU appears twice in the batch: 500 events, 250 entities.
+        var batch = Receipts(kit, "m", skus.Concat(skus));
+
+        var before = kit.Store.RoundTrips;
+        var outcome = await kit.Deliver(batch);
+        var roundTrips = kit.Store.RoundTrips - before;
+
+        Assert.Equal(500, outcome.Processed);
+        // Reads: 250 keys / 40 per query = 7 queries; writes: 250 / 100 = 3 transactions.
+        Assert.Equal(7 + 3, roundTrips);
+        Assert.Equal(2, (await kit.Read("SKU-123"))!.Quantity);
+    }
+
+    [Fact]
+    public async Task StaleETag_ThrowsConcurrencyConflict()
+    {
+        var table = await NewTable();
+        var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
+        var first = (await store.ReadAsync("p", ["K"], CancellationToken.None))["K"];
+        var second = (await store.ReadAsync("p", ["K"], CancellationToken.None))["K"];
+        first.State = new SkuTotal("K", 1, 1);
+        first.IsDirty = true;
+        second.State = new SkuTotal("K", 2, 1);
+        second.IsDirty = true;
+
+        await store.CommitAsync("p", [first], CancellationToken.None);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.CommitAsync("p", [second], CancellationToken.None));
+        Assert.Equal(1, (await store.GetAsync("p", "K", CancellationToken.None))!.State!.Quantity);
+    }
+}
