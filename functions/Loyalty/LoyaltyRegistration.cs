@@ -1,13 +1,38 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Store.Eventing.CloudEvents;
 using Store.Eventing.Hosting;
+using Store.Loyalty.Events;
+using Store.Loyalty.Functions;
+using Store.Loyalty.State;
 
 namespace Store.Loyalty;
 
 /// <summary>The Loyalty context's services; used by Program.cs and by the local host.</summary>
 public static class LoyaltyRegistration
 {
+    /// <summary>Setting naming the customer table (default <see cref="DefaultTableName"/>).</summary>
+    public const string TableNameSetting = "Loyalty:CustomersTable";
+
+    /// <summary>Default customer table.</summary>
+    public const string DefaultTableName = "loyaltycustomers";
+
     /// <summary>Registers everything the Loyalty functions need.</summary>
-    public static IServiceCollection AddLoyaltyContext(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddEventing(configuration, "Loyalty", _ => { });
+    public static IServiceCollection AddLoyaltyContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEventing(configuration, "Loyalty", registry => registry
+            .Add(LoyaltyEventTypes.OrderPlaced, LoyaltyJson.Default.OrderPlaced)
+            .Add(LoyaltyEventTypes.ShipmentRequested, LoyaltyJson.Default.ShipmentRequested)
+            .Add(LoyaltyEventTypes.TierChanged, LoyaltyJson.Default.TierChanged));
+
+        var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
+        services.AddSingleton(sp => new LoyaltyProjection(sp.GetRequiredService<CloudEventCodec>()));
+        services.AddSingleton(sp => new LoyaltyProcessor(sp.CreateKeyedProcessor(
+            sp.CreateStateStore(tableName, LoyaltyJson.Default.CustomerLoyalty),
+            sp.GetRequiredService<LoyaltyProjection>(),
+            "loyalty")));
+        services.AddSingleton<LoyaltyFunctions>();
+        services.AddSingleton<LoyaltyQueryFunctions>();
+        return services;
+    }
 }

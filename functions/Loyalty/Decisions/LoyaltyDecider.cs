@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using Store.Loyalty.Events;
+using Store.Loyalty.State;
+
+namespace Store.Loyalty.Decisions;
+
+/// <summary>The outcome of one fact applied to one customer: the new state and the tier crossings it caused, or a rejection.</summary>
+public sealed record LoyaltyDecision(CustomerLoyalty State, IReadOnlyList<TierChanged> Changes, string? Rejection = null);
+
+/// <summary>
+/// Loyalty's rules as pure functions. Points = the sum over shipped orders of the whole currency units of the order
+/// total (floor; currencies are not converted). An order earns points once, when it is known to be shipped AND its
+/// total is known: the shipment's total when the shipment carries one, otherwise the order-placed total, whichever of
+/// the two events arrives first. Every threshold crossed emits its own <see cref="TierChanged"/> (a jump from Bronze
+/// to Gold emits Bronze->Silver then Silver->Gold), so the set of crossings a customer ever gets depends only on the
+/// set of shipped orders, not on the order in which they arrived.
+/// </summary>
+public static class LoyaltyDecider
+{
+    /// <summary>Totals at or above this are rejected as implausible (they would overflow points arithmetic long before).</summary>
+    public const decimal MaxTotal = 1_000_000_000_000m;
+
+    /// <summary>A customer Loyalty has not seen yet.</summary>
+    public static CustomerLoyalty Initial(string customerId) =>
+        new(customerId, 0, Tiers.Bronze, ImmutableSortedSet<string>.Empty, ImmutableSortedDictionary<string, PendingOrder>.Empty);
+
+    /// <summary>The points an order total earns: its whole currency units.</summary>
+    public static long PointsFor(decimal total) => (long)decimal.Floor(total);
+
+    /// <summary>An order was placed: remember its total, or count it now if its shipment (without a total) came first.</summary>
+    public static LoyaltyDecision OnOrderPlaced(CustomerLoyalty state, string orderId, decimal total)
+    {
+        if (total >= MaxTotal)
+        {
+            return new LoyaltyDecision(state, [], $"Order {orderId} total {total} is not plausible (limit {MaxTotal}).");
+        }
+
+        if (state.Counted.Contains(orderId))
+        {
+            return new LoyaltyDecision(state, []);
+        }
+
+        if (state.Pending.TryGetValue(orderId, out var pending))
+        {
+            // A shipment without a total is waiting for this total; a second order-placed for the same order changes nothing.
+            return pending is { Shipped: true, Total: null } ? Count(state, orderId, total) : new LoyaltyDecision(state, []);
+        }
+
+        return new LoyaltyDecision(state with { Pending = state.Pending.Add(orderId, new PendingOrder(total, Shipped: false)) }, []);
+    }
+
+    /// <summary>A shipment was requested: count the order with the shipment's total, else the order-placed total, else wait for it.</summary>
+    public static LoyaltyDecision OnShipmentRequested(CustomerLoyalty state, string orderId, decimal? shipmentTotal)
+    {
+        if (shipmentTotal >= MaxTotal)
+        {
+            return new LoyaltyDecision(state, [], $"Shipment of order {orderId} total {shipmentTotal} is not plausible (limit {MaxTotal}).");
+        }
+
+        if (state.Counted.Contains(orderId))
+        {
+            return new LoyaltyDecision(state, []);
+        }
+
+        state.Pending.TryGetValue(orderId, out var pending);
+        if ((shipmentTotal ?? pending?.Total) is { } total)
+        {
+            return Count(state, orderId, total);
+        }
+
+        return new LoyaltyDecision(state with { Pending = state.Pending.SetItem(orderId, new PendingOrder(null, Shipped: true)) }, []);
+    }
+
+    /// <summary>The crossings between two balances, lowest threshold first, each reporting the new balance.</summary>
+    public static IReadOnlyList<TierChanged> CrossingsBetween(string customerId, long before, long after)
+    {
+        var changes = new List<TierChanged>(2);
+        foreach (var (threshold, below, reached) in Tiers.Crossings)
+        {
+            if (before < threshold && after >= threshold)
+            {
+                changes.Add(new TierChanged(customerId, below, reached, after));
+            }
+        }
+
+        return changes;
+    }
+
+    private static LoyaltyDecision Count(CustomerLoyalty state, string orderId, decimal total)
+    {
+        var points = state.Points + PointsFor(total);
+        var next = state with
+        {
+            Points = points,
+            Tier = Tiers.For(points),
+            Counted = state.Counted.Add(orderId),
+            Pending = state.Pending.Remove(orderId),
+        };
+        return new LoyaltyDecision(next, CrossingsBetween(state.CustomerId, state.Points, points));
+    }
+}

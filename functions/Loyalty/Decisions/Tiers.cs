@@ -1,0 +1,30 @@
+namespace Store.Loyalty.Decisions;
+
+/// <summary>Loyalty tiers and their thresholds: Bronze &lt; 1000 &lt;= Silver &lt; 5000 &lt;= Gold.</summary>
+public static class Tiers
+{
+    public const string Bronze = "Bronze";
+    public const string Silver = "Silver";
+    public const string Gold = "Gold";
+
+    /// <summary>Points needed for Silver.</summary>
+    public const long SilverThreshold = 1000;
+
+    /// <summary>Points needed for Gold.</summary>
+    public const long GoldThreshold = 5000;
+
+    /// <summary>The thresholds above Bronze, lowest first, with the tier below and the tier reached.</summary>
+    public static IReadOnlyList<(long Threshold, string Below, string Reached)> Crossings { get; } =
+    [
+        (SilverThreshold, Bronze, Silver),
+        (GoldThreshold, Silver, Gold),
+    ];
+
+    /// <summary>The tier of a points balance.</summary>
+    public static string For(long points) => points switch
+    {
+        >= GoldThreshold => Gold,
+        >= SilverThreshold => Silver,
+        _ => Bronze,
+    };
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Store.Loyalty.State;
+
+namespace Store.Loyalty.Events;
+
+/// <summary>The CloudEvents types Loyalty reads and writes.</summary>
+public static class LoyaltyEventTypes
+{
+    public const string OrderPlaced = "sales.order-placed.v1";
+    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+    public const string TierChanged = "loyalty.tier-changed.v1";
+
+    /// <summary>The hub Loyalty owns.</summary>
+    public const string TiersHub = "loyalty-tiers";
+
+    /// <summary>CloudEvents source of Loyalty's events.</summary>
+    public const string Source = "/store/loyalty";
+}
+
+/// <summary>An order line as carried by sales and fulfillment events.</summary>
+public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
+
+/// <summary>Loyalty's view of <c>sales.order-placed.v1</c>.</summary>
+public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
+
+/// <summary>Loyalty's view of <c>fulfillment.shipment-requested.v1</c>; <see cref="Total"/> and <see cref="Currency"/> are optional in the schema.</summary>
+public sealed record ShipmentRequested(
+    string ShipmentId,
+    string OrderId,
+    string CustomerId,
+    IReadOnlyList<OrderLine> Lines,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Total = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency = null);
+
+/// <summary>Data of <c>loyalty.tier-changed.v1</c>: one threshold crossing of one customer.</summary>
+public sealed record TierChanged(string CustomerId, string PreviousTier, string NewTier, long Points);
+
+/// <summary>Answer of <c>GET /api/customers/{id}/loyalty</c>.</summary>
+public sealed record CustomerLoyaltyView(string CustomerId, long Points, string Tier);
+
+/// <summary>A problem-details body (RFC 9457) for error answers.</summary>
+public sealed record ProblemDetails(string Type, string Title, int Status);
+
+/// <summary>Source-generated serialization of every Loyalty record (events, state, query answers).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(TierChanged))]
+[JsonSerializable(typeof(CustomerLoyaltyView))]
+[JsonSerializable(typeof(CustomerLoyalty))]
+[JsonSerializable(typeof(ProblemDetails))]
+public sealed partial class LoyaltyJson : JsonSerializerContext;

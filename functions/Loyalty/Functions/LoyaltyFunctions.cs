@@ -1,0 +1,28 @@
+using Azure.Messaging.EventHubs;
+using Microsoft.Azure.Functions.Worker;
+using Store.Eventing.Hosting;
+using Store.Eventing.Processing;
+using Store.Loyalty.State;
+
+namespace Store.Loyalty.Functions;
+
+/// <summary>Loyalty's Event Hubs triggers: one per consumed hub, both feeding the same customer entities.</summary>
+public sealed class LoyaltyFunctions(EventBatchHandler handler, LoyaltyProcessor processor)
+{
+    private const string Context = "Loyalty";
+    private const string ConsumerGroup = "loyalty";
+
+    [Function("Loyalty_OnSalesOrders")]
+    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    public Task<BatchOutcome> OnSalesOrders(
+        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
+        FunctionContext context, CancellationToken cancellationToken) =>
+        handler.HandleAsync(events, context.EventHubTrigger(Context, "sales-orders", ConsumerGroup), processor.ProcessAsync, cancellationToken);
+
+    [Function("Loyalty_OnFulfillmentShipments")]
+    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    public Task<BatchOutcome> OnFulfillmentShipments(
+        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
+        FunctionContext context, CancellationToken cancellationToken) =>
+        handler.HandleAsync(events, context.EventHubTrigger(Context, "fulfillment-shipments", ConsumerGroup), processor.ProcessAsync, cancellationToken);
+}

@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace Store.Loyalty.State;
+
+/// <summary>
+/// One customer's loyalty state (one table entity: PartitionKey = bucket of the customer id, RowKey = the customer id).
+/// <see cref="Counted"/> remembers every order that earned points, so each order counts at most once whatever the
+/// arrival order or redelivery; <see cref="Pending"/> holds what is known about orders that have not earned points yet
+/// (placed but not shipped, or shipped without a total and waiting for the order-placed total).
+/// Sorted collections keep the stored JSON identical whatever the order in which the facts arrived.
+/// </summary>
+public sealed record CustomerLoyalty(
+    string CustomerId,
+    long Points,
+    string Tier,
+    ImmutableSortedSet<string> Counted,
+    ImmutableSortedDictionary<string, PendingOrder> Pending);
+
+/// <summary>What is known about an order that has not earned points yet.</summary>
+/// <param name="Total">The order total, once known (from order-placed, or from the shipment when it carries one).</param>
+/// <param name="Shipped">True once a shipment was requested for the order.</param>
+public sealed record PendingOrder(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Total,
+    bool Shipped);
