@@ -1,13 +1,22 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
+using Store.Payments.Decisions;
+using Store.Payments.Events;
 
 namespace Store.Payments;
 
 /// <summary>The Payments context's services; used by Program.cs and by the local host.</summary>
 public static class PaymentsRegistration
 {
-    /// <summary>Registers everything the Payments functions need.</summary>
-    public static IServiceCollection AddPaymentsContext(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddEventing(configuration, "Payments", _ => { });
+    /// <summary>Registers everything the Payments functions need (settings: <c>Payments:AuthorizationLimit</c>, <c>Payments:SupportedCurrencies</c>).</summary>
+    public static IServiceCollection AddPaymentsContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEventing(configuration, "Payments", registry => registry
+            .Add(PaymentsEventTypes.OrderPlaced, PaymentsJson.Default.OrderPlaced)
+            .Add(PaymentsEventTypes.PaymentAuthorized, PaymentsJson.Default.PaymentAuthorized)
+            .Add(PaymentsEventTypes.PaymentDeclined, PaymentsJson.Default.PaymentDeclined));
+        services.AddSingleton(PaymentPolicy.FromConfiguration(configuration));
+        return services;
+    }
 }

@@ -1,0 +1,63 @@
+using Store.Eventing.CloudEvents;
+using Store.Eventing.Processing;
+using Store.Eventing.Publishing;
+using Store.Payments.Events;
+
+namespace Store.Payments.Decisions;
+
+/// <summary>The outcome of the authorisation rule: authorised, or declined with the reason.</summary>
+public sealed record PaymentDecision(bool Authorized, string? Reason)
+{
+    /// <summary>Authorised.</summary>
+    public static PaymentDecision Authorize() => new(true, null);
+
+    /// <summary>Declined for <paramref name="reason"/>.</summary>
+    public static PaymentDecision Decline(string reason) => new(false, reason);
+}
+
+/// <summary>Payments' rule: a deterministic function of the order-placed event alone and the configured policy.</summary>
+public static class PaymentDecisions
+{
+    /// <summary>Declines when the currency is unsupported or the total is above the limit (both reasons when both hold); otherwise authorises.</summary>
+    public static PaymentDecision Decide(OrderPlaced order, PaymentPolicy policy)
+    {
+        var reasons = new List<string>(2);
+        if (!policy.SupportedCurrencies.Contains(order.Currency))
+        {
+            reasons.Add($"currency {order.Currency} is not supported");
+        }
+
+        if (order.Total > policy.AuthorizationLimit)
+        {
+            reasons.Add(FormattableString.Invariant($"total {order.Total} {order.Currency} exceeds the authorization limit of {policy.AuthorizationLimit}"));
+        }
+
+        return reasons.Count == 0 ? PaymentDecision.Authorize() : PaymentDecision.Decline(string.Join("; ", reasons));
+    }
+
+    /// <summary>
+    /// Maps an inbound order-placed event to its payment event: id derived from the input id and the role, time and
+    /// trace parent taken from the input, partition key = order id. Redelivery yields byte-identical output.
+    /// </summary>
+    public static Decision<bool> Decide(InboundEvent e, PaymentPolicy policy, CloudEventCodec codec)
+    {
+        var order = e.DataAs<OrderPlaced>();
+        var decision = Decide(order, policy);
+        OutgoingEvent output = decision.Authorized
+            ? Encode(codec, e, PaymentsEventTypes.PaymentAuthorized, "payment-authorized", order.OrderId,
+                new PaymentAuthorized(order.OrderId, order.CustomerId, order.Total, order.Currency))
+            : Encode(codec, e, PaymentsEventTypes.PaymentDeclined, "payment-declined", order.OrderId,
+                new PaymentDeclined(order.OrderId, order.CustomerId, order.Total, order.Currency, Truncate(decision.Reason!, 200)));
+        return new Decision<bool>(true, [output]);
+    }
+
+    private static OutgoingEvent Encode<T>(CloudEventCodec codec, InboundEvent input, string type, string role, string orderId, T data)
+    {
+        var id = EventIds.Derive(input.Event.Id, role);
+        var header = new CloudEventHeader(id, type, PaymentsEventTypes.Source, orderId, input.Event.Time, input.Event.TraceParent);
+        return new OutgoingEvent(PaymentsEventTypes.PaymentsHub, orderId, id, type, codec.Encode(header, data), input.Event.TraceParent);
+    }
+
+    // The schema caps the reason at 200 characters; a long currency code cannot occur (schema: 3 letters), but stay safe.
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}
