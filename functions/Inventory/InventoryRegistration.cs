@@ -1,13 +1,60 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
 using Store.Eventing.Hosting;
+using Store.Eventing.Publishing;
+using Store.Eventing.State;
+using Store.Inventory.Events;
+using Store.Inventory.State;
 
 namespace Store.Inventory;
+
+/// <summary>Table names of Inventory (settings <c>Inventory:StockTable</c> and <c>Inventory:ReceiptsTable</c>).</summary>
+public sealed record InventoryOptions(string StockTable = "inventorystock", string ReceiptsTable = "inventoryreceipts")
+{
+    /// <summary>Reads the options from configuration, with defaults.</summary>
+    public static InventoryOptions From(IConfiguration configuration) => new(
+        configuration["Inventory:StockTable"] is { Length: > 0 } stock ? stock : "inventorystock",
+        configuration["Inventory:ReceiptsTable"] is { Length: > 0 } receipts ? receipts : "inventoryreceipts");
+}
 
 /// <summary>The Inventory context's services; used by Program.cs and by the local host.</summary>
 public static class InventoryRegistration
 {
     /// <summary>Registers everything the Inventory functions need.</summary>
-    public static IServiceCollection AddInventoryContext(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddEventing(configuration, "Inventory", _ => { });
+    public static IServiceCollection AddInventoryContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEventing(configuration, "Inventory", registry => registry
+            .Add(InventoryEventTypes.StockReceived, InventoryJson.Default.StockReceived)
+            .Add(InventoryEventTypes.StockReserved, InventoryJson.Default.StockReserved)
+            .Add(InventoryEventTypes.StockReservationRejected, InventoryJson.Default.StockReservationRejected)
+            .Add(InventoryEventTypes.StockReleased, InventoryJson.Default.StockReleased)
+            .Add(InventoryEventTypes.OrderPlaced, InventoryJson.Default.OrderPlaced)
+            .Add(InventoryEventTypes.OrderCancelled, InventoryJson.Default.OrderCancelled)
+            .Add(InventoryEventTypes.PaymentDeclined, InventoryJson.Default.PaymentDeclined)
+            .Add(InventoryEventTypes.ShipmentRequested, InventoryJson.Default.ShipmentRequested));
+
+        var options = InventoryOptions.From(configuration);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => sp.CreateStateStore(options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0));
+        services.AddSingleton(sp => sp.CreateStateStore(options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0));
+        services.AddSingleton(sp => new StockBatchProcessor(
+            sp.GetRequiredService<TableStateStore<StockRow>>(),
+            sp.GetRequiredService<CloudEventCodec>(),
+            sp.GetRequiredService<DeadLetterWriter>(),
+            sp.GetRequiredService<OutboxConfirmations>(),
+            sp.GetRequiredService<ILogger<StockBatchProcessor>>()));
+        services.AddSingleton(sp => new ReceiptIngress(
+            sp.GetRequiredService<TableStateStore<ReceiptRequest>>(),
+            sp.GetRequiredService<CloudEventCodec>(),
+            sp.GetRequiredService<IEventPublisher>(),
+            sp.GetRequiredService<OutboxConfirmations>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new StockQueries(sp.GetRequiredService<TableStateStore<StockRow>>()));
+        services.AddSingleton<Functions.StockFunctions>();
+        services.AddSingleton<Functions.StockEventFunctions>();
+        return services;
+    }
 }

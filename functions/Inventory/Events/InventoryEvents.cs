@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Store.Inventory.Events;
+
+/// <summary>CloudEvents types Inventory reads and writes, and the hubs involved (from schemas/catalog.json).</summary>
+public static class InventoryEventTypes
+{
+    public const string StockReceived = "inventory.stock-received.v1";
+    public const string StockReserved = "inventory.stock-reserved.v1";
+    public const string StockReservationRejected = "inventory.stock-reservation-rejected.v1";
+    public const string StockReleased = "inventory.stock-released.v1";
+    public const string OrderPlaced = "sales.order-placed.v1";
+    public const string OrderCancelled = "sales.order-cancelled.v1";
+    public const string PaymentDeclined = "payments.payment-declined.v1";
+    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+
+    /// <summary>The stream Inventory owns.</summary>
+    public const string StockHub = "inventory-stock";
+
+    /// <summary>CloudEvents source of everything Inventory emits.</summary>
+    public const string Source = "/store/inventory";
+
+    /// <summary>Inventory's consumer group on every hub it reads.</summary>
+    public const string ConsumerGroup = "inventory";
+}
+
+// ---- Written by Inventory (inventory-stock) ----
+
+/// <summary><c>inventory.stock-received.v1</c>: a goods receipt for a SKU.</summary>
+public sealed record StockReceived(string ReceiptId, string Sku, int Quantity);
+
+/// <summary>A SKU and quantity in a reservation or release.</summary>
+public sealed record StockLine(string Sku, int Quantity);
+
+/// <summary><c>inventory.stock-reserved.v1</c>: every line of the order is reserved.</summary>
+public sealed record StockReserved(string OrderId, string CustomerId, IReadOnlyList<StockLine> Lines);
+
+/// <summary>A line that could not be reserved: what was requested and what was available.</summary>
+public sealed record ShortLine(string Sku, int Requested, long Available);
+
+/// <summary><c>inventory.stock-reservation-rejected.v1</c>: not every line was available; nothing is reserved.</summary>
+public sealed record StockReservationRejected(string OrderId, string CustomerId, IReadOnlyList<ShortLine> ShortLines);
+
+/// <summary><c>inventory.stock-released.v1</c>: the order's reservation went back to available stock.</summary>
+public sealed record StockReleased(string OrderId, string? CustomerId, IReadOnlyList<StockLine> Lines, string Reason);
+
+// ---- Read by Inventory (only the fields it needs; unknown fields are ignored) ----
+
+/// <summary>A line of <c>sales.order-placed.v1</c>.</summary>
+public sealed record OrderPlacedLine(string Sku, int Quantity, decimal UnitPrice);
+
+/// <summary><c>sales.order-placed.v1</c>.</summary>
+public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency);
+
+/// <summary><c>sales.order-cancelled.v1</c>.</summary>
+public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason);
+
+/// <summary><c>payments.payment-declined.v1</c>.</summary>
+public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
+
+/// <summary><c>fulfillment.shipment-requested.v1</c> (Inventory needs only the order id).</summary>
+public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId);
+
+// ---- HTTP bodies ----
+
+/// <summary>The 202 answer to a stock receipt (identical for idempotent repeats).</summary>
+public sealed record StockReceiptAccepted(string ReceiptId, string Sku, int Quantity, string EventId);
+
+/// <summary>The answer of <c>GET /api/stock/{sku}</c>.</summary>
+public sealed record StockLevel(string Sku, long Available, long Reserved, long Committed, long Received);
+
+/// <summary>RFC 9457 problem details with per-field errors.</summary>
+public sealed record ProblemDetails(string Type, string Title, int Status, string? Detail = null, IReadOnlyDictionary<string, string[]>? Errors = null);
+
+/// <summary>Source-generated serialization for every record Inventory reads, writes or stores.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StockReceived))]
+[JsonSerializable(typeof(StockReserved))]
+[JsonSerializable(typeof(StockReservationRejected))]
+[JsonSerializable(typeof(StockReleased))]
+[JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(OrderCancelled))]
+[JsonSerializable(typeof(PaymentDeclined))]
+[JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(StockReceiptAccepted))]
+[JsonSerializable(typeof(StockLevel))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(State.StockRow))]
+[JsonSerializable(typeof(State.ReceiptRequest))]
+public sealed partial class InventoryJson : JsonSerializerContext;

@@ -1,0 +1,46 @@
+using Azure.Messaging.EventHubs;
+using Microsoft.Azure.Functions.Worker;
+using Store.Eventing.Hosting;
+using Store.Eventing.Processing;
+using Store.Inventory.State;
+
+namespace Store.Inventory.Functions;
+
+/// <summary>One Event Hubs trigger per hub Inventory consumes (schemas/catalog.json); all feed the same stock processor.</summary>
+public sealed class StockEventFunctions(EventBatchHandler handler, StockBatchProcessor processor)
+{
+    private const string Context = "Inventory";
+    private const string Group = "inventory";
+
+    /// <summary>Applies Inventory's own stock-received events (its other outputs on the hub are ignored).</summary>
+    [Function("Inventory_OnInventoryStock")]
+    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    public Task<BatchOutcome> OnInventoryStock(
+        [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        FunctionContext context, CancellationToken cancellationToken) =>
+        handler.HandleAsync(events, context.EventHubTrigger(Context, "inventory-stock", Group), processor.ProcessAsync, cancellationToken);
+
+    /// <summary>Reserves stock for placed orders and releases it for cancelled ones.</summary>
+    [Function("Inventory_OnSalesOrders")]
+    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    public Task<BatchOutcome> OnSalesOrders(
+        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        FunctionContext context, CancellationToken cancellationToken) =>
+        handler.HandleAsync(events, context.EventHubTrigger(Context, "sales-orders", Group), processor.ProcessAsync, cancellationToken);
+
+    /// <summary>Releases stock of orders whose payment was declined.</summary>
+    [Function("Inventory_OnPayments")]
+    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    public Task<BatchOutcome> OnPayments(
+        [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        FunctionContext context, CancellationToken cancellationToken) =>
+        handler.HandleAsync(events, context.EventHubTrigger(Context, "payments", Group), processor.ProcessAsync, cancellationToken);
+
+    /// <summary>Commits the reservation of orders whose shipment was requested.</summary>
+    [Function("Inventory_OnFulfillmentShipments")]
+    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    public Task<BatchOutcome> OnFulfillmentShipments(
+        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        FunctionContext context, CancellationToken cancellationToken) =>
+        handler.HandleAsync(events, context.EventHubTrigger(Context, "fulfillment-shipments", Group), processor.ProcessAsync, cancellationToken);
+}

@@ -1,0 +1,41 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Store.Inventory.State;
+
+namespace Store.Inventory.Functions;
+
+/// <summary>HTTP edge of Inventory: goods receipts (ingress command) and stock levels (query).</summary>
+public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
+{
+    /// <summary><c>POST /api/stock/receipts</c> {receiptId, sku, quantity}: 202 (also for an identical repeat), 400, 409.</summary>
+    [Function("Inventory_ReceiveStock")]
+    public async Task<HttpResponseData> ReceiveStock(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "stock/receipts")] HttpRequestData req,
+        CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await req.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var traceParent = req.Headers.TryGetValues("traceparent", out var values) ? values.FirstOrDefault() : null;
+        var answer = await ingress.ReceiveAsync(buffer.ToArray(), traceParent, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /api/stock/{sku}</c>: {sku, available, reserved, committed, received}, or 404.</summary>
+    [Function("Inventory_GetStock")]
+    public async Task<HttpResponseData> GetStock(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "stock/{sku}")] HttpRequestData req,
+        string sku,
+        CancellationToken cancellationToken)
+    {
+        var answer = await queries.AnswerAsync(sku, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<HttpResponseData> WriteAsync(HttpRequestData req, HttpAnswer answer, CancellationToken ct)
+    {
+        var response = req.CreateResponse(answer.Status);
+        response.Headers.Add("Content-Type", answer.ContentType);
+        await response.Body.WriteAsync(answer.Body, ct).ConfigureAwait(false);
+        return response;
+    }
+}

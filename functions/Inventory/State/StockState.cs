@@ -1,0 +1,121 @@
+// Design of Inventory's state (why it looks like this).
+//
+// Reserve-all-or-none across several SKUs needs ONE atomic write, and an Azure Table entity-group transaction is
+// limited to one PartitionKey and at most 100 entities. So every row of the stock lives in ONE table partition
+// ("stock") of the table "inventorystock":
+//   "sku|<sku>"          SkuStock: available, reserved, committed, received (received = available + reserved + committed)
+//   "order|<orderId>"    OrderReservation: status (Reserved, Rejected, Released, Committed, Voided), the order's lines
+//                        summed per SKU, release reason, and the outbox of the order's output events
+//   "receipt|<receiptId>" ReceiptRecord: a goods receipt applied to stock (idempotency of stock-received)
+// Keys are escaped (StockKeys) because RowKeys may not contain '/', '\', '#', '?' or control characters.
+//
+// Each event's changes (its order or receipt row plus the SKU rows it moves) are committed in the same entity-group
+// transaction, conditional on the ETags read (inserts fail when the row appeared meanwhile). Decisions are pure and
+// naturally idempotent: an order row is written once by order-placed (reserve or reject), a release or commit only
+// acts on status Reserved, a receipt only on a missing receipt row; so redelivery, duplicates and re-application after
+// a conflict are no-ops, without an applied-id log.
+//
+// Batches are coalesced (StockBatchProcessor): every needed row is read once (in parallel chunks), all events of the
+// batch are applied in memory in stream order, and changed rows are written in transactions of at most 100 rows,
+// never splitting one event's rows across two transactions. On an ETag conflict (another partition's batch committed
+// first) the batch re-reads and re-applies; already committed events are then no-ops. Outputs go into the outbox of
+// the order row in the same transaction and are published after the commit; an unconfirmed outbox is re-published
+// (same ids) by whoever reads the row next.
+//
+// Limits and interpretations:
+// - An order naming more than 99 distinct SKUs would need 101+ rows in one transaction: it is dead-lettered as a
+//   rule violation (Sales allows 100 lines; in practice orders name far fewer SKUs).
+// - Release before placed (payment-declined can overtake order-placed across hubs): the order row becomes a
+//   Voided tombstone; a later order-placed for it reserves nothing and emits nothing (the order is already dead;
+//   a "rejected" event would tell the customer "out of stock", which is false).
+// - Shipment-requested for an order that is not reserved (unknown, rejected, released, voided) cannot commit stock:
+//   dead-lettered as a rule violation so operations see the conflict (e.g. a cancel that raced the shipment).
+// - Rejections are decided on committed reads of the SKU rows; only rows that change are ETag-conditioned. A
+//   rejection moves no stock, so no invariant depends on it.
+using System.Text;
+using System.Text.Json.Serialization;
+
+namespace Store.Inventory.State;
+
+/// <summary>Stock of one SKU. Invariant: <c>Received = Available + Reserved + Committed</c>, all ≥ 0.</summary>
+public sealed record SkuStock(string Sku, long Available, long Reserved, long Committed, long Received)
+{
+    /// <summary>A SKU with nothing received yet.</summary>
+    public static SkuStock Empty(string sku) => new(sku, 0, 0, 0, 0);
+}
+
+/// <summary>Where an order's reservation stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))]
+public enum OrderStatus
+{
+    /// <summary>Every line is reserved.</summary>
+    Reserved,
+    /// <summary>Some line was short; nothing was reserved.</summary>
+    Rejected,
+    /// <summary>The reservation went back to available stock.</summary>
+    Released,
+    /// <summary>Shipment requested: reserved stock is committed and no longer releasable.</summary>
+    Committed,
+    /// <summary>Tombstone: a release (cancel or payment declined) arrived before the order; it will never be reserved.</summary>
+    Voided,
+}
+
+/// <summary>A SKU and a quantity summed over an order's lines (may exceed the per-line maximum of 1000).</summary>
+public sealed record SkuQuantity(string Sku, int Quantity);
+
+/// <summary>An order as Inventory knows it.</summary>
+public sealed record OrderReservation(string OrderId, string? CustomerId, OrderStatus Status, IReadOnlyList<SkuQuantity> Lines, string? ReleaseReason = null);
+
+/// <summary>A goods receipt applied to stock.</summary>
+public sealed record ReceiptRecord(string ReceiptId, string Sku, int Quantity);
+
+/// <summary>One row of the stock partition: exactly one of the members is set, according to the row key's prefix.</summary>
+public sealed record StockRow(SkuStock? Sku = null, OrderReservation? Order = null, ReceiptRecord? Receipt = null);
+
+/// <summary>The HTTP ingress's idempotency record of a receipt request (table "inventoryreceipts").</summary>
+public sealed record ReceiptRequest(string ReceiptId, string Sku, int Quantity, string EventId);
+
+/// <summary>Table keys of Inventory's state.</summary>
+public static class StockKeys
+{
+    /// <summary>The one partition holding every SKU, order and receipt row (so one transaction can span them).</summary>
+    public const string Partition = "stock";
+
+    /// <summary>Row key of a SKU.</summary>
+    public static string Sku(string sku) => "sku|" + Escape(sku);
+
+    /// <summary>Row key of an order.</summary>
+    public static string Order(string orderId) => "order|" + Escape(orderId);
+
+    /// <summary>Row key of an applied receipt.</summary>
+    public static string Receipt(string receiptId) => "receipt|" + Escape(receiptId);
+
+    /// <summary>
+    /// Makes an id safe as (part of) a PartitionKey/RowKey: '%', '/', '\', '#', '?' and control characters become
+    /// %XX. Injective, so distinct ids never share a key.
+    /// </summary>
+    public static string Escape(string id)
+    {
+        if (!id.Any(NeedsEscape))
+        {
+            return id;
+        }
+
+        var sb = new StringBuilder(id.Length + 8);
+        foreach (var c in id)
+        {
+            if (NeedsEscape(c))
+            {
+                sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool NeedsEscape(char c) => c is '%' or '/' or '\\' or '#' or '?' || char.IsControl(c);
+}
