@@ -1,13 +1,39 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Store.Eventing.CloudEvents;
 using Store.Eventing.Hosting;
+using Store.Notifications.Decisions;
+using Store.Notifications.Events;
+using Store.Notifications.Functions;
 
 namespace Store.Notifications;
 
 /// <summary>The Notifications context's services; used by Program.cs and by the local host.</summary>
 public static class NotificationsRegistration
 {
+    /// <summary>Setting naming the channel of every notification: "email" (default), "sms" or "push".</summary>
+    public const string DefaultChannelSetting = "Notifications:DefaultChannel";
+
     /// <summary>Registers everything the Notifications functions need.</summary>
-    public static IServiceCollection AddNotificationsContext(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddEventing(configuration, "Notifications", _ => { });
+    public static IServiceCollection AddNotificationsContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEventing(configuration, "Notifications", registry => registry
+            .Add(NotificationsEventTypes.ShipmentRequested, NotificationsJson.Default.ShipmentRequested)
+            .Add(NotificationsEventTypes.StockReservationRejected, NotificationsJson.Default.StockReservationRejected)
+            .Add(NotificationsEventTypes.PaymentDeclined, NotificationsJson.Default.PaymentDeclined)
+            .Add(NotificationsEventTypes.TierChanged, NotificationsJson.Default.TierChanged)
+            .Add(NotificationsEventTypes.NotificationRequested, NotificationsJson.Default.NotificationRequested));
+
+        var channel = configuration[DefaultChannelSetting] is { Length: > 0 } configured ? configured.Trim().ToLowerInvariant() : "email";
+        if (!NotificationRules.Channels.Contains(channel))
+        {
+            // Fail at startup rather than emit events that violate the schema.
+            throw new InvalidOperationException($"{DefaultChannelSetting} is '{configuration[DefaultChannelSetting]}'; use one of: {string.Join(", ", NotificationRules.Channels)}.");
+        }
+
+        services.AddSingleton(new NotificationsOptions(channel));
+        services.AddSingleton(sp => new Notifier(sp.GetRequiredService<CloudEventCodec>(), sp.GetRequiredService<NotificationsOptions>()));
+        services.AddSingleton<NotificationsFunctions>();
+        return services;
+    }
 }

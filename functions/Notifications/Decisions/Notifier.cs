@@ -1,0 +1,41 @@
+using Store.Eventing.CloudEvents;
+using Store.Eventing.Processing;
+using Store.Eventing.Publishing;
+using Store.Notifications.Events;
+
+namespace Store.Notifications.Decisions;
+
+/// <summary>Notifications' stateless decision: one customer-facing input event becomes one notification-requested.</summary>
+public sealed class Notifier(CloudEventCodec codec, NotificationsOptions options)
+{
+    /// <summary>Role used to derive the output id from the input id.</summary>
+    public const string Role = "notification-requested";
+
+    /// <summary>Maps one decoded input; inputs of other types produce nothing.</summary>
+    public Decision<bool> Decide(InboundEvent e)
+    {
+        var id = EventIds.Derive(e.Event.Id, Role);
+        var channel = options.DefaultChannel;
+        NotificationRequested? notification = e.Event.Data switch
+        {
+            ShipmentRequested shipment => NotificationRules.For(shipment, id, channel),
+            StockReservationRejected rejected => NotificationRules.For(rejected, id, channel),
+            PaymentDeclined declined => NotificationRules.For(declined, id, channel),
+            TierChanged tier => NotificationRules.For(tier, id, channel),
+            _ => null,
+        };
+
+        if (notification is null)
+        {
+            return new Decision<bool>(false, []);
+        }
+
+        var header = new CloudEventHeader(id, NotificationsEventTypes.NotificationRequested, NotificationsEventTypes.Source, notification.CustomerId, e.Event.Time, e.Event.TraceParent);
+        var output = new OutgoingEvent(NotificationsEventTypes.OutboxHub, notification.CustomerId, id, NotificationsEventTypes.NotificationRequested, codec.Encode(header, notification), e.Event.TraceParent);
+        return new Decision<bool>(true, [output]);
+    }
+}
+
+/// <summary>Notifications settings.</summary>
+/// <param name="DefaultChannel">Setting <c>Notifications:DefaultChannel</c>: "email" (default), "sms" or "push".</param>
+public sealed record NotificationsOptions(string DefaultChannel = "email");

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Store.Notifications.Events;
+
+/// <summary>The CloudEvents types Notifications reads and writes.</summary>
+public static class NotificationsEventTypes
+{
+    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+    public const string StockReservationRejected = "inventory.stock-reservation-rejected.v1";
+    public const string PaymentDeclined = "payments.payment-declined.v1";
+    public const string TierChanged = "loyalty.tier-changed.v1";
+    public const string NotificationRequested = "notifications.notification-requested.v1";
+
+    /// <summary>The hub Notifications owns.</summary>
+    public const string OutboxHub = "notifications-outbox";
+
+    /// <summary>CloudEvents source of Notifications' events.</summary>
+    public const string Source = "/store/notifications";
+}
+
+/// <summary>An order line of a shipment.</summary>
+public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
+
+/// <summary>Notifications' view of <c>fulfillment.shipment-requested.v1</c>.</summary>
+public sealed record ShipmentRequested(
+    string ShipmentId,
+    string OrderId,
+    string CustomerId,
+    IReadOnlyList<ShipmentLine> Lines,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Total = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency = null);
+
+/// <summary>A line that could not be reserved.</summary>
+public sealed record ShortLine(string Sku, int Requested, int Available);
+
+/// <summary>Notifications' view of <c>inventory.stock-reservation-rejected.v1</c>.</summary>
+public sealed record StockReservationRejected(string OrderId, string CustomerId, IReadOnlyList<ShortLine> ShortLines);
+
+/// <summary>Notifications' view of <c>payments.payment-declined.v1</c>.</summary>
+public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
+
+/// <summary>Notifications' view of <c>loyalty.tier-changed.v1</c>.</summary>
+public sealed record TierChanged(string CustomerId, string PreviousTier, string NewTier, long Points);
+
+/// <summary>Data of <c>notifications.notification-requested.v1</c>.</summary>
+/// <param name="NotificationId">Deterministic: derived from the input event's id, so a redelivered input asks for the same notification.</param>
+/// <param name="CustomerId">The customer to notify.</param>
+/// <param name="Channel">"email", "sms" or "push".</param>
+/// <param name="Template">Kebab-case template name, e.g. "payment-declined".</param>
+/// <param name="OrderId">Present when the notification is about an order.</param>
+/// <param name="Data">Template fields as strings, sorted by key.</param>
+public sealed record NotificationRequested(
+    string NotificationId,
+    string CustomerId,
+    string Channel,
+    string Template,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
+    IReadOnlyDictionary<string, string> Data);
+
+/// <summary>Source-generated serialization of every Notifications record.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(StockReservationRejected))]
+[JsonSerializable(typeof(PaymentDeclined))]
+[JsonSerializable(typeof(TierChanged))]
+[JsonSerializable(typeof(NotificationRequested))]
+public sealed partial class NotificationsJson : JsonSerializerContext;
