@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Store.Eventing.CloudEvents;
+using Store.Fulfillment.Events;
+using Store.Fulfillment.State;
+using static Store.Fulfillment.Tests.Samples;
+
+namespace Store.Fulfillment.Tests.Contracts;
+
+public sealed class ShipmentRequestedContractTests
+{
+    [Fact]
+    public void EmittedShipmentRequested_ValidatesAgainstItsSchemaAndDecodes()
+    {
+        var projection = new FulfillmentProjection(Codec);
+        var state = projection.Initial(OrderKeys.For("k-1"));
+        state = projection.Apply(state, Inbound(Placed("k-1"))).State;
+        state = projection.Apply(state, Inbound(Reserved("k-1"))).State;
+        var output = Assert.Single(projection.Apply(state, Inbound(Authorized("k-1"))).Outputs);
+
+        var registration = Codec.Registry.For<ShipmentRequested>();
+        using var document = JsonDocument.Parse(output.Body);
+        var root = document.RootElement;
+        Assert.True(registration.Schema.Evaluate(root.GetProperty("data")).IsValid);
+        Assert.Equal("fulfillment.shipment-requested.v1", root.GetProperty("type").GetString());
+        Assert.Equal("/store/fulfillment", root.GetProperty("source").GetString());
+        Assert.Equal("k-1", root.GetProperty("subject").GetString());
+        Assert.Equal(registration.SchemaId, root.GetProperty("dataschema").GetString());
+
+        var decoded = Codec.Decode(output.Body);
+        Assert.Null(decoded.Error);
+        Assert.IsType<ShipmentRequested>(decoded.Event?.Data);
+    }
+
+    [Fact]
+    public void ShipmentRequested_WithCamelCaseFields_MatchesTheSchemaShape()
+    {
+        var data = new ShipmentRequested("s-1", "o-1", "c-1", [new ShipmentLine("a", 1, 0m)], 0m, "USD");
+        var body = Codec.Encode(new CloudEventHeader("id-1", FulfillmentEventTypes.ShipmentRequested, "/store/fulfillment", "o-1", T0), data);
+
+        using var document = JsonDocument.Parse(body);
+        var json = document.RootElement.GetProperty("data");
+        Assert.Equal(["shipmentId", "orderId", "customerId", "lines", "total", "currency"], json.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.True(Codec.Registry.For<ShipmentRequested>().Schema.Evaluate(json).IsValid);
+    }
+}

@@ -1,0 +1,110 @@
+using Store.Eventing.CloudEvents;
+using Store.Fulfillment.Decisions;
+using Store.Fulfillment.Events;
+using Store.Fulfillment.State;
+using static Store.Fulfillment.Tests.Samples;
+
+namespace Store.Fulfillment.Tests.Decisions;
+
+public sealed class FulfillmentDeciderTests
+{
+    private const string OrderId = "order-1";
+
+    private static (FulfillmentOrder State, List<ShipmentRequest> Shipments) Run(params TestEvent[] events)
+    {
+        var state = new FulfillmentOrder(OrderId);
+        var shipments = new List<ShipmentRequest>();
+        foreach (var e in events)
+        {
+            var decision = FulfillmentDecider.Decide(state, e.Meta, e.Data);
+            state = decision.State;
+            if (decision.Shipment is { } s)
+            {
+                shipments.Add(s);
+            }
+        }
+
+        return (state, shipments);
+    }
+
+    [Fact]
+    public void PlacedReservedAndAuthorized_RequestsOneShipmentWithOrderDetails()
+    {
+        var (state, shipments) = Run(Placed(OrderId), Reserved(OrderId), Authorized(OrderId));
+
+        var shipment = Assert.Single(shipments);
+        Assert.Equal(OrderId, shipment.Data.OrderId);
+        Assert.Equal("c-1", shipment.Data.CustomerId);
+        Assert.Equal(25.00m, shipment.Data.Total);
+        Assert.Equal("EUR", shipment.Data.Currency);
+        Assert.Equal([new ShipmentLine("sku-a", 2, 10.50m), new ShipmentLine("sku-b", 1, 4m)], shipment.Data.Lines);
+        Assert.True(state.ShipmentRequested);
+    }
+
+    [Fact]
+    public void OnlyReservedOrOnlyAuthorized_RequestsNothing()
+    {
+        Assert.Empty(Run(Placed(OrderId), Reserved(OrderId)).Shipments);
+        Assert.Empty(Run(Placed(OrderId), Authorized(OrderId)).Shipments);
+    }
+
+    [Fact]
+    public void ReservedAndAuthorizedBeforeOrderPlaced_WaitsForOrderPlacedThenRequests()
+    {
+        var (waiting, none) = Run(Reserved(OrderId), Authorized(OrderId));
+        Assert.Empty(none);
+        Assert.False(waiting.ShipmentRequested);
+
+        var decision = FulfillmentDecider.Decide(waiting, Placed(OrderId).Meta, Placed(OrderId).Data);
+
+        Assert.NotNull(decision.Shipment);
+        Assert.Equal(25.00m, decision.Shipment.Data.Total);
+    }
+
+    [Fact]
+    public void CancelledBeforeJoinCompletes_NeverRequestsShipment()
+    {
+        Assert.Empty(Run(Placed(OrderId), Cancelled(OrderId), Reserved(OrderId), Authorized(OrderId)).Shipments);
+        Assert.Empty(Run(Cancelled(OrderId), Authorized(OrderId), Reserved(OrderId), Placed(OrderId)).Shipments);
+    }
+
+    [Fact]
+    public void PaymentDeclined_NeverRequestsShipment()
+    {
+        Assert.Empty(Run(Placed(OrderId), Reserved(OrderId), Declined(OrderId)).Shipments);
+        Assert.Empty(Run(Declined(OrderId), Placed(OrderId), Reserved(OrderId), Authorized(OrderId)).Shipments);
+    }
+
+    [Fact]
+    public void AfterShipmentRequested_MoreEventsRequestNoSecondShipment()
+    {
+        var again = Authorized(OrderId) with { Meta = new EventMeta("another-authorization", T0.AddMinutes(9), null) };
+        var (state, shipments) = Run(Placed(OrderId), Reserved(OrderId), Authorized(OrderId), again, Reserved(OrderId), Cancelled(OrderId));
+
+        Assert.Single(shipments);
+        Assert.NotNull(state.Cancelled);
+    }
+
+    [Fact]
+    public void Shipment_IdsDeriveFromOrderId_TimeIsLatestInput_TraceIsTheOrders()
+    {
+        var (_, shipments) = Run(Authorized(OrderId, minute: 7), Placed(OrderId, minute: 1), Reserved(OrderId, minute: 4));
+
+        var shipment = Assert.Single(shipments);
+        Assert.Equal(EventIds.Derive("fulfillment/" + OrderId, "shipment-requested"), shipment.EventId);
+        Assert.Equal(EventIds.Derive("fulfillment/" + OrderId, "shipment"), shipment.Data.ShipmentId);
+        Assert.NotEqual(FulfillmentDecider.ShipmentIdFor("order-2"), shipment.Data.ShipmentId);
+        Assert.Equal(T0.AddMinutes(7), shipment.Time);
+        Assert.Equal(Trace, shipment.TraceParent);
+    }
+
+    [Fact]
+    public void FirstEventOfAKindWins_LaterDifferentOnesDoNotChangeTheOrder()
+    {
+        var otherPlaced = Placed(OrderId, minute: 5, customerId: "c-other") with { Meta = new EventMeta("other", T0.AddMinutes(5), null) };
+        var (state, _) = Run(Placed(OrderId), otherPlaced);
+
+        Assert.Equal("c-1", state.Placed!.CustomerId);
+        Assert.Equal($"{OrderId}-placed", state.Placed.EventId);
+    }
+}

@@ -1,0 +1,111 @@
+using Store.Eventing.Publishing;
+using Store.Fulfillment.Events;
+using Store.Fulfillment.State;
+using static Store.Fulfillment.Tests.Samples;
+
+namespace Store.Fulfillment.Tests.Decisions;
+
+/// <summary>The join must not depend on the order events from different streams arrive in.</summary>
+public sealed class OrderIndependenceTests
+{
+    private const string OrderId = "order-perm";
+    private static readonly FulfillmentProjection Projection = new(Codec);
+
+    private static List<OutgoingEvent> Apply(IEnumerable<TestEvent> events)
+    {
+        var state = Projection.Initial(OrderKeys.For(OrderId));
+        var outputs = new List<OutgoingEvent>();
+        foreach (var e in events)
+        {
+            var decision = Projection.Apply(state, Inbound(e));
+            Assert.Null(decision.Rejection);
+            state = decision.State;
+            outputs.AddRange(decision.Outputs);
+        }
+
+        return outputs;
+    }
+
+    [Fact]
+    public void EveryArrivalOrderOfTheJoin_EmitsExactlyOneByteIdenticalShipment()
+    {
+        TestEvent[] events = [Placed(OrderId, 0), Reserved(OrderId, 3), Authorized(OrderId, 2)];
+        var bodies = new HashSet<string>(StringComparer.Ordinal);
+        var runs = 0;
+        foreach (var permutation in Permutations(events))
+        {
+            var output = Assert.Single(Apply(permutation));
+            Assert.Equal(FulfillmentProjection.ShipmentsHub, output.Hub);
+            Assert.Equal(OrderId, output.PartitionKey);
+            bodies.Add(Text(output.Body));
+            runs++;
+        }
+
+        Assert.Equal(6, runs);
+        Assert.Single(bodies);
+    }
+
+    [Fact]
+    public void EveryArrivalOrderWithDuplicatesAndIgnoredRepeats_StillEmitsOneIdenticalShipment()
+    {
+        TestEvent[] events = [Placed(OrderId, 0), Reserved(OrderId, 3), Authorized(OrderId, 2), Reserved(OrderId, 3), Placed(OrderId, 0)];
+        var bodies = Permutations(events).Select(p => Text(Assert.Single(Apply(p)).Body)).Distinct().ToList();
+
+        Assert.Single(bodies);
+    }
+
+    [Fact]
+    public void Cancellation_InEveryArrivalOrder_ShipsOnlyWhenItCameAfterTheJoinCompleted()
+    {
+        TestEvent[] events = [Placed(OrderId), Reserved(OrderId), Authorized(OrderId), Cancelled(OrderId)];
+        foreach (var permutation in Permutations(events))
+        {
+            var cancelledLast = permutation[^1].Type == FulfillmentEventTypes.OrderCancelled;
+            Assert.Equal(cancelledLast ? 1 : 0, Apply(permutation).Count);
+        }
+    }
+
+    [Fact]
+    public void PaymentDeclined_InEveryArrivalOrder_NeverShips()
+    {
+        TestEvent[] events = [Placed(OrderId), Reserved(OrderId), Declined(OrderId), Cancelled(OrderId)];
+        foreach (var permutation in Permutations(events))
+        {
+            Assert.Empty(Apply(permutation));
+        }
+    }
+
+    [Fact]
+    public void RandomInterleavingsOfManyOrders_EmitOneShipmentPerShippableOrderWithSameBytes()
+    {
+        var events = new List<TestEvent>();
+        for (var i = 0; i < 20; i++)
+        {
+            var id = $"o-{i}";
+            events.Add(Placed(id, i));
+            events.Add(Reserved(id, i + 1));
+            events.Add(i % 5 == 0 ? Declined(id, i + 2) : Authorized(id, i + 2));
+        }
+
+        string[]? expected = null;
+        var random = new Random(20260301);
+        for (var run = 0; run < 50; run++)
+        {
+            var shuffled = events.OrderBy(_ => random.Next()).ToList();
+            var states = new Dictionary<string, FulfillmentOrder>(StringComparer.Ordinal);
+            var outputs = new List<string>();
+            foreach (var e in shuffled)
+            {
+                var state = states.TryGetValue(e.OrderId, out var s) ? s : Projection.Initial(OrderKeys.For(e.OrderId));
+                var decision = Projection.Apply(state, Inbound(e));
+                states[e.OrderId] = decision.State;
+                outputs.AddRange(decision.Outputs.Select(o => Text(o.Body)));
+            }
+
+            var sorted = outputs.Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(16, sorted.Length);
+            expected ??= sorted;
+            Assert.Equal(expected, sorted);
+        }
+    }
+}

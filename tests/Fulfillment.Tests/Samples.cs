@@ -1,0 +1,94 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
+using Store.Eventing.Processing;
+using Store.Fulfillment.Decisions;
+using Store.Fulfillment.Events;
+
+namespace Store.Fulfillment.Tests;
+
+/// <summary>An input event as the tests build it: envelope facts, data and the hub it arrives on.</summary>
+public sealed record TestEvent(string Hub, string Type, string OrderId, EventMeta Meta, object Data)
+{
+    public override string ToString() => Type;
+}
+
+/// <summary>Sample events of one order and helpers to run them through the real codec and projection.</summary>
+public static class Samples
+{
+    public static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public const string Trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    /// <summary>The codec exactly as the app registers it.</summary>
+    public static CloudEventCodec Codec { get; } = new ServiceCollection()
+        .AddFulfillmentContext(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["StateStorage"] = "UseDevelopmentStorage=true" }).Build())
+        .BuildServiceProvider()
+        .GetRequiredService<CloudEventCodec>();
+
+    public static TestEvent Placed(string orderId, int minute = 0, string customerId = "c-1") => new(
+        "sales-orders", FulfillmentEventTypes.OrderPlaced, orderId, new EventMeta($"{orderId}-placed", T0.AddMinutes(minute), Trace),
+        new OrderPlaced(orderId, customerId, [new OrderLine("sku-a", 2, 10.50m), new OrderLine("sku-b", 1, 4m)], 25.00m, "EUR"));
+
+    public static TestEvent Reserved(string orderId, int minute = 1, string customerId = "c-1") => new(
+        "inventory-stock", FulfillmentEventTypes.StockReserved, orderId, new EventMeta($"{orderId}-reserved", T0.AddMinutes(minute), "00-11111111111111111111111111111111-2222222222222222-01"),
+        new StockReserved(orderId, customerId, [new ReservedLine("sku-a", 2), new ReservedLine("sku-b", 1)]));
+
+    public static TestEvent Authorized(string orderId, int minute = 2, string customerId = "c-1") => new(
+        "payments", FulfillmentEventTypes.PaymentAuthorized, orderId, new EventMeta($"{orderId}-authorized", T0.AddMinutes(minute), "00-33333333333333333333333333333333-4444444444444444-01"),
+        new PaymentAuthorized(orderId, customerId, 25.00m, "EUR"));
+
+    public static TestEvent Declined(string orderId, int minute = 2, string customerId = "c-1") => new(
+        "payments", FulfillmentEventTypes.PaymentDeclined, orderId, new EventMeta($"{orderId}-declined", T0.AddMinutes(minute), null),
+        new PaymentDeclined(orderId, customerId, 25.00m, "EUR", "limit-exceeded"));
+
+    public static TestEvent Cancelled(string orderId, int minute = 3, string customerId = "c-1") => new(
+        "sales-orders", FulfillmentEventTypes.OrderCancelled, orderId, new EventMeta($"{orderId}-cancelled", T0.AddMinutes(minute), null),
+        new OrderCancelled(orderId, customerId, "changed my mind"));
+
+    /// <summary>The CloudEvents body of a test event.</summary>
+    public static byte[] Body(TestEvent e) => e.Data switch
+    {
+        OrderPlaced d => Encode(e, d),
+        OrderCancelled d => Encode(e, d),
+        StockReserved d => Encode(e, d),
+        PaymentAuthorized d => Encode(e, d),
+        PaymentDeclined d => Encode(e, d),
+        _ => throw new ArgumentException(e.Type),
+    };
+
+    /// <summary>The test event as the batch handler hands it to the projection.</summary>
+    public static InboundEvent Inbound(TestEvent e, long sequenceNumber = 1)
+    {
+        var body = Body(e);
+        var decoded = Codec.Decode(body).Event ?? throw new InvalidOperationException("Sample does not decode.");
+        var position = new EventPosition(e.Hub, "0", sequenceNumber, sequenceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), T0);
+        return new InboundEvent(decoded, position, new RawEvent(body, new Dictionary<string, object>(), e.Hub, "0", position.Offset, sequenceNumber, T0));
+    }
+
+    /// <summary>All permutations of a list.</summary>
+    public static IEnumerable<IReadOnlyList<T>> Permutations<T>(IReadOnlyList<T> items)
+    {
+        if (items.Count <= 1)
+        {
+            yield return items;
+            yield break;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            var rest = items.Where((_, j) => j != i).ToArray();
+            foreach (var tail in Permutations(rest))
+            {
+                yield return [items[i], .. tail];
+            }
+        }
+    }
+
+    public static string Text(byte[] body) => Encoding.UTF8.GetString(body);
+
+    private static byte[] Encode<T>(TestEvent e, T data) =>
+        Codec.Encode(new CloudEventHeader(e.Meta.Id, e.Type, "/tests", e.OrderId, e.Meta.Time, e.Meta.TraceParent), data);
+}
