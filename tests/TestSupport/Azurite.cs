@@ -27,7 +27,12 @@ public static class Azurite
         var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(entry))
         {
-            await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", root, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+            // Test assemblies run in parallel processes: one installs, the others wait on the lock and then find it installed.
+            using var installLock = await AcquireLockAsync(Path.Combine(Path.GetTempPath(), "store-azurite-npm-ci.lock")).ConfigureAwait(false);
+            if (!File.Exists(entry))
+            {
+                await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", root, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+            }
         }
 
         int blob = FreePort(), queue = FreePort(), table = FreePort();
@@ -135,6 +140,22 @@ public static class Azurite
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(6);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250).ConfigureAwait(false);
+            }
         }
     }
 
