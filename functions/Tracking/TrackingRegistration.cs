@@ -1,13 +1,42 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
+using Store.Tracking.Events;
+using Store.Tracking.Functions;
+using Store.Tracking.State;
 
 namespace Store.Tracking;
 
 /// <summary>The Tracking context's services; used by Program.cs and by the local host.</summary>
 public static class TrackingRegistration
 {
+    /// <summary>Setting naming the state table (default <see cref="DefaultTableName"/>).</summary>
+    public const string TableNameSetting = "Tracking:OrdersTable";
+
+    /// <summary>Default state table.</summary>
+    public const string DefaultTableName = "trackingorders";
+
     /// <summary>Registers everything the Tracking functions need.</summary>
-    public static IServiceCollection AddTrackingContext(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddEventing(configuration, "Tracking", _ => { });
+    public static IServiceCollection AddTrackingContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEventing(configuration, "Tracking", registry => registry
+            .Add(TrackingEventTypes.OrderPlaced, TrackingJson.Default.OrderPlaced)
+            .Add(TrackingEventTypes.OrderCancelled, TrackingJson.Default.OrderCancelled)
+            .Add(TrackingEventTypes.StockReserved, TrackingJson.Default.StockReserved)
+            .Add(TrackingEventTypes.StockReservationRejected, TrackingJson.Default.StockReservationRejected)
+            .Add(TrackingEventTypes.StockReleased, TrackingJson.Default.StockReleased)
+            .Add(TrackingEventTypes.PaymentAuthorized, TrackingJson.Default.PaymentAuthorized)
+            .Add(TrackingEventTypes.PaymentDeclined, TrackingJson.Default.PaymentDeclined)
+            .Add(TrackingEventTypes.ShipmentRequested, TrackingJson.Default.ShipmentRequested));
+
+        var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
+        services.AddSingleton<TrackingProjection>();
+        services.AddSingleton(sp => new TrackingProcessor(sp.CreateKeyedProcessor(
+            sp.CreateStateStore(tableName, TrackingJson.Default.TrackedOrder),
+            sp.GetRequiredService<TrackingProjection>(),
+            "tracking")));
+        services.AddSingleton<TrackingFunctions>();
+        services.AddSingleton<OrderQueryFunctions>();
+        return services;
+    }
 }

@@ -1,0 +1,133 @@
+using Store.Tracking.Events;
+using Store.Tracking.State;
+
+namespace Store.Tracking.Decisions;
+
+/// <summary>
+/// The Tracking projection as pure functions. Applying an event adds its fact (once per event id) to the order's set of
+/// facts, kept sorted by (time, type, event id); the view is then recomputed from the set alone, so it depends on which
+/// events were applied and never on their arrival order. Where several events of one kind exist, the first in that
+/// canonical order is the one shown.
+/// </summary>
+/// <remarks>
+/// Status precedence (first match wins): <c>cancelled</c> &gt; <c>shipment-requested</c> &gt; <c>payment-declined</c> &gt;
+/// <c>reservation-rejected</c> &gt; <c>reservation-released</c> &gt; <c>awaiting-shipment</c> (stock reserved and payment
+/// authorised) &gt; <c>payment-authorized</c> &gt; <c>stock-reserved</c> &gt; <c>placed</c>. Terminal outcomes outrank progress:
+/// a cancellation is shown even when a shipment was requested in the same race, and an order whose order-placed event
+/// has not arrived yet still shows what the other streams said.
+/// </remarks>
+public static class OrderStatus
+{
+    public const string Cancelled = "cancelled";
+    public const string ShipmentRequested = "shipment-requested";
+    public const string PaymentDeclined = "payment-declined";
+    public const string ReservationRejected = "reservation-rejected";
+    public const string ReservationReleased = "reservation-released";
+    public const string AwaitingShipment = "awaiting-shipment";
+    public const string PaymentAuthorized = "payment-authorized";
+    public const string StockReserved = "stock-reserved";
+    public const string Placed = "placed";
+
+    /// <summary>A new, empty order.</summary>
+    public static TrackedOrder Empty(string orderId) => new(orderId, [], Project(orderId, []));
+
+    /// <summary>Applies one event (its id, type, time and data) to an order.</summary>
+    public static TrackedOrder Apply(TrackedOrder order, string eventId, string type, DateTimeOffset time, object data)
+    {
+        if (order.Facts.Any(f => f.EventId == eventId))
+        {
+            return order;
+        }
+
+        var fact = FactOf(eventId, type, time, data);
+        var facts = order.Facts.Append(fact).OrderBy(f => f, FactOrder.Instance).ToArray();
+        return new TrackedOrder(order.OrderId, facts, Project(order.OrderId, facts));
+    }
+
+    /// <summary>Reduces an event to the fields the view needs.</summary>
+    public static TrackedFact FactOf(string eventId, string type, DateTimeOffset time, object data) => data switch
+    {
+        OrderPlaced p => new TrackedFact(type, time, eventId, p.CustomerId, Total: p.Total, Currency: p.Currency, LineCount: p.Lines.Count),
+        OrderCancelled c => new TrackedFact(type, time, eventId, c.CustomerId, Reason: c.Reason),
+        StockReserved r => new TrackedFact(type, time, eventId, r.CustomerId, LineCount: r.Lines.Count),
+        StockReservationRejected j => new TrackedFact(type, time, eventId, j.CustomerId, LineCount: j.ShortLines.Count),
+        StockReleased l => new TrackedFact(type, time, eventId, l.CustomerId, LineCount: l.Lines.Count, Reason: l.Reason),
+        PaymentAuthorized a => new TrackedFact(type, time, eventId, a.CustomerId, Amount: a.Amount, Currency: a.Currency),
+        PaymentDeclined d => new TrackedFact(type, time, eventId, d.CustomerId, Amount: d.Amount, Currency: d.Currency, Reason: d.Reason),
+        ShipmentRequested s => new TrackedFact(type, time, eventId, s.CustomerId, Total: s.Total, Currency: s.Currency, LineCount: s.Lines.Count, ShipmentId: s.ShipmentId),
+        _ => throw new ArgumentException($"Tracking does not handle {data.GetType().Name}.", nameof(data)),
+    };
+
+    /// <summary>The view of a set of facts (given in canonical order).</summary>
+    public static OrderStatusView Project(string orderId, IReadOnlyList<TrackedFact> facts)
+    {
+        TrackedFact? First(string type) => facts.FirstOrDefault(f => f.Type == type);
+
+        var placed = First(TrackingEventTypes.OrderPlaced);
+        var reserved = First(TrackingEventTypes.StockReserved);
+        var rejected = First(TrackingEventTypes.StockReservationRejected);
+        var released = First(TrackingEventTypes.StockReleased);
+        var authorized = First(TrackingEventTypes.PaymentAuthorized);
+        var declined = First(TrackingEventTypes.PaymentDeclined);
+        var shipment = First(TrackingEventTypes.ShipmentRequested);
+        var cancelled = First(TrackingEventTypes.OrderCancelled);
+
+        var reservation = released is not null ? new ReservationView("released", released.Time, released.Reason)
+            : rejected is not null ? new ReservationView("rejected", rejected.Time)
+            : reserved is not null ? new ReservationView("reserved", reserved.Time)
+            : null;
+        var payment = declined is not null ? new PaymentView("declined", declined.Amount ?? 0, declined.Currency ?? "", declined.Time, declined.Reason)
+            : authorized is not null ? new PaymentView("authorized", authorized.Amount ?? 0, authorized.Currency ?? "", authorized.Time)
+            : null;
+
+        var status =
+            cancelled is not null ? Cancelled
+            : shipment is not null ? ShipmentRequested
+            : declined is not null ? PaymentDeclined
+            : rejected is not null ? ReservationRejected
+            : released is not null ? ReservationReleased
+            : reserved is not null && authorized is not null ? AwaitingShipment
+            : authorized is not null ? PaymentAuthorized
+            : reserved is not null ? StockReserved
+            : Placed;
+
+        return new OrderStatusView(
+            orderId,
+            status,
+            placed?.CustomerId ?? facts.FirstOrDefault(f => f.CustomerId is not null)?.CustomerId,
+            placed is null ? null : new PlacedView(placed.CustomerId!, placed.Total ?? 0, placed.Currency ?? "", placed.LineCount ?? 0, placed.Time),
+            reservation,
+            payment,
+            shipment is null ? null : new ShipmentView(shipment.ShipmentId!, shipment.Time),
+            cancelled is null ? null : new CancellationView(cancelled.Time, cancelled.Reason),
+            facts.Select(f => new TimelineEntry(f.Type, f.Time, f.EventId)).ToArray());
+    }
+
+    /// <summary>Canonical fact order: event time, then type, then event id (ordinal), a total order on distinct events.</summary>
+    private sealed class FactOrder : IComparer<TrackedFact>
+    {
+        public static readonly FactOrder Instance = new();
+
+        public int Compare(TrackedFact? x, TrackedFact? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            if (x is null || y is null)
+            {
+                return x is null ? -1 : 1;
+            }
+
+            var byTime = x.Time.UtcTicks.CompareTo(y.Time.UtcTicks);
+            if (byTime != 0)
+            {
+                return byTime;
+            }
+
+            var byType = string.CompareOrdinal(x.Type, y.Type);
+            return byType != 0 ? byType : string.CompareOrdinal(x.EventId, y.EventId);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Store.Eventing.Processing;
+
+namespace Store.Tracking.State;
+
+/// <summary>The order-view processor and query over the "trackingorders" table; creates the table on first use.</summary>
+public sealed class TrackingProcessor(KeyedBatchProcessor<TrackedOrder> inner) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _ready;
+
+    /// <summary>The underlying keyed processor (and its store).</summary>
+    public KeyedBatchProcessor<TrackedOrder> Inner => inner;
+
+    /// <summary>Applies a batch of decoded events (see <see cref="KeyedBatchProcessor{TState}.ProcessAsync"/>).</summary>
+    public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
+    {
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        return await inner.ProcessAsync(events, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The view of an order; null when no event of it has been applied.</summary>
+    public async Task<OrderStatusView?> FindAsync(string orderId, CancellationToken ct)
+    {
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        var key = OrderKeys.For(orderId);
+        var record = await inner.Store.GetAsync(key.PartitionKey, key.RowKey, ct).ConfigureAwait(false);
+        return record?.State is { Facts.Count: > 0 } state ? state.View : null;
+    }
+
+    /// <summary>Creates the state table once per process (a failure is retried on the next call).</summary>
+    public async Task EnsureTableAsync(CancellationToken ct)
+    {
+        if (_ready)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!_ready)
+            {
+                await inner.Store.EnsureCreatedAsync(ct).ConfigureAwait(false);
+                _ready = true;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
+}
