@@ -1,0 +1,317 @@
+using Store.Inventory.Decisions;
+using Store.Inventory.Events;
+using Store.Inventory.State;
+using static Store.Inventory.Tests.InventoryTestData;
+
+namespace Store.Inventory.Tests.Decisions;
+
+public sealed class InventoryDecisionsTests
+{
+    // ---- stock-received ----
+
+    [Fact]
+    public void Receipt_AddsToAvailableAndReceived_AndRecordsTheReceipt()
+    {
+        var stock = new InMemoryStock();
+
+        var decision = stock.Apply(Receipt("r1", "A", 5));
+
+        Assert.Null(decision.Output);
+        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
+        Assert.Equal(new ReceiptRecord("r1", "A", 5), stock.Receipts["r1"]);
+    }
+
+    [Fact]
+    public void Receipt_AppliedTwice_IsANoOp()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5));
+
+        var decision = stock.Apply(Receipt("r1", "A", 5));
+
+        Assert.True(decision.IsNoOp);
+        Assert.Equal(5, stock.Skus["A"].Received);
+    }
+
+    [Fact]
+    public void Receipt_SameIdDifferentContent_IsARuleViolation_AndChangesNothing()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5));
+
+        var decision = stock.Apply(Receipt("r1", "A", 6));
+
+        Assert.Contains("already applied", decision.Violation);
+        Assert.Equal(5, stock.Skus["A"].Received);
+    }
+
+    [Fact]
+    public void Receipts_ForTheSameSku_Accumulate()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Receipt("r2", "A", 7));
+
+        Assert.Equal(new SkuStock("A", 12, 0, 0, 12), stock.Skus["A"]);
+    }
+
+    // ---- order-placed ----
+
+    [Fact]
+    public void OrderPlaced_AllLinesAvailable_ReservesEveryLine_AndEmitsStockReserved()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Receipt("r2", "B", 2));
+
+        var decision = stock.Apply(Order("o1", ("A", 3), ("B", 2)));
+
+        var reserved = Assert.IsType<StockReserved>(decision.Output);
+        Assert.Equal("o1", reserved.OrderId);
+        Assert.Equal("cust-o1", reserved.CustomerId);
+        Assert.Equal([new StockLine("A", 3), new StockLine("B", 2)], reserved.Lines);
+        Assert.Equal(new SkuStock("A", 2, 3, 0, 5), stock.Skus["A"]);
+        Assert.Equal(new SkuStock("B", 0, 2, 0, 2), stock.Skus["B"]);
+        Assert.Equal(OrderStatus.Reserved, stock.Orders["o1"].Status);
+    }
+
+    [Fact]
+    public void OrderPlaced_OneLineShort_RejectsListingOnlyTheShortLines_AndReservesNothing()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Receipt("r2", "B", 1));
+
+        var decision = stock.Apply(Order("o1", ("A", 3), ("B", 2)));
+
+        var rejected = Assert.IsType<StockReservationRejected>(decision.Output);
+        Assert.Equal("cust-o1", rejected.CustomerId);
+        Assert.Equal([new ShortLine("B", 2, 1)], rejected.ShortLines);
+        Assert.Empty(decision.Skus);
+        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
+        Assert.Equal(new SkuStock("B", 1, 0, 0, 1), stock.Skus["B"]);
+        Assert.Equal(OrderStatus.Rejected, stock.Orders["o1"].Status);
+    }
+
+    [Fact]
+    public void OrderPlaced_UnknownSku_IsShortWithZeroAvailable()
+    {
+        var decision = new InMemoryStock().Apply(Order("o1", ("X", 1)));
+
+        Assert.Equal([new ShortLine("X", 1, 0)], Assert.IsType<StockReservationRejected>(decision.Output).ShortLines);
+    }
+
+    [Fact]
+    public void OrderPlaced_LinesWithTheSameSku_AreSummedBeforeCheckingAvailability()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5));
+
+        var decision = stock.Apply(Order("o1", ("A", 3), ("A", 4)));
+
+        Assert.Equal([new ShortLine("A", 7, 5)], Assert.IsType<StockReservationRejected>(decision.Output).ShortLines);
+        Assert.Equal(5, stock.Skus["A"].Available);
+    }
+
+    [Fact]
+    public void OrderPlaced_LinesWithTheSameSku_AreReservedAsOneSummedLine()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 7));
+
+        var decision = stock.Apply(Order("o1", ("A", 3), ("A", 4)));
+
+        Assert.Equal([new StockLine("A", 7)], Assert.IsType<StockReserved>(decision.Output).Lines);
+        Assert.Equal(new SkuStock("A", 0, 7, 0, 7), stock.Skus["A"]);
+    }
+
+    [Fact]
+    public void OrderPlaced_SummedQuantityAbove1000_IsSplitIntoContractSizedLines()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5000));
+
+        var decision = stock.Apply(Order("o1", ("A", 600), ("A", 700)));
+
+        Assert.Equal([new StockLine("A", 1000), new StockLine("A", 300)], Assert.IsType<StockReserved>(decision.Output).Lines);
+        Assert.Equal(1300, stock.Skus["A"].Reserved);
+    }
+
+    [Fact]
+    public void OrderPlaced_Again_IsANoOp_EvenWhenStockArrivedMeanwhile()
+    {
+        var stock = new InMemoryStock().With(Order("o1", ("A", 1)), Receipt("r1", "A", 5));
+
+        var decision = stock.Apply(Order("o1", ("A", 1)));
+
+        Assert.True(decision.IsNoOp);
+        Assert.Equal(5, stock.Skus["A"].Available);
+    }
+
+    [Fact]
+    public void OrderPlaced_AlreadyReserved_DoesNotReserveTwice()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)));
+
+        Assert.True(stock.Apply(Order("o1", ("A", 2))).IsNoOp);
+        Assert.Equal(new SkuStock("A", 3, 2, 0, 5), stock.Skus["A"]);
+    }
+
+    [Fact]
+    public void OrderPlaced_With99DistinctSkus_IsReserved()
+    {
+        var stock = new InMemoryStock();
+        var lines = Enumerable.Range(0, 99).Select(i => ($"S{i}", 1)).ToArray();
+        foreach (var (sku, _) in lines)
+        {
+            stock.Apply(Receipt("r-" + sku, sku, 1));
+        }
+
+        Assert.IsType<StockReserved>(stock.Apply(Order("o1", lines)).Output);
+    }
+
+    [Fact]
+    public void OrderPlaced_WithMoreThan99DistinctSkus_IsARuleViolation()
+    {
+        var lines = Enumerable.Range(0, 100).Select(i => ($"S{i}", 1)).ToArray();
+
+        var decision = new InMemoryStock().Apply(Order("o1", lines));
+
+        Assert.Contains("at most 99", decision.Violation);
+    }
+
+    [Fact]
+    public void OrderPlaced_AfterAReleaseArrivedFirst_ReservesNothing_AndEmitsNothing()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Decline("o1"));
+
+        var decision = stock.Apply(Order("o1", ("A", 2)));
+
+        Assert.True(decision.IsNoOp);
+        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
+        Assert.Equal(OrderStatus.Voided, stock.Orders["o1"].Status);
+    }
+
+    // ---- order-cancelled / payment-declined ----
+
+    [Fact]
+    public void OrderCancelled_ForAReservedOrder_ReleasesItsStock_WithReasonOrderCancelled()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2), ("A", 1)));
+
+        var decision = stock.Apply(Cancel("o1"));
+
+        var released = Assert.IsType<StockReleased>(decision.Output);
+        Assert.Equal(("o1", "cust-o1", "order-cancelled"), (released.OrderId, released.CustomerId, released.Reason));
+        Assert.Equal([new StockLine("A", 3)], released.Lines);
+        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
+        Assert.Equal(OrderStatus.Released, stock.Orders["o1"].Status);
+    }
+
+    [Fact]
+    public void PaymentDeclined_ForAReservedOrder_ReleasesItsStock_WithReasonPaymentDeclined()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)));
+
+        var decision = stock.Apply(Decline("o1"));
+
+        Assert.Equal("payment-declined", Assert.IsType<StockReleased>(decision.Output).Reason);
+        Assert.Equal(5, stock.Skus["A"].Available);
+    }
+
+    [Fact]
+    public void Release_Twice_ReleasesOnce()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Cancel("o1"));
+
+        Assert.True(stock.Apply(Decline("o1")).IsNoOp);
+        Assert.True(stock.Apply(Cancel("o1")).IsNoOp);
+        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
+    }
+
+    [Fact]
+    public void Release_OfARejectedOrder_IsANoOp()
+    {
+        var stock = new InMemoryStock().With(Order("o1", ("A", 2)));
+
+        Assert.True(stock.Apply(Cancel("o1")).IsNoOp);
+        Assert.Equal(OrderStatus.Rejected, stock.Orders["o1"].Status);
+    }
+
+    [Fact]
+    public void Release_OfACommittedOrder_IsANoOp()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Shipment("o1"));
+
+        Assert.True(stock.Apply(Cancel("o1")).IsNoOp);
+        Assert.Equal(new SkuStock("A", 3, 0, 2, 5), stock.Skus["A"]);
+    }
+
+    [Fact]
+    public void Release_OfAnUnknownOrder_EmitsNothing_AndLeavesAVoidedTombstone()
+    {
+        var stock = new InMemoryStock();
+
+        var decision = stock.Apply(Cancel("o1"));
+
+        Assert.Null(decision.Output);
+        Assert.Empty(decision.Skus);
+        Assert.Equal(new OrderReservation("o1", "cust-o1", OrderStatus.Voided, [], "order-cancelled"), stock.Orders["o1"]);
+    }
+
+    // ---- shipment-requested ----
+
+    [Fact]
+    public void ShipmentRequested_ForAReservedOrder_CommitsTheReservation_WithoutOutput()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)));
+
+        var decision = stock.Apply(Shipment("o1"));
+
+        Assert.Null(decision.Output);
+        Assert.Equal(new SkuStock("A", 3, 0, 2, 5), stock.Skus["A"]);
+        Assert.Equal(OrderStatus.Committed, stock.Orders["o1"].Status);
+    }
+
+    [Fact]
+    public void ShipmentRequested_Again_IsANoOp()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Shipment("o1"));
+
+        Assert.True(stock.Apply(Shipment("o1")).IsNoOp);
+        Assert.Equal(2, stock.Skus["A"].Committed);
+    }
+
+    [Fact]
+    public void ShipmentRequested_ForAnUnknownOrder_IsARuleViolation()
+    {
+        Assert.Contains("never reserved", new InMemoryStock().Apply(Shipment("o1")).Violation);
+    }
+
+    [Fact]
+    public void ShipmentRequested_ForAReleasedOrder_IsARuleViolation_AndCommitsNothing()
+    {
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Cancel("o1"));
+
+        var decision = stock.Apply(Shipment("o1"));
+
+        Assert.Contains("released (order-cancelled)", decision.Violation);
+        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
+    }
+
+    [Fact]
+    public void ShipmentRequested_ForARejectedOrder_IsARuleViolation()
+    {
+        var stock = new InMemoryStock().With(Order("o1", ("A", 2)));
+
+        Assert.Contains("rejected", stock.Apply(Shipment("o1")).Violation);
+    }
+
+    // ---- dispatch ----
+
+    [Fact]
+    public void Decide_InventorysOwnOutputs_AreNotInputs()
+    {
+        var view = new InMemoryStock();
+
+        Assert.Null(InventoryDecisions.Decide(view, new StockReserved("o1", "c1", [new StockLine("A", 1)])));
+        Assert.Null(InventoryDecisions.Decide(view, new StockReleased("o1", "c1", [new StockLine("A", 1)], "order-cancelled")));
+    }
+
+    [Fact]
+    public void StockKeys_EscapeCharactersTablesForbid_Injectively()
+    {
+        Assert.Equal("sku|A%2FB%23C%3F%5C%25", StockKeys.Sku("A/B#C?\\%"));
+        Assert.NotEqual(StockKeys.Sku("A%2F"), StockKeys.Sku("A/"));
+        Assert.Equal("sku|plain-SKU_1", StockKeys.Sku("plain-SKU_1"));
+    }
+}

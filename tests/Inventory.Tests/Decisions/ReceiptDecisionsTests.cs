@@ -1,0 +1,83 @@
+using System.Text;
+using Store.Inventory.Decisions;
+using Store.Inventory.Events;
+using Store.Inventory.State;
+
+namespace Store.Inventory.Tests.Decisions;
+
+public sealed class ReceiptDecisionsTests
+{
+    private static ReceiptValidation Validate(string json) => ReceiptDecisions.Validate(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void Validate_ValidReceipt_ReturnsIt()
+    {
+        var result = Validate("""{"receiptId":"r1","sku":"A","quantity":1000000}""");
+
+        Assert.Equal(new StockReceived("r1", "A", 1_000_000), result.Receipt);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public void Validate_EveryFieldWrong_ListsEveryError()
+    {
+        var result = Validate("""{"receiptId":"  ","sku":42,"quantity":0}""");
+
+        Assert.False(result.IsValid);
+        Assert.Equal(["quantity", "receiptId", "sku"], result.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_MissingFields_AreRequired()
+    {
+        var result = Validate("{}");
+
+        Assert.Contains("receiptId is required.", result.Errors["receiptId"]);
+        Assert.Contains("sku is required.", result.Errors["sku"]);
+        Assert.Contains("quantity is required.", result.Errors["quantity"]);
+    }
+
+    [Theory]
+    [InlineData("1.5", "integer")]
+    [InlineData("\"3\"", "integer")]
+    [InlineData("-1", "between")]
+    [InlineData("1000001", "between")]
+    public void Validate_BadQuantity_IsAnError(string quantity, string expected)
+    {
+        var result = Validate($$"""{"receiptId":"r1","sku":"A","quantity":{{quantity}}}""");
+
+        Assert.Contains(expected, Assert.Single(result.Errors["quantity"]));
+    }
+
+    [Fact]
+    public void Validate_TooLongIds_AreErrors()
+    {
+        var result = Validate($$"""{"receiptId":"{{new string('r', 129)}}","sku":"{{new string('s', 129)}}","quantity":1}""");
+
+        Assert.Contains("at most 128", Assert.Single(result.Errors["receiptId"]));
+        Assert.Contains("at most 128", Assert.Single(result.Errors["sku"]));
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[1,2]")]
+    [InlineData("")]
+    public void Validate_NotAJsonObject_IsABodyError(string body)
+    {
+        Assert.Single(Validate(body).Errors["body"]);
+    }
+
+    [Fact]
+    public void Decide_FirstRequest_IsAccepted() =>
+        Assert.Equal(ReceiptIngressDecision.Accept, ReceiptDecisions.Decide(null, new StockReceived("r1", "A", 1)));
+
+    [Fact]
+    public void Decide_SameBodyAgain_IsARepeat() =>
+        Assert.Equal(ReceiptIngressDecision.Repeat, ReceiptDecisions.Decide(new ReceiptRequest("r1", "A", 1, "id"), new StockReceived("r1", "A", 1)));
+
+    [Theory]
+    [InlineData("B", 1)]
+    [InlineData("A", 2)]
+    public void Decide_DifferentBodySameId_IsAConflict(string sku, int quantity) =>
+        Assert.Equal(ReceiptIngressDecision.Conflict, ReceiptDecisions.Decide(new ReceiptRequest("r1", "A", 1, "id"), new StockReceived("r1", sku, quantity)));
+}
