@@ -1,0 +1,86 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Store.Eventing.CloudEvents;
+using Store.Tracking.Events;
+
+namespace Store.Tracking.Tests;
+
+/// <summary>An input event as the tests build it: the hub it arrives on, envelope facts and data.</summary>
+public sealed record TestEvent(string Hub, string Type, string OrderId, string Id, DateTimeOffset Time, object Data)
+{
+    public override string ToString() => Type;
+}
+
+/// <summary>Sample events of one order and the codec exactly as the app registers it.</summary>
+public static class Samples
+{
+    public static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public static CloudEventCodec Codec { get; } = new ServiceCollection()
+        .AddTrackingContext(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["StateStorage"] = "UseDevelopmentStorage=true" }).Build())
+        .BuildServiceProvider()
+        .GetRequiredService<CloudEventCodec>();
+
+    public static TestEvent Placed(string orderId, int minute = 0) => new("sales-orders", TrackingEventTypes.OrderPlaced, orderId, orderId + "-placed", T0.AddMinutes(minute),
+        new OrderPlaced(orderId, "c-1", [new OrderLine("sku-a", 2, 10.50m), new OrderLine("sku-b", 1, 4m)], 25.00m, "EUR"));
+
+    public static TestEvent Cancelled(string orderId, int minute = 5) => new("sales-orders", TrackingEventTypes.OrderCancelled, orderId, orderId + "-cancelled", T0.AddMinutes(minute),
+        new OrderCancelled(orderId, "c-1", "changed my mind"));
+
+    public static TestEvent Reserved(string orderId, int minute = 1) => new("inventory-stock", TrackingEventTypes.StockReserved, orderId, orderId + "-reserved", T0.AddMinutes(minute),
+        new StockReserved(orderId, "c-1", [new StockLine("sku-a", 2), new StockLine("sku-b", 1)]));
+
+    public static TestEvent Rejected(string orderId, int minute = 1) => new("inventory-stock", TrackingEventTypes.StockReservationRejected, orderId, orderId + "-rejected", T0.AddMinutes(minute),
+        new StockReservationRejected(orderId, "c-1", [new ShortLine("sku-a", 2, 1)]));
+
+    public static TestEvent Released(string orderId, int minute = 6, string reason = "order-cancelled") => new("inventory-stock", TrackingEventTypes.StockReleased, orderId, orderId + "-released", T0.AddMinutes(minute),
+        new StockReleased(orderId, [new StockLine("sku-a", 2)], reason, "c-1"));
+
+    public static TestEvent Authorized(string orderId, int minute = 1) => new("payments", TrackingEventTypes.PaymentAuthorized, orderId, orderId + "-authorized", T0.AddMinutes(minute),
+        new PaymentAuthorized(orderId, "c-1", 25.00m, "EUR"));
+
+    public static TestEvent Declined(string orderId, int minute = 1) => new("payments", TrackingEventTypes.PaymentDeclined, orderId, orderId + "-declined", T0.AddMinutes(minute),
+        new PaymentDeclined(orderId, "c-1", 25.00m, "EUR", "limit-exceeded"));
+
+    public static TestEvent Shipped(string orderId, int minute = 2) => new("fulfillment-shipments", TrackingEventTypes.ShipmentRequested, orderId, orderId + "-shipment", T0.AddMinutes(minute),
+        new ShipmentRequested("ship-" + orderId, orderId, "c-1", [new ShipmentLine("sku-a", 2, 10.50m)], 25.00m, "EUR"));
+
+    /// <summary>The CloudEvents body of a test event.</summary>
+    public static byte[] Body(TestEvent e) => e.Data switch
+    {
+        OrderPlaced d => Encode(e, d),
+        OrderCancelled d => Encode(e, d),
+        StockReserved d => Encode(e, d),
+        StockReservationRejected d => Encode(e, d),
+        StockReleased d => Encode(e, d),
+        PaymentAuthorized d => Encode(e, d),
+        PaymentDeclined d => Encode(e, d),
+        ShipmentRequested d => Encode(e, d),
+        _ => throw new ArgumentException(e.Type),
+    };
+
+    /// <summary>All permutations of a list.</summary>
+    public static IEnumerable<IReadOnlyList<T>> Permutations<T>(IReadOnlyList<T> items)
+    {
+        if (items.Count <= 1)
+        {
+            yield return items;
+            yield break;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            var rest = items.Where((_, j) => j != i).ToArray();
+            foreach (var tail in Permutations(rest))
+            {
+                yield return [items[i], .. tail];
+            }
+        }
+    }
+
+    public static string Text(byte[] body) => Encoding.UTF8.GetString(body);
+
+    private static byte[] Encode<T>(TestEvent e, T data) =>
+        Codec.Encode(new CloudEventHeader(e.Id, e.Type, "/tests", e.OrderId, e.Time), data);
+}
