@@ -1,0 +1,161 @@
+using Store.Sales.Decisions;
+using Store.Sales.Events;
+using Store.Sales.State;
+
+namespace Store.Sales.Tests.Decisions;
+
+public sealed class OrderDecisionsTests
+{
+    private static readonly DateTimeOffset T1 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T2 = T1.AddMinutes(5);
+
+    private static PlaceOrder Order(string id = "o-1", decimal price = 10m, string customer = "c-1") =>
+        new(id, customer, [new OrderLine("SKU-1", 2, price), new OrderLine("SKU-2", 1, 0.5m)], "EUR");
+
+    private static OrderState Placed(string id = "o-1") => OrderDecisions.Place(null, Order(id), T1).State;
+
+    private static ShipmentRequested Shipment(string orderId, string shipmentId = "shp-1") => new(shipmentId, orderId, "c-1", [new OrderLine("SKU-1", 2, 10m)]);
+
+    [Fact]
+    public void A_new_order_is_accepted_with_its_event_and_acceptance_time()
+    {
+        var decision = OrderDecisions.Place(null, Order(), T1);
+
+        Assert.Equal(PlaceOutcome.Accepted, decision.Outcome);
+        var placed = decision.Placed!;
+        Assert.Equal(("o-1", "c-1", 20.5m, "EUR"), (placed.OrderId, placed.CustomerId, placed.Total, placed.Currency));
+        Assert.Equal(Order().Lines, placed.Lines);
+        Assert.Equal(T1, decision.State.AcceptedAt);
+        Assert.Equal("accepted", decision.State.Status);
+    }
+
+    [Fact]
+    public void The_same_order_again_is_already_accepted_with_no_event_and_the_first_time_kept()
+    {
+        var decision = OrderDecisions.Place(Placed(), Order(), T2);
+
+        Assert.Equal(PlaceOutcome.AlreadyAccepted, decision.Outcome);
+        Assert.Null(decision.Placed);
+        Assert.Equal(T1, decision.State.AcceptedAt);
+    }
+
+    [Fact]
+    public void The_same_order_with_other_number_notation_is_the_same_order()
+    {
+        var again = Order() with { Lines = [new OrderLine("SKU-1", 2, 10.000m), new OrderLine("SKU-2", 1, 0.50m)] };
+
+        Assert.Equal(PlaceOutcome.AlreadyAccepted, OrderDecisions.Place(Placed(), again, T2).Outcome);
+    }
+
+    [Theory]
+    [InlineData("price")]
+    [InlineData("customer")]
+    [InlineData("currency")]
+    [InlineData("line order")]
+    public void A_different_order_under_an_existing_id_conflicts(string change)
+    {
+        var different = change switch
+        {
+            "price" => Order(price: 11m),
+            "customer" => Order(customer: "c-2"),
+            "currency" => Order() with { Currency = "USD" },
+            _ => Order() with { Lines = Order().Lines.Reverse().ToArray() },
+        };
+
+        var decision = OrderDecisions.Place(Placed(), different, T2);
+
+        Assert.Equal(PlaceOutcome.Conflict, decision.Outcome);
+        Assert.Null(decision.Placed);
+    }
+
+    [Fact]
+    public void An_order_whose_shipment_was_recorded_first_is_accepted_and_stays_shipped()
+    {
+        var marker = OrderDecisions.MarkShipped(OrderState.New("o-1"), Shipment("o-1"));
+
+        var decision = OrderDecisions.Place(marker, Order(), T1);
+
+        Assert.Equal(PlaceOutcome.Accepted, decision.Outcome);
+        Assert.True(decision.State.IsShipped);
+        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecisions.Cancel(decision.State, new CancelOrder("o-1", null), T2).Outcome);
+    }
+
+    [Fact]
+    public void Cancelling_an_accepted_order_emits_order_cancelled_with_customer_and_reason()
+    {
+        var decision = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", "too slow"), T2);
+
+        Assert.Equal(CancelOutcome.Cancelled, decision.Outcome);
+        Assert.Equal(new OrderCancelled("o-1", "c-1", "too slow"), decision.Cancelled);
+        Assert.Equal(T2, decision.State!.CancelledAt);
+        Assert.Equal("cancelled", decision.State.Status);
+    }
+
+    [Fact]
+    public void Cancelling_an_unknown_order_is_not_found()
+    {
+        Assert.Equal(CancelOutcome.NotFound, OrderDecisions.Cancel(null, new CancelOrder("o-1", null), T2).Outcome);
+    }
+
+    [Fact]
+    public void Cancelling_an_order_known_only_from_a_shipment_is_not_found()
+    {
+        var marker = OrderDecisions.MarkShipped(OrderState.New("o-1"), Shipment("o-1"));
+
+        var decision = OrderDecisions.Cancel(marker, new CancelOrder("o-1", null), T2);
+
+        Assert.Equal(CancelOutcome.NotFound, decision.Outcome);
+        Assert.Null(decision.Cancelled);
+    }
+
+    [Fact]
+    public void Cancelling_twice_is_idempotent_with_no_second_event()
+    {
+        var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", "first"), T2).State;
+
+        var again = OrderDecisions.Cancel(cancelled, new CancelOrder("o-1", "second"), T2.AddMinutes(1));
+
+        Assert.Equal(CancelOutcome.AlreadyCancelled, again.Outcome);
+        Assert.Null(again.Cancelled);
+        Assert.Equal("first", again.State!.CancelReason);
+    }
+
+    [Fact]
+    public void Cancelling_a_shipped_order_conflicts()
+    {
+        var shipped = OrderDecisions.MarkShipped(Placed(), Shipment("o-1"));
+
+        var decision = OrderDecisions.Cancel(shipped, new CancelOrder("o-1", null), T2);
+
+        Assert.Equal(CancelOutcome.AlreadyShipped, decision.Outcome);
+        Assert.Null(decision.Cancelled);
+    }
+
+    [Fact]
+    public void A_cancelled_order_that_ships_anyway_still_answers_cancel_idempotently()
+    {
+        var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).State!;
+        var shippedAfter = OrderDecisions.MarkShipped(cancelled, Shipment("o-1"));
+
+        Assert.Equal(CancelOutcome.AlreadyCancelled, OrderDecisions.Cancel(shippedAfter, new CancelOrder("o-1", null), T2).Outcome);
+    }
+
+    [Fact]
+    public void Marking_shipped_twice_keeps_the_first_shipment()
+    {
+        var once = OrderDecisions.MarkShipped(Placed(), Shipment("o-1", "shp-1"));
+
+        var twice = OrderDecisions.MarkShipped(once, Shipment("o-1", "shp-2"));
+
+        Assert.Same(once, twice);
+        Assert.Equal("shp-1", twice.ShipmentId);
+    }
+
+    [Fact]
+    public void Output_ids_depend_only_on_the_order_id_and_the_role()
+    {
+        Assert.Equal(SalesOutputs.PlacedId("o-1"), SalesOutputs.PlacedId("o-1"));
+        Assert.NotEqual(SalesOutputs.PlacedId("o-1"), SalesOutputs.PlacedId("o-2"));
+        Assert.NotEqual(SalesOutputs.PlacedId("o-1"), SalesOutputs.CancelledId("o-1"));
+    }
+}
