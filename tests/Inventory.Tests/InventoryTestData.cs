@@ -12,7 +12,7 @@ internal static class InventoryTestData
 
     public static PaymentDeclined Decline(string orderId) => new(orderId, "cust-" + orderId, 10m, "EUR", "limit exceeded");
 
-    public static ShipmentRequested Shipment(string orderId) => new("ship-" + orderId, orderId, "cust-" + orderId);
+    public static ShipmentRequested Shipment(string orderId) => new("ship-" + orderId, orderId, "cust-" + orderId, [new ShipmentLine("A", 1, 10m)]);
 
     public static StockReceived Receipt(string receiptId, string sku, int quantity) => new(receiptId, sku, quantity);
 }

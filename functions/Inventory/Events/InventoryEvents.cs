@@ -59,8 +59,11 @@ public sealed record OrderCancelled(string OrderId, string CustomerId, string? R
 /// <summary><c>payments.payment-declined.v1</c>.</summary>
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
-/// <summary><c>fulfillment.shipment-requested.v1</c> (Inventory needs only the order id).</summary>
-public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId);
+/// <summary>A line of <c>fulfillment.shipment-requested.v1</c>.</summary>
+public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
+
+/// <summary><c>fulfillment.shipment-requested.v1</c> (Inventory acts on the order id; its own reservation row holds the lines).</summary>
+public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines);
 
 // ---- HTTP bodies ----
 
