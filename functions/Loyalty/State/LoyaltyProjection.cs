@@ -13,6 +13,14 @@ namespace Store.Loyalty.State;
 /// it), so a Loyalty that starts late and replays all history emits the same ids as one that ran from the beginning;
 /// its time and trace come from the input that caused it.
 /// </summary>
+/// <remarks>
+/// What converges between a late-started Loyalty and one that always ran: the state (points, tier, counted orders),
+/// the set of tier-changed ids and each one's customer, previous and new tier. What may differ: <c>points</c> and
+/// <c>time</c>, which describe the order that tipped the balance, and arrival order across hubs and partitions decides
+/// which order that is (orders 600, 600, 600: the crossing happens on whichever second order arrives). No rule that
+/// fixes them at emission time can be arrival-order independent without knowing future events, so ids, not bytes,
+/// are the dedup key downstream.
+/// </remarks>
 public sealed class LoyaltyProjection(CloudEventCodec codec) : IKeyedProjection<CustomerLoyalty>
 {
     /// <summary>The id of the event announcing that <paramref name="customerId"/> reached <paramref name="newTier"/>.</summary>

@@ -1,0 +1,58 @@
+using Store.Notifications.Decisions;
+using Store.Notifications.Events;
+
+namespace Store.Notifications.Tests.Decisions;
+
+public sealed class NotificationRulesTests
+{
+    [Fact]
+    public void ShipmentRequested_BecomesShipmentTemplateWithOrderItemCountAndTotal()
+    {
+        var n = NotificationRules.For(Samples.Shipment(), "n-1", "email");
+
+        Assert.Equal(("n-1", "cust-1", "email", "shipment-requested", "o-1"), (n.NotificationId, n.CustomerId, n.Channel, n.Template, n.OrderId));
+        Assert.Equal(new Dictionary<string, string> { ["shipmentId"] = "s-1", ["itemCount"] = "5", ["total"] = "59.90", ["currency"] = "EUR" }, n.Data);
+    }
+
+    [Fact]
+    public void ShipmentRequestedWithoutTotal_LeavesTotalOut()
+    {
+        var n = NotificationRules.For(Samples.Shipment(total: null), "n-1", "email");
+
+        Assert.False(n.Data.ContainsKey("total"));
+        Assert.False(n.Data.ContainsKey("currency"));
+    }
+
+    [Fact]
+    public void StockReservationRejected_ListsTheShortSkus()
+    {
+        var n = NotificationRules.For(Samples.Rejected(), "n-2", "sms");
+
+        Assert.Equal(("cust-2", "sms", "stock-reservation-rejected", "o-2"), (n.CustomerId, n.Channel, n.Template, n.OrderId));
+        Assert.Equal("SKU-A,SKU-C", n.Data["shortSkus"]);
+        Assert.Equal("SKU-A:5/2,SKU-C:1/0", n.Data["shortLines"]);
+    }
+
+    [Fact]
+    public void PaymentDeclined_CarriesReasonAndAmount()
+    {
+        var n = NotificationRules.For(Samples.Declined(), "n-3", "email");
+
+        Assert.Equal(("cust-3", "payment-declined", "o-3"), (n.CustomerId, n.Template, n.OrderId));
+        Assert.Equal(new Dictionary<string, string> { ["reason"] = "amount exceeds limit", ["amount"] = "12500.50", ["currency"] = "EUR" }, n.Data);
+    }
+
+    [Fact]
+    public void TierChanged_CarriesTiersAndPoints_AndNoOrderId()
+    {
+        var n = NotificationRules.For(Samples.Tier(), "n-4", "push");
+
+        Assert.Equal(("cust-4", "push", "tier-changed"), (n.CustomerId, n.Channel, n.Template));
+        Assert.Null(n.OrderId);
+        Assert.Equal(new Dictionary<string, string> { ["previousTier"] = "Silver", ["newTier"] = "Gold", ["points"] = "5120" }, n.Data);
+    }
+
+    [Fact]
+    public void Data_IsSortedByKey_SoSerializedOutputIsStable() =>
+        Assert.Equal(["currency", "itemCount", "shipmentId", "total"], NotificationRules.For(Samples.Shipment(), "n", "email").Data.Keys);
+}
