@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
@@ -18,6 +19,7 @@ public sealed partial class OrderIngress(
     OrderTable table,
     IEventPublisher publisher,
     OutboxConfirmations confirmations,
+    EventingMetrics metrics,
     ILogger<OrderIngress> logger)
 {
     private const int MaxConflictRetries = 8;
@@ -59,6 +61,7 @@ public sealed partial class OrderIngress(
             {
                 await publisher.PublishAsync(pending, ct).ConfigureAwait(false);
                 confirmations.Confirm(record.OutboxToken!);
+                metrics.Emitted.Add(pending.Count, new TagList { { "context", "Sales" }, { "hub", pending[0].Hub } });
                 await ClearOutboxAsync(record, ct).ConfigureAwait(false);
             }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
 using Store.Sales.Events;
 using Store.TestSupport;
@@ -81,9 +82,8 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
         ]);
 
         Assert.Equal((4, 2, 2), (outcome.Received, outcome.Processed, outcome.DeadLettered));
-        var deadLetters = _host.DeadLetters.Select(d => (EventDeadLettered)new Store.Eventing.CloudEvents.CloudEventCodec(
-                new Store.Eventing.CloudEvents.EventTypeRegistry().Add(DeadLetterWriter.EventType, DeadLetterJsonContext.Default.EventDeadLettered))
-            .Decode(d.Body).Event!.Data).OrderBy(d => d.SequenceNumber).ToArray();
+        var deadLetterCodec = new CloudEventCodec(new EventTypeRegistry().Add(DeadLetterWriter.EventType, DeadLetterJsonContext.Default.EventDeadLettered));
+        var deadLetters = _host.DeadLetters.Select(d => (EventDeadLettered)deadLetterCodec.Decode(d.Body).Event!.Data).OrderBy(d => d.SequenceNumber).ToArray();
         Assert.Equal([11L, 12L], deadLetters.Select(d => d.SequenceNumber));
         Assert.Equal(["malformed-json", "schema-violation"], deadLetters.Select(d => d.Error.Kind));
         Assert.All(deadLetters, d => Assert.Equal(("Sales", "sales", "fulfillment-shipments"), (d.Consumer, d.ConsumerGroup, d.SourceHub)));
