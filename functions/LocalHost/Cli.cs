@@ -1,0 +1,170 @@
+using System.Globalization;
+using Store.LocalHost.Demo;
+using Store.LocalHost.Hosting;
+using Store.LocalHost.Replay;
+
+namespace Store.LocalHost;
+
+/// <summary>A command-line mistake; the message says what is wrong.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>The local host's command line: <c>[demo] [--serve] [--port n]</c> (default) and <c>replay --input f --out d [--faults ...] [--seed n]</c>.</summary>
+public static class Cli
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        Usage:
+          dotnet run --project functions/LocalHost [-- demo] [--serve] [--port <n>]
+              Runs every context in process (Azurite started when none is reachable), drives a seeded store scenario
+              through the HTTP functions and prints what happened. --serve keeps serving http://localhost:<port>/api/...
+              afterwards (default port 7071) until Ctrl+C.
+          dotnet run --project functions/LocalHost -- replay --input <file.jsonl> --out <dir> [--faults crash=<p>,duplicate=<p>] [--seed <n>]
+              Appends each line {"stream":"<hub>","partitionKey":"<key or null>","body":<JSON>} to its hub, runs all
+              contexts until every consumer caught up, writes <dir>/streams/<hub>.jsonl, <dir>/state/<context>/<table>.jsonl
+              and <dir>/summary.json.
+        """;
+
+    /// <summary>Runs the command; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        try
+        {
+            var (command, options) = Parse(args);
+            switch (command)
+            {
+                case "help":
+                    await output.WriteLineAsync(Usage).ConfigureAwait(false);
+                    return 0;
+                case "replay":
+                    return await ReplayCommand.RunReplayAsync(ParseReplay(options), output, error, ct).ConfigureAwait(false);
+                default:
+                    Reject(options, "port", "serve", "seed", "orders");
+                    return await DemoCommand.RunAsync(ParseDemo(options), output, error, ct).ConfigureAwait(false);
+            }
+        }
+        catch (UsageException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            await error.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+    }
+
+    /// <summary>Splits the command and its --options (flags get "true").</summary>
+    public static (string Command, Dictionary<string, string> Options) Parse(string[] args)
+    {
+        var command = "demo";
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (i == 0 && !arg.StartsWith('-'))
+            {
+                command = arg.ToLowerInvariant() switch
+                {
+                    "demo" or "replay" or "help" => arg.ToLowerInvariant(),
+                    _ => throw new UsageException($"unknown command '{arg}' (commands: demo, replay, help)."),
+                };
+                continue;
+            }
+
+            if (arg is "-h" or "--help" or "-?")
+            {
+                command = "help";
+                continue;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            {
+                throw new UsageException($"unexpected argument '{arg}'.");
+            }
+
+            var name = arg[2..];
+            string value;
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                value = name[(eq + 1)..];
+                name = name[..eq];
+            }
+            else if (name is "serve")
+            {
+                value = "true";
+            }
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new UsageException($"--{name} needs a value.");
+            }
+
+            if (!options.TryAdd(name, value))
+            {
+                throw new UsageException($"--{name} is given twice.");
+            }
+        }
+
+        return (command, options);
+    }
+
+    /// <summary>Validates the replay options.</summary>
+    public static ReplayOptions ParseReplay(Dictionary<string, string> options)
+    {
+        Reject(options, "input", "out", "faults", "seed");
+        if (!options.TryGetValue("input", out var input) || string.IsNullOrWhiteSpace(input))
+        {
+            throw new UsageException("replay needs --input <file.jsonl>.");
+        }
+
+        if (!options.TryGetValue("out", out var output) || string.IsNullOrWhiteSpace(output))
+        {
+            throw new UsageException("replay needs --out <dir>.");
+        }
+
+        FaultOptions faults;
+        try
+        {
+            faults = options.TryGetValue("faults", out var f) ? FaultOptions.Parse(f) : FaultOptions.None;
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        return new ReplayOptions(input, output, faults, Seed(options));
+    }
+
+    private static DemoOptions ParseDemo(Dictionary<string, string> options)
+    {
+        var port = 7071;
+        if (options.TryGetValue("port", out var p) && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            throw new UsageException($"--port '{p}' is not a port number (1-65535).");
+        }
+
+        var orders = 300;
+        if (options.TryGetValue("orders", out var o) && (!int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out orders) || orders < 1))
+        {
+            throw new UsageException($"--orders '{o}' is not a positive number.");
+        }
+
+        var serve = options.TryGetValue("serve", out var s) && !string.Equals(s, "false", StringComparison.OrdinalIgnoreCase);
+        return new DemoOptions(port, serve, Seed(options), orders);
+    }
+
+    private static int Seed(Dictionary<string, string> options) =>
+        !options.TryGetValue("seed", out var s) ? 1
+        : int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed) ? seed
+        : throw new UsageException($"--seed '{s}' is not an integer.");
+
+    private static void Reject(Dictionary<string, string> options, params string[] allowed)
+    {
+        var unknown = options.Keys.Where(k => !allowed.Contains(k, StringComparer.OrdinalIgnoreCase)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new UsageException($"unknown option(s) {string.Join(", ", unknown.Select(u => "--" + u))} (allowed here: {string.Join(", ", allowed.Select(a => "--" + a))}).");
+        }
+    }
+}

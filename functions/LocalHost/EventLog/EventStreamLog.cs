@@ -1,0 +1,251 @@
+using System.Text;
+using Store.Eventing.Catalog;
+
+namespace Store.LocalHost.EventLog;
+
+/// <summary>One event as stored in a partition: position, routing and payload.</summary>
+public sealed record StoredEvent(
+    string Hub,
+    string PartitionId,
+    long SequenceNumber,
+    long Offset,
+    string? PartitionKey,
+    DateTimeOffset EnqueuedTime,
+    byte[] Body,
+    IReadOnlyDictionary<string, object> Properties,
+    string? MessageId,
+    string? ContentType)
+{
+    /// <summary>The offset as the SDK's <c>OffsetString</c>.</summary>
+    public string OffsetString => Offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>An event to append: payload and routing.</summary>
+public sealed record EventToAppend(
+    byte[] Body,
+    string? PartitionKey = null,
+    IReadOnlyDictionary<string, object>? Properties = null,
+    string? MessageId = null,
+    string? ContentType = null);
+
+/// <summary>
+/// An embedded event log with Event Hubs semantics: hubs and partition counts from the catalog, a stable hash of the
+/// partition key picks the partition (no key: round robin), order per partition, sequence numbers from 0 and byte
+/// offsets per partition, and consumer groups that checkpoint independently. Nothing is ever trimmed, so a consumer
+/// group that starts late replays every event from the start regardless of the hub's retention.
+/// </summary>
+public sealed class EventStreamLog
+{
+    private readonly Dictionary<string, Hub> _hubs;
+    private readonly Dictionary<(string Hub, string Group, string Partition), long> _checkpoints = [];
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private long _version;
+    private long _appends;
+    private TaskCompletionSource _changed = NewSignal();
+
+    /// <summary>Creates a log with every hub of <paramref name="catalog"/>.</summary>
+    public EventStreamLog(EventCatalog catalog, TimeProvider? time = null)
+        : this(catalog.Streams.Select(s => (s.Stream.Hub, s.Stream.Partitions)), time)
+    {
+    }
+
+    /// <summary>Creates a log with the given hubs and partition counts.</summary>
+    public EventStreamLog(IEnumerable<(string Hub, int Partitions)> hubs, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _hubs = hubs.ToDictionary(h => h.Hub, h => new Hub(h.Hub, h.Partitions), StringComparer.Ordinal);
+    }
+
+    /// <summary>Hub names, in catalog order.</summary>
+    public IReadOnlyList<string> Hubs => [.. _hubs.Keys];
+
+    /// <summary>Incremented on every append and checkpoint; used to detect quiescence.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Whether the hub exists.</summary>
+    public bool HasHub(string hub) => _hubs.ContainsKey(hub);
+
+    /// <summary>Number of partitions of a hub.</summary>
+    public int PartitionCount(string hub) => HubOf(hub).Partitions.Length;
+
+    /// <summary>Partition ids of a hub ("0", "1", ...).</summary>
+    public IReadOnlyList<string> PartitionIds(string hub) =>
+        Enumerable.Range(0, PartitionCount(hub)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>
+    /// The partition a key maps to: FNV-1a (32 bit) of the UTF-8 key modulo the partition count. Stable across
+    /// processes and runs (unlike <see cref="string.GetHashCode()"/>), so one aggregate's events always share a partition.
+    /// </summary>
+    public static int PartitionFor(string partitionKey, int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        uint hash = 2166136261;
+        foreach (var b in Encoding.UTF8.GetBytes(partitionKey))
+        {
+            hash = (hash ^ b) * 16777619;
+        }
+
+        return (int)(hash % (uint)partitions);
+    }
+
+    /// <summary>Appends events to a hub; events with the same partition key keep their order. Returns the stored events.</summary>
+    public IReadOnlyList<StoredEvent> Append(string hub, IEnumerable<EventToAppend> events)
+    {
+        var target = HubOf(hub);
+        var stored = new List<StoredEvent>();
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var e in events)
+            {
+                var index = e.PartitionKey is null
+                    ? (int)(target.RoundRobin++ % target.Partitions.Length)
+                    : PartitionFor(e.PartitionKey, target.Partitions.Length);
+                var partition = target.Partitions[index];
+                var item = new StoredEvent(
+                    hub, index.ToString(System.Globalization.CultureInfo.InvariantCulture), partition.Events.Count, partition.NextOffset,
+                    e.PartitionKey, now, e.Body, e.Properties ?? new Dictionary<string, object>(), e.MessageId, e.ContentType);
+                partition.Events.Add(item);
+                partition.NextOffset += Math.Max(1, e.Body.Length);
+                stored.Add(item);
+            }
+
+            if (stored.Count > 0)
+            {
+                SignalLocked();
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>Appends one event.</summary>
+    public StoredEvent Append(string hub, EventToAppend e) => Append(hub, [e])[0];
+
+    /// <summary>Reads up to <paramref name="max"/> events of a partition starting at sequence number <paramref name="fromSequence"/>.</summary>
+    public IReadOnlyList<StoredEvent> Read(string hub, string partitionId, long fromSequence, int max)
+    {
+        var partition = PartitionOf(hub, partitionId);
+        lock (_gate)
+        {
+            var start = (int)Math.Clamp(fromSequence, 0, partition.Events.Count);
+            var count = Math.Min(max, partition.Events.Count - start);
+            return count <= 0 ? [] : partition.Events.GetRange(start, count);
+        }
+    }
+
+    /// <summary>The sequence number the next event of a partition will get (= number of events in it).</summary>
+    public long EndOf(string hub, string partitionId)
+    {
+        var partition = PartitionOf(hub, partitionId);
+        lock (_gate)
+        {
+            return partition.Events.Count;
+        }
+    }
+
+    /// <summary>Every event of a hub, partition by partition, in sequence order.</summary>
+    public IReadOnlyList<StoredEvent> ReadAll(string hub)
+    {
+        var target = HubOf(hub);
+        lock (_gate)
+        {
+            return target.Partitions.SelectMany(p => p.Events).ToArray();
+        }
+    }
+
+    /// <summary>Total events in all hubs.</summary>
+    public long TotalEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _hubs.Values.Sum(h => h.Partitions.Sum(p => (long)p.Events.Count));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint of a consumer group on a partition: the sequence number of the next event to deliver, or null when
+    /// the group has never checkpointed there (the consumer then starts according to <c>initialOffsetOptions</c>).
+    /// </summary>
+    public long? Checkpoint(string hub, string consumerGroup, string partitionId)
+    {
+        lock (_gate)
+        {
+            return _checkpoints.TryGetValue((hub, consumerGroup, partitionId), out var next) ? next : null;
+        }
+    }
+
+    /// <summary>Records that <paramref name="consumerGroup"/> has processed a partition up to (excluding) <paramref name="nextSequence"/>.</summary>
+    public void SetCheckpoint(string hub, string consumerGroup, string partitionId, long nextSequence)
+    {
+        _ = PartitionOf(hub, partitionId);
+        lock (_gate)
+        {
+            _checkpoints[(hub, consumerGroup, partitionId)] = nextSequence;
+            Interlocked.Increment(ref _version);
+        }
+    }
+
+    /// <summary>The number of appends so far; pass it to <see cref="WaitForAppendAsync"/>.</summary>
+    public long AppendVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _appends;
+            }
+        }
+    }
+
+    /// <summary>Completes when anything is appended after <paramref name="appendVersion"/> was observed.</summary>
+    public Task WaitForAppendAsync(long appendVersion, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            return _appends != appendVersion ? Task.CompletedTask : _changed.Task.WaitAsync(ct);
+        }
+    }
+
+    private void SignalLocked()
+    {
+        _appends++;
+        Interlocked.Increment(ref _version);
+        var previous = _changed;
+        _changed = NewSignal();
+        previous.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Hub HubOf(string hub) =>
+        _hubs.TryGetValue(hub, out var found) ? found : throw new KeyNotFoundException($"Hub '{hub}' does not exist (hubs: {string.Join(", ", _hubs.Keys)}).");
+
+    private Partition PartitionOf(string hub, string partitionId)
+    {
+        var target = HubOf(hub);
+        return int.TryParse(partitionId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index < target.Partitions.Length
+            ? target.Partitions[index]
+            : throw new KeyNotFoundException($"Hub '{hub}' has no partition '{partitionId}'.");
+    }
+
+    private sealed class Hub(string name, int partitions)
+    {
+        public string Name { get; } = name;
+
+        public Partition[] Partitions { get; } = Enumerable.Range(0, partitions).Select(_ => new Partition()).ToArray();
+
+        public long RoundRobin { get; set; }
+    }
+
+    private sealed class Partition
+    {
+        public List<StoredEvent> Events { get; } = [];
+
+        public long NextOffset { get; set; }
+    }
+}

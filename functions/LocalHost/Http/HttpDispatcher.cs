@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Azure.Functions.Worker.Http;
+using Store.LocalHost.Functions;
+using Store.LocalHost.Hosting;
+using Store.TestSupport;
+
+namespace Store.LocalHost.Http;
+
+/// <summary>An HTTP function's answer.</summary>
+public sealed record HttpResult(HttpStatusCode StatusCode, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
+{
+    /// <summary>The body as UTF-8 text.</summary>
+    public string Text => Encoding.UTF8.GetString(Body);
+
+    /// <summary>The Content-Type header, if any.</summary>
+    public string? ContentType => Headers.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
+}
+
+/// <summary>
+/// Routes requests to the HTTP functions as <c>func start</c> does: "/api/" + the trigger's Route (route parameters bound
+/// by name), methods from the trigger. Used in-process by the demo and by the Kestrel front end.
+/// </summary>
+public sealed class HttpDispatcher(LocalFunctionsHost host)
+{
+    private const string RoutePrefix = "api";
+    private IReadOnlyList<Route>? _routes;
+
+    /// <summary>The served routes ("POST /api/orders -> Sales_PlaceOrder").</summary>
+    public IEnumerable<string> Describe() =>
+        Routes.Select(r => $"{string.Join('|', r.Function.Http!.Methods)} /{RoutePrefix}/{r.Function.Http!.Route} -> {r.Function.Name}");
+
+    /// <summary>Finds the function serving a GET on a route template (e.g. "orders/{id}"), if any.</summary>
+    public FunctionDescriptor? FindByRoute(string method, string route) =>
+        Routes.FirstOrDefault(r => r.Function.Http!.Methods.Contains(method.ToUpperInvariant()) && string.Equals(r.Function.Http!.Route, route, StringComparison.OrdinalIgnoreCase))?.Function;
+
+    private IReadOnlyList<Route> Routes => _routes ??= host.Apps
+        .SelectMany(app => app.Functions.Where(f => f.Http is not null).Select(f => new Route(app, f, TemplateParser.Parse(RoutePrefix + "/" + f.Http!.Route))))
+        .OrderBy(r => r.Template.Parameters.Count)
+        .ThenByDescending(r => r.Template.Segments.Count)
+        .ToArray();
+
+    /// <summary>Sends a request to the matching HTTP function. 404 when no route matches, 405 when the method does not.</summary>
+    public async Task<HttpResult> SendAsync(string method, string pathAndQuery, byte[]? body, IEnumerable<KeyValuePair<string, string>>? headers, CancellationToken ct, string baseUrl = "http://localhost:7071")
+    {
+        var path = pathAndQuery.Split('?', 2)[0];
+        var methodMatched = false;
+        foreach (var route in Routes)
+        {
+            var values = new RouteValueDictionary();
+            if (!new TemplateMatcher(route.Template, new RouteValueDictionary()).TryMatch(new PathString(path), values))
+            {
+                continue;
+            }
+
+            if (!route.Function.Http!.Methods.Contains(method.ToUpperInvariant()))
+            {
+                methodMatched = true;
+                continue;
+            }
+
+            var routeValues = values.ToDictionary(v => v.Key, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
+            var url = new Uri(baseUrl.TrimEnd('/') + pathAndQuery);
+            var input = new InvocationInput(null, routeValues, context => new InMemoryHttpRequest(context, method.ToUpperInvariant(), url, body, headers));
+            try
+            {
+                var result = await host.InvokeHttpFunctionAsync(route.App, route.Function, input, ct).ConfigureAwait(false);
+                return result switch
+                {
+                    HttpResponseData response => ToResult(response),
+                    null => new HttpResult(HttpStatusCode.NoContent, [], []),
+                    _ => Text(HttpStatusCode.InternalServerError, $"{route.Function.Name} returned {result.GetType().Name}; the local host serves HttpResponseData."),
+                };
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                await host.Options.Error.WriteLineAsync($"!!! HTTP {method} {path} -> {route.Function.Name} threw: {ex}").ConfigureAwait(false);
+                return Text(HttpStatusCode.InternalServerError, $"{route.Function.Name} failed: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        return methodMatched
+            ? Text(HttpStatusCode.MethodNotAllowed, $"{method} is not allowed on {path}.")
+            : Text(HttpStatusCode.NotFound, $"No function serves {path}.");
+    }
+
+    /// <summary>Sends a JSON body.</summary>
+    public Task<HttpResult> SendJsonAsync(string method, string path, string? json, CancellationToken ct) =>
+        SendAsync(method, path, json is null ? null : Encoding.UTF8.GetBytes(json), [new("Content-Type", "application/json")], ct);
+
+    private static HttpResult ToResult(HttpResponseData response)
+    {
+        byte[] body;
+        if (response.Body is MemoryStream ms)
+        {
+            body = ms.ToArray();
+        }
+        else
+        {
+            using var copy = new MemoryStream();
+            if (response.Body.CanSeek)
+            {
+                response.Body.Position = 0;
+            }
+
+            response.Body.CopyTo(copy);
+            body = copy.ToArray();
+        }
+
+        var headers = response.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v))).ToList();
+        return new HttpResult(response.StatusCode, headers, body);
+    }
+
+    private static HttpResult Text(HttpStatusCode status, string text) =>
+        new(status, [new("Content-Type", "text/plain; charset=utf-8")], Encoding.UTF8.GetBytes(text));
+
+    private sealed record Route(ContextApp App, FunctionDescriptor Function, RouteTemplate Template);
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Store.LocalHost.Hosting;
+
+namespace Store.LocalHost.Http;
+
+/// <summary>Serves the HTTP functions on localhost with Kestrel, like <c>func start</c> does (http://localhost:7071/api/...).</summary>
+public static class KestrelFrontEnd
+{
+    /// <summary>Starts listening on <paramref name="port"/>; dispose the returned app to stop.</summary>
+    public static async Task<WebApplication> StartAsync(LocalFunctionsHost host, int port, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KestrelFrontEnd).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port));
+        var app = builder.Build();
+        var baseUrl = $"http://localhost:{port}";
+        app.Run(async context =>
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            var headers = context.Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? "")));
+            var result = await host.Http.SendAsync(
+                context.Request.Method, context.Request.Path + context.Request.QueryString, buffer.ToArray(), headers, context.RequestAborted, baseUrl).ConfigureAwait(false);
+            context.Response.StatusCode = (int)result.StatusCode;
+            foreach (var group in result.Headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                context.Response.Headers[group.Key] = group.Select(h => h.Value).ToArray();
+            }
+
+            await context.Response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        await app.StartAsync(ct).ConfigureAwait(false);
+        return app;
+    }
+}
