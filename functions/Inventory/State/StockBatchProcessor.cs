@@ -27,6 +27,10 @@ public sealed partial class StockBatchProcessor(
     private const int MaxParallelReads = 8;
     private readonly TableInitializer _table = new(store.EnsureCreatedAsync);
 
+    // Batches of different partitions in this process touch the same SKU rows; letting them race only produces ETag
+    // conflicts and re-reads. One batch at a time per process; ETags still arbitrate between processes.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
     /// <summary>The stock store.</summary>
     public TableStateStore<StockRow> Store => store;
 
@@ -44,6 +48,7 @@ public sealed partial class StockBatchProcessor(
         var token = Guid.NewGuid().ToString("N");
         for (var attempt = 0; ; attempt++)
         {
+            await _writer.WaitAsync(ct).ConfigureAwait(false);
             try
             {
                 var result = await AttemptAsync(relevant, token, ct).ConfigureAwait(false);
@@ -51,11 +56,16 @@ public sealed partial class StockBatchProcessor(
             }
             catch (ConcurrencyConflictException ex) when (attempt < maxConflictRetries)
             {
-                // Another partition's batch changed some of our rows first: re-read and re-apply (decisions are pure and
+                // Another process committed some of our rows first: re-read and re-apply (decisions are pure and
                 // idempotent, so events already committed by an earlier transaction of this batch become no-ops).
                 LogConflict(logger, ex, attempt + 1);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 * Math.Min(attempt + 1, 20))), ct).ConfigureAwait(false);
             }
+            finally
+            {
+                _writer.Release();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 * Math.Min(attempt + 1, 20))), ct).ConfigureAwait(false);
         }
     }
 

@@ -18,7 +18,9 @@
 // Batches are coalesced (StockBatchProcessor): every needed row is read once (in parallel chunks), all events of the
 // batch are applied in memory in stream order, and changed rows are written in transactions of at most 100 rows,
 // never splitting one event's rows across two transactions. On an ETag conflict (another partition's batch committed
-// first) the batch re-reads and re-applies; already committed events are then no-ops. Outputs go into the outbox of
+// first) the batch re-reads and re-applies; already committed events are then no-ops. Within one process the
+// batches of different partitions take turns (they share hot SKU rows, so racing would only cost conflicts); between
+// processes the ETags arbitrate. Outputs go into the outbox of
 // the order row in the same transaction and are published after the commit; an unconfirmed outbox is re-published
 // (same ids) by whoever reads the row next.
 //
