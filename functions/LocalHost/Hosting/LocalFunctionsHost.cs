@@ -97,7 +97,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             {
                 logging.ClearProviders();
                 logging.SetMinimumLevel(options.ContextLogLevel);
-                logging.AddFilter("Azure", LogLevel.Warning);
+                logging.AddFilter("Azure", LogLevel.Error);
                 logging.AddSimpleConsole(o =>
                 {
                     o.SingleLine = true;
@@ -175,6 +175,51 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Runs every Event Hubs function of every hosted context without background pumps, deterministically: in rounds,
+    /// each consumer (context order, function name, partition) in turn drains its partition in batches, until no consumer
+    /// has anything left. Replay mode uses this so that injected crashes and duplicates change only redeliveries, never the
+    /// order in which events are first delivered: the run with faults must reach the state of the run without.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        var consumers = _apps
+            .SelectMany(app => app.Functions.Where(f => f.EventHub is not null && Log.HasHub(f.EventHub.Hub)).OrderBy(f => f.Name, StringComparer.Ordinal)
+                .SelectMany(f => Log.PartitionIds(f.EventHub!.Hub).Select(p => (App: app, Function: f, Partition: p))))
+            .ToList();
+        bool progressed;
+        do
+        {
+            progressed = false;
+            foreach (var (app, function, partition) in consumers)
+            {
+                var (hub, group) = (function.EventHub!.Hub, function.EventHub.ConsumerGroup);
+                if (Log.Checkpoint(hub, group, partition) is null && !Options.HostSettings.FromStart)
+                {
+                    Log.SetCheckpoint(hub, group, partition, Log.EndOf(hub, partition));
+                }
+
+                while (true)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var next = Log.Checkpoint(hub, group, partition) ?? 0;
+                    var batch = Log.Read(hub, partition, next, Options.HostSettings.MaxEventBatchSize);
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
+
+                    progressed = true;
+                    if (await DeliverAsync(app, function, partition, batch, ct).ConfigureAwait(false))
+                    {
+                        Log.SetCheckpoint(hub, group, partition, batch[^1].SequenceNumber + 1);
+                    }
+                }
+            }
+        }
+        while (progressed);
     }
 
     /// <summary>True when every pump is idle at the end of its partition and no HTTP request is running.</summary>

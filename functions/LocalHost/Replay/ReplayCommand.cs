@@ -21,6 +21,27 @@ public sealed record ReplayOptions(string Input, string Out, FaultOptions Faults
 /// </summary>
 public static class ReplayCommand
 {
+    /// <summary>Maximal runs of consecutive lines on the same stream.</summary>
+    public static IEnumerable<List<ReplayLine>> Waves(IReadOnlyList<ReplayLine> lines)
+    {
+        var wave = new List<ReplayLine>();
+        foreach (var line in lines)
+        {
+            if (wave.Count > 0 && wave[0].Stream != line.Stream)
+            {
+                yield return wave;
+                wave = [];
+            }
+
+            wave.Add(line);
+        }
+
+        if (wave.Count > 0)
+        {
+            yield return wave;
+        }
+    }
+
     /// <summary>Runs a replay; returns the process exit code (0 on success).</summary>
     public static async Task<int> RunReplayAsync(ReplayOptions options, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -54,13 +75,17 @@ public static class ReplayCommand
             Error = error,
         };
         await using var host = await LocalFunctionsHost.StartAsync(hostOptions, ct).ConfigureAwait(false);
-        foreach (var group in lines.GroupBy(l => l.Stream))
+        // Input order is time order: each run of consecutive lines on the same stream is appended as one wave, and every
+        // consumer catches up on it (deterministically, see DrainAsync) before the next wave arrives.
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            host.Log.Append(group.Key, group.Select(ReplayInput.ToAppend));
+            timeout.CancelAfter(options.Timeout);
+            foreach (var wave in Waves(lines))
+            {
+                host.Log.Append(wave[0].Stream, wave.Select(ReplayInput.ToAppend));
+                await host.DrainAsync(timeout.Token).ConfigureAwait(false);
+            }
         }
-
-        host.StartConsumers();
-        await host.WaitForQuiescenceAsync(options.Timeout, ct).ConfigureAwait(false);
 
         Directory.CreateDirectory(options.Out);
         ReplayExport.WriteStreams(host.Log, options.Out);
