@@ -49,6 +49,9 @@ public readonly record struct DecodeResult(DecodedEvent? Event, DataError? Error
 /// <summary>Reads and writes CloudEvents 1.0 structured JSON with source-generated serialization and schema validation.</summary>
 public sealed class CloudEventCodec(EventTypeRegistry registry)
 {
+    // Valid events (nearly all) are checked with the Flag format, which stops at the first failure and builds no
+    // error list; only an invalid event is evaluated again with the List format to name every error.
+    private static readonly EvaluationOptions FastValidation = new() { OutputFormat = OutputFormat.Flag };
     private static readonly EvaluationOptions ValidationOptions = new() { OutputFormat = OutputFormat.List };
 
     /// <summary>The registry this codec uses.</summary>
@@ -89,9 +92,9 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
             return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' needs an object in 'data', got {envelope.Data.ValueKind}.");
         }
 
-        var results = registration.Schema.Evaluate(envelope.Data, ValidationOptions);
-        if (!results.IsValid)
+        if (!registration.Schema.Evaluate(envelope.Data, FastValidation).IsValid)
         {
+            var results = registration.Schema.Evaluate(envelope.Data, ValidationOptions);
             return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data violates {registration.SchemaId}: {Describe(results)}");
         }
 

@@ -78,9 +78,13 @@ public static class EventingServiceCollectionExtensions
         return new EventHubProducerClient(fullyQualifiedNamespace, hub, credential, options);
     }
 
-    /// <summary>Creates the idempotent state store over <paramref name="tableName"/> in the context's storage.</summary>
-    public static TableStateStore<TState> CreateStateStore<TState>(this IServiceProvider sp, string tableName, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = 256) =>
-        new(sp.GetRequiredService<TableServiceClient>().GetTableClient(tableName), stateType, appliedWindow);
+    /// <summary>
+    /// Creates the idempotent state store over <paramref name="tableName"/> in the context's storage; with
+    /// <paramref name="cacheCapacity"/> &gt; 0 it keeps that many rows in an ETag-validated per-process cache.
+    /// </summary>
+    public static TableStateStore<TState> CreateStateStore<TState>(
+        this IServiceProvider sp, string tableName, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0) =>
+        new(sp.GetRequiredService<TableServiceClient>().GetTableClient(tableName), stateType, appliedWindow, cacheCapacity);
 
     /// <summary>Creates a keyed batch processor whose rule violations are dead-lettered for <paramref name="consumerGroup"/>.</summary>
     public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection, string consumerGroup)

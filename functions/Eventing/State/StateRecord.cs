@@ -45,6 +45,13 @@ public sealed class StateRecord<TState>
     /// <summary>The invocation that wrote <see cref="Outbox"/>.</summary>
     public string? OutboxToken { get; set; }
 
+    /// <summary>
+    /// True when the record was read from the table by the call that returned it; false when it came from the store's
+    /// row cache or was assumed new. Such values are only validated by a conditional write of the record, so a decision
+    /// that looks at a record without writing it must use a fresh one.
+    /// </summary>
+    public bool IsFresh { get; internal set; }
+
     /// <summary>True when the state or outbox changed since it was read.</summary>
     public bool IsDirty { get; set; }
 

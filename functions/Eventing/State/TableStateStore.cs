@@ -9,29 +9,53 @@ using Store.Eventing.Publishing;
 namespace Store.Eventing.State;
 
 /// <summary>
-/// Idempotent Azure Tables state: coalesced reads (each key once per batch), writes in entity-group
-/// transactions of at most 100 per partition key with ETag conditions, and the bookkeeping of
-/// <see cref="StateRecord{TState}"/> stored in the same entity as the state.
+/// Idempotent Azure Tables state: coalesced reads (each key once per batch, as bounded-parallel point reads), writes in
+/// entity-group transactions of at most 100 per partition key with ETag conditions, and the bookkeeping of
+/// <see cref="StateRecord{TState}"/> stored in the same entity as the state. With <paramref name="cacheCapacity"/> &gt; 0
+/// it keeps an ETag-validated cache of the rows this process last read or wrote, so steady-state batches skip reads.
 /// </summary>
-public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = 256)
+public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0)
 {
     /// <summary>Entity-group transactions hold at most 100 operations.</summary>
     public const int MaxTransactionSize = 100;
 
-    // OData filters are kept short: this many row keys per query.
+    /// <summary>
+    /// Point reads in flight per <see cref="ReadAsync(string, IReadOnlyCollection{string}, CancellationToken)"/> call.
+    /// </summary>
+    /// <remarks>
+    /// Rows are read with point reads (PartitionKey + RowKey), not with "RowKey eq a or RowKey eq b ..." filters: the
+    /// service (and Azurite) answers a point read from the index, whereas an OR filter becomes a partition scan. Measured
+    /// on Azurite with 8,000 rows in the partition (tests/Benchmarks, "reads"): 40-key OR queries ~27 ms each, point reads
+    /// ~2.4 ms each, and 16 in flight read 100 keys several times faster than the filters. Azure documents point queries
+    /// as the most efficient lookup too.
+    /// </remarks>
+    public const int MaxParallelReads = 16;
+
+    // OData filters are kept short: this many row keys per query (only the comparison path for benchmarks uses filters).
     private const int KeysPerQuery = 40;
 
     // A binary property holds at most 64 KiB; the outbox spills over into Outbox1..Outbox14 (an entity holds at most 1 MiB).
     private const int OutboxChunk = 60 * 1024;
     private const int MaxOutboxChunks = 15;
 
+    private readonly StateRowCache? _cache = cacheCapacity > 0 ? new StateRowCache(cacheCapacity) : null;
     private int _roundTrips;
+    private int _transactions;
 
     /// <summary>The table.</summary>
     public TableClient Table => table;
 
     /// <summary>Table requests made by this store so far (reads and transactions), for metrics and benchmarks.</summary>
     public int RoundTrips => Volatile.Read(ref _roundTrips);
+
+    /// <summary>Entity-group transactions submitted so far (part of <see cref="RoundTrips"/>).</summary>
+    public int Transactions => Volatile.Read(ref _transactions);
+
+    /// <summary>True when this store keeps the ETag-validated row cache.</summary>
+    public bool IsCaching => _cache is not null;
+
+    /// <summary>Rows currently cached (0 without a cache).</summary>
+    public int CachedRows => _cache?.Count ?? 0;
 
     /// <summary>Creates the table if it does not exist.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct)
@@ -40,7 +64,86 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     }
 
     /// <summary>Reads the given rows of one partition, once each; rows that do not exist come back as new records.</summary>
-    public async Task<Dictionary<string, StateRecord<TState>>> ReadAsync(string partitionKey, IReadOnlyCollection<string> rowKeys, CancellationToken ct)
+    public Task<Dictionary<string, StateRecord<TState>>> ReadAsync(string partitionKey, IReadOnlyCollection<string> rowKeys, CancellationToken ct) =>
+        ReadAsync(partitionKey, rowKeys, null, ct);
+
+    /// <summary>
+    /// Reads the given rows of one partition, once each: from the row cache when it holds them, otherwise with
+    /// bounded-parallel point reads (which then fill the cache). With a cache, rows for which
+    /// <paramref name="assumeNewWhenUncached"/> is true and that are not cached are not read but returned as new
+    /// records: the insert that follows fails (409) if the row exists after all. Only records read from the table
+    /// in this call have <see cref="StateRecord{TState}.IsFresh"/> set.
+    /// </summary>
+    public async Task<Dictionary<string, StateRecord<TState>>> ReadAsync(
+        string partitionKey, IReadOnlyCollection<string> rowKeys, Func<string, bool>? assumeNewWhenUncached, CancellationToken ct)
+    {
+        var result = new Dictionary<string, StateRecord<TState>>(rowKeys.Count, StringComparer.Ordinal);
+        List<string>? misses = null;
+        foreach (var key in rowKeys)
+        {
+            if (result.ContainsKey(key))
+            {
+                continue;
+            }
+
+            if (_cache is not null && _cache.TryGet(partitionKey, key, out var cached, out var etag))
+            {
+                result[key] = FromEntity(cached, etag, fresh: false);
+            }
+            else if (_cache is not null && assumeNewWhenUncached is not null && assumeNewWhenUncached(key))
+            {
+                result[key] = New(partitionKey, key, fresh: false);
+            }
+            else
+            {
+                // Placeholder so that a repeated key is read once; replaced below.
+                result[key] = null!;
+                (misses ??= []).Add(key);
+            }
+        }
+
+        if (misses is null)
+        {
+            return result;
+        }
+
+        var read = new StateRecord<TState>[misses.Count];
+        if (misses.Count == 1)
+        {
+            read[0] = await PointReadAsync(partitionKey, misses[0], ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct }, async (i, c) =>
+                read[i] = await PointReadAsync(partitionKey, misses[i], c).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < misses.Count; i++)
+        {
+            result[misses[i]] = read[i];
+        }
+
+        return result;
+    }
+
+    /// <summary>Forgets cached rows (e.g. after a conflict), so that the next read goes to the table.</summary>
+    public void Evict(string partitionKey, IEnumerable<string> rowKeys)
+    {
+        if (_cache is null)
+        {
+            return;
+        }
+
+        foreach (var key in rowKeys)
+        {
+            _cache.Evict(partitionKey, key);
+        }
+    }
+
+    /// <summary>
+    /// The former read path, kept to compare with point reads (tests/Benchmarks "reads"): 40-key OR filters per query.
+    /// </summary>
+    internal async Task<Dictionary<string, StateRecord<TState>>> ReadWithFiltersAsync(string partitionKey, IReadOnlyCollection<string> rowKeys, CancellationToken ct)
     {
         var result = new Dictionary<string, StateRecord<TState>>(rowKeys.Count, StringComparer.Ordinal);
         foreach (var chunk in rowKeys.Distinct(StringComparer.Ordinal).Chunk(KeysPerQuery))
@@ -52,7 +155,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                 Interlocked.Increment(ref _roundTrips);
                 foreach (var entity in page.Values)
                 {
-                    result[entity.RowKey] = FromEntity(entity);
+                    result[entity.RowKey] = FromEntity(entity, entity.ETag, fresh: true);
                 }
             }
         }
@@ -61,12 +164,29 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         {
             if (!result.ContainsKey(key))
             {
-                result[key] = new StateRecord<TState>(new EntityKey(partitionKey, key), default, default, new AppliedLog(appliedWindow), [], null);
+                result[key] = New(partitionKey, key, fresh: true);
             }
         }
 
         return result;
     }
+
+    private async Task<StateRecord<TState>> PointReadAsync(string partitionKey, string rowKey, CancellationToken ct)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
+        Interlocked.Increment(ref _roundTrips);
+        if (!response.HasValue)
+        {
+            return New(partitionKey, rowKey, fresh: true);
+        }
+
+        var entity = response.Value!;
+        _cache?.Set(entity, entity.ETag);
+        return FromEntity(entity, entity.ETag, fresh: true);
+    }
+
+    private StateRecord<TState> New(string partitionKey, string rowKey, bool fresh) =>
+        new(new EntityKey(partitionKey, rowKey), default, default, new AppliedLog(appliedWindow), [], null) { IsFresh = fresh };
 
     /// <summary>Reads every row of a partition (for queries and exports).</summary>
     public async Task<List<StateRecord<TState>>> ReadPartitionAsync(string partitionKey, CancellationToken ct)
@@ -74,7 +194,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         var rows = new List<StateRecord<TState>>();
         await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), cancellationToken: ct).ConfigureAwait(false))
         {
-            rows.Add(FromEntity(entity));
+            rows.Add(FromEntity(entity, entity.ETag, fresh: true));
         }
 
         return rows;
@@ -85,7 +205,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     {
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
         Interlocked.Increment(ref _roundTrips);
-        return response.HasValue ? FromEntity(response.Value!) : null;
+        return response.HasValue ? FromEntity(response.Value!, response.Value!.ETag, fresh: true) : null;
     }
 
     /// <summary>
@@ -95,18 +215,29 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// </summary>
     public async Task CommitAsync(string partitionKey, IReadOnlyList<StateRecord<TState>> records, CancellationToken ct)
     {
-        var dirty = records.Where(r => r.IsDirty).ToList();
-        foreach (var chunk in dirty.Chunk(MaxTransactionSize))
+        var dirty = new List<StateRecord<TState>>(records.Count);
+        foreach (var record in records)
         {
-            var actions = new List<TableTransactionAction>(chunk.Length);
-            foreach (var record in chunk)
+            if (record.IsDirty)
             {
+                dirty.Add(record);
+            }
+        }
+
+        for (var start = 0; start < dirty.Count; start += MaxTransactionSize)
+        {
+            var count = Math.Min(MaxTransactionSize, dirty.Count - start);
+            var actions = new List<TableTransactionAction>(count);
+            var entities = new TableEntity[count];
+            for (var i = 0; i < count; i++)
+            {
+                var record = dirty[start + i];
                 if (record.Key.PartitionKey != partitionKey)
                 {
                     throw new ArgumentException($"Record {record.Key} is not in partition '{partitionKey}'.", nameof(records));
                 }
 
-                var entity = ToEntity(record);
+                var entity = entities[i] = ToEntity(record);
                 actions.Add(record.Exists
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, record.ETag)
                     : new TableTransactionAction(TableTransactionActionType.Add, entity));
@@ -116,28 +247,63 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             try
             {
                 Interlocked.Increment(ref _roundTrips);
+                Interlocked.Increment(ref _transactions);
                 response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
             {
+                // The failing row is stale in the cache (or was assumed new): forget it so the caller's re-read sees the table.
+                if (ex.FailedTransactionActionIndex is { } failed && failed < count)
+                {
+                    _cache?.Evict(partitionKey, entities[failed].RowKey);
+                }
+                else
+                {
+                    EvictAll(partitionKey, entities);
+                }
+
                 throw new ConcurrencyConflictException($"Optimistic concurrency conflict in table '{table.Name}', partition '{partitionKey}'.", ex);
             }
-
-            for (var i = 0; i < chunk.Length; i++)
+            catch
             {
-                chunk[i].ETag = response.Value[i].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
-                chunk[i].IsDirty = false;
+                // Outcome unknown (the transaction may have committed): stop trusting these rows.
+                EvictAll(partitionKey, entities);
+                throw;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var record = dirty[start + i];
+                record.ETag = response.Value[i].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
+                record.IsDirty = false;
+                _cache?.Set(entities[i], record.ETag);
             }
         }
     }
 
-    private StateRecord<TState> FromEntity(TableEntity entity)
+    private void EvictAll(string partitionKey, TableEntity[] entities)
+    {
+        if (_cache is null)
+        {
+            return;
+        }
+
+        foreach (var entity in entities)
+        {
+            if (entity is not null)
+            {
+                _cache.Evict(partitionKey, entity.RowKey);
+            }
+        }
+    }
+
+    private StateRecord<TState> FromEntity(TableEntity entity, ETag etag, bool fresh)
     {
         var stateJson = entity.GetString("State");
         var state = string.IsNullOrEmpty(stateJson) ? default : JsonSerializer.Deserialize(stateJson, stateType);
         var applied = AppliedLog.Parse(entity.GetString("Applied"), entity.GetString("Positions"), appliedWindow);
         var outbox = ReadOutbox(entity);
-        return new StateRecord<TState>(new EntityKey(entity.PartitionKey, entity.RowKey), state, entity.ETag, applied, outbox, entity.GetString("OutboxToken"));
+        return new StateRecord<TState>(new EntityKey(entity.PartitionKey, entity.RowKey), state, etag, applied, outbox, entity.GetString("OutboxToken")) { IsFresh = fresh };
     }
 
     private TableEntity ToEntity(StateRecord<TState> record)

@@ -11,13 +11,13 @@ namespace Store.Eventing.Tests.Processing;
 /// <summary>Wires the kit the way a context does, over a real Azurite table and a recording publisher.</summary>
 public sealed class KitHarness
 {
-    public KitHarness(TableClient table, int maxConcurrency = 8)
+    public KitHarness(TableClient table, int maxConcurrency = 8, int cacheCapacity = 0)
     {
         Codec = TestCodec.Create();
         Publisher = new RecordingPublisher();
         Confirmations = new OutboxConfirmations();
         Handler = new EventBatchHandler(Codec, new DeadLetterWriter("Inventory", TimeProvider.System), Publisher, Confirmations, new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance);
-        Store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
+        Store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal, cacheCapacity: cacheCapacity);
         Projection = new SkuTotalsProjection(Codec);
         Processor = new KeyedBatchProcessor<SkuTotal>(Store, Projection, (e, error) => Handler.DeadLetter(e, "inventory", error), Confirmations, maxConcurrency);
     }

@@ -1,0 +1,84 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Store.Eventing.State;
+
+/// <summary>
+/// A per-process, size-bounded LRU cache of table rows as last read or written by this process, each with its ETag.
+/// </summary>
+/// <remarks>
+/// It is only ever a guess about the table: a cached row is validated by the ETag condition of the write that follows
+/// (a stale row makes the write fail with 412, a row inserted meanwhile with 409; the store then evicts it and the
+/// caller re-reads). Callers whose decisions do not write every row they looked at must re-read those rows
+/// (<see cref="StateRecord{TState}.IsFresh"/>). Losing the cache (restart, scale-out) costs reads, never correctness.
+/// </remarks>
+internal sealed class StateRowCache(int capacity)
+{
+    private readonly Dictionary<(string PartitionKey, string RowKey), LinkedListNode<Entry>> _rows = [];
+    private readonly LinkedList<Entry> _lru = new();
+    private readonly Lock _gate = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rows.Count;
+            }
+        }
+    }
+
+    public bool TryGet(string partitionKey, string rowKey, out TableEntity entity, out ETag etag)
+    {
+        lock (_gate)
+        {
+            if (_rows.TryGetValue((partitionKey, rowKey), out var node))
+            {
+                _lru.Remove(node);
+                _lru.AddFirst(node);
+                (entity, etag) = (node.Value.Entity, node.Value.ETag);
+                return true;
+            }
+        }
+
+        (entity, etag) = (null!, default);
+        return false;
+    }
+
+    /// <summary>Stores the row as it now is in the table. The entity must not be changed afterwards.</summary>
+    public void Set(TableEntity entity, ETag etag)
+    {
+        var key = (entity.PartitionKey, entity.RowKey);
+        lock (_gate)
+        {
+            if (_rows.TryGetValue(key, out var node))
+            {
+                node.Value = new Entry(key, entity, etag);
+                _lru.Remove(node);
+                _lru.AddFirst(node);
+                return;
+            }
+
+            _rows[key] = _lru.AddFirst(new Entry(key, entity, etag));
+            while (_rows.Count > capacity && _lru.Last is { } oldest)
+            {
+                _lru.RemoveLast();
+                _rows.Remove(oldest.Value.Key);
+            }
+        }
+    }
+
+    public void Evict(string partitionKey, string rowKey)
+    {
+        lock (_gate)
+        {
+            if (_rows.Remove((partitionKey, rowKey), out var node))
+            {
+                _lru.Remove(node);
+            }
+        }
+    }
+
+    private sealed record Entry((string PartitionKey, string RowKey) Key, TableEntity Entity, ETag ETag);
+}
