@@ -38,7 +38,7 @@ public static class InventoryRegistration
 
         var options = InventoryOptions.From(configuration);
         services.AddSingleton(options);
-        services.AddSingleton(sp => sp.CreateStateStore(options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0));
+        services.AddSingleton(sp => sp.CreateStateStore(options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockBatchProcessor.CacheCapacity));
         services.AddSingleton(sp => sp.CreateStateStore(options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0));
         services.AddSingleton(sp => new StockBatchProcessor(
             sp.GetRequiredService<TableStateStore<StockRow>>(),

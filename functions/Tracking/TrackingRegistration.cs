@@ -16,6 +16,13 @@ public static class TrackingRegistration
     /// <summary>Default state table.</summary>
     public const string DefaultTableName = "trackingorders";
 
+    /// <summary>
+    /// Order views kept in the store's ETag-validated per-process cache: an order's later events (reserved, authorised,
+    /// shipment requested...) then need no read; a row another instance changed meanwhile fails its conditional write
+    /// and is re-read.
+    /// </summary>
+    public const int CacheCapacity = 20_000;
+
     /// <summary>Registers everything the Tracking functions need.</summary>
     public static IServiceCollection AddTrackingContext(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,7 +39,7 @@ public static class TrackingRegistration
         var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
         services.AddSingleton<TrackingProjection>();
         services.AddSingleton(sp => new TrackingProcessor(sp.CreateKeyedProcessor(
-            sp.CreateStateStore(tableName, TrackingJson.Default.TrackedOrder),
+            sp.CreateStateStore(tableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity),
             sp.GetRequiredService<TrackingProjection>(),
             "tracking")));
         services.AddSingleton<TrackingFunctions>();

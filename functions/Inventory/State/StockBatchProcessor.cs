@@ -11,9 +11,10 @@ namespace Store.Inventory.State;
 
 /// <summary>
 /// Applies a batch of Inventory's input events to the stock partition with coalesced table I/O (see the design note
-/// in StockState.cs): read every needed row once, apply all events in stream order in memory, commit changed rows in
-/// ETag-conditioned transactions of at most 100 rows without splitting an event's rows, and on a conflict re-read and
-/// re-apply. Outputs are committed in the order rows' outboxes and returned for publishing after the commit.
+/// in StockState.cs): read every needed row once (from the ETag-validated row cache when possible), decide all events
+/// in stream order in memory, commit changed rows in ETag-conditioned transactions of at most 100 rows without
+/// splitting an event's rows, and on a conflict re-read and re-apply. Outputs are committed in the order rows'
+/// outboxes and returned for publishing after the commit.
 /// </summary>
 public sealed partial class StockBatchProcessor(
     TableStateStore<StockRow> store,
@@ -23,8 +24,12 @@ public sealed partial class StockBatchProcessor(
     ILogger<StockBatchProcessor> logger,
     int maxConflictRetries = 40)
 {
-    private const int KeysPerRead = 40;
-    private const int MaxParallelReads = 8;
+    /// <summary>
+    /// Rows kept in the stock store's per-process cache: every hot SKU row and the recent order rows (a row with its
+    /// outbox is about 1-2 KB, so this bounds the cache to some tens of MB).
+    /// </summary>
+    public const int CacheCapacity = 20_000;
+
     private readonly TableInitializer _table = new(store.EnsureCreatedAsync);
 
     // Batches of different partitions in this process touch the same SKU rows; letting them race only produces ETag
@@ -37,7 +42,15 @@ public sealed partial class StockBatchProcessor(
     /// <summary>Processes a batch; throws transient failures (the whole batch is retried; applied events are no-ops then).</summary>
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
-        var relevant = events.Where(e => IsInput(e.Event.Data)).ToList();
+        var relevant = new List<InboundEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (IsInput(e.Event.Data))
+            {
+                relevant.Add(e);
+            }
+        }
+
         var ignored = events.Count - relevant.Count;
         if (relevant.Count == 0)
         {
@@ -46,18 +59,27 @@ public sealed partial class StockBatchProcessor(
 
         await _table.EnsureAsync(ct).ConfigureAwait(false);
         var token = Guid.NewGuid().ToString("N");
+        var reads = new ReadPlan();
         for (var attempt = 0; ; attempt++)
         {
             await _writer.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                var result = await AttemptAsync(relevant, token, ct).ConfigureAwait(false);
+                ProcessResult? result;
+                while ((result = await AttemptAsync(relevant, token, reads, ct).ConfigureAwait(false)) is null)
+                {
+                    // A decision looked at cached rows it does not write (a no-op, rejection or rule violation): those
+                    // rows were re-read and the batch is decided again on them. Nothing was committed yet.
+                }
+
                 return result with { Ignored = ignored, Conflicts = attempt };
             }
             catch (ConcurrencyConflictException ex) when (attempt < maxConflictRetries)
             {
-                // Another process committed some of our rows first: re-read and re-apply (decisions are pure and
-                // idempotent, so events already committed by an earlier transaction of this batch become no-ops).
+                // Another process committed some of our rows first: re-read everything from the table and re-apply
+                // (decisions are pure and idempotent, so events committed by an earlier transaction of this batch
+                // become no-ops).
+                reads.AllFresh = true;
                 LogConflict(logger, ex, attempt + 1);
             }
             finally
@@ -71,18 +93,48 @@ public sealed partial class StockBatchProcessor(
 
     private static bool IsInput(object data) => data is StockReceived or OrderPlaced or OrderCancelled or PaymentDeclined or ShipmentRequested;
 
-    private async Task<ProcessResult> AttemptAsync(List<InboundEvent> events, string token, CancellationToken ct)
+    /// <summary>One attempt; null when cached rows had to be re-read before anything could be committed.</summary>
+    private async Task<ProcessResult?> AttemptAsync(List<InboundEvent> events, string token, ReadPlan reads, CancellationToken ct)
     {
-        var rows = await ReadRowsAsync(events, ct).ConfigureAwait(false);
-        var view = new RecordView(rows);
+        var rows = await ReadRowsAsync(events, reads, ct).ConfigureAwait(false);
+
+        // 1. Decide every event in memory. A cached row is validated only by the conditional write of that row, so a
+        //    decision may rely on it only if the decision (or an earlier one of this batch) writes it; otherwise the
+        //    row is re-read first (rejections, no-ops and rule violations look at rows they do not change).
+        var view = new OverlayView(rows);
+        var decisions = new InventoryDecision[events.Count];
+        HashSet<string>? stale = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            view.Begin();
+            var decision = decisions[i] = InventoryDecisions.Decide(view, events[i].Event.Data)!;
+            foreach (var key in view.Looked)
+            {
+                if (!view.Verified(key) && !Writes(decision, key))
+                {
+                    (stale ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
+                }
+            }
+
+            view.Apply(decision);
+        }
+
+        if (stale is not null)
+        {
+            store.Evict(StockKeys.Partition, stale);
+            reads.MustRead.UnionWith(stale);
+            return null;
+        }
+
+        // 2. Write the decided rows: every event's rows in the same transaction, at most 100 rows per transaction.
         var outboxOpened = new HashSet<string>(StringComparer.Ordinal);
         var group = new Dictionary<string, StateRecord<StockRow>>(StringComparer.Ordinal);
         var failed = new List<OutgoingEvent>();
         int applied = 0, noOps = 0;
-
-        foreach (var e in events)
+        for (var i = 0; i < events.Count; i++)
         {
-            var decision = InventoryDecisions.Decide(view, e.Event.Data)!;
+            var e = events[i];
+            var decision = decisions[i];
             if (decision.Violation is { } violation)
             {
                 failed.Add(deadLetters.Create(e.Raw, InventoryEventTypes.ConsumerGroup, new DataError(DataErrorKind.RuleViolation, violation), e.Event.TraceParent));
@@ -95,8 +147,7 @@ public sealed partial class StockBatchProcessor(
                 continue;
             }
 
-            var changed = ChangedKeys(decision);
-            if (group.Count + changed.Count(k => !group.ContainsKey(k)) > TableStateStore<StockRow>.MaxTransactionSize)
+            if (group.Count + NewKeys(decision, group) > TableStateStore<StockRow>.MaxTransactionSize)
             {
                 await store.CommitAsync(StockKeys.Partition, [.. group.Values], ct).ConfigureAwait(false);
                 group.Clear();
@@ -160,35 +211,64 @@ public sealed partial class StockBatchProcessor(
         return record;
     }
 
-    private static List<string> ChangedKeys(InventoryDecision decision)
+    /// <summary>How many of the decision's rows are not yet in the transaction group.</summary>
+    private static int NewKeys(InventoryDecision decision, Dictionary<string, StateRecord<StockRow>> group)
     {
-        var keys = decision.Skus.Select(s => StockKeys.Sku(s.Sku)).ToList();
-        if (decision.Receipt is { } receipt)
+        var count = 0;
+        foreach (var sku in decision.Skus)
         {
-            keys.Add(StockKeys.Receipt(receipt.ReceiptId));
+            count += group.ContainsKey(StockKeys.Sku(sku.Sku)) ? 0 : 1;
         }
 
-        if (decision.Order is { } order)
-        {
-            keys.Add(StockKeys.Order(order.OrderId));
-        }
-
-        return keys;
+        count += decision.Receipt is { } receipt && !group.ContainsKey(StockKeys.Receipt(receipt.ReceiptId)) ? 1 : 0;
+        count += decision.Order is { } order && !group.ContainsKey(StockKeys.Order(order.OrderId)) ? 1 : 0;
+        return count;
     }
 
-    /// <summary>Reads every row the batch can touch: first the rows named by the events, then SKU rows of stored orders.</summary>
-    private async Task<Dictionary<string, StateRecord<StockRow>>> ReadRowsAsync(List<InboundEvent> events, CancellationToken ct)
+    /// <summary>True when the decision writes the row <paramref name="key"/>.</summary>
+    private static bool Writes(InventoryDecision decision, string key)
+    {
+        if (decision.Order is { } order && key == StockKeys.Order(order.OrderId))
+        {
+            return true;
+        }
+
+        if (decision.Receipt is { } receipt && key == StockKeys.Receipt(receipt.ReceiptId))
+        {
+            return true;
+        }
+
+        foreach (var sku in decision.Skus)
+        {
+            if (key == StockKeys.Sku(sku.Sku))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Reads every row the batch can touch: first the rows named by the events, then SKU rows of stored orders. The
+    /// row of an order being placed or a receipt being applied is assumed new when not cached (its insert fails with
+    /// 409 if it exists after all); rows in <see cref="ReadPlan.MustRead"/>, or every row after a conflict, come from the table.
+    /// </summary>
+    private async Task<Dictionary<string, StateRecord<StockRow>>> ReadRowsAsync(List<InboundEvent> events, ReadPlan reads, CancellationToken ct)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var created = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             switch (e.Event.Data)
             {
                 case StockReceived r:
+                    created.Add(StockKeys.Receipt(r.ReceiptId));
                     keys.Add(StockKeys.Receipt(r.ReceiptId));
                     keys.Add(StockKeys.Sku(r.Sku));
                     break;
                 case OrderPlaced o:
+                    created.Add(StockKeys.Order(o.OrderId));
                     keys.Add(StockKeys.Order(o.OrderId));
                     foreach (var line in o.Lines)
                     {
@@ -208,36 +288,37 @@ public sealed partial class StockBatchProcessor(
             }
         }
 
-        var rows = await ReadAsync(keys, ct).ConfigureAwait(false);
-        var more = rows.Values
-            .SelectMany(r => r.State?.Order?.Lines ?? [])
-            .Select(l => StockKeys.Sku(l.Sku))
-            .Where(k => !rows.ContainsKey(k))
-            .ToHashSet(StringComparer.Ordinal);
-        if (more.Count > 0)
+        // Rows that must come from the table are evicted before every read (an earlier attempt's read cached them again).
+        store.Evict(StockKeys.Partition, reads.AllFresh ? keys : reads.MustRead);
+
+        bool AssumeNew(string key) => !reads.AllFresh && created.Contains(key) && !reads.MustRead.Contains(key);
+        var rows = await store.ReadAsync(StockKeys.Partition, keys, AssumeNew, ct).ConfigureAwait(false);
+        HashSet<string>? more = null;
+        foreach (var record in rows.Values)
         {
-            foreach (var (key, record) in await ReadAsync(more, ct).ConfigureAwait(false))
+            if (record.State?.Order is { } order)
             {
-                rows[key] = record;
+                foreach (var line in order.Lines)
+                {
+                    var key = StockKeys.Sku(line.Sku);
+                    if (!rows.ContainsKey(key))
+                    {
+                        (more ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
+                    }
+                }
             }
         }
 
-        return rows;
-    }
-
-    private async Task<Dictionary<string, StateRecord<StockRow>>> ReadAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
-    {
-        var chunks = keys.Chunk(KeysPerRead).ToArray();
-        var parts = new Dictionary<string, StateRecord<StockRow>>[chunks.Length];
-        await Parallel.ForAsync(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct }, async (i, c) =>
+        if (more is not null)
         {
-            parts[i] = await store.ReadAsync(StockKeys.Partition, chunks[i], c).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+            if (reads.AllFresh)
+            {
+                store.Evict(StockKeys.Partition, more);
+            }
 
-        var rows = new Dictionary<string, StateRecord<StockRow>>(keys.Count, StringComparer.Ordinal);
-        foreach (var part in parts)
-        {
-            foreach (var (key, record) in part)
+            // (MustRead rows among them were evicted above.)
+
+            foreach (var (key, record) in await store.ReadAsync(StockKeys.Partition, more, ct).ConfigureAwait(false))
             {
                 rows[key] = record;
             }
@@ -264,17 +345,71 @@ public sealed partial class StockBatchProcessor(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Inventory stock batch lost an optimistic-concurrency race (attempt {Attempt}); re-reading and re-applying")]
     private static partial void LogConflict(ILogger logger, Exception exception, int attempt);
 
-    /// <summary>Reads decisions' input from the loaded records (which carry the batch's in-memory changes).</summary>
-    private sealed class RecordView(Dictionary<string, StateRecord<StockRow>> rows) : IStockView
+    /// <summary>Which rows the next attempt of a batch must read from the table rather than from the cache.</summary>
+    private sealed class ReadPlan
     {
+        /// <summary>After a conflict: every row.</summary>
+        public bool AllFresh { get; set; }
+
+        /// <summary>Rows a decision looked at without writing them.</summary>
+        public HashSet<string> MustRead { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The decisions' view of the loaded rows plus the in-memory changes of the decisions before (nothing is written to
+    /// the records while deciding), recording which rows the current decision looks at.
+    /// </summary>
+    private sealed class OverlayView(Dictionary<string, StateRecord<StockRow>> rows) : IStockView
+    {
+        private readonly Dictionary<string, StockRow> _changed = new(StringComparer.Ordinal);
+
+        /// <summary>Rows the current decision looked at.</summary>
+        public List<string> Looked { get; } = [];
+
+        public void Begin() => Looked.Clear();
+
+        /// <summary>True when the row was read from the table in this attempt or is written by an earlier decision of the batch.</summary>
+        public bool Verified(string key) => _changed.ContainsKey(key) || rows[key].IsFresh;
+
+        public void Apply(InventoryDecision decision)
+        {
+            if (decision.Violation is not null)
+            {
+                return;
+            }
+
+            foreach (var sku in decision.Skus)
+            {
+                _changed[StockKeys.Sku(sku.Sku)] = new StockRow(Sku: sku);
+            }
+
+            if (decision.Receipt is { } receipt)
+            {
+                _changed[StockKeys.Receipt(receipt.ReceiptId)] = new StockRow(Receipt: receipt);
+            }
+
+            if (decision.Order is { } order)
+            {
+                _changed[StockKeys.Order(order.OrderId)] = new StockRow(Order: order);
+            }
+        }
+
         public SkuStock? Sku(string sku) => Row(StockKeys.Sku(sku))?.Sku;
 
         public OrderReservation? Order(string orderId) => Row(StockKeys.Order(orderId))?.Order;
 
         public ReceiptRecord? Receipt(string receiptId) => Row(StockKeys.Receipt(receiptId))?.Receipt;
 
-        private StockRow? Row(string key) =>
-            rows.TryGetValue(key, out var record) ? record.State : throw new InvalidOperationException($"Row '{key}' was not loaded for this batch.");
+        private StockRow? Row(string key)
+        {
+            Looked.Add(key);
+            if (_changed.TryGetValue(key, out var changed))
+            {
+                return changed;
+            }
+
+            return rows.TryGetValue(key, out var record) ? record.State : throw new InvalidOperationException($"Row '{key}' was not loaded for this batch.");
+        }
     }
 }
 
