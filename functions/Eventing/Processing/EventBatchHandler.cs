@@ -73,7 +73,9 @@ public sealed partial class EventBatchHandler(
             }
         }
 
+        var processingStarted = time.GetUtcNow();
         var processed = await ProcessWithFallbackAsync(inbound, trigger, process, ct).ConfigureAwait(false);
+        RecordEventSpans(inbound, trigger, processingStarted);
         var outputs = new List<OutgoingEvent>(failed.Count + processed.Result.Outputs.Count + processed.Failed.Count);
         outputs.AddRange(failed);
         outputs.AddRange(processed.Failed);
@@ -129,6 +131,43 @@ public sealed partial class EventBatchHandler(
     /// <summary>Builds the dead letter of an inbound event for this context (used by stateful processors for rule violations).</summary>
     public OutgoingEvent DeadLetter(InboundEvent e, string consumerGroup, DataError error) =>
         deadLetters.Create(e.Raw, consumerGroup, error, e.Event.TraceParent);
+
+    /// <summary>
+    /// One consumer span per event, child of the trace context the event carries (set at HTTP ingress and passed on
+    /// unchanged by every context, so outputs stay byte-identical on redelivery). An order's whole flow through all
+    /// contexts is therefore one trace; the span covers the batch's processing time.
+    /// </summary>
+    private void RecordEventSpans(List<InboundEvent> inbound, TriggerContext trigger, DateTimeOffset started)
+    {
+        if (!EventingMetrics.ActivitySource.HasListeners())
+        {
+            return;
+        }
+
+        var ended = time.GetUtcNow();
+        foreach (var e in inbound)
+        {
+            if (e.Event.TraceParent is null || !ActivityContext.TryParse(e.Event.TraceParent, null, out var parent))
+            {
+                continue;
+            }
+
+            using var span = EventingMetrics.ActivitySource.StartActivity($"{trigger.Context} process {e.Event.Type}", ActivityKind.Consumer, parent, startTime: started);
+            if (span is null)
+            {
+                continue;
+            }
+
+            span.SetTag("messaging.system", "eventhubs");
+            span.SetTag("messaging.destination.name", trigger.Hub);
+            span.SetTag("messaging.consumer.group.name", trigger.ConsumerGroup);
+            span.SetTag("messaging.message.id", e.Event.Id);
+            span.SetTag("cloudevents.event_type", e.Event.Type);
+            span.SetTag("cloudevents.event_subject", e.Event.Subject);
+            span.SetTag("store.context", trigger.Context);
+            span.SetEndTime(ended.UtcDateTime);
+        }
+    }
 
     private async Task<(ProcessResult Result, List<OutgoingEvent> Failed)> ProcessWithFallbackAsync(
         List<InboundEvent> inbound,
