@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Store.LocalHost.EventLog;
+using Store.LocalHost.Functions;
+using Store.LocalHost.Hosting;
+using Store.LocalHost.Storage;
+
+namespace Store.Benchmarks;
+
+/// <summary>
+/// (c) End-to-end latency through the local host (functions/LocalHost: every context's function classes, the in-process
+/// Event Hubs log with host.json batching, state in a fresh in-memory Azurite): orders are POSTed to Sales at a fixed
+/// rate and the latency is measured from the start of the request to the completion of the Tracking batch that
+/// applied the order's order-placed event (the order is then visible at GET /api/orders/{id}).
+/// </summary>
+internal static class EndToEnd
+{
+    private const int Seconds = 20;
+    private const int Skus = 50;
+
+    public static async Task RunAsync(int Rate)
+    {
+        await using var azurite = await FreshAzurite.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(azurite.ConnectionString) { Error = TextWriter.Null }, CancellationToken.None).ConfigureAwait(false);
+        var started = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var seen = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        void OnBatch(FunctionDescriptor function, IReadOnlyList<StoredEvent> batch)
+        {
+            if (function.Context != "Tracking" || function.EventHub?.Hub != "sales-orders")
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            foreach (var e in batch)
+            {
+                using var doc = JsonDocument.Parse(e.Body);
+                if (doc.RootElement.TryGetProperty("subject", out var subject) && subject.GetString() is { } id)
+                {
+                    seen.TryAdd(id, now);
+                }
+            }
+        }
+
+        host.BatchCompleted += OnBatch;
+        host.StartConsumers();
+        for (var s = 0; s < Skus; s++)
+        {
+            await host.Http.SendJsonAsync("POST", "/api/stock/receipts", $$"""{"receiptId":"R-{{s}}","sku":"SKU-{{s:000}}","quantity":100000}""", CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(2), CancellationToken.None).ConfigureAwait(false);
+
+        var random = new Random(7);
+        var total = Rate * Seconds;
+        var sends = new List<Task>(total);
+        var clock = Stopwatch.StartNew();
+        var rejected = 0;
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / Rate);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed).ConfigureAwait(false);
+            }
+
+            var id = $"E2E-{i:00000}";
+            var json = string.Create(CultureInfo.InvariantCulture,
+                $$"""{"orderId":"{{id}}","customerId":"C-{{random.Next(200)}}","lines":[{"sku":"SKU-{{random.Next(Skus):000}}","quantity":{{random.Next(1, 4)}},"unitPrice":12.50}],"currency":"EUR"}""");
+            sends.Add(Task.Run(async () =>
+            {
+                var begin = Stopwatch.GetTimestamp();
+                var answer = await host.Http.SendJsonAsync("POST", "/api/orders", json, CancellationToken.None).ConfigureAwait(false);
+                if (answer.StatusCode == HttpStatusCode.Accepted)
+                {
+                    started[id] = begin;
+                }
+                else
+                {
+                    Interlocked.Increment(ref rejected);
+                }
+            }));
+        }
+
+        await Task.WhenAll(sends).ConfigureAwait(false);
+        var offered = clock.Elapsed;
+        await host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(5), CancellationToken.None).ConfigureAwait(false);
+        host.BatchCompleted -= OnBatch;
+
+        var latencies = started.Where(s => seen.ContainsKey(s.Key))
+            .Select(s => Stopwatch.GetElapsedTime(s.Value, seen[s.Key]).TotalMilliseconds).Order().ToArray();
+        var missing = started.Count - latencies.Length;
+        Report.Line($"Local host, {total} orders at {Rate}/s over {Report.F(offered.TotalSeconds, "0.0")} s ({rejected} not accepted, {missing} accepted but never seen by Tracking); " +
+            $"contexts: {string.Join(", ", host.Stats.Select(s => $"{s.Context} {s.Processed}"))}");
+        Report.Summary($"(c) End to end (LocalHost, POST /api/orders -> Tracking view, {Rate} orders/s for {Seconds} s, {latencies.Length} orders): " +
+            $"p50 {Report.F(Report.Percentile(latencies, 0.50))} ms, p99 {Report.F(Report.Percentile(latencies, 0.99))} ms, max {Report.F(latencies.Length == 0 ? double.NaN : latencies[^1])} ms");
+    }
+}

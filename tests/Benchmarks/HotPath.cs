@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
+using Store.Eventing.Processing;
+using Store.Eventing.Publishing;
+using Store.Payments.Decisions;
+using Store.Payments.Events;
+
+namespace Store.Benchmarks;
+
+/// <summary>
+/// (b) The stateless hot path of one event: the kit's decode (envelope, catalog lookup, JSON Schema validation, bind
+/// to the context's record) → Payments' decision → encode of the output CloudEvent with a derived id, vs a plain
+/// System.Text.Json source-generated deserialize of the same event and serialize of an output envelope (no validation).
+/// </summary>
+[MemoryDiagnoser]
+public class HotPathBenchmarks
+{
+    private static readonly DateTimeOffset Time = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly CloudEventCodec _codec;
+    private readonly byte[] _body;
+    private readonly PaymentPolicy _policy = PaymentPolicy.Default;
+
+    public HotPathBenchmarks()
+    {
+        _codec = new CloudEventCodec(new EventTypeRegistry()
+            .Add(PaymentsEventTypes.OrderPlaced, PaymentsJson.Default.OrderPlaced)
+            .Add(PaymentsEventTypes.PaymentAuthorized, PaymentsJson.Default.PaymentAuthorized)
+            .Add(PaymentsEventTypes.PaymentDeclined, PaymentsJson.Default.PaymentDeclined));
+        var order = new OrderPlaced("O-000123", "C-042", [new OrderLine("SKU-0001", 2, 19.99m), new OrderLine("SKU-0002", 1, 5.50m)], 45.48m, "EUR");
+        _body = _codec.Encode(new CloudEventHeader("6d3a7c1e-6f0e-4f9b-9a8f-0f1e2d3c4b5a", PaymentsEventTypes.OrderPlaced, "/store/sales", order.OrderId, Time,
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), order);
+    }
+
+    [Benchmark(Baseline = true, Description = "plain STJ deserialize+serialize")]
+    public byte[] PlainJson()
+    {
+        var input = JsonSerializer.Deserialize(_body, PlainJsonContext.Default.PlainOrderPlacedEnvelope)!;
+        var order = input.Data;
+        var output = new PlainAuthorizedEnvelope("1.0", input.Id, "/store/payments", PaymentsEventTypes.PaymentAuthorized, order.OrderId, input.Time, "application/json",
+            new PaymentAuthorized(order.OrderId, order.CustomerId, order.Total, order.Currency));
+        return JsonSerializer.SerializeToUtf8Bytes(output, PlainJsonContext.Default.PlainAuthorizedEnvelope);
+    }
+
+    [Benchmark(Description = "kit decode+validate -> decide -> encode")]
+    public OutgoingEvent KitHotPath()
+    {
+        var decoded = _codec.Decode(_body).Event!;
+        var inbound = new InboundEvent(decoded, new EventPosition("sales-orders", "0", 1, "0", Time),
+            new RawEvent(_body, EmptyProperties, "sales-orders", "0", "0", 1, Time));
+        return PaymentDecisions.Decide(inbound, _policy, _codec).Outputs[0];
+    }
+
+    private static readonly Dictionary<string, object> EmptyProperties = [];
+
+    public static void Run()
+    {
+        var config = ManualConfig.CreateMinimumViable()
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "store-benchmarks"));
+        var summary = BenchmarkRunner.Run<HotPathBenchmarks>(config);
+        double Mean(string method) => summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics!.Mean;
+        long Allocated(string method)
+        {
+            var report = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method);
+            return report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? -1;
+        }
+
+        var (plain, kit) = (Mean(nameof(PlainJson)), Mean(nameof(KitHotPath)));
+        Report.Summary($"(b) Stateless hot path: kit {Report.F(1e9 / kit)} events/s ({Report.F(kit / 1000, "0.0")} us, {Allocated(nameof(KitHotPath))} B/event) vs plain STJ " +
+            $"{Report.F(1e9 / plain)} events/s ({Report.F(plain / 1000, "0.0")} us, {Allocated(nameof(PlainJson))} B/event): {Report.F(100 * plain / kit)}% of the plain path  [target: >= 50%]");
+    }
+}
+
+/// <summary>The plain path's typed envelope of the input.</summary>
+public sealed record PlainOrderPlacedEnvelope(
+    [property: JsonPropertyName("specversion")] string SpecVersion,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("subject")] string? Subject,
+    [property: JsonPropertyName("time")] DateTimeOffset Time,
+    [property: JsonPropertyName("data")] OrderPlaced Data);
+
+/// <summary>The plain path's typed envelope of the output.</summary>
+public sealed record PlainAuthorizedEnvelope(
+    [property: JsonPropertyName("specversion")] string SpecVersion,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("subject")] string Subject,
+    [property: JsonPropertyName("time")] DateTimeOffset Time,
+    [property: JsonPropertyName("datacontenttype")] string DataContentType,
+    [property: JsonPropertyName("data")] PaymentAuthorized Data);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PlainOrderPlacedEnvelope))]
+[JsonSerializable(typeof(PlainAuthorizedEnvelope))]
+internal sealed partial class PlainJsonContext : JsonSerializerContext;
