@@ -108,7 +108,8 @@ module contextApps 'modules/context-app.bicep' = [
   }
 ]
 
-// The developer gets send/receive on exactly the hubs some app sends to/receives from (deduplicated across contexts).
+// The developer gets send/receive on exactly the hubs some app sends to/receives from (deduplicated across contexts),
+// plus receive on the dead-letter hub (read with the `operations` consumer group to inspect and replay dead letters).
 module developerStreamAccess 'modules/eventhub-roles.bicep' = if (!empty(principalId)) {
   name: 'developer-stream-access'
   scope: rg
@@ -117,7 +118,10 @@ module developerStreamAccess 'modules/eventhub-roles.bicep' = if (!empty(princip
     principalId: principalId
     principalType: 'User'
     sendHubs: map(anySendHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] }))
-    receiveHubs: map(anyReceiveHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] }))
+    receiveHubs: concat(
+      map(anyReceiveHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] })),
+      map(filter(streams(catalog), s => s.deadLetter), s => { domain: s.domain, hub: s.hub, namespaceName: namespaceNames[s.domain] })
+    )
   }
 }
 

@@ -88,11 +88,13 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
     }
 
     [Fact]
-    public void Developer_gets_only_data_roles_on_hubs_the_apps_use_and_on_state_tables()
+    public void Developer_gets_only_data_roles_on_hubs_the_apps_use_on_dead_letters_and_on_state_tables()
     {
         var developer = All().Where(a => a.Principal == InfraFixture.DeveloperPrincipalId).ToList();
         var sent = infra.Catalog.Contexts.SelectMany(c => infra.Catalog.HubsSentBy(c.Name)).ToHashSet();
-        var consumed = infra.Catalog.Contexts.SelectMany(c => infra.Catalog.HubsConsumedBy(c.Name)).ToHashSet();
+        // Plus the dead-letter hub, which operators read (operations consumer group) to inspect and replay dead letters.
+        var consumed = infra.Catalog.Contexts.SelectMany(c => infra.Catalog.HubsConsumedBy(c.Name))
+            .Append(infra.Catalog.Streams.Single(s => s.Stream.DeadLetter).Stream.Hub).ToHashSet();
 
         Assert.All(developer, a => Assert.Equal("User", a.PrincipalType));
         Assert.Equal(sent.Order(), developer.Where(a => a.Role == Sender).Select(a => HubOf(a.Scope)).Order());
