@@ -1,4 +1,5 @@
 using System.Globalization;
+using Store.LocalHost.DeadLetters;
 using Store.LocalHost.Demo;
 using Store.LocalHost.Hosting;
 using Store.LocalHost.Replay;
@@ -19,9 +20,13 @@ public static class Cli
               through the HTTP functions and prints what happened. --serve keeps serving http://localhost:<port>/api/...
               afterwards (default port 7071) until Ctrl+C.
           dotnet run --project functions/LocalHost -- replay --input <file.jsonl> --out <dir> [--faults crash=<p>,duplicate=<p>] [--seed <n>]
+                                                     [--redeliver-dead-letters <Context|all>[:id,id...]]
               Appends each line {"stream":"<hub>","partitionKey":"<key or null>","body":<JSON>} to its hub, runs all
               contexts until every consumer caught up, writes <dir>/streams/<hub>.jsonl, <dir>/state/<context>/<table>.jsonl
-              and <dir>/summary.json.
+              and <dir>/summary.json. --redeliver-dead-letters then re-injects the selected dead letters of that run into
+              their original consumer only (partition "dlq-<partition>-<seq>"), runs to quiescence again and only then writes.
+          dotnet run --project functions/LocalHost -- deadletters list --dir <replay-out-dir> [--context <Context>]
+              Lists <dir>/streams/dead-letters.jsonl: id, consumer, group, source hub/partition#seq, error kind, message, time.
         """;
 
     /// <summary>Runs the command; returns the exit code.</summary>
@@ -29,9 +34,11 @@ public static class Cli
     {
         try
         {
-            var (command, options) = Parse(args);
+            var (command, options) = Parse(args.Length > 1 && args[0] == "deadletters" ? [args[0], .. args[2..]] : args);
             switch (command)
             {
+                case "deadletters":
+                    return await RunDeadLettersAsync(args.Length > 1 ? args[1] : null, options, output, error).ConfigureAwait(false);
                 case "help":
                     await output.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 0;
@@ -62,8 +69,8 @@ public static class Cli
             {
                 command = arg.ToLowerInvariant() switch
                 {
-                    "demo" or "replay" or "help" => arg.ToLowerInvariant(),
-                    _ => throw new UsageException($"unknown command '{arg}' (commands: demo, replay, help)."),
+                    "demo" or "replay" or "deadletters" or "help" => arg.ToLowerInvariant(),
+                    _ => throw new UsageException($"unknown command '{arg}' (commands: demo, replay, deadletters, help)."),
                 };
                 continue;
             }
@@ -112,7 +119,7 @@ public static class Cli
     /// <summary>Validates the replay options.</summary>
     public static ReplayOptions ParseReplay(Dictionary<string, string> options)
     {
-        Reject(options, "input", "out", "faults", "seed");
+        Reject(options, "input", "out", "faults", "seed", "redeliver-dead-letters");
         if (!options.TryGetValue("input", out var input) || string.IsNullOrWhiteSpace(input))
         {
             throw new UsageException("replay needs --input <file.jsonl>.");
@@ -133,7 +140,38 @@ public static class Cli
             throw new UsageException(ex.Message);
         }
 
-        return new ReplayOptions(input, output, faults, Seed(options));
+        DeadLetterSelection? redeliver = null;
+        if (options.TryGetValue("redeliver-dead-letters", out var selection))
+        {
+            try
+            {
+                redeliver = DeadLetterSelection.Parse(selection);
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException("--redeliver-dead-letters: " + ex.Message);
+            }
+        }
+
+        return new ReplayOptions(input, output, faults, Seed(options)) { RedeliverDeadLetters = redeliver };
+    }
+
+    private static Task<int> RunDeadLettersAsync(string? subcommand, Dictionary<string, string> options, TextWriter output, TextWriter error)
+    {
+        if (subcommand is not "list")
+        {
+            throw new UsageException(subcommand is null || subcommand.StartsWith('-')
+                ? "deadletters needs a subcommand: list (redelivery is replay --redeliver-dead-letters)."
+                : $"unknown deadletters subcommand '{subcommand}' (use: list; redelivery is replay --redeliver-dead-letters).");
+        }
+
+        Reject(options, "dir", "context");
+        if (!options.TryGetValue("dir", out var dir) || string.IsNullOrWhiteSpace(dir))
+        {
+            throw new UsageException("deadletters list needs --dir <replay-out-dir>.");
+        }
+
+        return DeadLettersCommand.ListAsync(dir, options.TryGetValue("context", out var context) ? context : null, output, error);
     }
 
     private static DemoOptions ParseDemo(Dictionary<string, string> options)

@@ -10,6 +10,7 @@ using Store.LocalHost.EventLog;
 using Store.LocalHost.Functions;
 using Store.LocalHost.Hosting;
 using Store.LocalHost.Http;
+using Store.LocalHost.Tracing;
 using Store.TestSupport;
 
 namespace Store.LocalHost.Demo;
@@ -28,6 +29,8 @@ public static class DemoCommand
     public static async Task<int> RunAsync(DemoOptions options, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
+        // In process, as an OpenTelemetry exporter would: the kit's spans and the host's HTTP server spans, for one order's trace.
+        using var traces = new TraceRecorder();
         Process? azurite = null;
         WebApplication? kestrel = null;
         LocalFunctionsHost? host = null;
@@ -60,7 +63,7 @@ public static class DemoCommand
                 await error.WriteLineAsync($"warning: port {options.Port} is busy ({ex.Message}); the demo calls the HTTP functions in process only.").ConfigureAwait(false);
             }
 
-            var scenario = new DemoScenario(host, options, output, kestrel is null ? null : $"http://localhost:{options.Port}");
+            var scenario = new DemoScenario(host, options, output, kestrel is null ? null : $"http://localhost:{options.Port}", traces);
             await scenario.RunAsync(ct).ConfigureAwait(false);
             await scenario.PrintSummaryAsync(wall.Elapsed, ct).ConfigureAwait(false);
 
@@ -99,6 +102,7 @@ internal sealed class DemoScenario
     private readonly DemoOptions _options;
     private readonly TextWriter _out;
     private readonly string? _baseUrl;
+    private readonly TraceRecorder? _traces;
     private readonly Random _random;
     private readonly ConcurrentDictionary<string, long> _accepted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _started = new(StringComparer.Ordinal);
@@ -107,8 +111,9 @@ internal sealed class DemoScenario
     private int _unexpected;
     private readonly List<string> _skus = [.. Enumerable.Range(1, Skus).Select(i => $"SKU-{i:000}")];
 
-    public DemoScenario(LocalFunctionsHost host, DemoOptions options, TextWriter output, string? baseUrl)
+    public DemoScenario(LocalFunctionsHost host, DemoOptions options, TextWriter output, string? baseUrl, TraceRecorder? traces = null)
     {
+        _traces = traces;
         _host = host;
         _options = options;
         _out = output;
@@ -172,6 +177,7 @@ internal sealed class DemoScenario
             ? "End-to-end latency: no accepted order was seen by Tracking."
             : string.Create(CultureInfo.InvariantCulture,
                 $"End-to-end latency, HTTP accept -> Tracking view has the order ({latencies.Length} orders): p50 {Percentile(latencies, 0.50):0} ms, p90 {Percentile(latencies, 0.90):0} ms, p99 {Percentile(latencies, 0.99):0} ms, max {latencies[^1]:0} ms")).ConfigureAwait(false);
+        await PrintOrderTraceAsync().ConfigureAwait(false);
         var failed = _host.Stats.Sum(s => s.Failed);
         if (failed > 0)
         {
@@ -179,6 +185,27 @@ internal sealed class DemoScenario
         }
 
         await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Total wall time: {wall.TotalSeconds:0.0} s")).ConfigureAwait(false);
+    }
+
+    /// <summary>One shipped order's trace across contexts: the ingress server span and every consumer span parented to the events' trace context.</summary>
+    private async Task PrintOrderTraceAsync()
+    {
+        if (_traces is null)
+        {
+            return;
+        }
+
+        var traceId = _traces.MostCompleteTrace("Sales", "Inventory", "Payments", "Fulfillment", "Tracking");
+        if (traceId is null)
+        {
+            await _out.WriteLineAsync("Trace of one order: no trace reached Sales, Inventory, Payments, Fulfillment and Tracking.").ConfigureAwait(false);
+            return;
+        }
+
+        var spans = _traces.Trace(traceId);
+        var order = spans.Select(s => s.Subject).FirstOrDefault(s => s is not null) ?? "?";
+        await _out.WriteLineAsync($"Trace of order {order} across contexts (trace id {traceId}, {spans.Count} spans; offsets from the HTTP request):").ConfigureAwait(false);
+        await TraceRecorder.WriteAsync(spans, _out).ConfigureAwait(false);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];

@@ -6,7 +6,7 @@ namespace Store.LocalHost.EventLog;
 /// The <see cref="IEventPublisher"/> a context gets in the local host instead of the kit's Event Hubs publisher:
 /// it appends to the embedded log with the same body, partition key and properties the Event Hubs publisher sets.
 /// </summary>
-public sealed class LogPublisher(EventStreamLog log, string context, Action<string, IReadOnlyList<OutgoingEvent>>? published = null) : IEventPublisher
+public sealed class LogPublisher(EventStreamLog log, string context, Action<string, IReadOnlyList<OutgoingEvent>>? published = null, Func<OutgoingEvent, OutgoingEvent>? rewrite = null) : IEventPublisher
 {
     /// <summary>The publishing context.</summary>
     public string Context => context;
@@ -15,6 +15,11 @@ public sealed class LogPublisher(EventStreamLog log, string context, Action<stri
     public Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (rewrite is not null)
+        {
+            events = events.Select(rewrite).ToArray();
+        }
+
         foreach (var group in events.GroupBy(e => e.Hub, StringComparer.Ordinal))
         {
             log.Append(group.Key, group.Select(ToAppend));

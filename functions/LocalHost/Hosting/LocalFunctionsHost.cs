@@ -92,7 +92,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         var configuration = BuildConfiguration(options);
         foreach (var registration in options.Contexts)
         {
-            var publisher = new LogPublisher(host.Log, registration.Name, host.OnPublished);
+            var publisher = new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered);
             var app = await ContextApp.StartAsync(registration, configuration, publisher, services => services.AddLogging(logging =>
             {
                 logging.ClearProviders();

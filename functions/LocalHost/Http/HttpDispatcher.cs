@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.LocalHost.Functions;
 using Store.LocalHost.Hosting;
+using Store.LocalHost.Tracing;
 using Store.TestSupport;
 
 namespace Store.LocalHost.Http;
@@ -65,18 +67,22 @@ public sealed class HttpDispatcher(LocalFunctionsHost host)
             var routeValues = values.ToDictionary(v => v.Key, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
             var url = new Uri(baseUrl.TrimEnd('/') + pathAndQuery);
             var input = new InvocationInput(null, routeValues, context => new InMemoryHttpRequest(context, method.ToUpperInvariant(), url, body, headers));
+            using var activity = StartServerActivity(method.ToUpperInvariant(), route, path, headers);
             try
             {
                 var result = await host.InvokeHttpFunctionAsync(route.App, route.Function, input, ct).ConfigureAwait(false);
-                return result switch
+                var answer = result switch
                 {
                     HttpResponseData response => ToResult(response),
                     null => new HttpResult(HttpStatusCode.NoContent, [], []),
                     _ => Text(HttpStatusCode.InternalServerError, $"{route.Function.Name} returned {result.GetType().Name}; the local host serves HttpResponseData."),
                 };
+                activity?.SetTag("http.response.status_code", (int)answer.StatusCode);
+                return answer;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 await host.Options.Error.WriteLineAsync($"!!! HTTP {method} {path} -> {route.Function.Name} threw: {ex}").ConfigureAwait(false);
                 return Text(HttpStatusCode.InternalServerError, $"{route.Function.Name} failed: {ex.GetType().Name}: {ex.Message}");
             }
@@ -90,6 +96,28 @@ public sealed class HttpDispatcher(LocalFunctionsHost host)
     /// <summary>Sends a JSON body.</summary>
     public Task<HttpResult> SendJsonAsync(string method, string path, string? json, CancellationToken ct) =>
         SendAsync(method, path, json is null ? null : Encoding.UTF8.GetBytes(json), [new("Content-Type", "application/json")], ct);
+
+    /// <summary>
+    /// The server span of one request, as the Functions host starts it: "METHOD /api/route", child of the request's
+    /// <c>traceparent</c> header when there is one. It is <see cref="Activity.Current"/> while the function runs, so an
+    /// ingress function that stamps <c>Activity.Current?.Id</c> on its events starts the trace its consumers continue.
+    /// </summary>
+    private static Activity? StartServerActivity(string method, Route route, string path, IEnumerable<KeyValuePair<string, string>>? headers)
+    {
+        var name = $"{method} /{RoutePrefix}/{route.Function.Http!.Route}";
+        var traceParent = headers?.FirstOrDefault(h => string.Equals(h.Key, "traceparent", StringComparison.OrdinalIgnoreCase)).Value;
+        var traceState = headers?.FirstOrDefault(h => string.Equals(h.Key, "tracestate", StringComparison.OrdinalIgnoreCase)).Value;
+        var activity = traceParent is not null && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent)
+            ? TraceRecorder.HostSource.StartActivity(name, ActivityKind.Server, parent)
+            : TraceRecorder.HostSource.StartActivity(name, ActivityKind.Server);
+        activity?.SetTag("http.request.method", method);
+        activity?.SetTag("http.route", "/" + RoutePrefix + "/" + route.Function.Http!.Route);
+        activity?.SetTag("url.path", path);
+        activity?.SetTag("faas.trigger", "http");
+        activity?.SetTag("faas.name", route.Function.Name);
+        activity?.SetTag("store.context", route.App.Name);
+        return activity;
+    }
 
     private static HttpResult ToResult(HttpResponseData response)
     {

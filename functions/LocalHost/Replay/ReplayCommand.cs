@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Store.Eventing.Catalog;
+using Store.LocalHost.DeadLetters;
 using Store.LocalHost.Hosting;
 using Store.LocalHost.Storage;
 
@@ -12,6 +13,9 @@ public sealed record ReplayOptions(string Input, string Out, FaultOptions Faults
 {
     /// <summary>How long the consumers may take to catch up.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Dead letters to re-inject into their original consumer after the input has been processed (null: none).</summary>
+    public DeadLetterSelection? RedeliverDeadLetters { get; init; }
 }
 
 /// <summary>
@@ -84,6 +88,19 @@ public static class ReplayCommand
             {
                 host.Log.Append(wave[0].Stream, wave.Select(ReplayInput.ToAppend));
                 await host.DrainAsync(timeout.Token).ConfigureAwait(false);
+            }
+
+            if (options.RedeliverDeadLetters is { } selection)
+            {
+                // After the input: the selected dead letters go back to their original consumer only, then everything downstream catches up.
+                var letters = DeadLetterRedelivery.InLog(host.Log).Where(selection.Matches).ToList();
+                var results = await DeadLetterRedelivery.RedeliverAsync(host, letters, timeout.Token).ConfigureAwait(false);
+                await host.DrainAsync(timeout.Token).ConfigureAwait(false);
+                await output.WriteLineAsync($"redelivered {results.Count} dead letter(s) ({selection}):").ConfigureAwait(false);
+                foreach (var r in results)
+                {
+                    await output.WriteLineAsync($"  {r.Letter.Id} {r.Letter.Data.Consumer,-13} {r.Letter.Source,-28} {r.Letter.Data.Error.Kind,-16} -> {r.Outcome}").ConfigureAwait(false);
+                }
             }
         }
 

@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
+using Azure.Messaging.EventHubs;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Store.Eventing.Catalog;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.DeadLetters;
+using Store.Eventing.Hosting;
+using Store.Eventing.Processing;
+using Store.Eventing.Publishing;
+using Store.Eventing.State;
+using Store.LocalHost.Hosting;
+
+namespace Store.LocalHost.Tests.DeadLetters;
+
+/// <summary>The "bug" of the probe consumer: while enabled, orders of customer <see cref="Customer"/> make it throw (an unexpected error, dead-lettered by the kit).</summary>
+public sealed class ProbeBug
+{
+    public const string Customer = "C-BUG";
+
+    public volatile bool Enabled = true;
+}
+
+public sealed record ProbeOrder(string OrderId, string CustomerId);
+
+public sealed record ProbeState(IReadOnlyList<string> Orders);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ProbeOrder))]
+[JsonSerializable(typeof(ProbeState))]
+public sealed partial class ProbeJson : JsonSerializerContext;
+
+/// <summary>
+/// A stateful consumer built from the real kit (codec, EventBatchHandler, KeyedBatchProcessor, TableStateStore with its
+/// applied log): one entity collects every order it has seen and emits one "seen" event per order. All events of a
+/// partition hit the same entity, so the per-source-partition position is ahead of any event that was dead-lettered.
+/// </summary>
+public sealed class ProbeProjection(ProbeBug bug) : IKeyedProjection<ProbeState>
+{
+    public const string OutputHub = "notifications-outbox";
+
+    public EntityKey? KeyOf(InboundEvent e) => e.Event.Data is ProbeOrder ? new EntityKey("probe", "orders") : null;
+
+    public ProbeState Initial(EntityKey key) => new([]);
+
+    public Decision<ProbeState> Apply(ProbeState state, InboundEvent e)
+    {
+        var order = e.DataAs<ProbeOrder>();
+        if (bug.Enabled && order.CustomerId == ProbeBug.Customer)
+        {
+            throw new InvalidOperationException($"probe bug: cannot handle customer {order.CustomerId}");
+        }
+
+        var seen = new OutgoingEvent(OutputHub, order.OrderId, EventIds.Derive(e.Event.Id, "probe-seen"), "probe.order-seen.v1",
+            Encoding.UTF8.GetBytes($$"""{"orderId":"{{order.OrderId}}"}"""), e.Event.TraceParent);
+        return new Decision<ProbeState>(new ProbeState([.. state.Orders, order.OrderId]), [seen]);
+    }
+}
+
+public sealed class BuggyProbeFunctions(EventBatchHandler handler, KeyedBatchProcessor<ProbeState> processor)
+{
+    [Function("BuggyProbe_OnSalesOrders")]
+    [ExponentialBackoffRetry(2, "00:00:01", "00:00:02")]
+    public Task<BatchOutcome> Run(
+        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = "buggy-probe")] EventData[] events,
+        FunctionContext context,
+        CancellationToken cancellationToken) =>
+        handler.HandleAsync(events, context.EventHubTrigger("BuggyProbe", "sales-orders", "buggy-probe"), processor.ProcessAsync, cancellationToken);
+}
+
+internal static class BuggyProbe
+{
+    /// <summary>The probe app "BuggyProbe", wired like a context's registration but without AddEventing (which accepts catalog contexts only).</summary>
+    public static ContextRegistration Registration(ProbeBug bug, string table) =>
+        new("BuggyProbe", typeof(BuggyProbeFunctions).Assembly, (services, configuration) =>
+        {
+            var registry = new EventTypeRegistry(EventCatalog.Current).Add("sales.order-placed.v1", ProbeJson.Default.ProbeOrder);
+            services.AddSingleton(bug);
+            services.AddSingleton(TimeProvider.System);
+            services.AddSingleton(new CloudEventCodec(registry));
+            services.AddSingleton(sp => new DeadLetterWriter("BuggyProbe", sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<OutboxConfirmations>();
+            services.AddSingleton<EventingMetrics>();
+            services.AddSingleton<EventBatchHandler>();
+            services.AddLogging();
+            services.AddSingleton(new TableServiceClient(configuration[EventCatalog.Current.StateStorageSetting]));
+            services.AddSingleton(sp => new TableStateStore<ProbeState>(sp.GetRequiredService<TableServiceClient>().GetTableClient(table), ProbeJson.Default.ProbeState));
+            services.AddSingleton(sp => new KeyedBatchProcessor<ProbeState>(
+                sp.GetRequiredService<TableStateStore<ProbeState>>(), new ProbeProjection(bug),
+                (e, error) => sp.GetRequiredService<EventBatchHandler>().DeadLetter(e, "buggy-probe", error),
+                sp.GetRequiredService<OutboxConfirmations>()));
+            services.AddSingleton<BuggyProbeFunctions>();
+            return services;
+        })
+        { TypeFilter = t => t == typeof(BuggyProbeFunctions) };
+
+    public static string OrderPlaced(string id, string customer) =>
+        $$$"""{"specversion":"1.0","id":"in-{{{id}}}","source":"/tests/dead-letters","type":"sales.order-placed.v1","subject":"{{{id}}}","time":"2026-01-01T00:00:00Z","datacontenttype":"application/json","traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","data":{"orderId":"{{{id}}}","customerId":"{{{customer}}}","lines":[{"sku":"SKU-1","quantity":1,"unitPrice":5}],"total":5,"currency":"EUR"}}""";
+}
