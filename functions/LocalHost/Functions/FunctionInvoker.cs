@@ -58,7 +58,9 @@ public static class FunctionInvoker
     private static object? Bind(ParameterInfo parameter, FunctionDescriptor function, FunctionContext context, InvocationInput input, IServiceProvider services, CancellationToken ct)
     {
         var type = parameter.ParameterType;
-        if (function.EventHub?.Parameter == parameter || function.Http?.Parameter == parameter)
+        // By position, not by reference: ParameterInfo objects are not guaranteed unique (the runtime's cache of a method's
+        // parameters is filled without a lock, so hosts discovering functions in parallel can hold different instances).
+        if (function.EventHub?.Parameter.Position == parameter.Position || function.Http?.Parameter.Position == parameter.Position)
         {
             return ConvertTrigger(input.TriggerFactory is { } factory ? factory(context) : input.TriggerValue, type);
         }
