@@ -54,14 +54,14 @@ public sealed class TraceRecorder : IDisposable
 
     /// <summary>
     /// The most complete trace that has a span of every context in <paramref name="required"/> (e.g. a shipped order:
-    /// Sales ingress, Inventory, Payments, Fulfillment, Tracking): most contexts, then most spans, then the shortest.
+    /// Sales ingress, Inventory, Payments, Fulfillment, Tracking): most contexts, then the shortest, then fewest spans.
     /// </summary>
     public string? MostCompleteTrace(params string[] required) =>
         _spans.GroupBy(s => s.TraceId)
             .Select(g => (Id: g.Key, Contexts: g.Select(s => s.Context).OfType<string>().ToHashSet(StringComparer.Ordinal), Count: g.Count(),
                 Length: g.Max(s => s.Start + s.Duration) - g.Min(s => s.Start)))
             .Where(t => required.All(t.Contexts.Contains))
-            .OrderByDescending(t => t.Contexts.Count).ThenByDescending(t => t.Count).ThenBy(t => t.Length)
+            .OrderByDescending(t => t.Contexts.Count).ThenBy(t => t.Length).ThenBy(t => t.Count)
             .Select(t => t.Id)
             .FirstOrDefault();
 

@@ -14,7 +14,8 @@ public sealed class OrderTraceTests
     {
         using var traces = new TraceRecorder();
         await using var azurite = await FreshAzurite.StartAsync(CancellationToken.None);
-        await using var host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(azurite.ConnectionString) { RetryDelayScale = 0.001, Error = TextWriter.Null }, CancellationToken.None);
+        var errors = new StringWriter();
+        await using var host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(azurite.ConnectionString) { RetryDelayScale = 0.001, Error = TextWriter.Synchronized(errors) }, CancellationToken.None);
         host.StartConsumers();
         var receipt = await host.Http.SendJsonAsync("POST", "/api/stock/receipts", """{"receiptId":"R-1","sku":"SKU-1","quantity":50}""", CancellationToken.None);
         Assert.Equal(HttpStatusCode.Accepted, receipt.StatusCode);
@@ -51,7 +52,7 @@ public sealed class OrderTraceTests
         Assert.Equal("Sales", ingress.Context);
         foreach (var context in new[] { "Inventory", "Payments", "Fulfillment", "Tracking" })
         {
-            Assert.Contains(spans, s => s.Context == context && s.Kind == ActivityKind.Consumer);
+            Assert.True(spans.Any(s => s.Context == context && s.Kind == ActivityKind.Consumer), $"no {context} span; host errors:\n{errors}");
         }
 
         // Consumers of order-placed are children of the ingress span; the rest hang off it through the same trace context.
