@@ -195,16 +195,16 @@ internal sealed class DemoScenario
             return;
         }
 
-        var traceId = _traces.MostCompleteTrace("Sales", "Inventory", "Payments", "Fulfillment", "Tracking");
+        var traceId = _traces.MostCompleteTrace("fulfillment.shipment-requested.v1", "Sales", "Inventory", "Payments", "Fulfillment", "Tracking");
         if (traceId is null)
         {
-            await _out.WriteLineAsync("Trace of one order: no trace reached Sales, Inventory, Payments, Fulfillment and Tracking.").ConfigureAwait(false);
+            await _out.WriteLineAsync("Trace of one order: no shipped order's trace reached Sales, Inventory, Payments, Fulfillment and Tracking.").ConfigureAwait(false);
             return;
         }
 
         var spans = _traces.Trace(traceId);
         var order = spans.Select(s => s.Subject).FirstOrDefault(s => s is not null) ?? "?";
-        await _out.WriteLineAsync($"Trace of order {order} across contexts (trace id {traceId}, {spans.Count} spans; offsets from the HTTP request):").ConfigureAwait(false);
+        await _out.WriteLineAsync($"Trace of shipped order {order} across contexts (trace id {traceId}, {spans.Count} spans; offsets from the HTTP request):").ConfigureAwait(false);
         await TraceRecorder.WriteAsync(spans, _out).ConfigureAwait(false);
     }
 

@@ -54,10 +54,12 @@ public sealed class TraceRecorder : IDisposable
 
     /// <summary>
     /// The most complete trace that has a span of every context in <paramref name="required"/> (e.g. a shipped order:
-    /// Sales ingress, Inventory, Payments, Fulfillment, Tracking): most contexts, then the shortest, then fewest spans.
+    /// Sales ingress, Inventory, Payments, Fulfillment, Tracking) and, when <paramref name="eventType"/> is given, a span
+    /// processing that event type (e.g. <c>fulfillment.shipment-requested.v1</c>): most contexts, then the shortest, then fewest spans.
     /// </summary>
-    public string? MostCompleteTrace(params string[] required) =>
+    public string? MostCompleteTrace(string? eventType, params string[] required) =>
         _spans.GroupBy(s => s.TraceId)
+            .Where(g => eventType is null || g.Any(s => s.EventType == eventType))
             .Select(g => (Id: g.Key, Contexts: g.Select(s => s.Context).OfType<string>().ToHashSet(StringComparer.Ordinal), Count: g.Count(),
                 Length: g.Max(s => s.Start + s.Duration) - g.Min(s => s.Start)))
             .Where(t => required.All(t.Contexts.Contains))
@@ -74,11 +76,11 @@ public sealed class TraceRecorder : IDisposable
         }
 
         var origin = spans[0].Start;
-        await output.WriteLineAsync($"  {"context",-14} {"operation",-58} {"event type",-42} {"start ms",9} {"ms",8}").ConfigureAwait(false);
+        await output.WriteLineAsync($"  {"context",-14} {"operation",-62} {"event type",-42} {"start ms",9} {"ms",8}").ConfigureAwait(false);
         foreach (var s in spans)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Context ?? "?",-14} {s.Name,-58} {s.EventType ?? "-",-42} {(s.Start - origin).TotalMilliseconds,9:0.0} {s.Duration.TotalMilliseconds,8:0.0}")).ConfigureAwait(false);
+                $"  {s.Context ?? "?",-14} {s.Name,-62} {s.EventType ?? "-",-42} {(s.Start - origin).TotalMilliseconds,9:0.0} {s.Duration.TotalMilliseconds,8:0.0}")).ConfigureAwait(false);
         }
     }
 
