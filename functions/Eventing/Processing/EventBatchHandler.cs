@@ -83,7 +83,8 @@ public sealed partial class EventBatchHandler(
 
         // Published after the state commit; a failure here throws, the batch is retried and the outbox is published again.
         await publisher.PublishAsync(outputs, ct).ConfigureAwait(false);
-        if (processed.Result.OutboxToken is { } token)
+        // Only now, after the publish succeeded, are the outboxes known to be published.
+        foreach (var token in processed.Tokens)
         {
             confirmations.Confirm(token);
         }
@@ -169,7 +170,7 @@ public sealed partial class EventBatchHandler(
         }
     }
 
-    private async Task<(ProcessResult Result, List<OutgoingEvent> Failed)> ProcessWithFallbackAsync(
+    private async Task<(ProcessResult Result, List<OutgoingEvent> Failed, List<string> Tokens)> ProcessWithFallbackAsync(
         List<InboundEvent> inbound,
         TriggerContext trigger,
         Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> process,
@@ -177,12 +178,13 @@ public sealed partial class EventBatchHandler(
     {
         if (inbound.Count == 0)
         {
-            return (ProcessResult.Empty, []);
+            return (ProcessResult.Empty, [], []);
         }
 
         try
         {
-            return (await process(inbound, ct).ConfigureAwait(false), []);
+            var result = await process(inbound, ct).ConfigureAwait(false);
+            return (result, [], result.OutboxToken is { } token ? [token] : []);
         }
         catch (Exception ex) when (!TransientFailures.IsTransient(ex) && ex is not OperationCanceledException)
         {
@@ -206,16 +208,12 @@ public sealed partial class EventBatchHandler(
             }
         }
 
-        // Every single-event result must be confirmed after publish, so merge under one token per result.
-        foreach (var r in results.Where(r => r.OutboxToken is not null))
-        {
-            confirmations.Confirm(r.OutboxToken!);
-        }
 
         var merged = new ProcessResult(
             results.SelectMany(r => r.Outputs).ToList(), null,
             results.Sum(r => r.Applied), results.Sum(r => r.Duplicates), results.Sum(r => r.Rejected), results.Sum(r => r.Ignored), results.Sum(r => r.Conflicts));
-        return (merged, failed);
+        // Each single-event result has its own outbox token; all are confirmed by the caller after the publish.
+        return (merged, failed, results.Where(r => r.OutboxToken is not null).Select(r => r.OutboxToken!).ToList());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Context} dead-lettered {Hub}/{PartitionId}#{SequenceNumber}: {ErrorKind}: {ErrorMessage}")]

@@ -137,6 +137,30 @@ public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task PublishFailureAfterTheEventByEventFallback_LosesNothing_TheRetryPublishesTheCommittedOutputs()
+    {
+        var kit = await NewHarness();
+        var batch = new[]
+        {
+            EventBatches.Received(TestCodec.ReceivedBody("fb-1", "H", 1, kit.Codec), 1),
+            EventBatches.Received(TestCodec.ReceivedBody("boom", "H", 1, kit.Codec), 2),
+            EventBatches.Received(TestCodec.ReceivedBody("fb-2", "I", 1, kit.Codec), 3),
+        };
+        Task<ProcessResult> Process(IReadOnlyList<InboundEvent> events, CancellationToken ct) =>
+            events.Any(e => e.Event.Id == "boom") ? throw new InvalidOperationException("bug") : kit.Processor.ProcessAsync(events, ct);
+        kit.Publisher.FailNext = new RequestFailedException(503, "Service unavailable");
+
+        // The fallback commits fb-1 and fb-2 one by one, then the publish fails: the batch is retried.
+        await Assert.ThrowsAsync<RequestFailedException>(() => kit.Handler.HandleAsync(batch, KitHarness.Trigger(), Process, CancellationToken.None));
+        await kit.Handler.HandleAsync(batch, KitHarness.Trigger(), Process, CancellationToken.None);
+
+        var published = kit.Publisher.To("inventory-stock").Select(e => e.Id).ToHashSet();
+        Assert.Contains(EventIds.Derive("fb-1", "echo"), published);
+        Assert.Contains(EventIds.Derive("fb-2", "echo"), published);
+        Assert.Equal(1, (await kit.Read("H"))!.Quantity);
+    }
+
+    [Fact]
     public async Task TransientTableFailure_Propagates()
     {
         var kit = await NewHarness();
