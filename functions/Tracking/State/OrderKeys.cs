@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Store.Eventing.State;
 
 namespace Store.Tracking.State;
@@ -20,61 +17,11 @@ public static class OrderKeys
     public static EntityKey For(string orderId) => new(Bucket(orderId), RowKey(orderId));
 
     /// <summary>The partition (bucket) of an order id: "0".."f".</summary>
-    public static string Bucket(string orderId)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(orderId), hash);
-        return (hash[0] >> 4).ToString("x1", CultureInfo.InvariantCulture);
-    }
+    public static string Bucket(string orderId) => TableKeys.HashBucket(orderId, 1);
 
-    /// <summary>The row key: the order id with '/', '\', '#', '?', '~' and control characters escaped as ~XXXX (injective).</summary>
-    public static string RowKey(string orderId)
-    {
-        if (!orderId.Any(NeedsEscape))
-        {
-            return orderId;
-        }
-
-        var sb = new StringBuilder(orderId.Length + 16);
-        foreach (var c in orderId)
-        {
-            if (NeedsEscape(c))
-            {
-                sb.Append('~').Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
+    /// <summary>The row key: the order id escaped for Azure Tables (injective; see <see cref="TableKeys.Escape"/>).</summary>
+    public static string RowKey(string orderId) => TableKeys.Escape(orderId);
 
     /// <summary>The order id of a row key (inverse of <see cref="RowKey"/>).</summary>
-    public static string OrderIdOf(string rowKey)
-    {
-        if (!rowKey.Contains('~', StringComparison.Ordinal))
-        {
-            return rowKey;
-        }
-
-        var sb = new StringBuilder(rowKey.Length);
-        for (var i = 0; i < rowKey.Length; i++)
-        {
-            if (rowKey[i] == '~' && i + 4 < rowKey.Length && int.TryParse(rowKey.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
-            {
-                sb.Append((char)code);
-                i += 4;
-            }
-            else
-            {
-                sb.Append(rowKey[i]);
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '~' || char.IsControl(c);
+    public static string OrderIdOf(string rowKey) => TableKeys.Unescape(rowKey);
 }

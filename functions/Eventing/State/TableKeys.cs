@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Store.Eventing.State;
+
+/// <summary>Building blocks for Azure Tables keys: hash buckets for partition keys and an injective escape for ids.</summary>
+public static class TableKeys
+{
+    /// <summary>The first <paramref name="hexDigits"/> hex digits (1–4) of the SHA-256 of <paramref name="id"/>: a stable bucket among 16^digits.</summary>
+    public static string HashBucket(string id, int hexDigits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hexDigits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(hexDigits, 4);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(id), hash);
+        var top = (hash[0] << 8) | hash[1];
+        return (top >> (4 * (4 - hexDigits))).ToString("x" + hexDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The id with '/', '\', '#', '?', '~' and control characters (forbidden or reserved in keys) escaped as ~XXXX; injective.</summary>
+    public static string Escape(string id)
+    {
+        if (!id.Any(NeedsEscape))
+        {
+            return id;
+        }
+
+        var sb = new StringBuilder(id.Length + 16);
+        foreach (var c in id)
+        {
+            if (NeedsEscape(c))
+            {
+                sb.Append('~').Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The inverse of <see cref="Escape"/>.</summary>
+    public static string Unescape(string key)
+    {
+        if (!key.Contains('~', StringComparison.Ordinal))
+        {
+            return key;
+        }
+
+        var sb = new StringBuilder(key.Length);
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == '~' && i + 4 < key.Length && int.TryParse(key.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
+            {
+                sb.Append((char)code);
+                i += 4;
+            }
+            else
+            {
+                sb.Append(key[i]);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '~' || char.IsControl(c);
+}

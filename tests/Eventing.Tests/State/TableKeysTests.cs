@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using System.Text;
+using Store.Eventing.State;
+
+namespace Store.Eventing.Tests.State;
+
+public sealed class TableKeysTests
+{
+    [Theory]
+    [InlineData("order-1")]
+    [InlineData("O-0298")]
+    [InlineData("ünïcödé/#?")]
+    public void HashBucket_IsTheLeadingHexDigitsOfTheSha256(string id)
+    {
+        var hex = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+        Assert.Equal(hex[..1], TableKeys.HashBucket(id, 1));
+        Assert.Equal(hex[..2], TableKeys.HashBucket(id, 2));
+        Assert.Equal(hex[..4], TableKeys.HashBucket(id, 4));
+    }
+
+    [Theory]
+    [InlineData("plain-id", "plain-id")]
+    [InlineData("a/b", "a~002fb")]
+    [InlineData("~x", "~007ex")]
+    [InlineData("q?#\\", "q~003f~0023~005c")]
+    [InlineData("tab\t", "tab~0009")]
+    public void Escape_ReplacesForbiddenCharacters_AndUnescapeInvertsIt(string id, string key)
+    {
+        Assert.Equal(key, TableKeys.Escape(id));
+        Assert.Equal(id, TableKeys.Unescape(key));
+    }
+
+    [Fact]
+    public void Escape_IsInjective_OnIdsThatLookEscaped()
+    {
+        Assert.NotEqual(TableKeys.Escape("~002f"), TableKeys.Escape("/"));
+        Assert.Equal("~002f", TableKeys.Unescape(TableKeys.Escape("~002f")));
+    }
+}
