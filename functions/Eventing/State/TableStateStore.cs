@@ -53,16 +53,28 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// <summary>Entity-group transactions submitted so far (part of <see cref="RoundTrips"/>).</summary>
     public int Transactions => Volatile.Read(ref _transactions);
 
+    private Task? _created;
+
     /// <summary>True when this store keeps the ETag-validated row cache.</summary>
     public bool IsCaching => _cache is not null;
 
     /// <summary>Rows currently cached (0 without a cache).</summary>
     public int CachedRows => _cache?.Count ?? 0;
 
-    /// <summary>Creates the table if it does not exist.</summary>
-    public async Task EnsureCreatedAsync(CancellationToken ct)
+    /// <summary>
+    /// Creates the table if it does not exist, once per store: later calls return the same completed task. A failed or
+    /// cancelled attempt (storage unavailable) is retried by the next call; racing callers are harmless.
+    /// </summary>
+    public Task EnsureCreatedAsync(CancellationToken ct)
     {
-        await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        var created = Volatile.Read(ref _created);
+        if (created is null || created.IsFaulted || created.IsCanceled)
+        {
+            created = table.CreateIfNotExistsAsync(ct);
+            Volatile.Write(ref _created, created);
+        }
+
+        return created;
     }
 
     /// <summary>Reads the given rows of one partition, once each; rows that do not exist come back as new records.</summary>

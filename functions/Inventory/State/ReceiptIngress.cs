@@ -30,8 +30,6 @@ public sealed record HttpAnswer(HttpStatusCode Status, byte[] Body, string Conte
 public sealed class ReceiptIngress(TableStateStore<ReceiptRequest> store, CloudEventCodec codec, IEventPublisher publisher, OutboxConfirmations confirmations, TimeProvider time)
 {
     private const string RowKey = "receipt";
-    private readonly TableInitializer _table = new(store.EnsureCreatedAsync);
-
     /// <summary>The idempotency store.</summary>
     public TableStateStore<ReceiptRequest> Store => store;
 
@@ -44,7 +42,7 @@ public sealed class ReceiptIngress(TableStateStore<ReceiptRequest> store, CloudE
             return HttpAnswer.Problem(HttpStatusCode.BadRequest, "The stock receipt is invalid.", errors: validation.Errors);
         }
 
-        await _table.EnsureAsync(ct).ConfigureAwait(false);
+        await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var partitionKey = StockKeys.Escape(receipt.ReceiptId);
         for (var attempt = 0; ; attempt++)
         {
@@ -100,12 +98,10 @@ public sealed class ReceiptIngress(TableStateStore<ReceiptRequest> store, CloudE
 /// <summary><c>GET /api/stock/{sku}</c>: the SKU's stock levels from the stock partition.</summary>
 public sealed class StockQueries(TableStateStore<StockRow> store)
 {
-    private readonly TableInitializer _table = new(store.EnsureCreatedAsync);
-
     /// <summary>The SKU's levels; null when Inventory has never heard of it.</summary>
     public async Task<StockLevel?> GetAsync(string sku, CancellationToken ct)
     {
-        await _table.EnsureAsync(ct).ConfigureAwait(false);
+        await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var record = await store.GetAsync(StockKeys.Partition, StockKeys.Sku(sku), ct).ConfigureAwait(false);
         return record?.State?.Sku is { } s ? new StockLevel(s.Sku, s.Available, s.Reserved, s.Committed, s.Received) : null;
     }

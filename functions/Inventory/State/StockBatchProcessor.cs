@@ -30,8 +30,6 @@ public sealed partial class StockBatchProcessor(
     /// </summary>
     public const int CacheCapacity = 20_000;
 
-    private readonly TableInitializer _table = new(store.EnsureCreatedAsync);
-
     // Batches of different partitions in this process touch the same SKU rows; letting them race only produces ETag
     // conflicts and re-reads. One batch at a time per process; ETags still arbitrate between processes.
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -57,7 +55,7 @@ public sealed partial class StockBatchProcessor(
             return ProcessResult.Empty with { Ignored = ignored };
         }
 
-        await _table.EnsureAsync(ct).ConfigureAwait(false);
+        await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var token = Guid.NewGuid().ToString("N");
         var reads = new ReadPlan();
         for (var attempt = 0; ; attempt++)
@@ -409,36 +407,6 @@ public sealed partial class StockBatchProcessor(
             }
 
             return rows.TryGetValue(key, out var record) ? record.State : throw new InvalidOperationException($"Row '{key}' was not loaded for this batch.");
-        }
-    }
-}
-
-/// <summary>Creates a table once per process (retrying after a failure).</summary>
-public sealed class TableInitializer(Func<CancellationToken, Task> create)
-{
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _done;
-
-    /// <summary>Ensures the table exists.</summary>
-    public async Task EnsureAsync(CancellationToken ct)
-    {
-        if (_done)
-        {
-            return;
-        }
-
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (!_done)
-            {
-                await create(ct).ConfigureAwait(false);
-                _done = true;
-            }
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 }

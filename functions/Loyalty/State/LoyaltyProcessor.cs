@@ -6,37 +6,23 @@ namespace Store.Loyalty.State;
 /// <summary>Loyalty's stateful processing: the kit's keyed processor over the customer table, which it creates on first use.</summary>
 public sealed class LoyaltyProcessor(KeyedBatchProcessor<CustomerLoyalty> processor)
 {
-    private Task? _created;
-
     /// <summary>The customer table.</summary>
     public TableStateStore<CustomerLoyalty> Store => processor.Store;
 
     /// <summary>Applies a batch of decoded events (both hubs feed the same customer entities).</summary>
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
-        await EnsureCreatedAsync().ConfigureAwait(false);
+        await processor.Store.EnsureCreatedAsync(ct).ConfigureAwait(false);
         return await processor.ProcessAsync(events, ct).ConfigureAwait(false);
     }
 
     /// <summary>Reads one customer; null when Loyalty has never seen the customer.</summary>
     public async Task<CustomerLoyalty?> FindAsync(string customerId, CancellationToken ct)
     {
-        await EnsureCreatedAsync().ConfigureAwait(false);
+        await processor.Store.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var key = CustomerKeys.For(customerId);
         var record = await processor.Store.GetAsync(key.PartitionKey, key.RowKey, ct).ConfigureAwait(false);
         return record?.State;
     }
 
-    // Created once per process; a failed attempt (storage unavailable) is retried by the next call. Racing callers are harmless.
-    private Task EnsureCreatedAsync()
-    {
-        var created = Volatile.Read(ref _created);
-        if (created is null || created.IsFaulted || created.IsCanceled)
-        {
-            created = processor.Store.EnsureCreatedAsync(CancellationToken.None);
-            Volatile.Write(ref _created, created);
-        }
-
-        return created;
-    }
 }

@@ -3,11 +3,8 @@ using Store.Eventing.Processing;
 namespace Store.Tracking.State;
 
 /// <summary>The order-view processor and query over the "trackingorders" table; creates the table on first use.</summary>
-public sealed class TrackingProcessor(KeyedBatchProcessor<TrackedOrder> inner) : IDisposable
+public sealed class TrackingProcessor(KeyedBatchProcessor<TrackedOrder> inner)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _ready;
-
     /// <summary>The underlying keyed processor (and its store).</summary>
     public KeyedBatchProcessor<TrackedOrder> Inner => inner;
 
@@ -27,29 +24,6 @@ public sealed class TrackingProcessor(KeyedBatchProcessor<TrackedOrder> inner) :
         return record?.State is { Facts.Count: > 0 } state ? state.View : null;
     }
 
-    /// <summary>Creates the state table once per process (a failure is retried on the next call).</summary>
-    public async Task EnsureTableAsync(CancellationToken ct)
-    {
-        if (_ready)
-        {
-            return;
-        }
-
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (!_ready)
-            {
-                await inner.Store.EnsureCreatedAsync(ct).ConfigureAwait(false);
-                _ready = true;
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
+    /// <summary>Creates the state table once per process (the store remembers; a failure is retried on the next call).</summary>
+    public Task EnsureTableAsync(CancellationToken ct) => inner.Store.EnsureCreatedAsync(ct);
 }

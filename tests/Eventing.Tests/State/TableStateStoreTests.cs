@@ -124,6 +124,19 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task EnsureCreated_CreatesTheTableOnce_AndLaterCallsReuseTheCompletedTask()
+    {
+        var store = new TableStateStore<SkuTotal>(azurite.NewTable("once"), TestJson.Default.SkuTotal);
+
+        var first = store.EnsureCreatedAsync(CancellationToken.None);
+        await first;
+        var second = store.EnsureCreatedAsync(CancellationToken.None);
+
+        Assert.Same(first, second);
+        Assert.Empty(await store.ReadPartitionAsync("p", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task StaleETag_ThrowsConcurrencyConflict()
     {
         var table = await NewTable();
