@@ -25,16 +25,31 @@ public static class Azurite
 
         var root = RepositoryRoot();
         var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(entry))
+        // Test assemblies run in parallel processes: one installs while holding the lock; the others wait for it rather
+        // than start node on a half-written node_modules (the lock is taken even when the entry file already exists).
+        using (await AcquireLockAsync(Path.Combine(Path.GetTempPath(), "store-azurite-npm-ci.lock")).ConfigureAwait(false))
         {
-            // Test assemblies run in parallel processes: one installs, the others wait on the lock and then find it installed.
-            using var installLock = await AcquireLockAsync(Path.Combine(Path.GetTempPath(), "store-azurite-npm-ci.lock")).ConfigureAwait(false);
             if (!File.Exists(entry))
             {
                 await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", root, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
             }
         }
 
+        // A free port can be taken by another process between probing and binding: start again on new ports then.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(root, entry, started).ConfigureAwait(false);
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<string> StartAsync(string root, string entry, Action<Process> started)
+    {
         int blob = FreePort(), queue = FreePort(), table = FreePort();
         var psi = new ProcessStartInfo("node")
         {
@@ -54,8 +69,15 @@ public static class Azurite
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        var errors = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         started(process);
@@ -64,7 +86,14 @@ public static class Azurite
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before listening (node {entry}).");
+                process.WaitForExit();
+                string stderr;
+                lock (errors)
+                {
+                    stderr = errors.ToString().Trim();
+                }
+
+                throw new AzuriteExitedException($"Azurite exited with code {process.ExitCode} before listening (node {entry}): {stderr}");
             }
 
             if (DateTime.UtcNow > deadline)
@@ -171,3 +200,6 @@ public static class Azurite
         }
     }
 }
+
+/// <summary>Azurite stopped before it listened (e.g. a port taken in the meantime); the message carries its stderr.</summary>
+public sealed class AzuriteExitedException(string message) : InvalidOperationException(message);
