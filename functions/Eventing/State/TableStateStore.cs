@@ -33,6 +33,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// </remarks>
     public const int MaxParallelReads = 16;
 
+    /// <summary>Independent transactions in flight per <see cref="CommitConcurrentlyAsync"/> call.</summary>
+    public const int MaxParallelTransactions = 4;
+
     // OData filters are kept short: this many row keys per query (only the comparison path for benchmarks uses filters).
     private const int KeysPerQuery = 40;
 
@@ -292,6 +295,60 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                 record.IsDirty = false;
                 _cache?.Set(entities[i], record.ETag);
             }
+        }
+    }
+
+    /// <summary>
+    /// Commits independent transactions of one partition concurrently (at most <see cref="MaxParallelTransactions"/> in
+    /// flight): each list must fit in one transaction and no record may be in two lists (see
+    /// <see cref="TransactionPlanner"/>). Waits for all of them; then rethrows a failure other than a conflict if there
+    /// was one, else a <see cref="ConcurrencyConflictException"/>. Transactions that succeeded stay committed.
+    /// </summary>
+    public async Task CommitConcurrentlyAsync(string partitionKey, IReadOnlyList<IReadOnlyList<StateRecord<TState>>> transactions, CancellationToken ct)
+    {
+        foreach (var records in transactions)
+        {
+            if (records.Count > MaxTransactionSize)
+            {
+                throw new ArgumentException($"A transaction holds at most {MaxTransactionSize} rows, got {records.Count}.", nameof(transactions));
+            }
+        }
+
+        if (transactions.Count == 1)
+        {
+            await CommitAsync(partitionKey, transactions[0], ct).ConfigureAwait(false);
+            return;
+        }
+
+        var failures = new Exception?[transactions.Count];
+        await Parallel.ForAsync(0, transactions.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelTransactions }, async (i, _) =>
+        {
+            try
+            {
+                await CommitAsync(partitionKey, transactions[i], ct).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failures[i] = ex;
+            }
+        }).ConfigureAwait(false);
+
+        Exception? conflict = null;
+        foreach (var failure in failures)
+        {
+            if (failure is ConcurrencyConflictException)
+            {
+                conflict ??= failure;
+            }
+            else if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+
+        if (conflict is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(conflict);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Store.Inventory.State;
 /// Applies a batch of Inventory's input events to the stock partition with coalesced table I/O (see the design note
 /// in StockState.cs): read every needed row once (from the ETag-validated row cache when possible), decide all events
 /// in stream order in memory, commit changed rows in ETag-conditioned transactions of at most 100 rows without
-/// splitting an event's rows, and on a conflict re-read and re-apply. Outputs are committed in the order rows'
+/// splitting an event's rows (independent transactions concurrently), and on a conflict re-read and re-apply. Outputs are committed in the order rows'
 /// outboxes and returned for publishing after the commit.
 /// </summary>
 public sealed partial class StockBatchProcessor(
@@ -124,59 +124,85 @@ public sealed partial class StockBatchProcessor(
             return null;
         }
 
-        // 2. Write the decided rows: every event's rows in the same transaction, at most 100 rows per transaction.
+        // 2. Write the decided rows. Events that share no row are independent: their transactions are committed
+        //    concurrently (TransactionPlanner); every event's rows are in one transaction of at most 100 rows.
         var outboxOpened = new HashSet<string>(StringComparer.Ordinal);
-        var group = new Dictionary<string, StateRecord<StockRow>>(StringComparer.Ordinal);
         var failed = new List<OutgoingEvent>();
-        int applied = 0, noOps = 0;
+        var changes = new List<int>(events.Count);
+        var noOps = 0;
         for (var i = 0; i < events.Count; i++)
         {
-            var e = events[i];
             var decision = decisions[i];
             if (decision.Violation is { } violation)
             {
-                failed.Add(deadLetters.Create(e.Raw, InventoryEventTypes.ConsumerGroup, new DataError(DataErrorKind.RuleViolation, violation), e.Event.TraceParent));
-                continue;
+                failed.Add(deadLetters.Create(events[i].Raw, InventoryEventTypes.ConsumerGroup, new DataError(DataErrorKind.RuleViolation, violation), events[i].Event.TraceParent));
             }
-
-            if (decision.IsNoOp)
+            else if (decision.IsNoOp)
             {
                 noOps++;
-                continue;
+            }
+            else
+            {
+                changes.Add(i);
+            }
+        }
+
+        var changedKeys = new List<IReadOnlyCollection<string>>(changes.Count);
+        foreach (var i in changes)
+        {
+            changedKeys.Add(RowKeys(decisions[i]));
+        }
+
+        if (TransactionPlanner.Plan(changedKeys) is { } plan)
+        {
+            foreach (var i in changes)
+            {
+                WriteRows(events[i], decisions[i], rows, outboxOpened, token);
             }
 
-            if (group.Count + NewKeys(decision, group) > TableStateStore<StockRow>.MaxTransactionSize)
+            var transactions = new List<IReadOnlyList<StateRecord<StockRow>>>(plan.Count);
+            foreach (var members in plan)
             {
-                await store.CommitAsync(StockKeys.Partition, [.. group.Values], ct).ConfigureAwait(false);
-                group.Clear();
-            }
-
-            foreach (var sku in decision.Skus)
-            {
-                Write(rows, group, outboxOpened, token, StockKeys.Sku(sku.Sku), new StockRow(Sku: sku));
-            }
-
-            if (decision.Receipt is { } receipt)
-            {
-                Write(rows, group, outboxOpened, token, StockKeys.Receipt(receipt.ReceiptId), new StockRow(Receipt: receipt));
-            }
-
-            if (decision.Order is { } order)
-            {
-                var record = Write(rows, group, outboxOpened, token, StockKeys.Order(order.OrderId), new StockRow(Order: order));
-                if (decision.Output is { } output)
+                var records = new Dictionary<string, StateRecord<StockRow>>(StringComparer.Ordinal);
+                foreach (var change in members)
                 {
-                    record.Outbox = [.. record.Outbox, Encode(e, output)];
+                    foreach (var key in changedKeys[change])
+                    {
+                        records.TryAdd(key, rows[key]);
+                    }
+                }
+
+                transactions.Add([.. records.Values]);
+            }
+
+            await store.CommitConcurrentlyAsync(StockKeys.Partition, transactions, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            // Some connected events need more than 100 rows together (e.g. many orders of one hot SKU): commit in stream
+            // order, flushing before an event whose rows would not fit, so that no event is split.
+            var group = new Dictionary<string, StateRecord<StockRow>>(StringComparer.Ordinal);
+            foreach (var i in changes)
+            {
+                if (group.Count + NewKeys(decisions[i], group) > TableStateStore<StockRow>.MaxTransactionSize)
+                {
+                    await store.CommitAsync(StockKeys.Partition, [.. group.Values], ct).ConfigureAwait(false);
+                    group.Clear();
+                }
+
+                foreach (var key in WriteRows(events[i], decisions[i], rows, outboxOpened, token))
+                {
+                    group[key] = rows[key];
                 }
             }
 
-            applied++;
+            if (group.Count > 0)
+            {
+                await store.CommitAsync(StockKeys.Partition, [.. group.Values], ct).ConfigureAwait(false);
+            }
         }
 
-        if (group.Count > 0)
-        {
-            await store.CommitAsync(StockKeys.Partition, [.. group.Values], ct).ConfigureAwait(false);
-        }
+        var applied = changes.Count;
 
         // Publish what this batch committed, plus outboxes of earlier invocations not known to be published (same ids).
         var outputs = new List<OutgoingEvent>(failed);
@@ -191,14 +217,60 @@ public sealed partial class StockBatchProcessor(
         return new ProcessResult(outputs, token, applied, noOps, failed.Count, 0, 0);
     }
 
-    /// <summary>Puts a row's new state into the current transaction group; the first write of a row in this attempt opens its outbox.</summary>
-    private StateRecord<StockRow> Write(
-        Dictionary<string, StateRecord<StockRow>> rows, Dictionary<string, StateRecord<StockRow>> group, HashSet<string> outboxOpened, string token, string key, StockRow state)
+    /// <summary>Puts one event's new row states into the loaded records (and its output into its order row's outbox); returns the row keys.</summary>
+    private List<string> WriteRows(InboundEvent e, InventoryDecision decision, Dictionary<string, StateRecord<StockRow>> rows, HashSet<string> outboxOpened, string token)
+    {
+        var keys = RowKeys(decision);
+        foreach (var sku in decision.Skus)
+        {
+            Write(rows, outboxOpened, token, StockKeys.Sku(sku.Sku), new StockRow(Sku: sku));
+        }
+
+        if (decision.Receipt is { } receipt)
+        {
+            Write(rows, outboxOpened, token, StockKeys.Receipt(receipt.ReceiptId), new StockRow(Receipt: receipt));
+        }
+
+        if (decision.Order is { } order)
+        {
+            var record = Write(rows, outboxOpened, token, StockKeys.Order(order.OrderId), new StockRow(Order: order));
+            if (decision.Output is { } output)
+            {
+                record.Outbox = [.. record.Outbox, Encode(e, output)];
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>The row keys a decision writes.</summary>
+    private static List<string> RowKeys(InventoryDecision decision)
+    {
+        var keys = new List<string>(decision.Skus.Count + 1);
+        foreach (var sku in decision.Skus)
+        {
+            keys.Add(StockKeys.Sku(sku.Sku));
+        }
+
+        if (decision.Receipt is { } receipt)
+        {
+            keys.Add(StockKeys.Receipt(receipt.ReceiptId));
+        }
+
+        if (decision.Order is { } order)
+        {
+            keys.Add(StockKeys.Order(order.OrderId));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Sets a row's new state; the first write of a row in this attempt opens its outbox.</summary>
+    private StateRecord<StockRow> Write(Dictionary<string, StateRecord<StockRow>> rows, HashSet<string> outboxOpened, string token, string key, StockRow state)
     {
         var record = rows[key];
         record.State = state;
         record.IsDirty = true;
-        group[key] = record;
         if (outboxOpened.Add(key))
         {
             // Outputs of an earlier invocation that are not known to be published stay in the outbox and go out again with ours.

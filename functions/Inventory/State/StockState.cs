@@ -17,7 +17,11 @@
 //
 // Batches are coalesced (StockBatchProcessor): every needed row is read once (in parallel chunks), all events of the
 // batch are applied in memory in stream order, and changed rows are written in transactions of at most 100 rows,
-// never splitting one event's rows across two transactions. On an ETag conflict (another partition's batch committed
+// never splitting one event's rows across two transactions. Events that share no row are independent: the kit's
+// TransactionPlanner packs the batch's connected groups of events into transactions that share no row, and those are
+// committed concurrently (up to 4 in flight), so the processor prepares one while the table executes another; a
+// group of connected events needing more than 100 rows (a very hot SKU) makes the batch commit sequentially in
+// stream order instead. On an ETag conflict (another partition's batch committed
 // first) the batch re-reads and re-applies; already committed events are then no-ops. Within one process the
 // batches of different partitions take turns (they share hot SKU rows, so racing would only cost conflicts); between
 // processes the ETags arbitrate. Outputs go into the outbox of

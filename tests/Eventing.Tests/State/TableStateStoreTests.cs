@@ -153,4 +153,52 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.CommitAsync("p", [second], CancellationToken.None));
         Assert.Equal(1, (await store.GetAsync("p", "K", CancellationToken.None))!.State!.Quantity);
     }
+
+    [Fact]
+    public async Task CommitConcurrently_OneTransactionConflicts_TheOthersStayCommitted_AndAConflictIsThrown()
+    {
+        var table = await NewTable();
+        var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
+        var stale = (await store.ReadAsync("p", ["S"], CancellationToken.None))["S"];
+        var winner = (await store.ReadAsync("p", ["S"], CancellationToken.None))["S"];
+        winner.State = new SkuTotal("S", 7, 1);
+        winner.IsDirty = true;
+        await store.CommitAsync("p", [winner], CancellationToken.None);
+
+        var groups = new List<IReadOnlyList<StateRecord<SkuTotal>>>();
+        for (var g = 0; g < 6; g++)
+        {
+            var keys = Enumerable.Range(0, 50).Select(i => $"G{g}-{i}").ToList();
+            var records = (await store.ReadAsync("p", keys, CancellationToken.None)).Values.ToList();
+            foreach (var record in records)
+            {
+                record.State = new SkuTotal(record.Key.RowKey, g, 1);
+                record.IsDirty = true;
+            }
+
+            groups.Add(records);
+        }
+
+        stale.State = new SkuTotal("S", 1, 1);
+        stale.IsDirty = true;
+        groups.Insert(3, [stale]);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.CommitConcurrentlyAsync("p", groups, CancellationToken.None));
+
+        // Every other group committed (their records carry the new ETags); the stale row kept the winner's value.
+        var rows = (await store.ReadPartitionAsync("p", CancellationToken.None)).ToDictionary(r => r.Key.RowKey);
+        Assert.Equal(301, rows.Count);
+        Assert.Equal(7, rows["S"].State!.Quantity);
+        Assert.All(groups.Where(g => g[0] != stale).SelectMany(g => g), r => Assert.False(r.IsDirty));
+        Assert.Equal(5, rows["G5-49"].State!.Quantity);
+    }
+
+    [Fact]
+    public async Task CommitConcurrently_RejectsATransactionOfMoreThan100Rows()
+    {
+        var store = new TableStateStore<SkuTotal>(await NewTable(), TestJson.Default.SkuTotal);
+        var records = (await store.ReadAsync("p", Enumerable.Range(0, 101).Select(i => $"K{i}").ToList(), CancellationToken.None)).Values.ToList();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CommitConcurrentlyAsync("p", [records], CancellationToken.None));
+    }
 }

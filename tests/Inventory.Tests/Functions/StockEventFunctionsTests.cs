@@ -158,8 +158,28 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         var rows = await app.RowsAsync();
         Assert.All(rows.Values.Select(r => r.State!.Sku).OfType<SkuStock>(), s => Assert.Equal(new SkuStock(s.Sku, 10, 10, 0, 20), s));
 
-        // 150 rows: 4 reads (40 keys each) and 2 transactions; never one round trip per event.
+        // 150 connected rows (a chain of SKUs): committed in stream order in 2 transactions; never one round trip per event.
         Assert.InRange(app.Store.RoundTrips - before, 2, 10);
+    }
+
+    [Fact]
+    public async Task IndependentOrders_AreCommittedAsConcurrentTransactionsOfAtMost100Rows_NoEventSplit()
+    {
+        using var app = InventoryApp.Create(azurite);
+        await app.OnStock("0", Enumerable.Range(0, 100).Select(i => app.Stock(Receipt($"r{i}", $"S{i}", 5))).ToArray());
+        var before = app.Store.Transactions;
+
+        // 100 orders, each on its own SKU: 100 independent pairs of rows (order + SKU) = 200 rows, two full transactions.
+        var outcome = await app.OnSalesOrders("0", Enumerable.Range(0, 100).Select(i => app.Placed(Order($"o{i}", ($"S{i}", 2)))).ToArray());
+
+        Assert.Equal(100, outcome.Processed);
+        Assert.Equal(2, app.Store.Transactions - before);
+        Assert.Equal(100, app.PublishedData<StockReserved>(InventoryEventTypes.StockReserved).Count);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(new SkuStock($"S{i}", 3, 2, 0, 5), await app.SkuAsync($"S{i}"));
+            Assert.Equal(OrderStatus.Reserved, (await app.OrderAsync($"o{i}"))!.Status);
+        }
     }
 
     [Fact]

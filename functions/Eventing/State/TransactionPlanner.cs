@@ -1,0 +1,103 @@
+namespace Store.Eventing.State;
+
+/// <summary>
+/// Splits the changes of one batch (each change = the rows one event writes, all in one table partition) into
+/// entity-group transactions that can be committed concurrently: changes that share a row are in the same
+/// transaction (so no row is written by two transactions and no change is split), and a transaction holds at most
+/// <see cref="TableStateStore{TState}.MaxTransactionSize"/> rows.
+/// </summary>
+/// <remarks>
+/// Why: a batch's transactions used to be committed one after the other, each carrying the rows of the events up to
+/// that point; the processor and the table then take turns (one waits while the other works). Changes that share no
+/// row are independent, so their transactions can be in flight together; a conflict or failure of one of them leaves
+/// the others committed, and the re-applied batch finds those events already applied (decisions are idempotent).
+/// Connected changes (events sharing a SKU row, say) form a component; components are packed first-fit in order of
+/// their first change. A component larger than one transaction cannot be committed atomically per event this way:
+/// <see cref="Plan"/> returns null and the caller commits the batch sequentially instead.
+/// </remarks>
+public static class TransactionPlanner
+{
+    /// <summary>
+    /// Groups change indices into transactions (each list in ascending order, transactions in order of their first
+    /// change); null when some set of connected changes needs more than <paramref name="maxRows"/> rows.
+    /// </summary>
+    public static List<List<int>>? Plan(IReadOnlyList<IReadOnlyCollection<string>> changes, int maxRows = TableStateStore<object>.MaxTransactionSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        var n = changes.Count;
+        var parent = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            parent[i] = i;
+        }
+
+        int Find(int i)
+        {
+            while (parent[i] != i)
+            {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+
+            return i;
+        }
+
+        // The first change that wrote each row; later changes writing it are joined to it.
+        var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            foreach (var key in changes[i])
+            {
+                if (owner.TryGetValue(key, out var first))
+                {
+                    var (a, b) = (Find(first), Find(i));
+                    if (a != b)
+                    {
+                        // The smaller index stays the root: a component is identified by its first change.
+                        parent[Math.Max(a, b)] = Math.Min(a, b);
+                    }
+                }
+                else
+                {
+                    owner[key] = i;
+                }
+            }
+        }
+
+        var rows = new int[n];
+        foreach (var first in owner.Values)
+        {
+            if (++rows[Find(first)] > maxRows)
+            {
+                return null;
+            }
+        }
+
+        // Pack components (in order of their first change) first-fit into transactions.
+        var transactions = new List<List<int>>();
+        var free = new List<int>();
+        var placed = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            var root = Find(i);
+            if (root == i)
+            {
+                var slot = free.FindIndex(room => room >= rows[i]);
+                if (slot < 0)
+                {
+                    transactions.Add([]);
+                    free.Add(maxRows);
+                    slot = transactions.Count - 1;
+                }
+
+                free[slot] -= rows[i];
+                placed[i] = slot;
+            }
+
+            // Roots precede their members (a root is its component's smallest index), so the root's slot is known.
+            transactions[placed[root]].Add(i);
+        }
+
+        return transactions;
+    }
+}
