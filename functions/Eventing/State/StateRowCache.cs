@@ -1,10 +1,10 @@
 using Azure;
-using Azure.Data.Tables;
 
 namespace Store.Eventing.State;
 
 /// <summary>
 /// A per-process, size-bounded LRU cache of table rows as last read or written by this process, each with its ETag.
+/// Rows are kept as parsed values (<typeparamref name="TRow"/>), so a hit costs no deserialization; they must be immutable.
 /// </summary>
 /// <remarks>
 /// It is only ever a guess about the table: a cached row is validated by the ETag condition of the write that follows
@@ -12,7 +12,8 @@ namespace Store.Eventing.State;
 /// caller re-reads). Callers whose decisions do not write every row they looked at must re-read those rows
 /// (<see cref="StateRecord{TState}.IsFresh"/>). Losing the cache (restart, scale-out) costs reads, never correctness.
 /// </remarks>
-internal sealed class StateRowCache(int capacity)
+internal sealed class StateRowCache<TRow>(int capacity)
+    where TRow : class
 {
     private readonly Dictionary<(string PartitionKey, string RowKey), LinkedListNode<Entry>> _rows = [];
     private readonly LinkedList<Entry> _lru = new();
@@ -29,7 +30,7 @@ internal sealed class StateRowCache(int capacity)
         }
     }
 
-    public bool TryGet(string partitionKey, string rowKey, out TableEntity entity, out ETag etag)
+    public bool TryGet(string partitionKey, string rowKey, out TRow row, out ETag etag)
     {
         lock (_gate)
         {
@@ -37,30 +38,30 @@ internal sealed class StateRowCache(int capacity)
             {
                 _lru.Remove(node);
                 _lru.AddFirst(node);
-                (entity, etag) = (node.Value.Entity, node.Value.ETag);
+                (row, etag) = (node.Value.Row, node.Value.ETag);
                 return true;
             }
         }
 
-        (entity, etag) = (null!, default);
+        (row, etag) = (null!, default);
         return false;
     }
 
-    /// <summary>Stores the row as it now is in the table. The entity must not be changed afterwards.</summary>
-    public void Set(TableEntity entity, ETag etag)
+    /// <summary>Stores the row as it now is in the table. The row must not be changed afterwards.</summary>
+    public void Set(string partitionKey, string rowKey, TRow row, ETag etag)
     {
-        var key = (entity.PartitionKey, entity.RowKey);
+        var key = (partitionKey, rowKey);
         lock (_gate)
         {
             if (_rows.TryGetValue(key, out var node))
             {
-                node.Value = new Entry(key, entity, etag);
+                node.Value = new Entry(key, row, etag);
                 _lru.Remove(node);
                 _lru.AddFirst(node);
                 return;
             }
 
-            _rows[key] = _lru.AddFirst(new Entry(key, entity, etag));
+            _rows[key] = _lru.AddFirst(new Entry(key, row, etag));
             while (_rows.Count > capacity && _lru.Last is { } oldest)
             {
                 _lru.RemoveLast();
@@ -80,5 +81,5 @@ internal sealed class StateRowCache(int capacity)
         }
     }
 
-    private sealed record Entry((string PartitionKey, string RowKey) Key, TableEntity Entity, ETag ETag);
+    private sealed record Entry((string PartitionKey, string RowKey) Key, TRow Row, ETag ETag);
 }

@@ -12,7 +12,9 @@ namespace Store.Eventing.State;
 /// Idempotent Azure Tables state: coalesced reads (each key once per batch, as bounded-parallel point reads), writes in
 /// entity-group transactions of at most 100 per partition key with ETag conditions, and the bookkeeping of
 /// <see cref="StateRecord{TState}"/> stored in the same entity as the state. With <paramref name="cacheCapacity"/> &gt; 0
-/// it keeps an ETag-validated cache of the rows this process last read or wrote, so steady-state batches skip reads.
+/// it keeps an ETag-validated cache of the rows this process last read or wrote, so steady-state batches skip reads
+/// (and parsing: cached rows keep their parsed state, so <typeparamref name="TState"/> must be immutable, e.g. records
+/// whose changes make new instances).
 /// </summary>
 public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0)
 {
@@ -43,7 +45,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private const int OutboxChunk = 60 * 1024;
     private const int MaxOutboxChunks = 15;
 
-    private readonly StateRowCache? _cache = cacheCapacity > 0 ? new StateRowCache(cacheCapacity) : null;
+    private readonly StateRowCache<CachedRow>? _cache = cacheCapacity > 0 ? new StateRowCache<CachedRow>(cacheCapacity) : null;
     private int _roundTrips;
     private int _transactions;
 
@@ -105,7 +107,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
 
             if (_cache is not null && _cache.TryGet(partitionKey, key, out var cached, out var etag))
             {
-                result[key] = FromEntity(cached, etag, fresh: false);
+                result[key] = FromCache(partitionKey, key, cached, etag);
             }
             else if (_cache is not null && assumeNewWhenUncached is not null && assumeNewWhenUncached(key))
             {
@@ -198,8 +200,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
 
         var entity = response.Value!;
-        _cache?.Set(entity, entity.ETag);
-        return FromEntity(entity, entity.ETag, fresh: true);
+        var record = FromEntity(entity, entity.ETag, fresh: true);
+        _cache?.Set(partitionKey, rowKey, CachedRow.Of(entity, record), entity.ETag);
+        return record;
     }
 
     private StateRecord<TState> New(string partitionKey, string rowKey, bool fresh) =>
@@ -293,7 +296,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                 var record = dirty[start + i];
                 record.ETag = response.Value[i].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
                 record.IsDirty = false;
-                _cache?.Set(entities[i], record.ETag);
+                _cache?.Set(partitionKey, record.Key.RowKey, CachedRow.Of(entities[i], record), record.ETag);
             }
         }
     }
@@ -366,6 +369,19 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                 _cache.Evict(partitionKey, entity.RowKey);
             }
         }
+    }
+
+    private StateRecord<TState> FromCache(string partitionKey, string rowKey, CachedRow row, ETag etag) =>
+        new(new EntityKey(partitionKey, rowKey), row.State, etag, AppliedLog.Parse(row.Applied, row.Positions, appliedWindow), row.Outbox, row.OutboxToken) { IsFresh = false };
+
+    /// <summary>
+    /// A row as cached: the parsed state and outbox (immutable: states are records, and a new state replaces the
+    /// record's reference instead of changing it) and the applied log as stored (each read gets its own mutable log).
+    /// </summary>
+    private sealed record CachedRow(TState? State, string? Applied, string? Positions, IReadOnlyList<OutgoingEvent> Outbox, string? OutboxToken)
+    {
+        public static CachedRow Of(TableEntity entity, StateRecord<TState> record) =>
+            new(record.State, entity.GetString("Applied"), entity.GetString("Positions"), record.Outbox, record.OutboxToken);
     }
 
     private StateRecord<TState> FromEntity(TableEntity entity, ETag etag, bool fresh)
