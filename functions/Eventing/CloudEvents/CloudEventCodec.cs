@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Json.Schema;
 
@@ -92,10 +93,18 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
             return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' needs an object in 'data', got {envelope.Data.ValueKind}.");
         }
 
-        if (!registration.Schema.Evaluate(envelope.Data, FastValidation).IsValid)
+        // The compiled schema is trusted only when it accepts; when it rejects (or the schema is not compiled),
+        // JsonSchema.Net decides and names the errors, so a compiled false negative cannot dead-letter a valid event.
+        bool valid = registration.CompiledSchema is { } compiled
+            ? compiled.IsValid(JsonMarshal.GetRawUtf8Value(envelope.Data))
+            : registration.Schema.Evaluate(envelope.Data, FastValidation).IsValid;
+        if (!valid)
         {
             var results = registration.Schema.Evaluate(envelope.Data, ValidationOptions);
-            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data violates {registration.SchemaId}: {Describe(results)}");
+            if (!results.IsValid)
+            {
+                return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data violates {registration.SchemaId}: {Describe(results)}");
+            }
         }
 
         object? data;
