@@ -54,16 +54,24 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
     private static readonly EvaluationOptions FastValidation = new() { OutputFormat = OutputFormat.Flag };
     private static readonly EvaluationOptions ValidationOptions = new() { OutputFormat = OutputFormat.List };
 
+    private const int MaxRetainedBuffer = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>The registry this codec uses.</summary>
     public EventTypeRegistry Registry { get; } = registry;
 
     /// <summary>Decodes one body. Never throws for bad data: it returns a <see cref="DataError"/> instead.</summary>
     public DecodeResult Decode(ReadOnlyMemory<byte> body)
     {
-        CloudEventEnvelope? envelope;
+        DecodingEnvelope? envelope;
         try
         {
-            envelope = JsonSerializer.Deserialize(body.Span, EnvelopeJsonContext.Default.CloudEventEnvelope);
+            envelope = JsonSerializer.Deserialize(body.Span, EnvelopeJsonContext.Default.DecodingEnvelope);
         }
         catch (JsonException ex)
         {
@@ -87,46 +95,100 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
                 : Fail(DataErrorKind.UnknownType, $"Event type '{envelope.Type}' is not in the catalog (unknown type or version).");
         }
 
-        if (envelope.Data.ValueKind != JsonValueKind.Object)
+        if (envelope.Data.Kind != JsonValueKind.Object)
         {
-            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' needs an object in 'data', got {envelope.Data.ValueKind}.");
+            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' needs an object in 'data', got {envelope.Data.Kind}.");
         }
 
-        if (!registration.Schema.Evaluate(envelope.Data, FastValidation).IsValid)
+        // `data` is validated and bound straight from the body's bytes (no JsonDocument on the valid path).
+        var data = body.Slice(envelope.Data.Start, envelope.Data.Length);
+
+        // The compiled schema is trusted only when it accepts; when it rejects (or the schema is not compiled),
+        // JsonSchema.Net decides and names the errors, so a compiled false negative cannot dead-letter a valid event.
+        if (registration.CompiledSchema?.IsValid(data.Span) != true && Violations(registration, data) is { } violations)
         {
-            var results = registration.Schema.Evaluate(envelope.Data, ValidationOptions);
-            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data violates {registration.SchemaId}: {Describe(results)}");
+            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data violates {registration.SchemaId}: {violations}");
         }
 
-        object? data;
+        object? record;
         try
         {
-            data = envelope.Data.Deserialize(registration.TypeInfo);
+            record = JsonSerializer.Deserialize(data.Span, registration.TypeInfo);
         }
         catch (JsonException ex)
         {
             return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data does not bind: {ex.Message}");
         }
 
-        if (data is null)
+        if (record is null)
         {
             return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data is empty.");
         }
 
-        var decoded = new DecodedEvent(envelope.Id, envelope.Type, envelope.Source, envelope.Subject, envelope.Time ?? DateTimeOffset.UnixEpoch, envelope.TraceParent, data);
+        var decoded = new DecodedEvent(envelope.Id, envelope.Type, envelope.Source, envelope.Subject, envelope.Time ?? DateTimeOffset.UnixEpoch, envelope.TraceParent, record);
         return new DecodeResult(decoded, null, null);
+    }
+
+    // JsonSchema.Net's verdict on `data`: null when valid, else the errors it names. Valid events are checked with the
+    // Flag format (stops at the first failure, builds no error list) when there is no compiled schema; only an invalid
+    // event is evaluated with the List format.
+    private static string? Violations(EventRegistration registration, ReadOnlyMemory<byte> data)
+    {
+        using var document = JsonDocument.Parse(data);
+        try
+        {
+            if (registration.CompiledSchema is null && registration.Schema.Evaluate(document.RootElement, FastValidation).IsValid)
+            {
+                return null;
+            }
+
+            var results = registration.Schema.Evaluate(document.RootElement, ValidationOptions);
+            return results.IsValid ? null : Describe(results);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JsonSchema.Net cannot read a string that is not valid UTF-16 (an escaped lone surrogate).
+            return $"a value cannot be evaluated: {ex.Message}";
+        }
     }
 
     /// <summary>Encodes an event as CloudEvents structured JSON (UTF-8).</summary>
     public byte[] Encode<T>(in CloudEventHeader header, T data)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        Write(buffer, header, data);
-        return buffer.WrittenSpan.ToArray();
+        // One buffer and writer per thread, reused: the only allocation per event is the returned array.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
+        {
+            Write(writer, header, data);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity > MaxRetainedBuffer)
+            {
+                // Do not keep an unusually large event's buffer alive for the thread's lifetime.
+                (t_buffer, t_writer) = (null, null);
+            }
+            else
+            {
+                writer.Reset(buffer);
+                buffer.ResetWrittenCount();
+            }
+        }
     }
 
     /// <summary>Writes an event as CloudEvents structured JSON into <paramref name="output"/>.</summary>
     public void Write<T>(IBufferWriter<byte> output, in CloudEventHeader header, T data)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        Write(writer, header, data);
+    }
+
+    private void Write<T>(Utf8JsonWriter writer, in CloudEventHeader header, T data)
     {
         var registration = Registry.For<T>();
         if (registration.Type != header.Type)
@@ -134,7 +196,6 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
             throw new ArgumentException($"Header type '{header.Type}' does not match {typeof(T).Name} ('{registration.Type}').", nameof(header));
         }
 
-        using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
         writer.WriteString("specversion"u8, "1.0"u8);
         writer.WriteString("id"u8, header.Id);

@@ -9,11 +9,12 @@ namespace Store.Eventing.CloudEvents;
 /// <summary>One event type a context reads or writes: its stable type name, its record and its JSON Schema.</summary>
 public sealed class EventRegistration
 {
-    internal EventRegistration(string type, JsonTypeInfo typeInfo, JsonSchema schema, string schemaId, string partitionKeyField)
+    internal EventRegistration(string type, JsonTypeInfo typeInfo, JsonSchema schema, CompiledSchema? compiledSchema, string schemaId, string partitionKeyField)
     {
         Type = type;
         TypeInfo = typeInfo;
         Schema = schema;
+        CompiledSchema = compiledSchema;
         SchemaId = schemaId;
         PartitionKeyField = partitionKeyField;
     }
@@ -27,6 +28,12 @@ public sealed class EventRegistration
     /// <summary>The checked-in JSON Schema (draft 2020-12).</summary>
     public JsonSchema Schema { get; }
 
+    /// <summary>
+    /// The same schema compiled for the hot path, or null when it uses a keyword the compiler does not support (then
+    /// <see cref="Schema"/> alone validates). Only its "valid" verdict is final; see <see cref="CloudEvents.CompiledSchema"/>.
+    /// </summary>
+    public CompiledSchema? CompiledSchema { get; }
+
     /// <summary>The schema's <c>$id</c>, written as <c>dataschema</c>.</summary>
     public string SchemaId { get; }
 
@@ -38,6 +45,7 @@ public sealed class EventRegistration
 public sealed class EventTypeRegistry
 {
     private static readonly ConcurrentDictionary<string, (JsonSchema Schema, string Id)> Schemas = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, CompiledSchema?> CompiledSchemas = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EventRegistration> _byType = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, EventRegistration> _byClrType = [];
     private readonly HashSet<string> _catalogTypes;
@@ -62,7 +70,7 @@ public sealed class EventTypeRegistry
         var info = _catalog.EventTypes.FirstOrDefault(t => t.Type == type)
             ?? throw new ArgumentException($"Event type '{type}' is not in schemas/catalog.json.", nameof(type));
         var (schema, id) = LoadSchema(info.Schema);
-        var registration = new EventRegistration(type, typeInfo, schema, id, info.PartitionKey);
+        var registration = new EventRegistration(type, typeInfo, schema, LoadCompiledSchema(info.Schema), id, info.PartitionKey);
         _byType.Add(type, registration);
         _byClrType.Add(typeof(T), registration);
         return this;
@@ -90,4 +98,9 @@ public sealed class EventTypeRegistry
             var id = schema.BaseUri?.ToString() ?? throw new InvalidDataException($"schemas/{path} has no $id.");
             return (schema, id);
         });
+
+    /// <summary>Compiles (once per process) the schema at <c>schemas/{relativePath}</c> for the hot path; null when it uses an unsupported keyword.</summary>
+    public static CompiledSchema? LoadCompiledSchema(string relativePath) =>
+        CompiledSchemas.GetOrAdd(relativePath, static path =>
+            CloudEvents.CompiledSchema.TryCompile(EmbeddedSchemas.ReadText(path), out var compiled, out _) ? compiled : null);
 }

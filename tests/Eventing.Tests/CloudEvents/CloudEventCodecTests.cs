@@ -53,6 +53,11 @@ public sealed class CloudEventCodecTests
     [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":0}}", DataErrorKind.SchemaViolation)]
     [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"sku\":\"S\",\"quantity\":3}}", DataErrorKind.SchemaViolation)]
     [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":[1,2]}", DataErrorKind.SchemaViolation)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":null}", DataErrorKind.SchemaViolation)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\"}", DataErrorKind.SchemaViolation)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1,}}", DataErrorKind.MalformedJson)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"\\ud83d\",\"sku\":\"S\",\"quantity\":1}}", DataErrorKind.SchemaViolation)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1.5}} x", DataErrorKind.MalformedJson)]
     public void Decode_BadInput_ReturnsDataErrorOfTheRightKind(string body, DataErrorKind expected)
     {
         var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
@@ -70,6 +75,31 @@ public sealed class CloudEventCodecTests
         var error = _codec.Decode(Encoding.UTF8.GetBytes(body)).Error!;
 
         Assert.Contains("/quantity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(",\"data\":null", "got Null")]
+    [InlineData("", "got Undefined")]
+    [InlineData(",\"data\":\"x\"", "got String")]
+    public void Decode_DataNotAnObject_SaysWhatItGot(string data, string expected)
+    {
+        var body = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\"" + data + "}";
+
+        var error = _codec.Decode(Encoding.UTF8.GetBytes(body)).Error!;
+
+        Assert.Equal(DataErrorKind.SchemaViolation, error.Kind);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_DataAmongOtherAttributes_BindsTheDataSlice()
+    {
+        var body = "{\"data\":{\"receiptId\":\"r\",\"sku\":\"S\\u00e9\",\"quantity\":2},\"ID\":\"1\",\"specversion\":\"1.0\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"x\":[{\"data\":1}]}";
+
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
+
+        Assert.True(result.IsEvent, result.Error?.Message);
+        Assert.Equal(new StockReceived("r", "S\u00e9", 2), result.Event!.Data);
     }
 
     [Fact]
