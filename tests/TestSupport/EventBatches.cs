@@ -83,9 +83,27 @@ public sealed class RecordingPublisher : IEventPublisher
         }
     }
 
+    /// <summary>
+    /// When set, the next publish completes <see cref="Held"/> and then waits for this task (once), so a test can run
+    /// something while an invocation has committed but not yet published.
+    /// </summary>
+    public Task? HoldNext { get; set; }
+
+    /// <summary>Completes when a publish is being held by <see cref="HoldNext"/>.</summary>
+    public Task Held => _held.Task;
+
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <inheritdoc />
-    public Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public async Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
+        if (HoldNext is { } hold)
+        {
+            HoldNext = null;
+            _held.TrySetResult();
+            await hold.ConfigureAwait(false);
+        }
+
         if (FailNext is { } failure)
         {
             FailNext = null;
@@ -96,7 +114,5 @@ public sealed class RecordingPublisher : IEventPublisher
         {
             _published.AddRange(events);
         }
-
-        return Task.CompletedTask;
     }
 }

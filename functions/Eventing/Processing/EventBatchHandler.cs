@@ -82,7 +82,21 @@ public sealed partial class EventBatchHandler(
         outputs.AddRange(processed.Result.Outputs);
 
         // Published after the state commit; a failure here throws, the batch is retried and the outbox is published again.
-        await publisher.PublishAsync(outputs, ct).ConfigureAwait(false);
+        try
+        {
+            await publisher.PublishAsync(outputs, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not published: rows carrying these tokens must be published by their next reader (e.g. this batch's retry).
+            foreach (var token in processed.Tokens)
+            {
+                confirmations.Abandon(token);
+            }
+
+            throw;
+        }
+
         // Only now, after the publish succeeded, are the outboxes known to be published.
         foreach (var token in processed.Tokens)
         {

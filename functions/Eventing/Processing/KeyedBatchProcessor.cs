@@ -49,10 +49,29 @@ public sealed class KeyedBatchProcessor<TState>(
     /// <summary>The store.</summary>
     public TableStateStore<TState> Store => store;
 
-    /// <summary>Applies the batch and commits it; throws transient failures (the whole batch is retried, duplicates are skipped).</summary>
+    /// <summary>
+    /// Applies the batch and commits it; throws transient failures (the whole batch is retried, duplicates are skipped).
+    /// The caller publishes the outputs and then confirms (<see cref="OutboxConfirmations.Confirm"/>) or abandons the
+    /// result's <see cref="ProcessResult.OutboxToken"/>.
+    /// </summary>
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
         var token = Guid.NewGuid().ToString("N");
+        confirmations.Begin(token);
+        try
+        {
+            return await ProcessAsync(events, token, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The caller confirms the token after publishing; on failure nobody will, so rows carrying it are published by their next reader.
+            confirmations.Abandon(token);
+            throw;
+        }
+    }
+
+    private async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, string token, CancellationToken ct)
+    {
         var ignored = 0;
         var byPartition = new Dictionary<string, Dictionary<string, List<InboundEvent>>>(StringComparer.Ordinal);
         foreach (var e in events)
@@ -135,17 +154,28 @@ public sealed class KeyedBatchProcessor<TState>(
                     record.MarkApplied(e);
                 }
 
-                // Outputs of an earlier invocation that this process has not seen published are carried forward and published again.
-                var carried = confirmations.IsConfirmed(record.OutboxToken) ? [] : record.Outbox;
+                // Outputs of an earlier invocation not known to be published are carried forward; they are published again
+                // unless that invocation is still running in this process (it publishes them; see OutboxConfirmations).
+                var found = record.Outbox.Count == 0 ? FoundOutbox.Published : confirmations.Classify(record.OutboxToken, token);
+                IReadOnlyList<OutgoingEvent> carried = found == FoundOutbox.Published ? [] : record.Outbox;
                 if (produced.Count > 0 || record.IsDirty || (record.Outbox.Count > 0 && carried.Count == 0))
                 {
+                    if (found == FoundOutbox.InFlight)
+                    {
+                        confirmations.Carry(record.OutboxToken!, token);
+                    }
+
                     record.State = state;
                     record.Outbox = [.. carried, .. produced];
                     record.OutboxToken = token;
                     record.IsDirty = true;
                 }
 
-                outputs.AddRange(carried);
+                if (found == FoundOutbox.Unpublished)
+                {
+                    outputs.AddRange(carried);
+                }
+
                 outputs.AddRange(produced);
             }
 

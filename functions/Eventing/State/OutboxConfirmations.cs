@@ -2,30 +2,168 @@ using System.Collections.Concurrent;
 
 namespace Store.Eventing.State;
 
-/// <summary>
-/// Invocation tokens whose outputs this process has published. A state entity whose outbox token is not here
-/// (another instance wrote it, or this process crashed before publishing) gets its outbox published again:
-/// outputs are never lost, and duplicates carry the same ids, which consumers drop.
-/// </summary>
-/// <remarks>Only a cache: losing it (restart, scale-out) costs a harmless re-publish, never correctness.</remarks>
-public sealed class OutboxConfirmations(int capacity = 100_000)
+/// <summary>What an invocation should do with an outbox it finds in a row.</summary>
+public enum FoundOutbox
 {
+    /// <summary>Nothing to publish: it is empty, or this process has published it.</summary>
+    Published,
+
+    /// <summary>
+    /// Another invocation of this process committed it and is about to publish it: keep the entries in the row (in
+    /// case that invocation fails) but do not publish them again.
+    /// </summary>
+    InFlight,
+
+    /// <summary>Not known to be published (another instance wrote it, or its invocation failed): publish it again.</summary>
+    Unpublished,
+}
+
+/// <summary>
+/// Invocation tokens whose outputs this process has published, and those whose invocations are still running. A state
+/// entity whose outbox token is neither (another instance wrote it, or this process crashed or failed before
+/// publishing) gets its outbox published again: outputs are never lost, and duplicates carry the same ids, which
+/// consumers drop.
+/// </summary>
+/// <remarks>
+/// <para>Only a cache: losing it (restart, scale-out) costs a harmless re-publish, never correctness.</para>
+/// <para>
+/// In flight: invocations of one process run concurrently (one per source partition) and touch the same rows. When
+/// invocation B finds in a row the outbox of invocation A that committed but has not published yet, B keeps A's entries
+/// in the row's outbox (under B's token, so they survive if A fails) but does not publish them: A will. B's token then
+/// depends on A's: it counts as confirmed only once A's is too, so if A fails (<see cref="Abandon"/>), the next reader
+/// of the row (typically A's retry) publishes A's entries. Without this, every concurrent reader re-published them.
+/// </para>
+/// </remarks>
+public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? time = null)
+{
+    /// <summary>
+    /// An invocation counts as in flight for at most this long after <see cref="Begin"/> (the Functions timeout is
+    /// 10 minutes on Flex Consumption by default), so a token that was never confirmed or abandoned cannot hold back
+    /// its outbox for ever.
+    /// </summary>
+    public static readonly TimeSpan InFlightLimit = TimeSpan.FromMinutes(10);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, byte> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _dependsOn = new(StringComparer.Ordinal);
 
-    /// <summary>True when this process published the outputs of <paramref name="token"/>.</summary>
-    public bool IsConfirmed(string? token) => token is not null && _tokens.ContainsKey(token);
+    /// <summary>Records that the invocation of <paramref name="token"/> is running (it will confirm or abandon it).</summary>
+    public void Begin(string token) => _inFlight[token] = _time.GetUtcNow();
+
+    /// <summary>Records that the invocation of <paramref name="token"/> failed before its outputs were known to be published.</summary>
+    public void Abandon(string token) => _inFlight.TryRemove(token, out _);
+
+    /// <summary>True when the invocation of <paramref name="token"/> is running in this process.</summary>
+    public bool IsInFlight(string? token) =>
+        token is not null && _inFlight.TryGetValue(token, out var started) && _time.GetUtcNow() - started < InFlightLimit;
+
+    /// <summary>
+    /// True when this process published the outputs of <paramref name="token"/>, including the entries it carried
+    /// from in-flight invocations (see <see cref="Carry"/>).
+    /// </summary>
+    public bool IsConfirmed(string? token) => IsConfirmed(token, depth: 0);
+
+    /// <summary>
+    /// Classifies an outbox found in a row by the invocation <paramref name="mine"/>: its own (from an earlier attempt)
+    /// and unconfirmed ones are <see cref="FoundOutbox.Unpublished"/>.
+    /// </summary>
+    public FoundOutbox Classify(string? found, string mine)
+    {
+        if (found is null || IsConfirmed(found))
+        {
+            return FoundOutbox.Published;
+        }
+
+        return found != mine && IsPending(found, depth: 0) ? FoundOutbox.InFlight : FoundOutbox.Unpublished;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="mine"/> keeps, without publishing them, outbox entries of the in-flight
+    /// <paramref name="found"/>: <paramref name="mine"/> is confirmed only when <paramref name="found"/> is.
+    /// </summary>
+    public void Carry(string found, string mine)
+    {
+        if (found != mine)
+        {
+            _dependsOn.GetOrAdd(mine, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(found, 0);
+        }
+    }
 
     /// <summary>Records that the outputs of <paramref name="token"/> were published.</summary>
     public void Confirm(string token)
     {
+        _inFlight.TryRemove(token, out _);
         if (_tokens.TryAdd(token, 0))
         {
             _order.Enqueue(token);
             while (_order.Count > capacity && _order.TryDequeue(out var old))
             {
                 _tokens.TryRemove(old, out _);
+                _dependsOn.TryRemove(old, out _);
             }
         }
+    }
+
+    /// <summary>
+    /// True when every entry of the token's outbox is published or about to be: its invocation is running, or it has
+    /// published its own entries and the invocations whose entries it carried are confirmed or pending themselves.
+    /// </summary>
+    private bool IsPending(string token, int depth)
+    {
+        if (IsInFlight(token))
+        {
+            return true;
+        }
+
+        if (!_tokens.ContainsKey(token) || depth > 32)
+        {
+            return false;
+        }
+
+        if (_dependsOn.TryGetValue(token, out var dependencies))
+        {
+            foreach (var dependency in dependencies.Keys)
+            {
+                if (!IsConfirmed(dependency, depth + 1) && !IsPending(dependency, depth + 1))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsConfirmed(string? token, int depth)
+    {
+        if (token is null || !_tokens.ContainsKey(token))
+        {
+            return false;
+        }
+
+        if (!_dependsOn.TryGetValue(token, out var dependencies))
+        {
+            return true;
+        }
+
+        // Chains are short (a row touched by a few concurrent invocations); a very long one is treated as unconfirmed.
+        if (depth > 32)
+        {
+            return false;
+        }
+
+        foreach (var dependency in dependencies.Keys)
+        {
+            if (!IsConfirmed(dependency, depth + 1))
+            {
+                return false;
+            }
+        }
+
+        // Every dependency is published: forget them so later checks are O(1).
+        _dependsOn.TryRemove(token, out _);
+        return true;
     }
 }

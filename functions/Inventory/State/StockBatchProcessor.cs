@@ -57,6 +57,21 @@ public sealed partial class StockBatchProcessor(
 
         await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var token = Guid.NewGuid().ToString("N");
+        confirmations.Begin(token);
+        try
+        {
+            return await ProcessAsync(relevant, ignored, token, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The caller confirms the token after publishing; on failure nobody will, so rows carrying it are published by their next reader.
+            confirmations.Abandon(token);
+            throw;
+        }
+    }
+
+    private async Task<ProcessResult> ProcessAsync(List<InboundEvent> relevant, int ignored, string token, CancellationToken ct)
+    {
         var reads = new ReadPlan();
         for (var attempt = 0; ; attempt++)
         {
@@ -126,7 +141,8 @@ public sealed partial class StockBatchProcessor(
 
         // 2. Write the decided rows. Events that share no row are independent: their transactions are committed
         //    concurrently (TransactionPlanner); every event's rows are in one transaction of at most 100 rows.
-        var outboxOpened = new HashSet<string>(StringComparer.Ordinal);
+        // Rows whose outbox this attempt opened, with how many carried entries an in-flight invocation publishes itself.
+        var outboxOpened = new Dictionary<string, int>(StringComparer.Ordinal);
         var failed = new List<OutgoingEvent>();
         var changes = new List<int>(events.Count);
         var noOps = 0;
@@ -208,7 +224,19 @@ public sealed partial class StockBatchProcessor(
         var outputs = new List<OutgoingEvent>(failed);
         foreach (var (key, record) in rows)
         {
-            if (record.Outbox.Count > 0 && (outboxOpened.Contains(key) || !confirmations.IsConfirmed(record.OutboxToken)))
+            if (record.Outbox.Count == 0)
+            {
+                continue;
+            }
+
+            if (outboxOpened.TryGetValue(key, out var publishedByOthers))
+            {
+                for (var i = publishedByOthers; i < record.Outbox.Count; i++)
+                {
+                    outputs.Add(record.Outbox[i]);
+                }
+            }
+            else if (confirmations.Classify(record.OutboxToken, token) == FoundOutbox.Unpublished)
             {
                 outputs.AddRange(record.Outbox);
             }
@@ -218,7 +246,7 @@ public sealed partial class StockBatchProcessor(
     }
 
     /// <summary>Puts one event's new row states into the loaded records (and its output into its order row's outbox); returns the row keys.</summary>
-    private List<string> WriteRows(InboundEvent e, InventoryDecision decision, Dictionary<string, StateRecord<StockRow>> rows, HashSet<string> outboxOpened, string token)
+    private List<string> WriteRows(InboundEvent e, InventoryDecision decision, Dictionary<string, StateRecord<StockRow>> rows, Dictionary<string, int> outboxOpened, string token)
     {
         var keys = RowKeys(decision);
         foreach (var sku in decision.Skus)
@@ -266,15 +294,26 @@ public sealed partial class StockBatchProcessor(
     }
 
     /// <summary>Sets a row's new state; the first write of a row in this attempt opens its outbox.</summary>
-    private StateRecord<StockRow> Write(Dictionary<string, StateRecord<StockRow>> rows, HashSet<string> outboxOpened, string token, string key, StockRow state)
+    private StateRecord<StockRow> Write(Dictionary<string, StateRecord<StockRow>> rows, Dictionary<string, int> outboxOpened, string token, string key, StockRow state)
     {
         var record = rows[key];
         record.State = state;
         record.IsDirty = true;
-        if (outboxOpened.Add(key))
+        if (!outboxOpened.ContainsKey(key))
         {
-            // Outputs of an earlier invocation that are not known to be published stay in the outbox and go out again with ours.
-            record.Outbox = confirmations.IsConfirmed(record.OutboxToken) ? [] : record.Outbox;
+            // Outputs of an earlier invocation that are not known to be published stay in the outbox and go out again with
+            // ours, unless that invocation is still running in this process: then it publishes them (OutboxConfirmations).
+            var found = record.Outbox.Count == 0 ? FoundOutbox.Published : confirmations.Classify(record.OutboxToken, token);
+            outboxOpened[key] = found == FoundOutbox.InFlight ? record.Outbox.Count : 0;
+            if (found == FoundOutbox.Published)
+            {
+                record.Outbox = [];
+            }
+            else if (found == FoundOutbox.InFlight)
+            {
+                confirmations.Carry(record.OutboxToken!, token);
+            }
+
             record.OutboxToken = token;
         }
 

@@ -1,0 +1,115 @@
+using Store.Eventing.State;
+
+namespace Store.Eventing.Tests.State;
+
+public sealed class OutboxConfirmationsTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public void Classify_EmptyConfirmedOwnInFlightAndUnknownTokens()
+    {
+        var confirmations = new OutboxConfirmations();
+        confirmations.Begin("a");
+        confirmations.Begin("mine");
+        confirmations.Confirm("done");
+
+        Assert.Equal(FoundOutbox.Published, confirmations.Classify(null, "mine"));
+        Assert.Equal(FoundOutbox.Published, confirmations.Classify("done", "mine"));
+        Assert.Equal(FoundOutbox.InFlight, confirmations.Classify("a", "mine"));
+        // An earlier attempt of the same invocation: it is ours to publish.
+        Assert.Equal(FoundOutbox.Unpublished, confirmations.Classify("mine", "mine"));
+        // Written by another instance (or before a restart).
+        Assert.Equal(FoundOutbox.Unpublished, confirmations.Classify("elsewhere", "mine"));
+    }
+
+    [Fact]
+    public void AbandonedInvocation_IsNoLongerInFlight_AndItsOutboxIsPublishedAgain()
+    {
+        var confirmations = new OutboxConfirmations();
+        confirmations.Begin("a");
+        confirmations.Abandon("a");
+
+        Assert.False(confirmations.IsInFlight("a"));
+        Assert.Equal(FoundOutbox.Unpublished, confirmations.Classify("a", "b"));
+    }
+
+    [Fact]
+    public void AnInvocationThatNeverEnds_StopsCountingAsInFlight_AfterTheLimit()
+    {
+        var clock = new ManualClock();
+        var confirmations = new OutboxConfirmations(time: clock);
+        confirmations.Begin("a");
+
+        clock.Now += OutboxConfirmations.InFlightLimit - TimeSpan.FromSeconds(1);
+        Assert.True(confirmations.IsInFlight("a"));
+        clock.Now += TimeSpan.FromSeconds(2);
+        Assert.False(confirmations.IsInFlight("a"));
+    }
+
+    [Fact]
+    public void CarriedEntries_ConfirmTheCarrierOnlyWhenTheirOwnerIsConfirmed()
+    {
+        var confirmations = new OutboxConfirmations();
+        confirmations.Begin("a");
+        confirmations.Begin("b");
+        confirmations.Carry("a", "b");
+        confirmations.Confirm("b");
+
+        // b published its own entries; the entries it carried are a's, and a is still publishing them.
+        Assert.False(confirmations.IsConfirmed("b"));
+        Assert.Equal(FoundOutbox.InFlight, confirmations.Classify("b", "c"));
+
+        confirmations.Confirm("a");
+        Assert.True(confirmations.IsConfirmed("b"));
+    }
+
+    [Fact]
+    public void CarriedEntriesOfAFailedInvocation_KeepTheCarrierUnconfirmed_SoTheNextReaderPublishesThem()
+    {
+        var confirmations = new OutboxConfirmations();
+        confirmations.Begin("a");
+        confirmations.Begin("b");
+        confirmations.Carry("a", "b");
+        confirmations.Confirm("b");
+        confirmations.Abandon("a");
+
+        Assert.False(confirmations.IsConfirmed("b"));
+        Assert.Equal(FoundOutbox.Unpublished, confirmations.Classify("b", "c"));
+    }
+
+    [Fact]
+    public void Chains_AreFollowed()
+    {
+        var confirmations = new OutboxConfirmations();
+        foreach (var t in new[] { "a", "b", "c" })
+        {
+            confirmations.Begin(t);
+        }
+
+        confirmations.Carry("a", "b");
+        confirmations.Carry("b", "c");
+        confirmations.Confirm("c");
+        confirmations.Confirm("b");
+        Assert.False(confirmations.IsConfirmed("c"));
+
+        confirmations.Confirm("a");
+        Assert.True(confirmations.IsConfirmed("c"));
+    }
+
+    [Fact]
+    public void CarryingOnesOwnToken_AddsNoDependency()
+    {
+        var confirmations = new OutboxConfirmations();
+        confirmations.Begin("a");
+        confirmations.Carry("a", "a");
+        confirmations.Confirm("a");
+
+        Assert.True(confirmations.IsConfirmed("a"));
+    }
+}
