@@ -63,7 +63,7 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
     /// True when this process published the outputs of <paramref name="token"/>, including the entries it carried
     /// from in-flight invocations (see <see cref="Carry"/>).
     /// </summary>
-    public bool IsConfirmed(string? token) => IsConfirmed(token, depth: 0);
+    public bool IsConfirmed(string? token) => token is not null && Closure(token, allowInFlight: false);
 
     /// <summary>
     /// Classifies an outbox found in a row by the invocation <paramref name="mine"/>: its own (from an earlier attempt)
@@ -76,7 +76,7 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
             return FoundOutbox.Published;
         }
 
-        return found != mine && IsPending(found, depth: 0) ? FoundOutbox.InFlight : FoundOutbox.Unpublished;
+        return found != mine && IsPending(found) ? FoundOutbox.InFlight : FoundOutbox.Unpublished;
     }
 
     /// <summary>
@@ -107,63 +107,57 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
     }
 
     /// <summary>
-    /// True when every entry of the token's outbox is published or about to be: its invocation is running, or it has
-    /// published its own entries and the invocations whose entries it carried are confirmed or pending themselves.
+    /// True when every entry of the token's outbox is published or about to be: every invocation in its dependency
+    /// closure (itself, those whose entries it carried, and so on) has confirmed or is still running.
     /// </summary>
-    private bool IsPending(string token, int depth)
+    private bool IsPending(string token) => Closure(token, allowInFlight: true);
+
+
+    /// <summary>
+    /// Walks the dependency closure of <paramref name="token"/>: false as soon as one token in it is neither confirmed
+    /// nor (with <paramref name="allowInFlight"/>) running. Dependencies are per invocation and may form cycles (two
+    /// concurrent invocations each carried the other's entries on different rows), hence the visited set.
+    /// </summary>
+    private bool Closure(string token, bool allowInFlight)
     {
-        if (IsInFlight(token))
+        bool Done(string t) => _tokens.ContainsKey(t) || (allowInFlight && IsInFlight(t));
+
+        if (!_dependsOn.ContainsKey(token))
         {
-            return true;
+            return Done(token);
         }
 
-        if (!_tokens.ContainsKey(token) || depth > 32)
+        var seen = new HashSet<string>(StringComparer.Ordinal) { token };
+        var stack = new Stack<string>();
+        stack.Push(token);
+        while (stack.TryPop(out var t))
         {
-            return false;
-        }
-
-        if (_dependsOn.TryGetValue(token, out var dependencies))
-        {
-            foreach (var dependency in dependencies.Keys)
+            if (!Done(t))
             {
-                if (!IsConfirmed(dependency, depth + 1) && !IsPending(dependency, depth + 1))
+                return false;
+            }
+
+            if (_dependsOn.TryGetValue(t, out var dependencies))
+            {
+                foreach (var dependency in dependencies.Keys)
                 {
-                    return false;
+                    if (seen.Add(dependency))
+                    {
+                        stack.Push(dependency);
+                    }
                 }
             }
         }
 
-        return true;
-    }
-
-    private bool IsConfirmed(string? token, int depth)
-    {
-        if (token is null || !_tokens.ContainsKey(token))
+        if (!allowInFlight)
         {
-            return false;
-        }
-
-        if (!_dependsOn.TryGetValue(token, out var dependencies))
-        {
-            return true;
-        }
-
-        // Chains are short (a row touched by a few concurrent invocations); a very long one is treated as unconfirmed.
-        if (depth > 32)
-        {
-            return false;
-        }
-
-        foreach (var dependency in dependencies.Keys)
-        {
-            if (!IsConfirmed(dependency, depth + 1))
+            // Everything in the closure is published (and a confirmed invocation carries nothing new): later checks are O(1).
+            foreach (var t in seen)
             {
-                return false;
+                _dependsOn.TryRemove(t, out _);
             }
         }
 
-        // Every dependency is published: forget them so later checks are O(1).
-        _dependsOn.TryRemove(token, out _);
         return true;
     }
 }

@@ -112,4 +112,39 @@ public sealed class OutboxConfirmationsTests
 
         Assert.True(confirmations.IsConfirmed("a"));
     }
+
+    [Fact]
+    public void InvocationsThatCarriedEachOthersEntries_AreConfirmedWhenBothAre_AndPendingWhileOneRuns()
+    {
+        // a carried b's entries on one row and b carried a's on another: a cycle of dependencies.
+        var confirmations = new OutboxConfirmations();
+        confirmations.Begin("a");
+        confirmations.Begin("b");
+        confirmations.Carry("b", "a");
+        confirmations.Carry("a", "b");
+        confirmations.Confirm("a");
+
+        Assert.False(confirmations.IsConfirmed("a"));
+        Assert.Equal(FoundOutbox.InFlight, confirmations.Classify("a", "c"));
+
+        confirmations.Confirm("b");
+        Assert.True(confirmations.IsConfirmed("a"));
+        Assert.True(confirmations.IsConfirmed("b"));
+        Assert.Equal(FoundOutbox.Published, confirmations.Classify("a", "c"));
+    }
+
+    [Fact]
+    public void ACycleWithAnAbandonedInvocation_IsUnpublished()
+    {
+        var confirmations = new OutboxConfirmations();
+        confirmations.Begin("a");
+        confirmations.Begin("b");
+        confirmations.Carry("b", "a");
+        confirmations.Carry("a", "b");
+        confirmations.Confirm("a");
+        confirmations.Abandon("b");
+
+        Assert.False(confirmations.IsConfirmed("a"));
+        Assert.Equal(FoundOutbox.Unpublished, confirmations.Classify("a", "c"));
+    }
 }
