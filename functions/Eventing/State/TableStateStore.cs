@@ -48,6 +48,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private readonly StateRowCache<CachedRow>? _cache = cacheCapacity > 0 ? new StateRowCache<CachedRow>(cacheCapacity) : null;
     private int _roundTrips;
     private int _transactions;
+    private int _entitiesWritten;
 
     /// <summary>The table.</summary>
     public TableClient Table => table;
@@ -57,6 +58,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
 
     /// <summary>Entity-group transactions submitted so far (part of <see cref="RoundTrips"/>).</summary>
     public int Transactions => Volatile.Read(ref _transactions);
+
+    /// <summary>Entities written by submitted transactions so far (inserts and updates, failed attempts included).</summary>
+    public int EntitiesWritten => Volatile.Read(ref _entitiesWritten);
 
     private Task? _created;
 
@@ -268,6 +272,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             {
                 Interlocked.Increment(ref _roundTrips);
                 Interlocked.Increment(ref _transactions);
+                Interlocked.Add(ref _entitiesWritten, count);
                 response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
