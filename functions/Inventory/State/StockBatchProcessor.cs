@@ -37,7 +37,10 @@ public sealed partial class StockBatchProcessor(
     /// <summary>The stock store.</summary>
     public TableStateStore<StockRow> Store => store;
 
-    /// <summary>Processes a batch; throws transient failures (the whole batch is retried; applied events are no-ops then).</summary>
+    /// <summary>
+    /// Processes a batch; throws transient failures (the whole batch is retried; applied events are no-ops then). The
+    /// caller publishes the outputs, then confirms or abandons the result's outbox token (see OutboxConfirmations).
+    /// </summary>
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
         var relevant = new List<InboundEvent>(events.Count);
