@@ -23,7 +23,9 @@
 // - `enum`: only string, true, false and null values are compiled; strings compare ordinally after unescaping.
 // - `format`: an annotation (the codec does not set RequireFormatValidation), so it asserts nothing.
 // - `properties`: when an object repeats a declared name, the first occurrence is the one checked (JsonSchema.Net looks
-//   the name up); `additionalProperties` checks every occurrence of an undeclared name.
+//   the name up); `additionalProperties` checks every occurrence of an undeclared name. The codec never asks either
+//   validator about such an object: it rejects repeated names first (JsonNameScan.cs), because System.Text.Json binds
+//   the last occurrence. The differential test therefore leaves them out.
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Json.Schema;
 using Store.Eventing.Catalog;
@@ -9,10 +11,11 @@ namespace Store.Eventing.CloudEvents;
 /// <summary>One event type a context reads or writes: its stable type name, its record and its JSON Schema.</summary>
 public sealed class EventRegistration
 {
-    internal EventRegistration(string type, JsonTypeInfo typeInfo, JsonSchema schema, CompiledSchema? compiledSchema, string schemaId, string partitionKeyField)
+    internal EventRegistration(string type, JsonTypeInfo typeInfo, JsonTypeInfo readTypeInfo, JsonSchema schema, CompiledSchema? compiledSchema, string schemaId, string partitionKeyField)
     {
         Type = type;
         TypeInfo = typeInfo;
+        ReadTypeInfo = readTypeInfo;
         Schema = schema;
         CompiledSchema = compiledSchema;
         SchemaId = schemaId;
@@ -24,6 +27,13 @@ public sealed class EventRegistration
 
     /// <summary>Source-generated serialization metadata of the context's own record for this event.</summary>
     public JsonTypeInfo TypeInfo { get; }
+
+    /// <summary>
+    /// What the codec binds incoming data with: <see cref="TypeInfo"/>'s options (the context's own) with
+    /// <see cref="System.Text.Json.JsonSerializerOptions.AllowDuplicateProperties"/> off, so that two names reaching one
+    /// property (e.g. "quantity" and "Quantity" under case-insensitive binding) are rejected instead of the last one winning.
+    /// </summary>
+    internal JsonTypeInfo ReadTypeInfo { get; }
 
     /// <summary>The checked-in JSON Schema (draft 2020-12).</summary>
     public JsonSchema Schema { get; }
@@ -46,7 +56,9 @@ public sealed class EventTypeRegistry
 {
     private static readonly ConcurrentDictionary<string, (JsonSchema Schema, string Id)> Schemas = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, CompiledSchema?> CompiledSchemas = new(StringComparer.Ordinal);
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> StrictOptions = [];
     private readonly Dictionary<string, EventRegistration> _byType = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EventRegistration>.AlternateLookup<ReadOnlySpan<char>> _byTypeSpan;
     private readonly Dictionary<Type, EventRegistration> _byClrType = [];
     private readonly HashSet<string> _catalogTypes;
     private readonly EventCatalog _catalog;
@@ -62,6 +74,7 @@ public sealed class EventTypeRegistry
     {
         _catalog = catalog;
         _catalogTypes = catalog.EventTypes.Select(t => t.Type).ToHashSet(StringComparer.Ordinal);
+        _byTypeSpan = _byType.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Registers <typeparamref name="T"/> as the record for <paramref name="type"/>; the type must be in the catalog.</summary>
@@ -70,7 +83,9 @@ public sealed class EventTypeRegistry
         var info = _catalog.EventTypes.FirstOrDefault(t => t.Type == type)
             ?? throw new ArgumentException($"Event type '{type}' is not in schemas/catalog.json.", nameof(type));
         var (schema, id) = LoadSchema(info.Schema);
-        var registration = new EventRegistration(type, typeInfo, schema, LoadCompiledSchema(info.Schema), id, info.PartitionKey);
+        // One strict copy of each context's options (ConditionalWeakTable: shared by the registries of a process).
+        var strict = StrictOptions.GetValue(typeInfo.Options, static options => new JsonSerializerOptions(options) { AllowDuplicateProperties = false });
+        var registration = new EventRegistration(type, typeInfo, strict.GetTypeInfo(typeof(T)), schema, LoadCompiledSchema(info.Schema), id, info.PartitionKey);
         _byType.Add(type, registration);
         _byClrType.Add(typeof(T), registration);
         return this;
@@ -79,6 +94,10 @@ public sealed class EventTypeRegistry
     /// <summary>Finds the registration of a CloudEvents type.</summary>
     public bool TryGet(string type, [NotNullWhen(true)] out EventRegistration? registration) =>
         _byType.TryGetValue(type, out registration);
+
+    /// <summary>Finds the registration of a CloudEvents type given as characters (no string allocated).</summary>
+    public bool TryGet(ReadOnlySpan<char> type, [NotNullWhen(true)] out EventRegistration? registration) =>
+        _byTypeSpan.TryGetValue(type, out registration);
 
     /// <summary>Finds the registration of a record type.</summary>
     public EventRegistration For<T>() =>

@@ -102,6 +102,114 @@ public sealed class CloudEventCodecTests
         Assert.Equal(new StockReceived("r", "S\u00e9", 2), result.Event!.Data);
     }
 
+    private const string ReceivedPrefix = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":";
+    private const string ReservedPrefix = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-reserved.v1\",\"data\":";
+
+    // JsonSchema.Net validates the first of repeated names and System.Text.Json binds the last: the codec must reject them.
+    [Theory]
+    [InlineData(ReceivedPrefix, """{"receiptId":"r","sku":"S","quantity":5,"quantity":5000}""", "'quantity'", "in /")]
+    [InlineData(ReceivedPrefix, """{"quantity":5000,"receiptId":"r","sku":"S","quantity":5}""", "'quantity'", "in /")]
+    [InlineData(ReceivedPrefix, """{"receiptId":"r","sku":"S","quantity":5,"\u0071uantity":5000}""", "'quantity'", "in /")]
+    [InlineData(ReceivedPrefix, """{"receiptId":"r","sku":"S","quantity":5,"a":1,"\u0061":2}""", "'a'", "in /")]
+    [InlineData(ReceivedPrefix, """{"receiptId":"r","sku":"S","quantity":5,"x":{"y":[{"a":1},{"b":1,"b":2}]}}""", "'b'", "in /x/y/1")]
+    [InlineData(ReservedPrefix, """{"orderId":"o","customerId":"c","lines":[{"sku":"S","quantity":1},{"sku":"T","quantity":1,"quantity":900}]}""", "'quantity'", "in /lines/1")]
+    [InlineData(ReservedPrefix, """{"orderId":"o","customerId":"c","lines":[{"sku":"S","quantity":1}],"lines":[{"sku":"S","quantity":9}]}""", "'lines'", "in /")]
+    [InlineData(ReceivedPrefix, """{"receiptId":"r","sku":"S","quantity":5,"a~/b":{"c":1,"c":1}}""", "'c'", "in /a~0~1b")]
+    public void Decode_RepeatedNameInData_IsSchemaViolationNamingIt(string prefix, string data, string name, string where)
+    {
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(prefix + data + "}"));
+
+        Assert.False(result.IsEvent);
+        Assert.Equal(DataErrorKind.SchemaViolation, result.Error!.Kind);
+        Assert.Contains(name + " appears more than once " + where, result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_NamesDifferingOnlyInCase_AreRejectedWhereTheBindingMergesThem()
+    {
+        // The contexts bind case-insensitively (JsonSerializerDefaults.Web): "Quantity" would overwrite the validated "quantity".
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(ReceivedPrefix + """{"receiptId":"r","sku":"S","quantity":5,"Quantity":5000}""" + "}"));
+
+        Assert.Equal(DataErrorKind.SchemaViolation, result.Error?.Kind);
+        Assert.Contains("'quantity'", result.Error!.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Decode_SameNameInDifferentObjects_IsFine()
+    {
+        var data = """{"orderId":"o","customerId":"c","lines":[{"sku":"S","quantity":1},{"sku":"T","quantity":2}],"x":{"orderId":1,"x":{"x":1}}}""";
+
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(ReservedPrefix + data + "}"));
+
+        Assert.True(result.IsEvent, result.Error?.Message);
+        Assert.Equal(2, ((StockReserved)result.Event!.Data).Lines[1].Quantity);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Decode_ManyNames_FindsARepeatAmongThem(bool repeat)
+    {
+        // Past 16 names an object's names are kept in a hash set.
+        var extras = string.Concat(Enumerable.Range(0, 40).Select(i => $",\"k{i}\":{i}")) + (repeat ? ",\"k7\":0" : ",\"k40\":0");
+        var data = "{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":5" + extras + "}";
+
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(ReceivedPrefix + data + "}"));
+
+        Assert.Equal(!repeat, result.IsEvent);
+        if (repeat)
+        {
+            Assert.Contains("'k7' appears more than once", result.Error!.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"nobody.something.v1\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'type' appears more than once")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"\\u0074ype\":\"x\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'type' appears more than once")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"ID\":\"2\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'id' appears more than once")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1},\"data\":{}}", "attribute 'data' appears more than once")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"ext\":\"a\",\"ext\":\"b\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "property 'ext' appears more than once")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"ext\":{\"a\":1,\"a\":2},\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "extension attribute 'ext' has a property 'a' appears more than once")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":5,\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'id' must be a string, got Number")]
+    [InlineData("{\"specversion\":1.0,\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'specversion' must be a string, got Number")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"time\":\"yesterday\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'time' is not an RFC 3339 timestamp")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"\\ud83d\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'id' is not valid UTF-16 text")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"dataschema\":[],\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'dataschema' must be a string, got Array")]
+    public void Decode_BadEnvelopeAttributes_AreInvalidEnvelopeNamingTheAttribute(string body, string expected)
+    {
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
+
+        Assert.False(result.IsEvent);
+        Assert.Equal(DataErrorKind.InvalidEnvelope, result.Error!.Kind);
+        Assert.Contains(expected, result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_AttributeNames_MatchIgnoringAsciiCaseAfterUnescaping_NullIsAbsent()
+    {
+        var body = "{\"SpecVersion\":\"1.0\",\"\\u0069d\":\"1\",\"source\":\"/s\",\"TYPE\":\"inventory.stock-received.v1\",\"subject\":null,\"time\":null,\"datacontenttype\":\"application/json\",\"ext\":{\"a\":[1,{\"b\":2}]},\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}";
+
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
+
+        Assert.True(result.IsEvent, result.Error?.Message);
+        Assert.Equal(("1", TestCodec.Received, null, DateTimeOffset.UnixEpoch), (result.Event!.Id, result.Event.Type, result.Event.Subject, result.Event.Time));
+    }
+
+    [Theory]
+    [InlineData("[1]", DataErrorKind.MalformedJson)]
+    [InlineData("\"x\"", DataErrorKind.MalformedJson)]
+    [InlineData("", DataErrorKind.MalformedJson)]
+    [InlineData("null x", DataErrorKind.MalformedJson)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"ext\":[1,],\"data\":{}}", DataErrorKind.MalformedJson)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{}", DataErrorKind.MalformedJson)]
+    [InlineData("  {\"specversion\":\"1.1\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{}}  ", DataErrorKind.InvalidEnvelope)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{}}", DataErrorKind.InvalidEnvelope)]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":null,\"type\":\"inventory.stock-received.v1\",\"data\":{}}", DataErrorKind.InvalidEnvelope)]
+    public void Decode_NotAnEnvelope_MalformedJsonComesFirst(string body, DataErrorKind expected)
+    {
+        Assert.Equal(expected, _codec.Decode(Encoding.UTF8.GetBytes(body)).Error?.Kind);
+    }
+
     [Fact]
     public void Decode_CatalogTypeThisConsumerDoesNotHandle_IsSkippedNotDeadLettered()
     {

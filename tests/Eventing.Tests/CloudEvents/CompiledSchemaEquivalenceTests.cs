@@ -12,7 +12,9 @@ namespace Store.Eventing.Tests.CloudEvents;
 /// <summary>
 /// Differential test: for every catalog schema, the compiled validator's verdict equals JsonSchema.Net's <c>Flag</c> verdict
 /// on the samples, on systematic mutations of them and on seeded random instances. JsonSchema.Net throwing (it cannot
-/// read a lone surrogate) counts as "invalid": the compiled validator must then not accept.
+/// read a lone surrogate) counts as "invalid": the compiled validator must then not accept. Instances that repeat a
+/// property name are left out: the codec rejects them before either validator runs (CloudEventCodecTests), and the two
+/// validators need not agree on them; <see cref="RepeatedNames_AreOutsideTheComparedDomain"/> keeps the filter honest.
 /// </summary>
 public sealed class CompiledSchemaEquivalenceTests
 {
@@ -62,7 +64,6 @@ public sealed class CompiledSchemaEquivalenceTests
 
         var instances = new List<string> { Samples[type] };
         instances.AddRange(Variants(JsonNode.Parse(Samples[type]), schema));
-        instances.AddRange(Duplicates(JsonNode.Parse(Samples[type])!.AsObject(), schema));
         var random = new Random(HashCode(type));
         for (int i = 0; i < 400; i++)
         {
@@ -71,7 +72,7 @@ public sealed class CompiledSchemaEquivalenceTests
 
         int valid = 0;
         var mismatches = new List<string>();
-        foreach (var instance in instances)
+        foreach (var instance in instances.Where(i => !RepeatsAName(i)))
         {
             bool expected = Reference(reference, instance);
             bool actual = compiled.IsValid(Encoding.UTF8.GetBytes(instance));
@@ -84,7 +85,8 @@ public sealed class CompiledSchemaEquivalenceTests
 
         Assert.True(mismatches.Count == 0, $"{type}: {mismatches.Count} of {instances.Count} verdicts differ:\n" + string.Join("\n", mismatches.Take(20)));
         // The instances must exercise both verdicts in earnest.
-        Assert.True(valid >= 200 && instances.Count - valid >= 400, $"{type}: {valid} valid and {instances.Count - valid} invalid of {instances.Count}");
+        int compared = instances.Count(i => !RepeatsAName(i));
+        Assert.True(valid >= 200 && compared - valid >= 400, $"{type}: {valid} valid and {compared - valid} invalid of {compared}");
     }
 
     [Fact]
@@ -102,14 +104,14 @@ public sealed class CompiledSchemaEquivalenceTests
             """{"pattern":"^\\w+$"}""",
             """{"pattern":"\\d"}""",
         ];
-        string[] extra = ["[[1],[-1]]", "[[-0.001],[-0.0011],[]]", "[[],[],[],[]]", "{\"a\":1,\"b\":true}", "{\"a\":1,\"b\":1}", "{\"b\":false,\"a\":1.0}", "{\"a\":1,\"a\":\"x\"}", "{\"a\":\"x\",\"a\":1}", "{\"b\":true,\"b\":1,\"a\":1}", "\"\\u0663\"", "\"ab_c\"", "\"ab c\"", "\"ab\\u00e9\"", "0.75000000000000000001", "0.4999999999999999999999", "7.5e-1", "5E-1", "-2.5", "-2.50000000001", "-3"];
+        string[] extra = ["[[1],[-1]]", "[[-0.001],[-0.0011],[]]", "[[],[],[],[]]", "{\"a\":1,\"b\":true}", "{\"a\":1,\"b\":1}", "{\"b\":false,\"a\":1.0}", "\"\\u0663\"", "\"ab_c\"", "\"ab c\"", "\"ab\\u00e9\"", "0.75000000000000000001", "0.4999999999999999999999", "7.5e-1", "5E-1", "-2.5", "-2.50000000001", "-3"];
         var mismatches = new List<string>();
         foreach (var body in schemas)
         {
             var text = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://schemas.store.example/test.json\"," + body[1..];
             Assert.True(CompiledSchema.TryCompile(text, out var compiled, out var unsupported), unsupported);
             var reference = JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
-            foreach (var instance in Palette.Concat(extra))
+            foreach (var instance in Palette.Concat(extra).Where(i => !RepeatsAName(i)))
             {
                 bool expected = Reference(reference, instance);
                 if (expected != compiled.IsValid(Encoding.UTF8.GetBytes(instance)))
@@ -342,22 +344,31 @@ public sealed class CompiledSchemaEquivalenceTests
         }
     }
 
-    // Repeated names: JsonSchema.Net checks the first occurrence of a declared property.
-    private static IEnumerable<string> Duplicates(JsonObject sample, JsonObject schema)
+    [Fact]
+    public void RepeatedNames_AreOutsideTheComparedDomain()
     {
-        var text = sample.ToJsonString();
-        foreach (var (name, _) in schema["properties"]!.AsObject())
-        {
-            foreach (var bad in new[] { "1", "\"\"", "null", "\"\\u0000\"" })
-            {
-                yield return "{" + Str(name, relaxed: true) + ":" + bad + "," + text[1..];
-                yield return text[..^1] + "," + Str(name, relaxed: true) + ":" + bad + "}";
-                yield return text[..^1] + "," + EscapedName(name) + ":" + bad + "}";
-            }
-        }
+        // The filter sees repeats after unescaping and at any depth, and nothing else.
+        Assert.True(RepeatsAName("""{"a":1,"a":2}"""));
+        Assert.True(RepeatsAName("""{"a":1,"\u0061":2}"""));
+        Assert.True(RepeatsAName("""[{"x":{"b":[1,{"c":1,"c":1}]}}]"""));
+        Assert.False(RepeatsAName("""{"a":{"a":1},"b":[{"a":1},{"a":1}],"A":1}"""));
     }
 
-    private static string EscapedName(string name) => "\"" + string.Concat(name.Select(c => $"\\u{(int)c:x4}")) + "\"";
+    // True when some object of the instance repeats a name (compared after unescaping, as the codec compares them).
+    private static bool RepeatsAName(string instance)
+    {
+        using var document = JsonDocument.Parse(instance);
+        return Repeats(document.RootElement);
+
+        static bool Repeats(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.Object => value.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).Any(g => g.Count() > 1)
+                || value.EnumerateObject().Any(p => Repeats(p.Value)),
+            JsonValueKind.Array => value.EnumerateArray().Any(Repeats),
+            _ => false,
+        };
+    }
+
 
     private static string RandomValue(Random random, JsonObject? schema, int depth)
     {
