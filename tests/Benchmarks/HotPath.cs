@@ -63,7 +63,8 @@ public class HotPathBenchmarks
     public static void Run()
     {
         var config = ManualConfig.CreateMinimumViable()
-            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            // 15 measured iterations after 5 warm-ups (ShortRun's 3 gave error bars as wide as the means on this shared machine).
+            .AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(15).WithToolchain(InProcessEmitToolchain.Instance))
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "store-benchmarks"));
         var summary = BenchmarkRunner.Run<HotPathBenchmarks>(config);
         double Mean(string method) => summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics!.Mean;
