@@ -11,6 +11,23 @@ public sealed class OutboxConfirmationsTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
+    /// <summary>Confirmations with these invocations running; each (carrier, owner) pair carried the owner's entries.</summary>
+    private static OutboxConfirmations Running(string[] tokens, params (string Owner, string Carrier)[] carried)
+    {
+        var confirmations = new OutboxConfirmations();
+        foreach (var token in tokens)
+        {
+            confirmations.Begin(token);
+        }
+
+        foreach (var (owner, carrier) in carried)
+        {
+            confirmations.Carry(owner, carrier);
+        }
+
+        return confirmations;
+    }
+
     [Fact]
     public void Classify_EmptyConfirmedOwnInFlightAndUnknownTokens()
     {
@@ -55,10 +72,7 @@ public sealed class OutboxConfirmationsTests
     [Fact]
     public void CarriedEntries_ConfirmTheCarrierOnlyWhenTheirOwnerIsConfirmed()
     {
-        var confirmations = new OutboxConfirmations();
-        confirmations.Begin("a");
-        confirmations.Begin("b");
-        confirmations.Carry("a", "b");
+        var confirmations = Running(["a", "b"], ("a", "b"));
         confirmations.Confirm("b");
 
         // b published its own entries; the entries it carried are a's, and a is still publishing them.
@@ -72,10 +86,7 @@ public sealed class OutboxConfirmationsTests
     [Fact]
     public void CarriedEntriesOfAFailedInvocation_KeepTheCarrierUnconfirmed_SoTheNextReaderPublishesThem()
     {
-        var confirmations = new OutboxConfirmations();
-        confirmations.Begin("a");
-        confirmations.Begin("b");
-        confirmations.Carry("a", "b");
+        var confirmations = Running(["a", "b"], ("a", "b"));
         confirmations.Confirm("b");
         confirmations.Abandon("a");
 
@@ -86,14 +97,7 @@ public sealed class OutboxConfirmationsTests
     [Fact]
     public void Chains_AreFollowed()
     {
-        var confirmations = new OutboxConfirmations();
-        foreach (var t in new[] { "a", "b", "c" })
-        {
-            confirmations.Begin(t);
-        }
-
-        confirmations.Carry("a", "b");
-        confirmations.Carry("b", "c");
+        var confirmations = Running(["a", "b", "c"], ("a", "b"), ("b", "c"));
         confirmations.Confirm("c");
         confirmations.Confirm("b");
         Assert.False(confirmations.IsConfirmed("c"));
@@ -117,11 +121,7 @@ public sealed class OutboxConfirmationsTests
     public void InvocationsThatCarriedEachOthersEntries_AreConfirmedWhenBothAre_AndPendingWhileOneRuns()
     {
         // a carried b's entries on one row and b carried a's on another: a cycle of dependencies.
-        var confirmations = new OutboxConfirmations();
-        confirmations.Begin("a");
-        confirmations.Begin("b");
-        confirmations.Carry("b", "a");
-        confirmations.Carry("a", "b");
+        var confirmations = Running(["a", "b"], ("b", "a"), ("a", "b"));
         confirmations.Confirm("a");
 
         Assert.False(confirmations.IsConfirmed("a"));
@@ -136,11 +136,7 @@ public sealed class OutboxConfirmationsTests
     [Fact]
     public void ACycleWithAnAbandonedInvocation_IsUnpublished()
     {
-        var confirmations = new OutboxConfirmations();
-        confirmations.Begin("a");
-        confirmations.Begin("b");
-        confirmations.Carry("b", "a");
-        confirmations.Carry("a", "b");
+        var confirmations = Running(["a", "b"], ("b", "a"), ("a", "b"));
         confirmations.Confirm("a");
         confirmations.Abandon("b");
 
