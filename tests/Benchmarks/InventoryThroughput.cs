@@ -32,54 +32,10 @@ internal static class InventoryThroughput
 
         var same = await SameStockAsync(shippedTable, baselineTable).ConfigureAwait(false);
         Report.Line($"  final SKU rows identical in both tables: {same}");
-        var ceiling = await AzuriteCeilingAsync(storage, shippedTable, shipped.EntitiesWritten).ConfigureAwait(false);
-        var entitiesPerEvent = (double)shipped.EntitiesWritten / shipped.Events;
         Report.Summary($"(a) Inventory: shipped {Report.F(shipped.EventsPerSecond)} events/s ({Report.F(shipped.RoundTripsPerEvent, "0.000")} table round trips/event, " +
             $"{Report.F(shipped.TransactionsPerBatch, "0.0")} transactions/batch) vs per-event baseline {Report.F(baseline.EventsPerSecond)} events/s " +
             $"({Report.F(baseline.RoundTripsPerEvent, "0.00")} round trips/event): {Report.F(shipped.EventsPerSecond / baseline.EventsPerSecond, "0.0")}x" +
             $"  [targets: >= 10x, >= 8,000 events/s; same final stock: {same}]");
-        Report.Summary($"(a) Inventory vs the table's ceiling: the shipped run wrote {Report.F(entitiesPerEvent, "0.00")} entities/event; Azurite wrote the same rows, " +
-            $"nothing else, at {Report.F(ceiling)} entities/s (100-row transactions, {TableStateStore<StockRow>.MaxParallelTransactions} in flight) = a ceiling of " +
-            $"{Report.F(ceiling / entitiesPerEvent)} events/s; shipped reached {Report.F(100 * shipped.EventsPerSecond * entitiesPerEvent / ceiling)}% of it");
-    }
-
-    /// <summary>
-    /// What Azurite alone can do with the shipped run's writes: the shipped table's final rows written again (replace,
-    /// no ETag) into a fresh table, in 100-row transactions with the kit's concurrency, until as many entities were
-    /// written as the shipped run wrote. No reads, decisions, encoding or outboxes of our own.
-    /// </summary>
-    private static async Task<double> AzuriteCeilingAsync(Storage storage, Azure.Data.Tables.TableClient source, int entities)
-    {
-        var rows = new List<Azure.Data.Tables.TableEntity>();
-        await foreach (var row in source.QueryAsync<Azure.Data.Tables.TableEntity>().ConfigureAwait(false))
-        {
-            rows.Add(row);
-        }
-
-        var target = await storage.NewTableAsync("benchceiling").ConfigureAwait(false);
-        var transactions = new List<List<Azure.Data.Tables.TableTransactionAction>>();
-        for (var written = 0; written < entities;)
-        {
-            foreach (var chunk in rows.Chunk(TableStateStore<StockRow>.MaxTransactionSize))
-            {
-                transactions.Add([.. chunk.Select(r => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.UpsertReplace, r))]);
-                written += chunk.Length;
-                if (written >= entities)
-                {
-                    break;
-                }
-            }
-        }
-
-        // First pass inserts; time the full run, like the shipped run (which inserts order rows and then updates them).
-        var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = TableStateStore<StockRow>.MaxParallelTransactions },
-            async (actions, ct) => await target.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        clock.Stop();
-        var total = transactions.Sum(t => t.Count);
-        Report.Line($"  Azurite alone: {total} entities ({rows.Count} distinct rows of the shipped table) in {transactions.Count} transactions, " +
-            $"{Report.F(clock.Elapsed.TotalSeconds, "0.00")} s = {Report.F(total / clock.Elapsed.TotalSeconds)} entities/s");
-        return total / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<(Result, Azure.Data.Tables.TableClient)> RunShippedAsync(Storage storage, InventoryLoad load)
