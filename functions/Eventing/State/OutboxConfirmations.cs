@@ -48,12 +48,38 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
     private readonly ConcurrentQueue<string> _order = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _dependsOn = new(StringComparer.Ordinal);
+    private long _begun;
+
+    private const int SweepEvery = 1024;
 
     /// <summary>Records that the invocation of <paramref name="token"/> is running (it will confirm or abandon it).</summary>
-    public void Begin(string token) => _inFlight[token] = _time.GetUtcNow();
+    public void Begin(string token)
+    {
+        var now = _time.GetUtcNow();
+        _inFlight[token] = now;
+        if (Interlocked.Increment(ref _begun) % SweepEvery == 0)
+        {
+            // Tokens never confirmed nor abandoned (a bug, or a host that gave up on an invocation) stop counting after
+            // InFlightLimit anyway; forget them so the set stays bounded.
+            foreach (var (stale, started) in _inFlight)
+            {
+                if (now - started >= InFlightLimit)
+                {
+                    _inFlight.TryRemove(stale, out _);
+                    _dependsOn.TryRemove(stale, out _);
+                }
+            }
+        }
+    }
 
     /// <summary>Records that the invocation of <paramref name="token"/> failed before its outputs were known to be published.</summary>
-    public void Abandon(string token) => _inFlight.TryRemove(token, out _);
+    public void Abandon(string token)
+    {
+        _inFlight.TryRemove(token, out _);
+
+        // An abandoned token is never done, whatever it carried: its dependencies no longer matter.
+        _dependsOn.TryRemove(token, out _);
+    }
 
     /// <summary>True when the invocation of <paramref name="token"/> is running in this process.</summary>
     public bool IsInFlight(string? token) =>
