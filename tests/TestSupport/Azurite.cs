@@ -25,15 +25,7 @@ public static class Azurite
 
         var root = RepositoryRoot();
         var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        // Test assemblies run in parallel processes: one installs while holding the lock; the others wait for it rather
-        // than start node on a half-written node_modules (the lock is taken even when the entry file already exists).
-        using (await AcquireLockAsync(Path.Combine(Path.GetTempPath(), "store-azurite-npm-ci.lock")).ConfigureAwait(false))
-        {
-            if (!File.Exists(entry))
-            {
-                await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", root, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-            }
-        }
+        await NodePackages.EnsureAsync(Path.Combine("node_modules", "azurite", "dist", "src", "azurite.js")).ConfigureAwait(false);
 
         // A free port can be taken by another process between probing and binding: start again on new ports then.
         for (var attempt = 1; ; attempt++)
@@ -169,34 +161,6 @@ public static class Azurite
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             return false;
-        }
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static async Task RunAsync(string file, string args, string dir, TimeSpan timeout)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { WorkingDirectory = dir, UseShellExecute = false })
-            ?? throw new InvalidOperationException($"Could not start {file}.");
-        using var cts = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"'{file} {args}' failed with exit code {process.ExitCode} in {dir}.");
         }
     }
 }

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace Store.TestSupport;
+
+/// <summary>
+/// Installs the repository's pinned npm packages (package.json / package-lock.json: Azurite, @asyncapi/parser) on first use.
+/// </summary>
+/// <remarks>
+/// Test assemblies run in parallel processes and share node_modules, so one installs while holding a machine-wide lock
+/// and the others wait for it; the lock is taken even when the files already exist, so nobody starts node on a
+/// half-written node_modules. A fresh clone gets exactly the lock file (npm ci); a checkout that already has node_modules
+/// (perhaps with an Azurite running from it in another test process) gets the missing packages added from the same lock
+/// file (npm install), because npm ci would delete node_modules first.
+/// </remarks>
+public static class NodePackages
+{
+    private static readonly string LockPath = Path.Combine(Path.GetTempPath(), "store-azurite-npm-ci.lock");
+    private static readonly SemaphoreSlim InProcess = new(1, 1);
+
+    /// <summary>Makes sure every file (relative to the repository root) exists, installing the packages when one does not.</summary>
+    public static async Task EnsureAsync(params string[] requiredFiles)
+    {
+        var root = Azurite.RepositoryRoot();
+        var paths = requiredFiles.Select(f => Path.Combine(root, f)).ToArray();
+        await InProcess.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var installLock = await AcquireLockAsync().ConfigureAwait(false);
+            if (paths.All(File.Exists))
+            {
+                return;
+            }
+
+            var args = Directory.Exists(Path.Combine(root, "node_modules"))
+                ? "install --no-audit --no-fund --loglevel=error"
+                : "ci --no-audit --no-fund --loglevel=error";
+            using var npm = StartOrExplain(new ProcessStartInfo("npm", args) { WorkingDirectory = root, UseShellExecute = false });
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            await npm.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            if (npm.ExitCode != 0 || !paths.All(File.Exists))
+            {
+                throw new InvalidOperationException($"'npm {args}' in {root} failed (exit code {npm.ExitCode}) or left {string.Join(", ", paths.Where(p => !File.Exists(p)))} missing.");
+            }
+        }
+        finally
+        {
+            InProcess.Release();
+        }
+    }
+
+    /// <summary>Starts a process, explaining a missing Node.js instead of failing with a bare Win32Exception.</summary>
+    public static Process StartOrExplain(ProcessStartInfo psi)
+    {
+        try
+        {
+            return Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {psi.FileName}.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"'{psi.FileName}' is not on PATH; the tests need Node.js and npm (see README).", ex);
+        }
+    }
+
+    private static async Task<FileStream> AcquireLockAsync()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(6);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250).ConfigureAwait(false);
+            }
+        }
+    }
+}
