@@ -119,14 +119,16 @@ public sealed partial class StockBatchProcessor(
         //    row is re-read first (rejections, no-ops and rule violations look at rows they do not change).
         var view = new OverlayView(rows);
         var decisions = new InventoryDecision[events.Count];
+        var written = new List<string>[events.Count];
         HashSet<string>? stale = null;
         for (var i = 0; i < events.Count; i++)
         {
             view.Begin();
             var decision = decisions[i] = InventoryDecisions.Decide(view, events[i].Event.Data)!;
+            var keys = written[i] = RowKeys(decision);
             foreach (var key in view.Looked)
             {
-                if (!view.Verified(key) && !Writes(decision, key))
+                if (!view.Verified(key) && !keys.Contains(key))
                 {
                     (stale ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
                 }
@@ -169,7 +171,7 @@ public sealed partial class StockBatchProcessor(
         var changedKeys = new List<IReadOnlyCollection<string>>(changes.Count);
         foreach (var i in changes)
         {
-            changedKeys.Add(RowKeys(decisions[i]));
+            changedKeys.Add(written[i]);
         }
 
         if (TransactionPlanner.Plan(changedKeys) is { } plan)
@@ -203,13 +205,20 @@ public sealed partial class StockBatchProcessor(
             var group = new Dictionary<string, StateRecord<StockRow>>(StringComparer.Ordinal);
             foreach (var i in changes)
             {
-                if (group.Count + NewKeys(decisions[i], group) > TableStateStore<StockRow>.MaxTransactionSize)
+                var newKeys = 0;
+                foreach (var key in written[i])
+                {
+                    newKeys += group.ContainsKey(key) ? 0 : 1;
+                }
+
+                if (group.Count + newKeys > TableStateStore<StockRow>.MaxTransactionSize)
                 {
                     await store.CommitAsync(StockKeys.Partition, [.. group.Values], ct).ConfigureAwait(false);
                     group.Clear();
                 }
 
-                foreach (var key in WriteRows(events[i], decisions[i], rows, outboxOpened, token))
+                WriteRows(events[i], decisions[i], rows, outboxOpened, token);
+                foreach (var key in written[i])
                 {
                     group[key] = rows[key];
                 }
@@ -248,10 +257,9 @@ public sealed partial class StockBatchProcessor(
         return new ProcessResult(outputs, token, applied, noOps, failed.Count, 0, 0);
     }
 
-    /// <summary>Puts one event's new row states into the loaded records (and its output into its order row's outbox); returns the row keys.</summary>
-    private List<string> WriteRows(InboundEvent e, InventoryDecision decision, Dictionary<string, StateRecord<StockRow>> rows, Dictionary<string, int> outboxOpened, string token)
+    /// <summary>Puts one event's new row states into the loaded records (and its output into its order row's outbox).</summary>
+    private void WriteRows(InboundEvent e, InventoryDecision decision, Dictionary<string, StateRecord<StockRow>> rows, Dictionary<string, int> outboxOpened, string token)
     {
-        var keys = RowKeys(decision);
         foreach (var sku in decision.Skus)
         {
             Write(rows, outboxOpened, token, StockKeys.Sku(sku.Sku), new StockRow(Sku: sku));
@@ -270,8 +278,6 @@ public sealed partial class StockBatchProcessor(
                 record.Outbox = [.. record.Outbox, Encode(e, output)];
             }
         }
-
-        return keys;
     }
 
     /// <summary>The row keys a decision writes.</summary>
@@ -321,44 +327,6 @@ public sealed partial class StockBatchProcessor(
         }
 
         return record;
-    }
-
-    /// <summary>How many of the decision's rows are not yet in the transaction group.</summary>
-    private static int NewKeys(InventoryDecision decision, Dictionary<string, StateRecord<StockRow>> group)
-    {
-        var count = 0;
-        foreach (var sku in decision.Skus)
-        {
-            count += group.ContainsKey(StockKeys.Sku(sku.Sku)) ? 0 : 1;
-        }
-
-        count += decision.Receipt is { } receipt && !group.ContainsKey(StockKeys.Receipt(receipt.ReceiptId)) ? 1 : 0;
-        count += decision.Order is { } order && !group.ContainsKey(StockKeys.Order(order.OrderId)) ? 1 : 0;
-        return count;
-    }
-
-    /// <summary>True when the decision writes the row <paramref name="key"/>.</summary>
-    private static bool Writes(InventoryDecision decision, string key)
-    {
-        if (decision.Order is { } order && key == StockKeys.Order(order.OrderId))
-        {
-            return true;
-        }
-
-        if (decision.Receipt is { } receipt && key == StockKeys.Receipt(receipt.ReceiptId))
-        {
-            return true;
-        }
-
-        foreach (var sku in decision.Skus)
-        {
-            if (key == StockKeys.Sku(sku.Sku))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>
