@@ -73,9 +73,6 @@ public sealed record StockReceiptAccepted(string ReceiptId, string Sku, int Quan
 /// <summary>The answer of <c>GET /api/stock/{sku}</c>.</summary>
 public sealed record StockLevel(string Sku, long Available, long Reserved, long Committed, long Received);
 
-/// <summary>RFC 9457 problem details with per-field errors.</summary>
-public sealed record ProblemDetails(string Type, string Title, int Status, string? Detail = null, IReadOnlyDictionary<string, string[]>? Errors = null);
-
 /// <summary>Source-generated serialization for every record Inventory reads, writes or stores.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StockReceived))]
@@ -88,7 +85,6 @@ public sealed record ProblemDetails(string Type, string Title, int Status, strin
 [JsonSerializable(typeof(ShipmentRequested))]
 [JsonSerializable(typeof(StockReceiptAccepted))]
 [JsonSerializable(typeof(StockLevel))]
-[JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(State.StockRow))]
 [JsonSerializable(typeof(State.ReceiptRequest))]
 public sealed partial class InventoryJson : JsonSerializerContext;

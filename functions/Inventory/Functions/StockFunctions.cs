@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
+using Store.Eventing.Http;
 using Store.Inventory.State;
 
 namespace Store.Inventory.Functions;
@@ -7,16 +8,23 @@ namespace Store.Inventory.Functions;
 /// <summary>HTTP edge of Inventory: goods receipts (ingress command) and stock levels (query).</summary>
 public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
 {
+    /// <summary>A receipt is three short fields; 16 KiB leaves room for every character escaped.</summary>
+    private static readonly BodyRules ReceiptBody = new(16 * 1024);
+
     /// <summary><c>POST /api/stock/receipts</c> {receiptId, sku, quantity}: 202 (also for an identical repeat), 400, 409.</summary>
     [Function("Inventory_ReceiveStock")]
     public async Task<HttpResponseData> ReceiveStock(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "stock/receipts")] HttpRequestData req,
         CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await req.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        using var body = await HttpEdge.ReadJsonAsync(req, ReceiptBody, cancellationToken).ConfigureAwait(false);
+        if (body.Problem is { } problem)
+        {
+            return await HttpEdge.ProblemAsync(req, problem, cancellationToken).ConfigureAwait(false);
+        }
+
         var traceParent = req.Headers.TryGetValues("traceparent", out var values) ? values.FirstOrDefault() : null;
-        var answer = await ingress.ReceiveAsync(buffer.ToArray(), traceParent, cancellationToken).ConfigureAwait(false);
+        var answer = await ingress.ReceiveAsync(body.Utf8, traceParent, cancellationToken).ConfigureAwait(false);
         return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Store.Eventing.CloudEvents;
+using Store.Eventing.Http;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
 using Store.Eventing.State;
@@ -17,9 +18,10 @@ public sealed record HttpAnswer(HttpStatusCode Status, byte[] Body, string Conte
 
     /// <summary>A problem-details answer.</summary>
     public static HttpAnswer Problem(HttpStatusCode status, string title, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new(status,
-            JsonSerializer.SerializeToUtf8Bytes(new ProblemDetails($"https://httpstatuses.io/{(int)status}", title, (int)status, detail, errors), InventoryJson.Default.ProblemDetails),
-            "application/problem+json; charset=utf-8");
+        From(new EdgeProblem(status, title, detail, errors));
+
+    /// <summary>The problem-details answer of the kit's edge.</summary>
+    public static HttpAnswer From(EdgeProblem problem) => new(problem.Status, HttpEdge.ToJson(problem), "application/problem+json; charset=utf-8");
 }
 
 /// <summary>

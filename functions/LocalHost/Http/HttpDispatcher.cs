@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Azure.Functions.Worker.Http;
+using Store.Eventing.Http;
 using Store.LocalHost.Functions;
 using Store.LocalHost.Hosting;
 using Store.LocalHost.Tracing;
@@ -75,7 +76,7 @@ public sealed class HttpDispatcher(LocalFunctionsHost host)
                 {
                     HttpResponseData response => ToResult(response),
                     null => new HttpResult(HttpStatusCode.NoContent, [], []),
-                    _ => Text(HttpStatusCode.InternalServerError, $"{route.Function.Name} returned {result.GetType().Name}; the local host serves HttpResponseData."),
+                    _ => Problem(HttpStatusCode.InternalServerError, "The function returned no HTTP response.", $"{route.Function.Name} returned {result.GetType().Name}; the local host serves HttpResponseData."),
                 };
                 activity?.SetTag("http.response.status_code", (int)answer.StatusCode);
                 return answer;
@@ -84,13 +85,15 @@ public sealed class HttpDispatcher(LocalFunctionsHost host)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 await host.Options.Error.WriteLineAsync($"!!! HTTP {method} {path} -> {route.Function.Name} threw: {ex}").ConfigureAwait(false);
-                return Text(HttpStatusCode.InternalServerError, $"{route.Function.Name} failed: {ex.GetType().Name}: {ex.Message}");
+                // As the Functions host does, a function that throws answers 500 without saying why: the exception is
+                // for the operator's log, not for the client.
+                return Problem(HttpStatusCode.InternalServerError, "An error occurred while processing the request.", null);
             }
         }
 
         return methodMatched
-            ? Text(HttpStatusCode.MethodNotAllowed, $"{method} is not allowed on {path}.")
-            : Text(HttpStatusCode.NotFound, $"No function serves {path}.");
+            ? Problem(HttpStatusCode.MethodNotAllowed, "Method not allowed.", $"{method} is not allowed on {path}.")
+            : Problem(HttpStatusCode.NotFound, "Not found.", $"No function serves {path}.");
     }
 
     /// <summary>Sends a JSON body.</summary>
@@ -142,8 +145,8 @@ public sealed class HttpDispatcher(LocalFunctionsHost host)
         return new HttpResult(response.StatusCode, headers, body);
     }
 
-    private static HttpResult Text(HttpStatusCode status, string text) =>
-        new(status, [new("Content-Type", "text/plain; charset=utf-8")], Encoding.UTF8.GetBytes(text));
+    private static HttpResult Problem(HttpStatusCode status, string title, string? detail) =>
+        new(status, [new("Content-Type", "application/problem+json; charset=utf-8")], HttpEdge.ToJson(new EdgeProblem(status, title, detail)));
 
     private sealed record Route(ContextApp App, FunctionDescriptor Function, RouteTemplate Template);
 }

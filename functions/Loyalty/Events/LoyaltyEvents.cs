@@ -39,8 +39,6 @@ public sealed record TierChanged(string CustomerId, string PreviousTier, string 
 /// <summary>Answer of <c>GET /api/customers/{id}/loyalty</c>.</summary>
 public sealed record CustomerLoyaltyView(string CustomerId, long Points, string Tier);
 
-/// <summary>A problem-details body (RFC 9457) for error answers.</summary>
-public sealed record ProblemDetails(string Type, string Title, int Status);
 
 /// <summary>Source-generated serialization of every Loyalty record (events, state, query answers).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
@@ -49,5 +47,4 @@ public sealed record ProblemDetails(string Type, string Title, int Status);
 [JsonSerializable(typeof(TierChanged))]
 [JsonSerializable(typeof(CustomerLoyaltyView))]
 [JsonSerializable(typeof(CustomerLoyalty))]
-[JsonSerializable(typeof(ProblemDetails))]
 public sealed partial class LoyaltyJson : JsonSerializerContext;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
+using Store.Eventing.Http;
 using Store.Loyalty.Events;
 using Store.Loyalty.State;
 
@@ -20,17 +21,10 @@ public sealed class LoyaltyQueryFunctions(LoyaltyProcessor processor)
         var state = await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
         if (state is null)
         {
-            var notFound = req.CreateResponse(HttpStatusCode.NotFound);
-            notFound.Headers.Add("Content-Type", "application/problem+json");
-            await notFound.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(
-                new ProblemDetails("https://httpstatuses.io/404", $"Customer '{id}' is unknown to Loyalty.", 404), LoyaltyJson.Default.ProblemDetails), cancellationToken).ConfigureAwait(false);
-            return notFound;
+            return await HttpEdge.NotFoundAsync(req, "Customer not found.", $"Customer '{id}' is unknown to Loyalty.", cancellationToken).ConfigureAwait(false);
         }
 
-        var response = req.CreateResponse(HttpStatusCode.OK);
-        response.Headers.Add("Content-Type", "application/json; charset=utf-8");
-        await response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(
+        return await HttpEdge.JsonAsync(req, HttpStatusCode.OK, JsonSerializer.SerializeToUtf8Bytes(
             new CustomerLoyaltyView(state.CustomerId, state.Points, state.Tier), LoyaltyJson.Default.CustomerLoyaltyView), cancellationToken).ConfigureAwait(false);
-        return response;
     }
 }

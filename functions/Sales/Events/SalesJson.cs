@@ -13,5 +13,4 @@ namespace Store.Sales.Events;
 [JsonSerializable(typeof(OrderState))]
 [JsonSerializable(typeof(CanonicalOrder))]
 [JsonSerializable(typeof(OrderAnswer))]
-[JsonSerializable(typeof(ProblemDetails))]
 public sealed partial class SalesJson : JsonSerializerContext;

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
 using Store.Eventing.CloudEvents;
+using Store.Eventing.Http;
 using Store.Eventing.Processing;
 using Store.Sales.Decisions;
 using Store.Sales.State;
@@ -18,11 +19,10 @@ public sealed partial class CancelOrderFunction(OrderIngress ingress, CloudEvent
         string id,
         CancellationToken cancellationToken)
     {
-        var (document, parseError) = await HttpBodies.ReadJsonAsync(req, cancellationToken).ConfigureAwait(false);
-        using var body = document;
-        if (parseError is not null)
+        using var body = await HttpEdge.ReadJsonAsync(req, HttpAnswers.CancelBody, cancellationToken).ConfigureAwait(false);
+        if (body.Problem is { } problem)
         {
-            return await HttpAnswers.ValidationProblemAsync(req, new Dictionary<string, string[]> { ["body"] = [parseError] }, cancellationToken).ConfigureAwait(false);
+            return await HttpEdge.ProblemAsync(req, problem, cancellationToken).ConfigureAwait(false);
         }
 
         // An id that cannot be an order id names no order.
@@ -31,10 +31,10 @@ public sealed partial class CancelOrderFunction(OrderIngress ingress, CloudEvent
             return await HttpAnswers.NotFoundAsync(req, id, cancellationToken).ConfigureAwait(false);
         }
 
-        var validated = OrderValidation.ValidateCancel(id, body?.RootElement);
+        var validated = OrderValidation.ValidateCancel(id, body.Document?.RootElement);
         if (!validated.IsValid)
         {
-            return await HttpAnswers.ValidationProblemAsync(req, validated.Errors, cancellationToken).ConfigureAwait(false);
+            return await HttpEdge.ValidationProblemAsync(req, validated.Errors, cancellationToken).ConfigureAwait(false);
         }
 
         var command = validated.Value!;
@@ -53,14 +53,14 @@ public sealed partial class CancelOrderFunction(OrderIngress ingress, CloudEvent
         catch (Exception ex) when (TransientFailures.IsTransient(ex))
         {
             LogUnavailable(logger, ex, id);
-            return await HttpAnswers.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
         }
 
         LogOutcome(logger, id, outcome);
         return outcome switch
         {
             CancelOutcome.NotFound => await HttpAnswers.NotFoundAsync(req, id, cancellationToken).ConfigureAwait(false),
-            CancelOutcome.AlreadyShipped => await HttpAnswers.ConflictAsync(req, $"Order '{id}' has already shipped and can no longer be cancelled.", cancellationToken).ConfigureAwait(false),
+            CancelOutcome.AlreadyShipped => await HttpEdge.ConflictAsync(req, $"Order '{id}' has already shipped and can no longer be cancelled.", cancellationToken).ConfigureAwait(false),
             _ => await HttpAnswers.AcceptedAsync(req, id, "cancelled", cancellationToken).ConfigureAwait(false),
         };
     }

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
 using Store.Eventing.CloudEvents;
+using Store.Eventing.Http;
 using Store.Eventing.Processing;
 using Store.Sales.Decisions;
 using Store.Sales.State;
@@ -17,17 +18,16 @@ public sealed partial class PlaceOrderFunction(OrderIngress ingress, CloudEventC
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequestData req,
         CancellationToken cancellationToken)
     {
-        var (document, parseError) = await HttpBodies.ReadJsonAsync(req, cancellationToken).ConfigureAwait(false);
-        using var body = document;
-        if (body is null)
+        using var body = await HttpEdge.ReadJsonAsync(req, HttpAnswers.PlaceOrderBody, cancellationToken).ConfigureAwait(false);
+        if (body.Problem is { } problem)
         {
-            return await HttpAnswers.ValidationProblemAsync(req, new Dictionary<string, string[]> { ["body"] = [parseError ?? "An order is required in the body."] }, cancellationToken).ConfigureAwait(false);
+            return await HttpEdge.ProblemAsync(req, problem, cancellationToken).ConfigureAwait(false);
         }
 
-        var validated = OrderValidation.ValidatePlaceOrder(body.RootElement);
+        var validated = OrderValidation.ValidatePlaceOrder(body.Document!.RootElement);
         if (!validated.IsValid)
         {
-            return await HttpAnswers.ValidationProblemAsync(req, validated.Errors, cancellationToken).ConfigureAwait(false);
+            return await HttpEdge.ValidationProblemAsync(req, validated.Errors, cancellationToken).ConfigureAwait(false);
         }
 
         var command = validated.Value!;
@@ -46,12 +46,12 @@ public sealed partial class PlaceOrderFunction(OrderIngress ingress, CloudEventC
         catch (Exception ex) when (TransientFailures.IsTransient(ex))
         {
             LogUnavailable(logger, ex, command.OrderId);
-            return await HttpAnswers.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
         }
 
         LogOutcome(logger, command.OrderId, outcome);
         return outcome == PlaceOutcome.Conflict
-            ? await HttpAnswers.ConflictAsync(req, $"Order '{command.OrderId}' already exists with a different body.", cancellationToken).ConfigureAwait(false)
+            ? await HttpEdge.ConflictAsync(req, $"Order '{command.OrderId}' already exists with a different body.", cancellationToken).ConfigureAwait(false)
             : await HttpAnswers.AcceptedAsync(req, command.OrderId, "accepted", cancellationToken).ConfigureAwait(false);
     }
 

@@ -65,5 +65,4 @@ public sealed record ShipmentRequested(string ShipmentId, string OrderId, string
 [JsonSerializable(typeof(ShipmentRequested))]
 [JsonSerializable(typeof(TrackedOrder))]
 [JsonSerializable(typeof(OrderStatusView))]
-[JsonSerializable(typeof(ProblemDetails))]
 public sealed partial class TrackingJson : JsonSerializerContext;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
+using Store.Eventing.Http;
 using Store.Tracking.Events;
 using Store.Tracking.State;
 
@@ -20,18 +21,9 @@ public sealed class OrderQueryFunctions(TrackingProcessor processor)
         var view = string.IsNullOrWhiteSpace(id) ? null : await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
         if (view is null)
         {
-            var problem = new ProblemDetails("https://httpstatuses.io/404", "Order not found", 404, $"No events of order '{id}' have been tracked.");
-            return await WriteAsync(req, HttpStatusCode.NotFound, "application/problem+json", JsonSerializer.SerializeToUtf8Bytes(problem, TrackingJson.Default.ProblemDetails), cancellationToken).ConfigureAwait(false);
+            return await HttpEdge.NotFoundAsync(req, "Order not found.", $"No events of order '{id}' have been tracked.", cancellationToken).ConfigureAwait(false);
         }
 
-        return await WriteAsync(req, HttpStatusCode.OK, "application/json", JsonSerializer.SerializeToUtf8Bytes(view, TrackingJson.Default.OrderStatusView), cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<HttpResponseData> WriteAsync(HttpRequestData req, HttpStatusCode status, string contentType, byte[] body, CancellationToken ct)
-    {
-        var response = req.CreateResponse(status);
-        response.Headers.Add("Content-Type", contentType + "; charset=utf-8");
-        await response.Body.WriteAsync(body, ct).ConfigureAwait(false);
-        return response;
+        return await HttpEdge.JsonAsync(req, HttpStatusCode.OK, JsonSerializer.SerializeToUtf8Bytes(view, TrackingJson.Default.OrderStatusView), cancellationToken).ConfigureAwait(false);
     }
 }

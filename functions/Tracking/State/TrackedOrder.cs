@@ -53,5 +53,3 @@ public sealed record CancellationView(DateTimeOffset Time, string? Reason = null
 /// <summary>One event of the order's history.</summary>
 public sealed record TimelineEntry(string Type, DateTimeOffset Time, string EventId);
 
-/// <summary>RFC 9457 problem details.</summary>
-public sealed record ProblemDetails(string Type, string Title, int Status, string? Detail = null);

@@ -1,0 +1,368 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Store.Eventing.Http;
+
+/// <summary>
+/// What an HTTP ingress function accepts as a body: its size limit, and whether an empty body is allowed. Every body
+/// must be <c>application/json</c> (or a <c>+json</c> type) in UTF-8.
+/// </summary>
+public sealed record BodyRules(int MaxBytes, bool Required = true);
+
+/// <summary>A request body read at the edge: a parsed JSON document, no body (when allowed), or a rejection to send.</summary>
+public sealed class EdgeBody : IDisposable
+{
+    private EdgeBody(JsonDocument? document, ReadOnlyMemory<byte> utf8, EdgeProblem? problem)
+    {
+        Document = document;
+        Utf8 = utf8;
+        Problem = problem;
+    }
+
+    /// <summary>The parsed body; null when the body was empty (and allowed to be) or rejected.</summary>
+    public JsonDocument? Document { get; }
+
+    /// <summary>The body's bytes: valid UTF-8 JSON whenever <see cref="Document"/> is not null.</summary>
+    public ReadOnlyMemory<byte> Utf8 { get; }
+
+    /// <summary>Why the body was rejected; null when it was accepted.</summary>
+    public EdgeProblem? Problem { get; }
+
+    internal static EdgeBody Accepted(JsonDocument? document, ReadOnlyMemory<byte> utf8) => new(document, utf8, null);
+
+    internal static EdgeBody Rejected(EdgeProblem problem) => new(null, ReadOnlyMemory<byte>.Empty, problem);
+
+    /// <inheritdoc />
+    public void Dispose() => Document?.Dispose();
+}
+
+/// <summary>A problem-details answer (RFC 9457) before it is written.</summary>
+public sealed record EdgeProblem(HttpStatusCode Status, string Title, string? Detail = null, IReadOnlyDictionary<string, string[]>? Errors = null);
+
+/// <summary>
+/// The HTTP edge of every context, in one place: reading a JSON body safely (media type, size, UTF-8, repeated property
+/// names, depth) and writing answers, including ASP.NET Core's <see cref="ProblemDetails"/> with one scheme of type URIs.
+/// Nothing an exception says about the code reaches a client: rejections describe the input only.
+/// </summary>
+public static class HttpEdge
+{
+    /// <summary>The JSON nesting depth a request body may have (no request of this system needs more than 4).</summary>
+    public const int MaxDepth = 32;
+
+    private const string JsonContentType = "application/json; charset=utf-8";
+    private const string ProblemContentType = "application/problem+json; charset=utf-8";
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
+
+    /// <summary>Reads and checks the request body; the caller answers <see cref="EdgeBody.Problem"/> when it is set.</summary>
+    public static async Task<EdgeBody> ReadJsonAsync(HttpRequestData req, BodyRules rules, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (DeclaredLength(req) is { } declared && declared > rules.MaxBytes)
+        {
+            return EdgeBody.Rejected(TooLarge(rules));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await req.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.WrittenCount + read > rules.MaxBytes)
+                {
+                    return EdgeBody.Rejected(TooLarge(rules));
+                }
+
+                buffer.Write(chunk.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return Check(ContentTypeOf(req), buffer.WrittenMemory, rules);
+    }
+
+    /// <summary>The body checks without I/O: media type, emptiness, UTF-8, then JSON with unique names and bounded depth.</summary>
+    public static EdgeBody Check(string? contentType, ReadOnlyMemory<byte> body, BodyRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (body.Length > rules.MaxBytes)
+        {
+            return EdgeBody.Rejected(TooLarge(rules));
+        }
+
+        if (body.IsEmpty)
+        {
+            // An optional body that is absent has nothing to interpret, whatever its declared type.
+            return rules.Required ? EdgeBody.Rejected(Invalid("body", "A JSON body is required.")) : EdgeBody.Accepted(null, body);
+        }
+
+        if (MediaTypeError(contentType) is { } mediaError)
+        {
+            return EdgeBody.Rejected(new EdgeProblem(HttpStatusCode.UnsupportedMediaType, "Unsupported media type.", mediaError));
+        }
+
+        if (InvalidUtf8Offset(body.Span) is { } offset)
+        {
+            return EdgeBody.Rejected(Invalid("body", $"The body is not valid UTF-8 (invalid byte sequence at byte {offset})."));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, ParseOptions);
+        }
+        catch (JsonException ex)
+        {
+            // JsonException describes the input (position, token, repeated name), never the code.
+            return EdgeBody.Rejected(Invalid("body", $"The body is not valid JSON: {ex.Message}"));
+        }
+
+        if (FirstUnreadableString(document.RootElement, "$") is { } path)
+        {
+            document.Dispose();
+            return EdgeBody.Rejected(Invalid("body", $"The string at {path} is not valid Unicode text (an escaped lone surrogate)."));
+        }
+
+        return EdgeBody.Accepted(document, body);
+    }
+
+    /// <summary>400 with every validation error per field.</summary>
+    public static Task<HttpResponseData> ValidationProblemAsync(HttpRequestData req, IReadOnlyDictionary<string, string[]> errors, CancellationToken ct) =>
+        ProblemAsync(req, new EdgeProblem(HttpStatusCode.BadRequest, "One or more validation errors occurred.", Errors: errors), ct);
+
+    /// <summary>404 naming what is missing.</summary>
+    public static Task<HttpResponseData> NotFoundAsync(HttpRequestData req, string title, string detail, CancellationToken ct) =>
+        ProblemAsync(req, new EdgeProblem(HttpStatusCode.NotFound, title, detail), ct);
+
+    /// <summary>409 with the conflict explained.</summary>
+    public static Task<HttpResponseData> ConflictAsync(HttpRequestData req, string detail, CancellationToken ct) =>
+        ProblemAsync(req, new EdgeProblem(HttpStatusCode.Conflict, "Conflict.", detail), ct);
+
+    /// <summary>503 with Retry-After: storage or Event Hubs is unavailable; the same request may be sent again.</summary>
+    public static async Task<HttpResponseData> UnavailableAsync(HttpRequestData req, CancellationToken ct)
+    {
+        var response = await ProblemAsync(req, new EdgeProblem(HttpStatusCode.ServiceUnavailable, "Service temporarily unavailable.",
+            "The request could not be completed now; it is safe to send the same request again."), ct).ConfigureAwait(false);
+        response.Headers.Add(HeaderNames.RetryAfter, "2");
+        return response;
+    }
+
+    /// <summary>Writes a problem-details answer.</summary>
+    public static Task<HttpResponseData> ProblemAsync(HttpRequestData req, EdgeProblem problem, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return WriteAsync(req, problem.Status, ProblemContentType, ToJson(problem), ct);
+    }
+
+    /// <summary>Writes a JSON answer (already serialized, typically with the context's source-generated options).</summary>
+    public static Task<HttpResponseData> JsonAsync(HttpRequestData req, HttpStatusCode status, byte[] json, CancellationToken ct, params (string Name, string Value)[] headers) =>
+        WriteAsync(req, status, JsonContentType, json, ct, headers);
+
+    /// <summary>The problem body as ASP.NET Core writes it (RFC 9457 members, <c>errors</c> for validation problems).</summary>
+    public static byte[] ToJson(EdgeProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var status = (int)problem.Status;
+        if (problem.Errors is { Count: > 0 } errors)
+        {
+            var validation = new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
+            {
+                Type = TypeUri(status),
+                Title = problem.Title,
+                Status = status,
+                Detail = problem.Detail,
+            };
+            return JsonSerializer.SerializeToUtf8Bytes(validation, EdgeJson.Default.HttpValidationProblemDetails);
+        }
+
+        var details = new ProblemDetails { Type = TypeUri(status), Title = problem.Title, Status = status, Detail = problem.Detail };
+        return JsonSerializer.SerializeToUtf8Bytes(details, EdgeJson.Default.ProblemDetails);
+    }
+
+    /// <summary>
+    /// The problem type of a status: the RFC 9110 section that defines it, the scheme ASP.NET Core uses by default.
+    /// </summary>
+    public static string TypeUri(int status) => status switch
+    {
+        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+        409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+        _ => "about:blank",
+    };
+
+    private static EdgeProblem Invalid(string field, string message) =>
+        new(HttpStatusCode.BadRequest, "One or more validation errors occurred.", Errors: new Dictionary<string, string[]> { [field] = [message] });
+
+    private static EdgeProblem TooLarge(BodyRules rules) =>
+        new(HttpStatusCode.RequestEntityTooLarge, "Request body too large.", $"The body may be at most {rules.MaxBytes} bytes.");
+
+    private static string? MediaTypeError(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return "The body must be sent with Content-Type: application/json.";
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || parsed.MediaType.Value is not { } mediaType)
+        {
+            return $"The Content-Type '{contentType}' cannot be parsed; send application/json.";
+        }
+
+        var isJson = string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase) ||
+            (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        if (!isJson)
+        {
+            return $"The body must be application/json, not '{mediaType}'.";
+        }
+
+        var charset = parsed.Charset.Value;
+        return charset is null || string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase) || string.Equals(charset, "utf8", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"The body must be UTF-8, not charset '{charset}'.";
+    }
+
+    // JSON may escape half of a surrogate pair ("\ud800"): valid JSON and valid UTF-8 bytes, but no text. Such a string
+    // cannot be read as a string, and an event carrying it would fail schema validation at every consumer.
+    private static string? FirstUnreadableString(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsText(element) ? null : path;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FirstUnreadableString(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = NameOf(property);
+                    if (name is null || !IsText(name))
+                    {
+                        return path + " (a property name)";
+                    }
+
+                    if (FirstUnreadableString(property.Value, $"{path}.{name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsText(JsonElement value)
+    {
+        try
+        {
+            return IsText(value.GetString()!);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsText(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int? InvalidUtf8Offset(ReadOnlySpan<byte> body)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
+
+        var offset = 0;
+        while (offset < body.Length)
+        {
+            if (Rune.DecodeFromUtf8(body[offset..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return offset;
+    }
+
+    private static long? DeclaredLength(HttpRequestData req) =>
+        req.Headers.TryGetValues(HeaderNames.ContentLength, out var values) && long.TryParse(values.FirstOrDefault(), out var length) ? length : null;
+
+    private static string? ContentTypeOf(HttpRequestData req) =>
+        req.Headers.TryGetValues(HeaderNames.ContentType, out var values) ? string.Join(",", values) : null;
+
+    private static async Task<HttpResponseData> WriteAsync(HttpRequestData req, HttpStatusCode status, string contentType, byte[] body, CancellationToken ct, params (string Name, string Value)[] headers)
+    {
+        var response = req.CreateResponse(status);
+        response.Headers.Add(HeaderNames.ContentType, contentType);
+        foreach (var (name, value) in headers)
+        {
+            response.Headers.Add(name, value);
+        }
+
+        await response.Body.WriteAsync(body, ct).ConfigureAwait(false);
+        return response;
+    }
+}
+
+/// <summary>Source-generated serialization of the problem bodies, with ASP.NET Core's web defaults (camelCase).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class EdgeJson : JsonSerializerContext;
