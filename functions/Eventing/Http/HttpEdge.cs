@@ -129,6 +129,11 @@ public static class HttpEdge
             // JsonException describes the input (position, token, repeated name), never the code.
             return EdgeBody.Rejected(Invalid("body", $"The body is not valid JSON: {ex.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // Checking names for repeats reads them as text: a name with an escaped lone surrogate cannot be read.
+            return EdgeBody.Rejected(Invalid("body", "A property name in the body is not valid Unicode text (an escaped lone surrogate)."));
+        }
 
         if (FirstUnreadableString(document.RootElement, "$") is { } path)
         {

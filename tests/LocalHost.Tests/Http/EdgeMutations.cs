@@ -246,7 +246,7 @@ public static class EdgeMutations
                     var node = Parse(valid) ?? new JsonObject();
                     var objects = Objects(node).ToList();
                     var (obj, objPath) = objects[m.A % objects.Count];
-                    string[] names = ["extra", "OrderId", "CUSTOMERID", "$type", "__proto__", "", "lines ", "orderid"];
+                    string[] names = ["extra", "OrderId", "CUSTOMERID", "$type", "__proto__", "", "lines ", "orderid", "\uD800", "a\u0000b", "\uD83D\uDE00"];
                     var name = names[m.B % names.Length];
                     obj[name] = "x";
                     body = Write(node);
