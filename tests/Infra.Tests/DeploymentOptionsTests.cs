@@ -24,6 +24,17 @@ public sealed class DeploymentOptionsTests(InfraFixture infra)
     }
 
     [Fact]
+    public void The_azd_parameter_file_sets_only_parameters_main_declares_and_exposes_the_options()
+    {
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Infra, "main.parameters.json")))!["parameters"]!.AsObject();
+
+        Assert.All(file.Select(p => p.Key), name => Assert.True(MainParameters.ContainsKey(name), $"main.parameters.json sets '{name}', which main.bicep does not declare."));
+        Assert.All(MainParameters.Where(p => p.Value!["defaultValue"] is null).Select(p => p.Key), name => Assert.True(file.ContainsKey(name), $"main.parameters.json does not set the required parameter '{name}'."));
+        Assert.Equal("${AZURE_PRINCIPAL_TYPE=User}", (string?)file["principalType"]!["value"]);
+        Assert.Equal("${VNET_ENABLED=false}", (string?)file["vnetEnabled"]!["value"]);
+    }
+
+    [Fact]
     public void Principal_type_is_a_parameter_and_every_developer_grant_uses_it()
     {
         Assert.Equal("User", (string?)MainParameters["principalType"]!["defaultValue"]);

@@ -76,7 +76,7 @@ public sealed class AppComposition
 
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = false });
         var functions = FunctionClasses.Select(t => ActivatorUtilities.CreateInstance(provider, t)).ToList();
-        var table = provider.GetRequiredService<TableServiceClient>();
+        var table = Named(() => provider.GetRequiredService<TableServiceClient>(), "the state TableServiceClient", settings, Store.Eventing.Catalog.EventCatalog.Current.StateStorageSetting);
         var producerFactory = provider.GetRequiredService<IAzureClientFactory<EventHubProducerClient>>();
         var producers = sendHubs.Order(StringComparer.Ordinal).ToDictionary(h => h, h => producerFactory.CreateClient(h));
         var componentFactory = provider.GetRequiredService<AzureComponentFactory>();
@@ -95,6 +95,20 @@ public sealed class AppComposition
         result.Unread = settings.Keys.Where(k => !recorder.WasRead(k) && !IsHostKey(k)).Order(StringComparer.Ordinal).ToList();
         result.HostProblems = HostProblems(settings);
         return result;
+    }
+
+    /// <summary>Client construction errors name constructor parameters ("endpoint"); this adds the app setting names in play.</summary>
+    private static T Named<T>(Func<T> create, string what, IReadOnlyDictionary<string, string> settings, string section)
+    {
+        try
+        {
+            return create();
+        }
+        catch (InvalidOperationException ex)
+        {
+            var keys = settings.Keys.Where(k => k.Equals(section, StringComparison.OrdinalIgnoreCase) || k.StartsWith(section + "__", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+            throw new InvalidOperationException($"Cannot build {what} from the settings [{string.Join(", ", keys)}] (section '{section}'): {ex.Message}", ex);
+        }
     }
 
     private bool IsHostKey(string key) =>
