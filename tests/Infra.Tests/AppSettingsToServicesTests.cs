@@ -105,6 +105,7 @@ public sealed class AppSettingsToServicesTests(InfraFixture infra)
         var withoutState = deployed.Where(s => !s.Key.StartsWith(infra.Catalog.StateStorageSetting + "__", StringComparison.Ordinal)).ToDictionary();
         var stateError = Assert.ThrowsAny<Exception>(() => AppComposition.For("Sales").Resolve(withoutState, sends));
         Assert.Contains("TableServiceClient", Flatten(stateError), StringComparison.Ordinal);
+        Assert.Contains($"section '{infra.Catalog.StateStorageSetting}'", Flatten(stateError), StringComparison.Ordinal);
 
         var trigger = AppComposition.For("Sales").TriggerConnections.Order(StringComparer.Ordinal).First();
         var withoutTrigger = deployed.Where(s => !s.Key.StartsWith(trigger + "__", StringComparison.Ordinal)).ToDictionary();

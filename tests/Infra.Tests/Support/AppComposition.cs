@@ -75,10 +75,11 @@ public sealed class AppComposition
         services.AddOpenTelemetry().UseEventingTelemetry(configuration, Context);
 
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = false });
-        var functions = FunctionClasses.Select(t => ActivatorUtilities.CreateInstance(provider, t)).ToList();
         var table = Named(() => provider.GetRequiredService<TableServiceClient>(), "the state TableServiceClient", settings, Store.Eventing.Catalog.EventCatalog.Current.StateStorageSetting);
         var producerFactory = provider.GetRequiredService<IAzureClientFactory<EventHubProducerClient>>();
         var producers = sendHubs.Order(StringComparer.Ordinal).ToDictionary(h => h, h => producerFactory.CreateClient(h));
+        // Clients first, so a bad setting is reported for the client it breaks rather than for the first function needing it.
+        var functions = FunctionClasses.Select(t => ActivatorUtilities.CreateInstance(provider, t)).ToList();
         var componentFactory = provider.GetRequiredService<AzureComponentFactory>();
         var credentials = settings.Keys.Where(k => k.EndsWith("__credential", StringComparison.OrdinalIgnoreCase) || k.EndsWith("__fullyQualifiedNamespace", StringComparison.OrdinalIgnoreCase))
             .Select(k => k[..k.LastIndexOf("__", StringComparison.Ordinal)]).Distinct(StringComparer.OrdinalIgnoreCase)
