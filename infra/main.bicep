@@ -9,8 +9,43 @@ import { streams, sendHubs, receiveHubs, connections, anySendHubs, anyReceiveHub
 @description('Name of the azd environment; used for the resource group, tags and the resource token.')
 param environmentName string
 
+// Regions offering Flex Consumption (Azure-Samples Flex templates; check a new one with
+// `az functionapp list-flexconsumption-locations` before adding it here).
 @minLength(1)
 @description('Primary location for all resources (must offer Flex Consumption).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -20,6 +55,13 @@ param location string
 
 @description('Object id of the developer running azd; gets the same data access as the apps to run them locally against Azure. Empty for none.')
 param principalId string = ''
+
+@allowed(['User', 'ServicePrincipal'])
+@description('Kind of principalId: User for a developer, ServicePrincipal when azd runs in CI with a service principal.')
+param principalType string = 'User'
+
+@description('Private networking: private endpoints for Event Hubs and storage, VNet integration for the apps. The developer machine then cannot reach the data plane.')
+param vnetEnabled bool = false
 
 @description('Optional e-mail address for alert notifications.')
 param alertEmail string = ''
@@ -63,6 +105,18 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+    contexts: map(catalog.contexts, c => c.name)
+    eventHubsSuffix: eventHubsSuffix
+  }
+}
+
 module domainStreams 'modules/domain-streams.bicep' = [
   for domain in catalog.domains: {
     name: 'streams-${domain.name}'
@@ -73,12 +127,18 @@ module domainStreams 'modules/domain-streams.bicep' = [
       location: location
       tags: tags
       logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+      network: vnetEnabled
+        ? {
+            privateEndpointSubnetId: network!.outputs.privateEndpointSubnetId
+            dnsZoneId: network!.outputs.eventHubsDnsZoneId
+          }
+        : null
     }
   }
 ]
 
 module contextApps 'modules/context-app.bicep' = [
-  for context in catalog.contexts: {
+  for (context, i) in catalog.contexts: {
     name: 'context-${toLower(context.name)}'
     scope: rg
     dependsOn: [domainStreams]
@@ -104,6 +164,15 @@ module contextApps 'modules/context-app.bicep' = [
       applicationInsightsName: monitoring.outputs.applicationInsightsName
       applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
       developerPrincipalId: principalId
+      developerPrincipalType: principalType
+      network: vnetEnabled
+        ? {
+            appSubnetId: network!.outputs.appSubnetIds[i]
+            privateEndpointSubnetId: network!.outputs.privateEndpointSubnetId
+            blobDnsZoneId: network!.outputs.blobDnsZoneId
+            tableDnsZoneId: network!.outputs.tableDnsZoneId
+          }
+        : null
     }
   }
 ]
@@ -116,12 +185,23 @@ module developerStreamAccess 'modules/eventhub-roles.bicep' = if (!empty(princip
   dependsOn: [domainStreams]
   params: {
     principalId: principalId
-    principalType: 'User'
+    principalType: principalType
     sendHubs: map(anySendHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] }))
     receiveHubs: concat(
       map(anyReceiveHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] })),
       map(filter(streams(catalog), s => s.deadLetter), s => { domain: s.domain, hub: s.hub, namespaceName: namespaceNames[s.domain] })
     )
+  }
+}
+
+// Local runs export telemetry to the Entra-only Application Insights as the developer.
+module developerTelemetryRole 'modules/app-insights-role.bicep' = if (!empty(principalId)) {
+  name: 'developer-telemetry-role'
+  scope: rg
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    principalId: principalId
+    principalType: principalType
   }
 }
 
@@ -168,7 +248,8 @@ module workbook 'modules/workbook.bicep' = {
     tags: tags
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     deadLetterNamespaces: map(deadLetterHubs, h => h.namespaceName)
-    deadLetterHubs: map(deadLetterHubs, h => h.hub)
+    // The eventing kit's counter (functions/Eventing/Processing/EventingMetrics.cs; tests/Infra.Tests checks the name).
+    deadLetterMetric: 'store.events.dead_lettered'
   }
 }
 

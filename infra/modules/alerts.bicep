@@ -121,6 +121,9 @@ resource failures 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     severity: 2
     enabled: true
     scopes: [logAnalyticsWorkspaceId]
+    // The workspace is new: AppRequests/AzureMetrics exist only after the first telemetry arrives, and rule creation
+    // would otherwise validate the query against missing tables and fail the deployment.
+    skipQueryValidation: true
     evaluationFrequency: 'PT5M'
     windowSize: 'PT15M'
     criteria: {
@@ -163,6 +166,9 @@ resource consumerLag 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     severity: 2
     enabled: true
     scopes: [logAnalyticsWorkspaceId]
+    // The workspace is new: AppRequests/AzureMetrics exist only after the first telemetry arrives, and rule creation
+    // would otherwise validate the query against missing tables and fail the deployment.
+    skipQueryValidation: true
     evaluationFrequency: 'PT15M'
     windowSize: 'PT30M'
     criteria: {

@@ -4,6 +4,9 @@ import { roleIds } from 'role-ids.bicep'
 param applicationInsightsName string
 param principalId string
 
+@allowed(['ServicePrincipal', 'User'])
+param principalType string = 'ServicePrincipal'
+
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -14,6 +17,6 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.monitoringMetricsPublisher)
     principalId: principalId
-    principalType: 'ServicePrincipal'
+    principalType: principalType
   }
 }

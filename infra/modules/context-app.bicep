@@ -35,8 +35,20 @@ param applicationInsightsConnectionString string
 @description('Developer principal granted the same data access to run the app locally against Azure; empty for none.')
 param developerPrincipalId string = ''
 
+@allowed(['ServicePrincipal', 'User'])
+@description('Kind of the developer principal: User for a person, ServicePrincipal when azd runs in CI.')
+param developerPrincipalType string = 'User'
+
+@description('Private networking: the subnet the app integrates with and the private endpoint wiring; null for public endpoints.')
+param network {
+  appSubnetId: string
+  privateEndpointSubnetId: string
+  blobDnsZoneId: string
+  tableDnsZoneId: string
+}?
+
 module identity 'identity.bicep' = {
-  name: 'identity'
+  name: '${toLower(contextName)}-identity'
   params: {
     name: names.identity
     location: location
@@ -45,21 +57,23 @@ module identity 'identity.bicep' = {
 }
 
 module hostStorage 'storage-account.bicep' = {
-  name: 'host-storage'
+  name: '${toLower(contextName)}-host-storage'
   params: {
     name: names.hostStorage
     location: location
     tags: union(tags, { purpose: 'functions-host' })
     containers: [names.deploymentContainer]
+    privateNetwork: network != null
   }
 }
 
 module stateStorage 'storage-account.bicep' = {
-  name: 'state-storage'
+  name: '${toLower(contextName)}-state-storage'
   params: {
     name: names.stateStorage
     location: location
     tags: union(tags, { purpose: 'state' })
+    privateNetwork: network != null
   }
 }
 
@@ -73,10 +87,12 @@ var connectionSettings = toObject(
   e => e.value
 )
 
-var stateServiceUri = 'https://${names.stateStorage}.table.${environment().suffixes.storage}'
+// Endpoints come from the accounts themselves (primaryEndpoints), so every cloud gets its own DNS suffixes.
+// The state store is read by Microsoft.Extensions.Azure's AddTableServiceClient(section), which binds the TableServiceClient
+// constructor parameters: the key must be `endpoint` (a `serviceUri` key matches no constructor and the app fails at start).
 
 module app 'function-app.bicep' = {
-  name: 'function-app'
+  name: '${toLower(contextName)}-function-app'
   params: {
     name: names.app
     planName: names.plan
@@ -86,11 +102,13 @@ module app 'function-app.bicep' = {
     identityId: identity.outputs.id
     hostStorageBlobEndpoint: hostStorage.outputs.blobEndpoint
     deploymentContainerName: names.deploymentContainer
+    virtualNetworkSubnetId: network.?appSubnetId ?? ''
     appSettings: union(connectionSettings, {
-      AzureWebJobsStorage__accountName: hostStorage.outputs.name
+      AzureWebJobsStorage__blobServiceUri: hostStorage.outputs.blobEndpoint
+      AzureWebJobsStorage__tableServiceUri: hostStorage.outputs.tableEndpoint
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identity.outputs.clientId
-      '${stateStorageSetting}__serviceUri': stateServiceUri
+      '${stateStorageSetting}__endpoint': stateStorage.outputs.tableEndpoint
       '${stateStorageSetting}__credential': 'managedidentity'
       '${stateStorageSetting}__clientId': identity.outputs.clientId
       AZURE_CLIENT_ID: identity.outputs.clientId
@@ -102,7 +120,7 @@ module app 'function-app.bicep' = {
 }
 
 module eventHubRoles 'eventhub-roles.bicep' = {
-  name: 'eventhub-roles'
+  name: '${toLower(contextName)}-eventhub-roles'
   params: {
     principalId: identity.outputs.principalId
     sendHubs: sendHubs
@@ -110,18 +128,20 @@ module eventHubRoles 'eventhub-roles.bicep' = {
   }
 }
 
-// The host keeps Event Hubs checkpoints, leases and the deployment package in blobs; it uses no queues or tables here.
+// What the Functions host on Flex Consumption needs from AzureWebJobsStorage here (as the azd Event Hubs quickstart grants):
+// blobs for the deployment package, host locks/leases and Event Hubs checkpoints; tables for the host's diagnostic events.
+// No queues: they serve only Durable Functions and blob triggers, which the apps do not use.
 module hostStorageRoles 'storage-roles.bicep' = {
-  name: 'host-storage-roles'
+  name: '${toLower(contextName)}-host-storage-roles'
   params: {
     storageAccountName: hostStorage.outputs.name
     principalId: identity.outputs.principalId
-    roleDefinitionIds: [roleIds.storageBlobDataOwner]
+    roleDefinitionIds: [roleIds.storageBlobDataOwner, roleIds.storageTableDataContributor]
   }
 }
 
 module stateStorageRoles 'storage-roles.bicep' = {
-  name: 'state-storage-roles'
+  name: '${toLower(contextName)}-state-storage-roles'
   params: {
     storageAccountName: stateStorage.outputs.name
     principalId: identity.outputs.principalId
@@ -130,7 +150,7 @@ module stateStorageRoles 'storage-roles.bicep' = {
 }
 
 module telemetryRole 'app-insights-role.bicep' = {
-  name: 'telemetry-role'
+  name: '${toLower(contextName)}-telemetry-role'
   params: {
     applicationInsightsName: applicationInsightsName
     principalId: identity.outputs.principalId
@@ -138,12 +158,42 @@ module telemetryRole 'app-insights-role.bicep' = {
 }
 
 module developerStateRoles 'storage-roles.bicep' = if (!empty(developerPrincipalId)) {
-  name: 'developer-state-roles'
+  name: '${toLower(contextName)}-developer-state-roles'
   params: {
     storageAccountName: stateStorage.outputs.name
     principalId: developerPrincipalId
-    principalType: 'User'
+    principalType: developerPrincipalType
     roleDefinitionIds: [roleIds.storageTableDataContributor]
+  }
+}
+
+// With private networking, each account is reachable only through private endpoints in the VNet (host: blob and table,
+// state: table), resolved through the private DNS zones linked to it.
+module hostStorageEndpoints 'private-endpoint.bicep' = [
+  for service in (network == null ? [] : ['blob', 'table']): {
+    name: '${toLower(contextName)}-host-storage-pe-${service}'
+    params: {
+      name: '${names.hostStorage}-${service}'
+      location: location
+      tags: tags
+      subnetId: network!.privateEndpointSubnetId
+      targetId: hostStorage.outputs.id
+      groupId: service
+      dnsZoneId: service == 'blob' ? network!.blobDnsZoneId : network!.tableDnsZoneId
+    }
+  }
+]
+
+module stateStorageEndpoint 'private-endpoint.bicep' = if (network != null) {
+  name: '${toLower(contextName)}-state-storage-pe-table'
+  params: {
+    name: '${names.stateStorage}-table'
+    location: location
+    tags: tags
+    subnetId: network!.privateEndpointSubnetId
+    targetId: stateStorage.outputs.id
+    groupId: 'table'
+    dnsZoneId: network!.tableDnsZoneId
   }
 }
 
@@ -156,7 +206,7 @@ output identityPrincipalId string = identity.outputs.principalId
 output localSettings object = union(toObject(connections, c => '${c.setting}__fullyQualifiedNamespace', c => c.fullyQualifiedNamespace), {
   AzureWebJobsStorage: 'UseDevelopmentStorage=true'
   FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
-  '${stateStorageSetting}__serviceUri': stateServiceUri
+  '${stateStorageSetting}__endpoint': stateStorage.outputs.tableEndpoint
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   OTEL_SERVICE_NAME: contextName

@@ -10,6 +10,12 @@ param tags object
 @description('Log Analytics workspace receiving the namespace metrics (throughput, lag and throttling in the workbook and alerts).')
 param logAnalyticsWorkspaceId string
 
+@description('Private networking: the namespace is reachable only through a private endpoint; null for public access.')
+param network {
+  privateEndpointSubnetId: string
+  dnsZoneId: string
+}?
+
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: namespaceName
   location: location
@@ -22,7 +28,7 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: network == null ? 'Enabled' : 'Disabled'
     isAutoInflateEnabled: false
     zoneRedundant: false
   }
@@ -40,6 +46,19 @@ module hubs 'event-hub.bicep' = [
     }
   }
 ]
+
+module privateEndpoint 'private-endpoint.bicep' = if (network != null) {
+  name: 'streams-${domain.name}-pe'
+  params: {
+    name: namespace.name
+    location: location
+    tags: tags
+    subnetId: network!.privateEndpointSubnetId
+    targetId: namespace.id
+    groupId: 'namespace'
+    dnsZoneId: network!.dnsZoneId
+  }
+}
 
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'

@@ -12,6 +12,9 @@ param identityId string
 param hostStorageBlobEndpoint string
 param deploymentContainerName string
 
+@description('Subnet (delegated to Microsoft.App/environments) for VNet integration; empty for none.')
+param virtualNetworkSubnetId string = ''
+
 @description('App settings (identity-based connections only).')
 param appSettings object
 
@@ -46,6 +49,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
   properties: {
     serverFarmId: plan.id
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     httpsOnly: true
     clientCertEnabled: false
     functionAppConfig: {

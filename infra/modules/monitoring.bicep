@@ -17,6 +17,10 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: retentionInDays
+    // Queries and ingestion need Entra ID; no workspace keys.
+    features: {
+      disableLocalAuth: true
+    }
   }
 }
 

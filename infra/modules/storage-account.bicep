@@ -7,6 +7,9 @@ param tags object
 @description('Blob containers to create (e.g. the Flex Consumption deployment container).')
 param containers string[] = []
 
+@description('Reachable only through private endpoints (vnetEnabled); otherwise public endpoints, still Entra ID only.')
+param privateNetwork bool = false
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -21,10 +24,10 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetwork ? 'Disabled' : 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: privateNetwork ? 'Deny' : 'Allow'
+      bypass: privateNetwork ? 'None' : 'AzureServices'
     }
   }
 }

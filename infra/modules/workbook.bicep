@@ -8,11 +8,10 @@ param logAnalyticsWorkspaceId string
 @description('Namespaces (lowercase) holding dead-letter hubs.')
 param deadLetterNamespaces string[]
 
-@description('Dead-letter hub names.')
-param deadLetterHubs string[]
+@description('Name of the eventing kit\'s dead-letter counter (functions/Eventing EventingMetrics), exported to AppMetrics.')
+param deadLetterMetric string
 
 var deadLetterNamespaceList = join(map(deadLetterNamespaces, n => '"${toLower(n)}"'), ', ')
-var deadLetterHubList = join(map(deadLetterHubs, h => '"${h}"'), ', ')
 
 var queries = [
   {
@@ -36,8 +35,8 @@ var queries = [
     visualization: 'barchart'
   }
   {
-    title: 'Dead letters sent per context'
-    query: 'AppDependencies | where Target has_any (${deadLetterHubList}) | summarize DeadLettered = sum(ItemCount) by AppRoleName | order by DeadLettered desc'
+    title: 'Dead letters sent per context and source hub (custom metric)'
+    query: 'AppMetrics | where Name == "${deadLetterMetric}" | summarize DeadLettered = sum(Sum) by Context = tostring(Properties["context"]), Hub = tostring(Properties["hub"]) | order by DeadLettered desc'
     visualization: 'table'
   }
   {

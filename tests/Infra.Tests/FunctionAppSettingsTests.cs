@@ -44,12 +44,17 @@ public sealed class FunctionAppSettingsTests(InfraFixture infra)
         var identity = $"userAssignedIdentities/id-{context.ToLowerInvariant()}-";
         var state = infra.Catalog.StateStorageSetting;
 
-        Assert.StartsWith($"sth{context.ToLowerInvariant()[..Math.Min(8, context.Length)]}", settings["AzureWebJobsStorage__accountName"], StringComparison.Ordinal);
+        var prefix = context.ToLowerInvariant()[..Math.Min(8, context.Length)];
+
+        // Service URIs come from the accounts' primaryEndpoints (right for every cloud), never from a hard-coded suffix.
+        Assert.Matches($@"^\[reference\('[^']+/storageAccounts/sth{prefix}[a-z0-9]+', '[0-9-]+'\)\.primaryEndpoints\.blob\]$", settings["AzureWebJobsStorage__blobServiceUri"]);
+        Assert.Matches($@"^\[reference\('[^']+/storageAccounts/sth{prefix}[a-z0-9]+', '[0-9-]+'\)\.primaryEndpoints\.table\]$", settings["AzureWebJobsStorage__tableServiceUri"]);
+        Assert.DoesNotContain("AzureWebJobsStorage__accountName", settings.Keys);
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
         Assert.Contains(identity, settings["AzureWebJobsStorage__clientId"], StringComparison.Ordinal);
-        Assert.Matches(
-            $@"^\[format\('https://\{{0\}}\.table\.\{{1\}}', 'sts{context.ToLowerInvariant()[..Math.Min(8, context.Length)]}[a-z0-9]+', environment\(\)\.suffixes\.storage\)\]$",
-            settings[$"{state}__serviceUri"]);
+
+        // `endpoint` is the TableServiceClient constructor parameter AddTableServiceClient(section) binds.
+        Assert.Matches($@"^\[reference\('[^']+/storageAccounts/sts{prefix}[a-z0-9]+', '[0-9-]+'\)\.primaryEndpoints\.table\]$", settings[$"{state}__endpoint"]);
         Assert.Equal("managedidentity", settings[$"{state}__credential"]);
         Assert.Contains(identity, settings[$"{state}__clientId"], StringComparison.Ordinal);
         Assert.Contains("Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);

@@ -39,14 +39,16 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
 
     [Theory]
     [MemberData(nameof(Contexts))]
-    public void Context_has_table_access_only_to_its_own_state_and_blob_access_only_to_its_host_storage(string context)
+    public void Context_has_table_access_only_to_its_own_state_and_host_storage_and_blob_access_only_to_its_host_storage(string context)
     {
         var prefix = context.ToLowerInvariant()[..Math.Min(8, context.Length)];
         var assignments = AssignmentsOf(context);
 
-        var tables = assignments.Where(a => a.Role == TableContributor).Select(a => a.Scope).ToList();
-        var table = Assert.Single(tables);
-        Assert.Matches($"/providers/Microsoft.Storage/storageAccounts/sts{prefix}[a-z0-9]+$", table);
+        // State tables, plus the host storage's tables (the Functions host writes its diagnostic events there). No queues.
+        var tables = assignments.Where(a => a.Role == TableContributor).Select(a => a.Scope).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, tables.Count);
+        Assert.Matches($"/providers/Microsoft.Storage/storageAccounts/sth{prefix}[a-z0-9]+$", tables[0]);
+        Assert.Matches($"/providers/Microsoft.Storage/storageAccounts/sts{prefix}[a-z0-9]+$", tables[1]);
 
         var blobs = assignments.Where(a => a.Role == BlobOwner).Select(a => a.Scope).ToList();
         var blob = Assert.Single(blobs);
@@ -88,7 +90,7 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
     }
 
     [Fact]
-    public void Developer_gets_only_data_roles_on_hubs_the_apps_use_on_dead_letters_and_on_state_tables()
+    public void Developer_gets_only_data_roles_on_hubs_the_apps_use_on_dead_letters_on_state_tables_and_telemetry()
     {
         var developer = All().Where(a => a.Principal == InfraFixture.DeveloperPrincipalId).ToList();
         var sent = infra.Catalog.Contexts.SelectMany(c => infra.Catalog.HubsSentBy(c.Name)).ToHashSet();
@@ -100,7 +102,10 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
         Assert.Equal(sent.Order(), developer.Where(a => a.Role == Sender).Select(a => HubOf(a.Scope)).Order());
         Assert.Equal(consumed.Order(), developer.Where(a => a.Role == Receiver).Select(a => HubOf(a.Scope)).Order());
         Assert.Equal(infra.Catalog.Contexts.Count, developer.Count(a => a.Role == TableContributor && a.Scope.Contains("/storageAccounts/sts", StringComparison.Ordinal)));
-        Assert.All(developer, a => Assert.Contains(a.Role, new[] { Sender, Receiver, TableContributor }));
+        // Local runs export telemetry to the Entra-only Application Insights as the developer.
+        var telemetry = Assert.Single(developer, a => a.Role == MetricsPublisher);
+        Assert.Contains("/providers/Microsoft.Insights/components/", telemetry.Scope, StringComparison.Ordinal);
+        Assert.All(developer, a => Assert.Contains(a.Role, new[] { Sender, Receiver, TableContributor, MetricsPublisher }));
     }
 
     [Fact]

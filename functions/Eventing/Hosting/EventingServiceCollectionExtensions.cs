@@ -20,7 +20,8 @@ public static class EventingServiceCollectionExtensions
     /// <summary>
     /// Registers the codec (with the context's event types), dead-letter writer, batch handler, the state
     /// <see cref="TableServiceClient"/> (setting <c>StateStorage</c>: a connection string such as
-    /// <c>UseDevelopmentStorage=true</c>, or <c>StateStorage__serviceUri</c> with a managed identity) and one
+    /// <c>UseDevelopmentStorage=true</c>, or <c>StateStorage__endpoint</c>, the <see cref="TableServiceClient"/> constructor
+    /// parameter that <c>AddTableServiceClient(section)</c> binds, with <c>__credential</c>/<c>__clientId</c> for a managed identity) and one
     /// <see cref="EventHubProducerClient"/> per hub the context sends to (setting <c>&lt;Domain&gt;EventHubConnection</c>:
     /// a connection string for the emulator, or <c>__fullyQualifiedNamespace</c> with <c>__credential</c>/<c>__clientId</c>).
     /// The publisher is registered with TryAdd so a host can substitute an in-process stream.

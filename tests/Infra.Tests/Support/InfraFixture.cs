@@ -26,6 +26,15 @@ public sealed class InfraFixture : IDisposable
         }
 
         Snapshot = RunSnapshot();
+
+        // Every optional part switched on (private networking, a developer that is a CI service principal) so every nested
+        // deployment is expanded; the same snapshot checks what those options deploy.
+        var probed = DeploymentProbe.AddProbes(JsonNode.Parse(Builds["infra/main.bicep"].Json!)!.AsObject());
+        var probedFile = Path.Combine(_work, "probed", "main.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(probedFile)!);
+        File.WriteAllText(probedFile, probed.ToJsonString());
+        VariantSnapshot = RunSnapshot("probed", "main.json", "param vnetEnabled = true\nparam principalType = 'ServicePrincipal'");
+        NestedDeployments = DeploymentProbe.Read(VariantSnapshot);
     }
 
     public Catalog Catalog { get; }
@@ -35,17 +44,29 @@ public sealed class InfraFixture : IDisposable
 
     public JsonObject Snapshot { get; }
 
+    /// <summary>main.bicep with vnetEnabled = true and principalType = 'ServicePrincipal' (plus the deployment-name probes).</summary>
+    public JsonObject VariantSnapshot { get; }
+
+    public IEnumerable<JsonObject> VariantResources(string type) =>
+        VariantSnapshot["predictedResources"]!.AsArray().OfType<JsonObject>()
+            .Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Every nested deployment of main.bicep (all loops expanded, vnetEnabled and a developer principal), named as the engine evaluates it.</summary>
+    public IReadOnlyList<NestedDeployment> NestedDeployments { get; }
+
     public IEnumerable<JsonObject> Resources(string type) =>
         Snapshot["predictedResources"]!.AsArray().OfType<JsonObject>()
             .Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
-    private JsonObject RunSnapshot()
+    private JsonObject RunSnapshot() => RunSnapshot("snapshot", Path.Combine(Repo.Infra, "main.bicep"), string.Empty);
+
+    private JsonObject RunSnapshot(string name, string template, string extraParameters)
     {
-        var dir = Path.Combine(_work, "snapshot");
+        var dir = Path.Combine(_work, name);
         Directory.CreateDirectory(dir);
-        var main = Path.GetRelativePath(dir, Path.Combine(Repo.Infra, "main.bicep")).Replace('\\', '/');
+        var main = Path.GetRelativePath(dir, Path.Combine(dir, template)).Replace('\\', '/');
         var paramFile = Path.Combine(dir, "main.bicepparam");
         File.WriteAllText(paramFile, $"""
             using '{main}'
@@ -53,6 +74,7 @@ public sealed class InfraFixture : IDisposable
             param location = 'eastus2'
             param principalId = '{DeveloperPrincipalId}'
             param alertEmail = 'ops@example.com'
+            {extraParameters}
             """);
         var result = BicepCli.Run(
             "snapshot", paramFile, "--mode", "overwrite",
