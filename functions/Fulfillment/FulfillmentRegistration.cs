@@ -26,7 +26,9 @@ public static class FulfillmentRegistration
             .Add(FulfillmentEventTypes.StockReserved, FulfillmentJson.Default.StockReserved)
             .Add(FulfillmentEventTypes.PaymentAuthorized, FulfillmentJson.Default.PaymentAuthorized)
             .Add(FulfillmentEventTypes.PaymentDeclined, FulfillmentJson.Default.PaymentDeclined)
-            .Add(FulfillmentEventTypes.ShipmentRequested, FulfillmentJson.Default.ShipmentRequested));
+            .Add(FulfillmentEventTypes.ShipmentRequested, FulfillmentJson.Default.ShipmentRequested)
+            .Add(FulfillmentEventTypes.OrderWithdrawn, FulfillmentJson.Default.OrderWithdrawn)
+            .Add(FulfillmentEventTypes.CancellationRejected, FulfillmentJson.Default.CancellationRejected));
 
         var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
         services.AddSingleton(sp => new FulfillmentProjection(sp.GetRequiredService<CloudEventCodec>()));

@@ -32,9 +32,9 @@ public static class InventoryRegistration
             .Add(InventoryEventTypes.StockReservationRejected, InventoryJson.Default.StockReservationRejected)
             .Add(InventoryEventTypes.StockReleased, InventoryJson.Default.StockReleased)
             .Add(InventoryEventTypes.OrderPlaced, InventoryJson.Default.OrderPlaced)
-            .Add(InventoryEventTypes.OrderCancelled, InventoryJson.Default.OrderCancelled)
             .Add(InventoryEventTypes.PaymentDeclined, InventoryJson.Default.PaymentDeclined)
-            .Add(InventoryEventTypes.ShipmentRequested, InventoryJson.Default.ShipmentRequested));
+            .Add(InventoryEventTypes.ShipmentRequested, InventoryJson.Default.ShipmentRequested)
+            .Add(InventoryEventTypes.OrderWithdrawn, InventoryJson.Default.OrderWithdrawn));
 
         var options = InventoryOptions.From(configuration);
         services.AddSingleton(options);

@@ -22,6 +22,8 @@ public static class NotificationsRegistration
             .Add(NotificationsEventTypes.StockReservationRejected, NotificationsJson.Default.StockReservationRejected)
             .Add(NotificationsEventTypes.PaymentDeclined, NotificationsJson.Default.PaymentDeclined)
             .Add(NotificationsEventTypes.TierChanged, NotificationsJson.Default.TierChanged)
+            .Add(NotificationsEventTypes.OrderWithdrawn, NotificationsJson.Default.OrderWithdrawn)
+            .Add(NotificationsEventTypes.CancellationRejected, NotificationsJson.Default.CancellationRejected)
             .Add(NotificationsEventTypes.NotificationRequested, NotificationsJson.Default.NotificationRequested));
 
         var channel = configuration[DefaultChannelSetting] is { Length: > 0 } configured ? configured.Trim().ToLowerInvariant() : "email";

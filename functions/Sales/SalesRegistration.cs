@@ -18,7 +18,9 @@ public static class SalesRegistration
         services.AddEventing(configuration, "Sales", registry => registry
             .Add(SalesEventTypes.OrderPlaced, SalesJson.Default.OrderPlaced)
             .Add(SalesEventTypes.OrderCancelled, SalesJson.Default.OrderCancelled)
-            .Add(SalesEventTypes.ShipmentRequested, SalesJson.Default.ShipmentRequested));
+            .Add(SalesEventTypes.ShipmentRequested, SalesJson.Default.ShipmentRequested)
+            .Add(SalesEventTypes.OrderWithdrawn, SalesJson.Default.OrderWithdrawn)
+            .Add(SalesEventTypes.CancellationRejected, SalesJson.Default.CancellationRejected));
 
         var tableName = configuration[OrdersTableSetting] is { Length: > 0 } configured ? configured : OrderTable.DefaultName;
         services.AddSingleton(sp => new OrderTable(sp.CreateStateStore(tableName, SalesJson.Default.OrderState)));

@@ -34,7 +34,9 @@ public static class TrackingRegistration
             .Add(TrackingEventTypes.StockReleased, TrackingJson.Default.StockReleased)
             .Add(TrackingEventTypes.PaymentAuthorized, TrackingJson.Default.PaymentAuthorized)
             .Add(TrackingEventTypes.PaymentDeclined, TrackingJson.Default.PaymentDeclined)
-            .Add(TrackingEventTypes.ShipmentRequested, TrackingJson.Default.ShipmentRequested));
+            .Add(TrackingEventTypes.ShipmentRequested, TrackingJson.Default.ShipmentRequested)
+            .Add(TrackingEventTypes.OrderWithdrawn, TrackingJson.Default.OrderWithdrawn)
+            .Add(TrackingEventTypes.CancellationRejected, TrackingJson.Default.CancellationRejected));
 
         var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
         services.AddSingleton<TrackingProjection>();

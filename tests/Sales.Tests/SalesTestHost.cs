@@ -86,6 +86,12 @@ public sealed class SalesTestHost : IDisposable
         Shipments.Run(batch, EventBatches.FunctionContextFor(partitionId, "Sales_OnFulfillmentShipments"), CancellationToken.None);
 
     /// <summary>A shipment-requested body for <paramref name="orderId"/>; its id is stable per order so redelivery is realistic.</summary>
+    public byte[] OrderWithdrawn(string orderId) =>
+        EventBatches.CloudEvent(Codec, SalesEventTypes.OrderWithdrawn, "withdrawn-event-" + orderId, orderId, new OrderWithdrawn(orderId, "cust-1", "changed my mind"));
+
+    public byte[] CancellationRejected(string orderId) =>
+        EventBatches.CloudEvent(Codec, SalesEventTypes.CancellationRejected, "rejected-event-" + orderId, orderId, new CancellationRejected(orderId, "cust-1", "shp-" + orderId, "already-shipped"));
+
     public byte[] ShipmentRequested(string orderId, string? shipmentId = null) =>
         EventBatches.CloudEvent(
             Codec,

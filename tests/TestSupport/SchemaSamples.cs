@@ -15,6 +15,8 @@ public static class SchemaSamples
         ["payments.payment-authorized.v1"] = """{"orderId":"o-1","customerId":"c-1","amount":19.98,"currency":"EUR"}""",
         ["payments.payment-declined.v1"] = """{"orderId":"o-1","customerId":"c-1","amount":9000,"currency":"EUR","reason":"amount exceeds limit 5000"}""",
         ["fulfillment.shipment-requested.v1"] = """{"shipmentId":"s-1","orderId":"o-1","customerId":"c-1","lines":[{"sku":"SKU-1","quantity":2,"unitPrice":9.99}],"total":19.98,"currency":"EUR"}""",
+        ["fulfillment.order-withdrawn.v1"] = """{"orderId":"o-1","customerId":"c-1","reason":"changed my mind"}""",
+        ["fulfillment.cancellation-rejected.v1"] = """{"orderId":"o-1","customerId":"c-1","shipmentId":"s-1","reason":"already-shipped"}""",
         ["loyalty.tier-changed.v1"] = """{"customerId":"c-1","previousTier":"Bronze","newTier":"Silver","points":1200}""",
         ["notifications.notification-requested.v1"] = """{"notificationId":"n-1","customerId":"c-1","channel":"email","template":"shipment-requested","orderId":"o-1","data":{"total":"19.98"}}""",
         ["operations.event-dead-lettered.v1"] = """{"consumer":"Inventory","consumerGroup":"inventory","sourceHub":"sales-orders","partitionId":"0","offset":"100","sequenceNumber":7,"enqueuedTime":"2026-01-01T00:00:00Z","body":"not json","bodyEncoding":"utf8","properties":{},"error":{"kind":"malformed-json","message":"Body is not JSON"}}""",

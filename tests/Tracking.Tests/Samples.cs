@@ -46,6 +46,12 @@ public static class Samples
     public static TestEvent Shipped(string orderId, int minute = 2) => new("fulfillment-shipments", TrackingEventTypes.ShipmentRequested, orderId, orderId + "-shipment", T0.AddMinutes(minute),
         new ShipmentRequested("ship-" + orderId, orderId, "c-1", [new ShipmentLine("sku-a", 2, 10.50m)], 25.00m, "EUR"));
 
+    public static TestEvent Withdrawn(string orderId, int minute = 5) => new("fulfillment-shipments", TrackingEventTypes.OrderWithdrawn, orderId, orderId + "-withdrawn", T0.AddMinutes(minute),
+        new OrderWithdrawn(orderId, "c-1", "changed my mind"));
+
+    public static TestEvent CancellationRejected(string orderId, int minute = 5) => new("fulfillment-shipments", TrackingEventTypes.CancellationRejected, orderId, orderId + "-cancellation-rejected", T0.AddMinutes(minute),
+        new CancellationRejected(orderId, "c-1", "ship-" + orderId, "already-shipped"));
+
     /// <summary>The CloudEvents body of a test event.</summary>
     public static byte[] Body(TestEvent e) => e.Data switch
     {
@@ -57,6 +63,8 @@ public static class Samples
         PaymentAuthorized d => Encode(e, d),
         PaymentDeclined d => Encode(e, d),
         ShipmentRequested d => Encode(e, d),
+        OrderWithdrawn d => Encode(e, d),
+        CancellationRejected d => Encode(e, d),
         _ => throw new ArgumentException(e.Type),
     };
 

@@ -10,8 +10,14 @@ public readonly record struct EventMeta(string Id, DateTimeOffset Time, string? 
 /// <summary>A shipment to request: the output's deterministic id, time and trace, and its data.</summary>
 public sealed record ShipmentRequest(string EventId, DateTimeOffset Time, string? TraceParent, ShipmentRequested Data);
 
-/// <summary>The new state of an order and the shipment request it triggers, if any.</summary>
-public readonly record struct FulfillmentDecision(FulfillmentOrder State, ShipmentRequest? Shipment);
+/// <summary>
+/// Fulfillment's answer to a cancel: <see cref="OrderWithdrawn"/> (before the shipment) or <see cref="CancellationRejected"/>
+/// (after it), with the output's deterministic id, time and trace.
+/// </summary>
+public sealed record CancellationAnswer(string EventId, string Type, DateTimeOffset Time, string? TraceParent, object Data);
+
+/// <summary>The new state of an order and what it triggers: a shipment request, or the answer to a cancel, or nothing.</summary>
+public readonly record struct FulfillmentDecision(FulfillmentOrder State, ShipmentRequest? Shipment, CancellationAnswer? CancellationAnswer = null);
 
 /// <summary>
 /// The Fulfillment join as a pure function. An order ships (exactly one <c>shipment-requested</c>) once it has
@@ -20,6 +26,13 @@ public readonly record struct FulfillmentDecision(FulfillmentOrder State, Shipme
 /// join completed. When stock and payment are both there but <c>order-placed</c> (from another stream) is not yet,
 /// the decision waits for it: the shipment's schema needs the lines' unit prices, which only order-placed carries.
 /// </summary>
+/// <remarks>
+/// Fulfillment is the one authority on ship-or-abandon, so every cancel gets exactly one answer from it, decided by what
+/// it has already done: not shipped yet → <c>order-withdrawn</c> (the order never ships; Inventory releases its stock on
+/// this event, never on the cancel itself); shipped already → <c>cancellation-rejected</c> ("already-shipped"). A declined
+/// payment or a rejected reservation needs no withdrawal of its own: the order can never complete the join, and Inventory
+/// already releases on the decline (an order is authorised or declined, never both) and reserved nothing on a rejection.
+/// </remarks>
 public static class FulfillmentDecider
 {
     /// <summary>CloudEvents source of Fulfillment's events.</summary>
@@ -38,11 +51,36 @@ public static class FulfillmentDecider
                 : state,
             PaymentAuthorized => state.Authorized is null ? state with { Authorized = new JoinedFact(meta.Time, meta.Id) } : state,
             PaymentDeclined d => state.Declined is null ? state with { Declined = new DeclinedPayment(d.Reason, meta.Time, meta.Id) } : state,
-            OrderCancelled => state.Cancelled is null ? state with { Cancelled = new JoinedFact(meta.Time, meta.Id) } : state,
+            OrderCancelled c => state.Cancelled is null ? state with { Cancelled = new CancelRequest(c.CustomerId, c.Reason, meta.Time, meta.Id, meta.TraceParent) } : state,
             _ => throw new ArgumentException($"Fulfillment does not handle {data.GetType().Name}.", nameof(data)),
         };
 
-        return TryRequestShipment(next);
+        // The first cancel recorded is answered once, against the state as it was before it: whether a shipment went out.
+        return state.Cancelled is null && next.Cancelled is { } cancel
+            ? new FulfillmentDecision(next, null, AnswerCancel(next, cancel))
+            : TryRequestShipment(next);
+    }
+
+    /// <summary>The id of the order's <c>order-withdrawn</c> event, derived from the order id only.</summary>
+    public static string WithdrawalIdFor(string orderId) => EventIds.Derive("fulfillment/" + orderId, "order-withdrawn");
+
+    /// <summary>The id of the order's <c>cancellation-rejected</c> event, derived from the order id only.</summary>
+    public static string CancellationRejectionIdFor(string orderId) => EventIds.Derive("fulfillment/" + orderId, "cancellation-rejected");
+
+    /// <summary>Why a cancellation is rejected (the only reason there is).</summary>
+    public const string AlreadyShipped = "already-shipped";
+
+    private static CancellationAnswer AnswerCancel(FulfillmentOrder order, CancelRequest cancel)
+    {
+        // The customer named in the cancel; a row stored before cancels carried it falls back to the placed order's.
+        var customerId = cancel.CustomerId ?? order.Placed?.CustomerId ?? "";
+
+        // Time and trace are the cancel's, so the answer is byte-identical however often the cancel is redelivered.
+        return order.ShipmentRequested
+            ? new CancellationAnswer(CancellationRejectionIdFor(order.OrderId), FulfillmentEventTypes.CancellationRejected, cancel.Time, cancel.TraceParent,
+                new CancellationRejected(order.OrderId, customerId, order.ShipmentId!, AlreadyShipped))
+            : new CancellationAnswer(WithdrawalIdFor(order.OrderId), FulfillmentEventTypes.OrderWithdrawn, cancel.Time, cancel.TraceParent,
+                new OrderWithdrawn(order.OrderId, customerId, cancel.Reason));
     }
 
     /// <summary>True when the order is ready to ship: placed, reserved, authorised, not cancelled, not declined, not yet requested.</summary>

@@ -13,6 +13,8 @@ public static class FulfillmentEventTypes
     public const string PaymentAuthorized = "payments.payment-authorized.v1";
     public const string PaymentDeclined = "payments.payment-declined.v1";
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+    public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
+    public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
 }
 
 /// <summary>A line of <c>sales.order-placed.v1</c>.</summary>
@@ -42,6 +44,12 @@ public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 /// <summary>Data of <c>fulfillment.shipment-requested.v1</c>, the event Fulfillment owns.</summary>
 public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines, decimal Total, string Currency);
 
+/// <summary>Data of <c>fulfillment.order-withdrawn.v1</c>: the cancel came before the shipment; the order never ships.</summary>
+public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
+
+/// <summary>Data of <c>fulfillment.cancellation-rejected.v1</c>: the cancel came after the shipment; the order ships.</summary>
+public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
+
 /// <summary>Source-generated JSON for Fulfillment's events and state (camelCase; optional members are omitted when null).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OrderPlaced))]
@@ -50,5 +58,7 @@ public sealed record ShipmentRequested(string ShipmentId, string OrderId, string
 [JsonSerializable(typeof(PaymentAuthorized))]
 [JsonSerializable(typeof(PaymentDeclined))]
 [JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(OrderWithdrawn))]
+[JsonSerializable(typeof(CancellationRejected))]
 [JsonSerializable(typeof(FulfillmentOrder))]
 public sealed partial class FulfillmentJson : JsonSerializerContext;

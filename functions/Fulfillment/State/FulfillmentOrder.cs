@@ -4,7 +4,8 @@ namespace Store.Fulfillment.State;
 
 /// <summary>
 /// What Fulfillment knows about one order: the facts of the join, each recorded once (the first event of a kind wins),
-/// and the shipment id once the shipment has been requested.
+/// and the shipment id once the shipment has been requested. Fulfillment alone decides whether the order ships or is
+/// abandoned: a cancel recorded before the shipment withdraws it for good, one recorded after it is rejected.
 /// </summary>
 public sealed record FulfillmentOrder(
     string OrderId,
@@ -12,11 +13,14 @@ public sealed record FulfillmentOrder(
     ReservedStock? Reserved = null,
     JoinedFact? Authorized = null,
     DeclinedPayment? Declined = null,
-    JoinedFact? Cancelled = null,
+    CancelRequest? Cancelled = null,
     string? ShipmentId = null)
 {
     /// <summary>True once <c>shipment-requested</c> has been emitted; it is never emitted again.</summary>
     public bool ShipmentRequested => ShipmentId is not null;
+
+    /// <summary>True when the cancel won: it was recorded before any shipment, so the order never ships.</summary>
+    public bool Withdrawn => Cancelled is not null && !ShipmentRequested;
 }
 
 /// <summary>The order-placed details the shipment carries (prices, total, currency) and its time and trace.</summary>
@@ -27,6 +31,9 @@ public sealed record ReservedStock(string CustomerId, IReadOnlyList<ReservedLine
 
 /// <summary>A fact without payload that matters here: when it happened and which event said so.</summary>
 public sealed record JoinedFact(DateTimeOffset Time, string EventId);
+
+/// <summary>The customer's cancel as Fulfillment read it (customer and reason for the withdrawal it answers with).</summary>
+public sealed record CancelRequest(string? CustomerId, string? Reason, DateTimeOffset Time, string EventId, string? TraceParent);
 
 /// <summary>A declined payment: the order is not shippable.</summary>
 public sealed record DeclinedPayment(string Reason, DateTimeOffset Time, string EventId);

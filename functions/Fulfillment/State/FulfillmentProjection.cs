@@ -7,7 +7,7 @@ using Store.Fulfillment.Events;
 
 namespace Store.Fulfillment.State;
 
-/// <summary>Keys Fulfillment's inputs by order and turns the decider's shipment requests into encoded events.</summary>
+/// <summary>Keys Fulfillment's inputs by order and turns the decider's shipment requests and cancellation answers into encoded events.</summary>
 public sealed class FulfillmentProjection(CloudEventCodec codec) : IKeyedProjection<FulfillmentOrder>
 {
     /// <summary>The hub Fulfillment owns.</summary>
@@ -23,6 +23,19 @@ public sealed class FulfillmentProjection(CloudEventCodec codec) : IKeyedProject
     public Decision<FulfillmentOrder> Apply(FulfillmentOrder state, InboundEvent e)
     {
         var decision = FulfillmentDecider.Decide(state, new EventMeta(e.Event.Id, e.Event.Time, e.Event.TraceParent), e.Event.Data);
+        if (decision.CancellationAnswer is { } answer)
+        {
+            var orderId = decision.State.OrderId;
+            var answerHeader = new CloudEventHeader(answer.EventId, answer.Type, FulfillmentDecider.Source, orderId, answer.Time, answer.TraceParent);
+            var body = answer.Data switch
+            {
+                OrderWithdrawn w => codec.Encode(answerHeader, w),
+                CancellationRejected r => codec.Encode(answerHeader, r),
+                _ => throw new InvalidOperationException($"Unexpected cancellation answer {answer.Data.GetType().Name}."),
+            };
+            return new Decision<FulfillmentOrder>(decision.State, [new OutgoingEvent(ShipmentsHub, orderId, answer.EventId, answer.Type, body, answer.TraceParent)]);
+        }
+
         if (decision.Shipment is not { } shipment)
         {
             return new Decision<FulfillmentOrder>(decision.State, []);

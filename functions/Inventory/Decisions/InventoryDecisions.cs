@@ -16,7 +16,13 @@ public interface IStockView
     ReceiptRecord? Receipt(string receiptId);
 }
 
-/// <summary>Why stock is released (the <c>reason</c> of <c>stock-released</c>).</summary>
+/// <summary>
+/// Why stock is released (the <c>reason</c> of <c>stock-released</c>). Inventory never decides on its own whether an order
+/// is abandoned: it releases when Fulfillment, the one authority on ship-or-abandon, withdrew the order after the customer's
+/// cancel (<c>fulfillment.order-withdrawn</c>, reason "order-cancelled"), or when Payments declined it (a declined order is
+/// never authorised, so it can never ship). A cancel on its own (<c>sales.order-cancelled</c>) is only a request: it may
+/// still lose to the shipment.
+/// </summary>
 public static class ReleaseReasons
 {
     public const string OrderCancelled = "order-cancelled";
@@ -54,7 +60,7 @@ public static class InventoryDecisions
     {
         StockReceived e => Receive(view, e),
         OrderPlaced e => Place(view, e),
-        OrderCancelled e => Release(view, e.OrderId, e.CustomerId, ReleaseReasons.OrderCancelled),
+        OrderWithdrawn e => Release(view, e.OrderId, e.CustomerId, ReleaseReasons.OrderCancelled),
         PaymentDeclined e => Release(view, e.OrderId, e.CustomerId, ReleaseReasons.PaymentDeclined),
         ShipmentRequested e => Commit(view, e.OrderId),
         _ => null,

@@ -11,9 +11,9 @@ public static class InventoryEventTypes
     public const string StockReservationRejected = "inventory.stock-reservation-rejected.v1";
     public const string StockReleased = "inventory.stock-released.v1";
     public const string OrderPlaced = "sales.order-placed.v1";
-    public const string OrderCancelled = "sales.order-cancelled.v1";
     public const string PaymentDeclined = "payments.payment-declined.v1";
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+    public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
 
     /// <summary>The stream Inventory owns.</summary>
     public const string StockHub = "inventory-stock";
@@ -53,8 +53,8 @@ public sealed record OrderPlacedLine(string Sku, int Quantity, decimal UnitPrice
 /// <summary><c>sales.order-placed.v1</c>.</summary>
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency);
 
-/// <summary><c>sales.order-cancelled.v1</c>.</summary>
-public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason);
+/// <summary><c>fulfillment.order-withdrawn.v1</c>: the order will never ship; its reservation goes back.</summary>
+public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
 
 /// <summary><c>payments.payment-declined.v1</c>.</summary>
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
@@ -80,7 +80,7 @@ public sealed record StockLevel(string Sku, long Available, long Reserved, long 
 [JsonSerializable(typeof(StockReservationRejected))]
 [JsonSerializable(typeof(StockReleased))]
 [JsonSerializable(typeof(OrderPlaced))]
-[JsonSerializable(typeof(OrderCancelled))]
+[JsonSerializable(typeof(OrderWithdrawn))]
 [JsonSerializable(typeof(PaymentDeclined))]
 [JsonSerializable(typeof(ShipmentRequested))]
 [JsonSerializable(typeof(StockReceiptAccepted))]

@@ -20,7 +20,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, StockBatchPro
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context.EventHubTrigger(Context, "inventory-stock", Group), processor.ProcessAsync, cancellationToken);
 
-    /// <summary>Reserves stock for placed orders and releases it for cancelled ones.</summary>
+    /// <summary>Reserves stock for placed orders (a cancel is only a request; the release follows Fulfillment's withdrawal).</summary>
     [Function("Inventory_OnSalesOrders")]
     [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
     public Task<BatchOutcome> OnSalesOrders(
@@ -36,7 +36,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, StockBatchPro
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context.EventHubTrigger(Context, "payments", Group), processor.ProcessAsync, cancellationToken);
 
-    /// <summary>Commits the reservation of orders whose shipment was requested.</summary>
+    /// <summary>Commits the reservation of orders whose shipment was requested and releases that of orders Fulfillment withdrew.</summary>
     [Function("Inventory_OnFulfillmentShipments")]
     [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
     public Task<BatchOutcome> OnFulfillmentShipments(

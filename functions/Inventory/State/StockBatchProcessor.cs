@@ -107,7 +107,7 @@ public sealed partial class StockBatchProcessor(
         }
     }
 
-    private static bool IsInput(object data) => data is StockReceived or OrderPlaced or OrderCancelled or PaymentDeclined or ShipmentRequested;
+    private static bool IsInput(object data) => data is StockReceived or OrderPlaced or OrderWithdrawn or PaymentDeclined or ShipmentRequested;
 
     /// <summary>One attempt; null when cached rows had to be re-read before anything could be committed.</summary>
     private async Task<ProcessResult?> AttemptAsync(List<InboundEvent> events, string token, ReadPlan reads, CancellationToken ct)
@@ -356,8 +356,8 @@ public sealed partial class StockBatchProcessor(
                     }
 
                     break;
-                case OrderCancelled c:
-                    keys.Add(StockKeys.Order(c.OrderId));
+                case OrderWithdrawn w:
+                    keys.Add(StockKeys.Order(w.OrderId));
                     break;
                 case PaymentDeclined d:
                     keys.Add(StockKeys.Order(d.OrderId));

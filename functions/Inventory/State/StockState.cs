@@ -31,11 +31,12 @@
 // Limits and interpretations:
 // - An order naming more than 99 distinct SKUs would need 101+ rows in one transaction: it is dead-lettered as a
 //   rule violation (Sales allows 100 lines; in practice orders name far fewer SKUs).
-// - Release before placed (payment-declined can overtake order-placed across hubs): the order row becomes a
+// - Release before placed (payment-declined or order-withdrawn can overtake order-placed across hubs): the order row becomes a
 //   Voided tombstone; a later order-placed for it reserves nothing and emits nothing (the order is already dead;
 //   a "rejected" event would tell the customer "out of stock", which is false).
 // - Shipment-requested for an order that is not reserved (unknown, rejected, released, voided) cannot commit stock:
-//   dead-lettered as a rule violation so operations see the conflict (e.g. a cancel that raced the shipment).
+//   dead-lettered as a rule violation so operations see the conflict. By design it cannot happen: Inventory releases
+//   only on a decline (never authorised, never shipped) or on Fulfillment's own withdrawal, which excludes a shipment.
 // - Rejections are decided on committed reads of the SKU rows; only rows that change are ETag-conditioned. A
 //   rejection moves no stock, so no invariant depends on it.
 using System.Text;
@@ -62,7 +63,7 @@ public enum OrderStatus
     Released,
     /// <summary>Shipment requested: reserved stock is committed and no longer releasable.</summary>
     Committed,
-    /// <summary>Tombstone: a release (cancel or payment declined) arrived before the order; it will never be reserved.</summary>
+    /// <summary>Tombstone: a release (withdrawal or payment declined) arrived before the order; it will never be reserved.</summary>
     Voided,
 }
 

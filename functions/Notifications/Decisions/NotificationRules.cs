@@ -10,6 +10,8 @@ public static class Templates
     public const string StockReservationRejected = "stock-reservation-rejected";
     public const string PaymentDeclined = "payment-declined";
     public const string TierChanged = "tier-changed";
+    public const string OrderCancelled = "order-cancelled";
+    public const string CancellationRejected = "cancellation-rejected";
 }
 
 /// <summary>
@@ -51,6 +53,16 @@ public static class NotificationRules
     public static NotificationRequested For(PaymentDeclined e, string notificationId, string channel) =>
         new(notificationId, e.CustomerId, channel, Templates.PaymentDeclined, e.OrderId,
             Data(("reason", e.Reason), ("amount", Amount(e.Amount)), ("currency", e.Currency)));
+
+    /// <summary>"Your order is cancelled": the cancellation took effect (Fulfillment withdrew the order); the reason the customer gave, if any.</summary>
+    public static NotificationRequested For(OrderWithdrawn e, string notificationId, string channel) =>
+        new(notificationId, e.CustomerId, channel, Templates.OrderCancelled, e.OrderId,
+            e.Reason is { } reason ? Data(("reason", reason)) : Data());
+
+    /// <summary>"We could not cancel your order": it had already shipped; the shipment and the reason.</summary>
+    public static NotificationRequested For(CancellationRejected e, string notificationId, string channel) =>
+        new(notificationId, e.CustomerId, channel, Templates.CancellationRejected, e.OrderId,
+            Data(("shipmentId", e.ShipmentId), ("reason", e.Reason)));
 
     /// <summary>"You reached a new tier": previous and new tier and the points (not about an order, so no orderId).</summary>
     public static NotificationRequested For(TierChanged e, string notificationId, string channel) =>

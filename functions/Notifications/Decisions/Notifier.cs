@@ -22,6 +22,8 @@ public sealed class Notifier(CloudEventCodec codec, NotificationsOptions options
             StockReservationRejected rejected => NotificationRules.For(rejected, id, channel),
             PaymentDeclined declined => NotificationRules.For(declined, id, channel),
             TierChanged tier => NotificationRules.For(tier, id, channel),
+            OrderWithdrawn withdrawn => NotificationRules.For(withdrawn, id, channel),
+            CancellationRejected rejection => NotificationRules.For(rejection, id, channel),
             _ => null,
         };
 

@@ -10,6 +10,8 @@ public static class NotificationsEventTypes
     public const string StockReservationRejected = "inventory.stock-reservation-rejected.v1";
     public const string PaymentDeclined = "payments.payment-declined.v1";
     public const string TierChanged = "loyalty.tier-changed.v1";
+    public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
+    public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
     public const string NotificationRequested = "notifications.notification-requested.v1";
 
     /// <summary>The hub Notifications owns.</summary>
@@ -58,9 +60,17 @@ public sealed record NotificationRequested(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
     IReadOnlyDictionary<string, string> Data);
 
+/// <summary>Notifications' view of <c>fulfillment.order-withdrawn.v1</c>: the customer's cancellation took effect.</summary>
+public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
+
+/// <summary>Notifications' view of <c>fulfillment.cancellation-rejected.v1</c>: the order had shipped before the cancel was read.</summary>
+public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
+
 /// <summary>Source-generated serialization of every Notifications record.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(OrderWithdrawn))]
+[JsonSerializable(typeof(CancellationRejected))]
 [JsonSerializable(typeof(StockReservationRejected))]
 [JsonSerializable(typeof(PaymentDeclined))]
 [JsonSerializable(typeof(TierChanged))]

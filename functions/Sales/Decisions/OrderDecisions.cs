@@ -61,8 +61,10 @@ public static class OrderDecisions
     }
 
     /// <summary>
-    /// Cancels an accepted order unless it is unknown (404), already cancelled (idempotent) or already shipped (409).
-    /// A cancelled order stays cancelled even if a shipment is recorded afterwards.
+    /// Requests the cancellation of an accepted order unless it is unknown (404), known to have shipped (409) or already
+    /// requested (idempotent 202). A 202 is a request, not the outcome: Fulfillment decides, and answers with
+    /// <c>order-withdrawn</c> or, when the shipment went out before it read the cancel, <c>cancellation-rejected</c>.
+    /// The 409 is only a shortcut for what Sales already learnt from Fulfillment, so it never contradicts it.
     /// </summary>
     public static CancelDecision Cancel(OrderState? state, CancelOrder command, DateTimeOffset now)
     {
@@ -71,14 +73,14 @@ public static class OrderDecisions
             return new CancelDecision(CancelOutcome.NotFound, state, null);
         }
 
-        if (state.IsCancelled)
-        {
-            return new CancelDecision(CancelOutcome.AlreadyCancelled, state, null);
-        }
-
         if (state.IsShipped)
         {
             return new CancelDecision(CancelOutcome.AlreadyShipped, state, null);
+        }
+
+        if (state.IsCancelled)
+        {
+            return new CancelDecision(CancelOutcome.AlreadyCancelled, state, null);
         }
 
         var cancelled = state with { CancelledAt = now, CancelReason = command.Reason };
@@ -88,4 +90,8 @@ public static class OrderDecisions
     /// <summary>Records that Fulfillment requested the order's shipment. Idempotent: the first shipment id is kept.</summary>
     public static OrderState MarkShipped(OrderState state, ShipmentRequested shipment) =>
         state.IsShipped ? state : state with { ShipmentId = shipment.ShipmentId };
+
+    /// <summary>Records Fulfillment's answer to the cancel: withdrawn (the order is cancelled) or rejected (it ships).</summary>
+    public static OrderState MarkCancellationOutcome(OrderState state, string outcome) =>
+        state.CancellationOutcome is not null ? state : state with { CancellationOutcome = outcome };
 }

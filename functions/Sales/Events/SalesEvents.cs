@@ -23,6 +23,15 @@ public sealed record ShipmentRequested(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Total = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency = null);
 
+/// <summary>Data of <c>fulfillment.order-withdrawn.v1</c> as Sales reads it: the cancellation took effect.</summary>
+public sealed record OrderWithdrawn(
+    string OrderId,
+    string CustomerId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+
+/// <summary>Data of <c>fulfillment.cancellation-rejected.v1</c> as Sales reads it: the order shipped before the cancel was read.</summary>
+public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
+
 /// <summary>The CloudEvents types Sales reads and writes.</summary>
 public static class SalesEventTypes
 {
@@ -34,6 +43,12 @@ public static class SalesEventTypes
 
     /// <summary>Read from Fulfillment: the order ships, so it can no longer be cancelled.</summary>
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+
+    /// <summary>Read from Fulfillment: the cancel came before the shipment; the order is cancelled for good.</summary>
+    public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
+
+    /// <summary>Read from Fulfillment: the cancel came after the shipment; the order ships.</summary>
+    public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
 
     /// <summary>The hub Sales owns.</summary>
     public const string SalesOrdersHub = "sales-orders";

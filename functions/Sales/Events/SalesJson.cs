@@ -10,6 +10,8 @@ namespace Store.Sales.Events;
 [JsonSerializable(typeof(OrderPlaced))]
 [JsonSerializable(typeof(OrderCancelled))]
 [JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(OrderWithdrawn))]
+[JsonSerializable(typeof(CancellationRejected))]
 [JsonSerializable(typeof(OrderState))]
 [JsonSerializable(typeof(CanonicalOrder))]
 [JsonSerializable(typeof(OrderAnswer))]

@@ -10,7 +10,10 @@ using Store.Sales.State;
 
 namespace Store.Sales.Functions;
 
-/// <summary><c>POST /api/orders/{id}/cancel</c>: cancels an accepted order that has not shipped, publishing <c>sales.order-cancelled.v1</c> once.</summary>
+/// <summary>
+/// <c>POST /api/orders/{id}/cancel</c>: requests the cancellation of an accepted order not known to have shipped, publishing
+/// <c>sales.order-cancelled.v1</c> once; 202 "cancellation-requested" (Fulfillment decides: withdrawn, or rejected as already shipped).
+/// </summary>
 public sealed partial class CancelOrderFunction(OrderIngress ingress, CloudEventCodec codec, TimeProvider time, ILogger<CancelOrderFunction> logger)
 {
     [Function("Sales_CancelOrder")]
@@ -61,7 +64,7 @@ public sealed partial class CancelOrderFunction(OrderIngress ingress, CloudEvent
         {
             CancelOutcome.NotFound => await HttpAnswers.NotFoundAsync(req, id, cancellationToken).ConfigureAwait(false),
             CancelOutcome.AlreadyShipped => await HttpEdge.ConflictAsync(req, $"Order '{id}' has already shipped and can no longer be cancelled.", cancellationToken).ConfigureAwait(false),
-            _ => await HttpAnswers.AcceptedAsync(req, id, "cancelled", cancellationToken).ConfigureAwait(false),
+            _ => await HttpAnswers.AcceptedAsync(req, id, "cancellation-requested", cancellationToken).ConfigureAwait(false),
         };
     }
 

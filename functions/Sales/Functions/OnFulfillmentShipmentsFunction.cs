@@ -7,7 +7,7 @@ using Store.Sales.State;
 
 namespace Store.Sales.Functions;
 
-/// <summary>Consumes <c>fulfillment-shipments</c>: marks orders shipped so that they can no longer be cancelled.</summary>
+/// <summary>Consumes <c>fulfillment-shipments</c>: marks orders shipped (no longer cancellable), withdrawn or with their cancellation rejected.</summary>
 public sealed class OnFulfillmentShipmentsFunction(EventBatchHandler handler, KeyedBatchProcessor<OrderState> processor, OrderTable table)
 {
     [Function("Sales_OnFulfillmentShipments")]

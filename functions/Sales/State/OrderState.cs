@@ -4,8 +4,9 @@ namespace Store.Sales.State;
 
 /// <summary>
 /// What Sales knows about one order: whether it was accepted (and the hash of the accepted request, for idempotent
-/// repeats), whether it was cancelled, and whether Fulfillment requested its shipment. A row can exist with only
-/// <see cref="ShipmentId"/> set when a shipment arrives for an order Sales has not accepted (see <see cref="IsPlaced"/>).
+/// repeats), whether the customer asked to cancel it, and what Fulfillment (the one authority on ship-or-abandon) made of
+/// it: shipment requested, order withdrawn (the cancel took effect) or cancellation rejected (it had shipped). A row can
+/// exist with only <see cref="ShipmentId"/> set when a shipment arrives for an order Sales has not accepted (see <see cref="IsPlaced"/>).
 /// </summary>
 public sealed record OrderState
 {
@@ -21,7 +22,7 @@ public sealed record OrderState
     /// <summary>When the order was first accepted: the time of its order-placed event.</summary>
     public DateTimeOffset? AcceptedAt { get; init; }
 
-    /// <summary>When the order was cancelled: the time of its order-cancelled event.</summary>
+    /// <summary>When the customer asked to cancel: the time of its order-cancelled event (a request until Fulfillment answers).</summary>
     public DateTimeOffset? CancelledAt { get; init; }
 
     /// <summary>The reason given with the cancellation, if any.</summary>
@@ -30,20 +31,32 @@ public sealed record OrderState
     /// <summary>The shipment Fulfillment requested for this order; null until shipped.</summary>
     public string? ShipmentId { get; init; }
 
-    /// <summary>"accepted", "cancelled", "shipped" or "unknown" (a shipment marker without an accepted order); for people reading the table.</summary>
-    public string Status => (IsPlaced, IsCancelled, IsShipped) switch
+    /// <summary>Fulfillment's answer to the cancel: "withdrawn" (it took effect) or "rejected" (already shipped); null until then.</summary>
+    public string? CancellationOutcome { get; init; }
+
+    /// <summary>
+    /// "accepted", "cancellation-requested" (202 given, Fulfillment has not answered yet), "cancelled" (withdrawn),
+    /// "shipped" (whether or not a cancel was rejected) or "unknown" (a marker without an accepted order); for people
+    /// reading the table and for the system test. A shipment outranks a cancel: Fulfillment never ships a withdrawn order.
+    /// </summary>
+    public string Status => (IsPlaced, IsShipped, IsCancelled, IsWithdrawn) switch
     {
-        (_, true, _) => "cancelled",
-        (true, _, true) => "shipped",
-        (true, _, _) => "accepted",
+        (true, true, _, _) => "shipped",
+        (true, _, _, true) => "cancelled",
+        (true, _, true, _) => "cancellation-requested",
+        (true, _, _, _) => "accepted",
         _ => "unknown",
     };
+
+    /// <summary>True once Fulfillment withdrew the order: the cancellation took effect and the order never ships.</summary>
+    [JsonIgnore]
+    public bool IsWithdrawn => CancellationOutcome == CancellationOutcomes.Withdrawn;
 
     /// <summary>True once Sales accepted the order.</summary>
     [JsonIgnore]
     public bool IsPlaced => RequestHash is not null;
 
-    /// <summary>True once the order was cancelled.</summary>
+    /// <summary>True once the customer asked to cancel (answered 202); see <see cref="Status"/> for the outcome.</summary>
     [JsonIgnore]
     public bool IsCancelled => CancelledAt is not null;
 
@@ -53,4 +66,11 @@ public sealed record OrderState
 
     /// <summary>The state of an order Sales has never heard of.</summary>
     public static OrderState New(string orderId) => new() { OrderId = orderId };
+}
+
+/// <summary>Values of <see cref="OrderState.CancellationOutcome"/>.</summary>
+public static class CancellationOutcomes
+{
+    public const string Withdrawn = "withdrawn";
+    public const string Rejected = "rejected";
 }

@@ -10,15 +10,17 @@ namespace Store.Tracking.Decisions;
 /// canonical order is the one shown.
 /// </summary>
 /// <remarks>
-/// Status precedence (first match wins): <c>cancelled</c> &gt; <c>shipment-requested</c> &gt; <c>payment-declined</c> &gt;
-/// <c>reservation-rejected</c> &gt; <c>reservation-released</c> &gt; <c>awaiting-shipment</c> (stock reserved and payment
-/// authorised) &gt; <c>payment-authorized</c> &gt; <c>stock-reserved</c> &gt; <c>placed</c>. Terminal outcomes outrank progress:
-/// a cancellation is shown even when a shipment was requested in the same race, and an order whose order-placed event
-/// has not arrived yet still shows what the other streams said.
+/// Status precedence (first match wins): <c>shipment-requested</c> &gt; <c>cancelled</c> (Fulfillment withdrew the order) &gt;
+/// <c>payment-declined</c> &gt; <c>reservation-rejected</c> &gt; <c>reservation-released</c> &gt; <c>cancellation-requested</c>
+/// (the customer's cancel, not yet answered) &gt; <c>awaiting-shipment</c> (stock reserved and payment authorised) &gt;
+/// <c>payment-authorized</c> &gt; <c>stock-reserved</c> &gt; <c>placed</c>. Terminal outcomes outrank progress. Whether a
+/// cancelled order ships is Fulfillment's decision alone, so the view follows its events: a shipment and a withdrawal
+/// never both exist, and a cancel that lost to the shipment shows as shipped with the cancellation "rejected".
 /// </remarks>
 public static class OrderStatus
 {
     public const string Cancelled = "cancelled";
+    public const string CancellationRequested = "cancellation-requested";
     public const string ShipmentRequested = "shipment-requested";
     public const string PaymentDeclined = "payment-declined";
     public const string ReservationRejected = "reservation-rejected";
@@ -55,6 +57,8 @@ public static class OrderStatus
         PaymentAuthorized a => new TrackedFact(type, time, eventId, a.CustomerId, Amount: a.Amount, Currency: a.Currency),
         PaymentDeclined d => new TrackedFact(type, time, eventId, d.CustomerId, Amount: d.Amount, Currency: d.Currency, Reason: d.Reason),
         ShipmentRequested s => new TrackedFact(type, time, eventId, s.CustomerId, Total: s.Total, Currency: s.Currency, LineCount: s.Lines.Count, ShipmentId: s.ShipmentId),
+        OrderWithdrawn w => new TrackedFact(type, time, eventId, w.CustomerId, Reason: w.Reason),
+        CancellationRejected r => new TrackedFact(type, time, eventId, r.CustomerId, Reason: r.Reason, ShipmentId: r.ShipmentId),
         _ => throw new ArgumentException($"Tracking does not handle {data.GetType().Name}.", nameof(data)),
     };
 
@@ -71,6 +75,8 @@ public static class OrderStatus
         var declined = First(TrackingEventTypes.PaymentDeclined);
         var shipment = First(TrackingEventTypes.ShipmentRequested);
         var cancelled = First(TrackingEventTypes.OrderCancelled);
+        var withdrawn = First(TrackingEventTypes.OrderWithdrawn);
+        var cancellationRejected = First(TrackingEventTypes.CancellationRejected);
 
         var reservation = released is not null ? new ReservationView("released", released.Time, released.Reason)
             : rejected is not null ? new ReservationView("rejected", rejected.Time)
@@ -81,11 +87,12 @@ public static class OrderStatus
             : null;
 
         var status =
-            cancelled is not null ? Cancelled
-            : shipment is not null ? ShipmentRequested
+            shipment is not null ? ShipmentRequested
+            : withdrawn is not null ? Cancelled
             : declined is not null ? PaymentDeclined
             : rejected is not null ? ReservationRejected
             : released is not null ? ReservationReleased
+            : cancelled is not null ? CancellationRequested
             : reserved is not null && authorized is not null ? AwaitingShipment
             : authorized is not null ? PaymentAuthorized
             : reserved is not null ? StockReserved
@@ -99,8 +106,24 @@ public static class OrderStatus
             reservation,
             payment,
             shipment is null ? null : new ShipmentView(shipment.ShipmentId!, shipment.Time),
-            cancelled is null ? null : new CancellationView(cancelled.Time, cancelled.Reason),
+            Cancellation(cancelled, withdrawn, cancellationRejected),
             facts.Select(f => new TimelineEntry(f.Type, f.Time, f.EventId)).ToArray());
+    }
+
+    /// <summary>The cancellation section: the request (or, if it has not arrived yet, Fulfillment's answer) and the answer.</summary>
+    private static CancellationView? Cancellation(TrackedFact? requested, TrackedFact? withdrawn, TrackedFact? rejected)
+    {
+        var answer = withdrawn ?? rejected;
+        if ((requested ?? answer) is not { } first)
+        {
+            return null;
+        }
+
+        return new CancellationView(
+            first.Time,
+            requested?.Reason ?? withdrawn?.Reason,
+            withdrawn is not null ? "withdrawn" : rejected is not null ? "rejected" : "requested",
+            rejected?.Reason);
     }
 
     /// <summary>Canonical fact order: event time, then type, then event id (ordinal), a total order on distinct events.</summary>

@@ -15,6 +15,8 @@ public static class TrackingEventTypes
     public const string PaymentAuthorized = "payments.payment-authorized.v1";
     public const string PaymentDeclined = "payments.payment-declined.v1";
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
+    public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
+    public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
 }
 
 /// <summary>A line of <c>sales.order-placed.v1</c>.</summary>
@@ -53,6 +55,12 @@ public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 /// <summary>Data of <c>fulfillment.shipment-requested.v1</c>.</summary>
 public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines, decimal? Total = null, string? Currency = null);
 
+/// <summary>Data of <c>fulfillment.order-withdrawn.v1</c>.</summary>
+public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
+
+/// <summary>Data of <c>fulfillment.cancellation-rejected.v1</c>.</summary>
+public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
+
 /// <summary>Source-generated JSON for Tracking's events, state and HTTP answers (camelCase; null members omitted).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OrderPlaced))]
@@ -63,6 +71,8 @@ public sealed record ShipmentRequested(string ShipmentId, string OrderId, string
 [JsonSerializable(typeof(PaymentAuthorized))]
 [JsonSerializable(typeof(PaymentDeclined))]
 [JsonSerializable(typeof(ShipmentRequested))]
+[JsonSerializable(typeof(OrderWithdrawn))]
+[JsonSerializable(typeof(CancellationRejected))]
 [JsonSerializable(typeof(TrackedOrder))]
 [JsonSerializable(typeof(OrderStatusView))]
 public sealed partial class TrackingJson : JsonSerializerContext;

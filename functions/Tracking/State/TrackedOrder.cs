@@ -47,8 +47,11 @@ public sealed record PaymentView(string Status, decimal Amount, string Currency,
 /// <summary>The requested shipment.</summary>
 public sealed record ShipmentView(string ShipmentId, DateTimeOffset Time);
 
-/// <summary>The cancellation.</summary>
-public sealed record CancellationView(DateTimeOffset Time, string? Reason = null);
+/// <summary>
+/// The customer's cancellation and Fulfillment's answer to it: <c>Outcome</c> is "requested" (no answer yet),
+/// "withdrawn" (it took effect) or "rejected" (<c>RejectionReason</c> "already-shipped": the order ships).
+/// </summary>
+public sealed record CancellationView(DateTimeOffset Time, string? Reason = null, string Outcome = "requested", string? RejectionReason = null);
 
 /// <summary>One event of the order's history.</summary>
 public sealed record TimelineEntry(string Type, DateTimeOffset Time, string EventId);

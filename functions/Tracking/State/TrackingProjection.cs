@@ -28,6 +28,8 @@ public sealed class TrackingProjection : IKeyedProjection<TrackedOrder>
         PaymentAuthorized d => d.OrderId,
         PaymentDeclined d => d.OrderId,
         ShipmentRequested d => d.OrderId,
+        OrderWithdrawn d => d.OrderId,
+        CancellationRejected d => d.OrderId,
         _ => null,
     };
 }

@@ -32,6 +32,39 @@ public sealed class ShipmentRequestedContractTests
     }
 
     [Fact]
+    public void EmittedCancellationAnswers_ValidateAgainstTheirSchemasAndDecode()
+    {
+        var projection = new FulfillmentProjection(Codec);
+        var withdrawn = projection.Initial(OrderKeys.For("w-1"));
+        withdrawn = projection.Apply(withdrawn, Inbound(Placed("w-1"))).State;
+        var withdrawal = Assert.Single(projection.Apply(withdrawn, Inbound(Cancelled("w-1"))).Outputs);
+
+        var shipped = projection.Initial(OrderKeys.For("r-1"));
+        foreach (var e in new[] { Placed("r-1"), Reserved("r-1"), Authorized("r-1") })
+        {
+            shipped = projection.Apply(shipped, Inbound(e)).State;
+        }
+
+        var rejection = Assert.Single(projection.Apply(shipped, Inbound(Cancelled("r-1"))).Outputs);
+
+        foreach (var (output, type, orderId) in new[] { (withdrawal, FulfillmentEventTypes.OrderWithdrawn, "w-1"), (rejection, FulfillmentEventTypes.CancellationRejected, "r-1") })
+        {
+            Assert.Equal((FulfillmentProjection.ShipmentsHub, orderId, type), (output.Hub, output.PartitionKey, output.Type));
+            using var document = JsonDocument.Parse(output.Body);
+            var root = document.RootElement;
+            Assert.True(Codec.Registry.TryGet(type, out var registration));
+            Assert.True(registration.Schema.Evaluate(root.GetProperty("data")).IsValid, type);
+            Assert.Equal(type, root.GetProperty("type").GetString());
+            Assert.Equal(orderId, root.GetProperty("subject").GetString());
+            Assert.Equal(registration.SchemaId, root.GetProperty("dataschema").GetString());
+            Assert.Null(Codec.Decode(output.Body).Error);
+        }
+
+        Assert.IsType<OrderWithdrawn>(Codec.Decode(withdrawal.Body).Event?.Data);
+        Assert.IsType<CancellationRejected>(Codec.Decode(rejection.Body).Event?.Data);
+    }
+
+    [Fact]
     public void ShipmentRequested_WithCamelCaseFields_MatchesTheSchemaShape()
     {
         var data = new ShipmentRequested("s-1", "o-1", "c-1", [new ShipmentLine("a", 1, 0m)], 0m, "USD");

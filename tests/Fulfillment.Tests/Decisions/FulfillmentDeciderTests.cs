@@ -69,6 +69,46 @@ public sealed class FulfillmentDeciderTests
     }
 
     [Fact]
+    public void CancelBeforeTheShipment_IsAnsweredWithAWithdrawal_OnceWithIdAndTimeFromTheCancel()
+    {
+        var state = new FulfillmentOrder(OrderId);
+        state = FulfillmentDecider.Decide(state, Placed(OrderId).Meta, Placed(OrderId).Data).State;
+        var cancel = Cancelled(OrderId, minute: 7);
+
+        var decision = FulfillmentDecider.Decide(state, cancel.Meta, cancel.Data);
+
+        var answer = Assert.IsType<CancellationAnswer>(decision.CancellationAnswer);
+        Assert.Equal(new OrderWithdrawn(OrderId, "c-1", "changed my mind"), answer.Data);
+        Assert.Equal((FulfillmentEventTypes.OrderWithdrawn, FulfillmentDecider.WithdrawalIdFor(OrderId), cancel.Meta.Time), (answer.Type, answer.EventId, answer.Time));
+        Assert.True(decision.State.Withdrawn);
+
+        // A redelivered cancel answers nothing new, and the join can no longer complete.
+        Assert.Null(FulfillmentDecider.Decide(decision.State, cancel.Meta, cancel.Data).CancellationAnswer);
+        var (_, shipments) = Run(Placed(OrderId), Cancelled(OrderId), Reserved(OrderId), Authorized(OrderId));
+        Assert.Empty(shipments);
+    }
+
+    [Fact]
+    public void CancelAfterTheShipment_IsRejectedAsAlreadyShipped_AndTheOrderStillShips()
+    {
+        var state = new FulfillmentOrder(OrderId);
+        foreach (var e in new[] { Placed(OrderId), Reserved(OrderId), Authorized(OrderId) })
+        {
+            state = FulfillmentDecider.Decide(state, e.Meta, e.Data).State;
+        }
+
+        var cancel = Cancelled(OrderId, minute: 9);
+        var decision = FulfillmentDecider.Decide(state, cancel.Meta, cancel.Data);
+
+        var answer = Assert.IsType<CancellationAnswer>(decision.CancellationAnswer);
+        Assert.Equal(new CancellationRejected(OrderId, "c-1", FulfillmentDecider.ShipmentIdFor(OrderId), "already-shipped"), answer.Data);
+        Assert.Equal((FulfillmentEventTypes.CancellationRejected, FulfillmentDecider.CancellationRejectionIdFor(OrderId)), (answer.Type, answer.EventId));
+        Assert.Null(decision.Shipment);
+        Assert.False(decision.State.Withdrawn);
+        Assert.True(decision.State.ShipmentRequested);
+    }
+
+    [Fact]
     public void PaymentDeclined_NeverRequestsShipment()
     {
         Assert.Empty(Run(Placed(OrderId), Reserved(OrderId), Declined(OrderId)).Shipments);

@@ -1,3 +1,4 @@
+using Store.Fulfillment.Events;
 using Azure.Data.Tables;
 using Azure.Messaging.EventHubs;
 using Microsoft.Extensions.Configuration;
@@ -62,7 +63,10 @@ public sealed class FulfillmentApp : IDisposable
         }
     }
 
-    public IReadOnlyList<OutgoingEvent> Shipments => Publisher.To("fulfillment-shipments");
+    public IReadOnlyList<OutgoingEvent> Shipments => Publisher.To("fulfillment-shipments").Where(e => e.Type == FulfillmentEventTypes.ShipmentRequested).ToList();
+
+    /// <summary>Fulfillment's answers to cancels: order-withdrawn and cancellation-rejected.</summary>
+    public IReadOnlyList<OutgoingEvent> CancellationAnswers => Publisher.To("fulfillment-shipments").Where(e => e.Type != FulfillmentEventTypes.ShipmentRequested).ToList();
 
     public IReadOnlyList<OutgoingEvent> DeadLetters => Publisher.To("dead-letters");
 

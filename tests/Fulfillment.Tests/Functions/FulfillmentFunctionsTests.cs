@@ -130,6 +130,10 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
 
         Assert.Empty(app.Shipments);
         Assert.Empty(app.DeadLetters);
+
+        // The cancel is answered with a withdrawal (Inventory releases on it); the decline needs none (Inventory releases on it).
+        var answer = Assert.Single(app.CancellationAnswers);
+        Assert.Equal((FulfillmentEventTypes.OrderWithdrawn, "c-1"), (answer.Type, answer.PartitionKey));
     }
 
     [Fact]

@@ -181,14 +181,14 @@ public sealed class InventoryDecisionsTests
         Assert.Equal(OrderStatus.Voided, stock.Orders["o1"].Status);
     }
 
-    // ---- order-cancelled / payment-declined ----
+    // ---- order-withdrawn (Fulfillment) / payment-declined ----
 
     [Fact]
-    public void OrderCancelled_ForAReservedOrder_ReleasesItsStock_WithReasonOrderCancelled()
+    public void OrderWithdrawn_ForAReservedOrder_ReleasesItsStock_WithReasonOrderCancelled()
     {
         var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2), ("A", 1)));
 
-        var decision = stock.Apply(Cancel("o1"));
+        var decision = stock.Apply(Withdraw("o1"));
 
         var released = Assert.IsType<StockReleased>(decision.Output);
         Assert.Equal(("o1", "cust-o1", "order-cancelled"), (released.OrderId, released.CustomerId, released.Reason));
@@ -211,10 +211,10 @@ public sealed class InventoryDecisionsTests
     [Fact]
     public void Release_Twice_ReleasesOnce()
     {
-        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Cancel("o1"));
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Withdraw("o1"));
 
         Assert.True(stock.Apply(Decline("o1")).IsNoOp);
-        Assert.True(stock.Apply(Cancel("o1")).IsNoOp);
+        Assert.True(stock.Apply(Withdraw("o1")).IsNoOp);
         Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
     }
 
@@ -223,7 +223,7 @@ public sealed class InventoryDecisionsTests
     {
         var stock = new InMemoryStock().With(Order("o1", ("A", 2)));
 
-        Assert.True(stock.Apply(Cancel("o1")).IsNoOp);
+        Assert.True(stock.Apply(Withdraw("o1")).IsNoOp);
         Assert.Equal(OrderStatus.Rejected, stock.Orders["o1"].Status);
     }
 
@@ -232,7 +232,7 @@ public sealed class InventoryDecisionsTests
     {
         var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Shipment("o1"));
 
-        Assert.True(stock.Apply(Cancel("o1")).IsNoOp);
+        Assert.True(stock.Apply(Withdraw("o1")).IsNoOp);
         Assert.Equal(new SkuStock("A", 3, 0, 2, 5), stock.Skus["A"]);
     }
 
@@ -241,7 +241,7 @@ public sealed class InventoryDecisionsTests
     {
         var stock = new InMemoryStock();
 
-        var decision = stock.Apply(Cancel("o1"));
+        var decision = stock.Apply(Withdraw("o1"));
 
         Assert.Null(decision.Output);
         Assert.Empty(decision.Skus);
@@ -280,7 +280,7 @@ public sealed class InventoryDecisionsTests
     [Fact]
     public void ShipmentRequested_ForAReleasedOrder_IsARuleViolation_AndCommitsNothing()
     {
-        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Cancel("o1"));
+        var stock = new InMemoryStock().With(Receipt("r1", "A", 5), Order("o1", ("A", 2)), Withdraw("o1"));
 
         var decision = stock.Apply(Shipment("o1"));
 

@@ -29,7 +29,7 @@ public sealed class InventoryInvariantPropertyTests
             events.Add(Order(id, Enumerable.Range(0, rng.Next(1, 5)).Select(_ => (skus[rng.Next(skus.Length)], rng.Next(1, 5))).ToArray()));
             if (rng.NextDouble() < 0.35)
             {
-                events.Add(Cancel(id));
+                events.Add(Withdraw(id));
             }
 
             if (rng.NextDouble() < 0.3)

@@ -22,8 +22,8 @@ public sealed class ContractTests(AzuriteFixture azurite)
         await app.OnStock("0", EventBatches.AsReceived(app.Publisher.Published));
         await app.OnSalesOrders("0",
             app.Placed(Order("o1", ("A", 600), ("A", 700))),
-            app.Placed(Order("o2", ("B", 600), ("B", 600), ("A", 1))),
-            app.Cancelled(Cancel("o1")));
+            app.Placed(Order("o2", ("B", 600), ("B", 600), ("A", 1))));
+        await app.OnShipments("0", app.Withdrawn(Withdraw("o1")));
         await app.OnPayments("0", app.Declined(Decline("o2")));
 
         var emitted = app.Publisher.To(InventoryEventTypes.StockHub);

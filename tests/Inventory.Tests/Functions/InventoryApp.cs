@@ -70,7 +70,11 @@ internal sealed class InventoryApp : IDisposable
 
     public EventData Placed(OrderPlaced o, string? id = null) => Received(Body(InventoryEventTypes.OrderPlaced, id ?? "placed-" + o.OrderId, o.OrderId, o));
 
-    public EventData Cancelled(OrderCancelled o) => Received(Body(InventoryEventTypes.OrderCancelled, "cancelled-" + o.OrderId, o.OrderId, o));
+    public EventData Withdrawn(OrderWithdrawn o) => Received(Body(InventoryEventTypes.OrderWithdrawn, "withdrawn-" + o.OrderId, o.OrderId, o));
+
+    /// <summary>A customer's cancel (sales.order-cancelled.v1): a request Inventory no longer acts on.</summary>
+    public EventData CancelRequested(string orderId) => Received(System.Text.Encoding.UTF8.GetBytes(
+        $$$"""{"specversion":"1.0","id":"cancelled-{{{orderId}}}","source":"/store/sales","type":"sales.order-cancelled.v1","subject":"{{{orderId}}}","time":"2026-01-01T00:00:00Z","datacontenttype":"application/json","data":{"orderId":"{{{orderId}}}","customerId":"cust-{{{orderId}}}"}}"""));
 
     public EventData Declined(PaymentDeclined p) => Received(Body(InventoryEventTypes.PaymentDeclined, "declined-" + p.OrderId, p.OrderId, p));
 

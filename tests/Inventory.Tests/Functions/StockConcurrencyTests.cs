@@ -153,7 +153,7 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
     private static string HubOf(object e) => e switch
     {
         StockReceived => "inventory-stock",
-        OrderPlaced or OrderCancelled => "sales-orders",
+        OrderPlaced => "sales-orders",
         PaymentDeclined => "payments",
         _ => "fulfillment-shipments",
     };
@@ -162,7 +162,7 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
     {
         StockReceived r => app.Stock(r),
         OrderPlaced o => app.Placed(o),
-        OrderCancelled c => app.Cancelled(c),
+        OrderWithdrawn w => app.Withdrawn(w),
         PaymentDeclined p => app.Declined(p),
         ShipmentRequested s => app.Shipped(s),
         _ => throw new ArgumentException(e.GetType().Name),

@@ -34,6 +34,25 @@ public sealed class NotificationRulesTests
     }
 
     [Fact]
+    public void OrderWithdrawn_ConfirmsTheCancellation_WithTheCustomersReasonWhenGiven()
+    {
+        var n = NotificationRules.For(new OrderWithdrawn("o-4", "cust-4", "changed my mind"), "n-4", "email");
+
+        Assert.Equal(("cust-4", "order-cancelled", "o-4"), (n.CustomerId, n.Template, n.OrderId));
+        Assert.Equal(new Dictionary<string, string> { ["reason"] = "changed my mind" }, n.Data);
+        Assert.Empty(NotificationRules.For(new OrderWithdrawn("o-4", "cust-4"), "n-4", "email").Data);
+    }
+
+    [Fact]
+    public void CancellationRejected_TellsTheCustomerTheOrderShipsAnyway()
+    {
+        var n = NotificationRules.For(new CancellationRejected("o-5", "cust-5", "s-5", "already-shipped"), "n-5", "push");
+
+        Assert.Equal(("cust-5", "push", "cancellation-rejected", "o-5"), (n.CustomerId, n.Channel, n.Template, n.OrderId));
+        Assert.Equal(new Dictionary<string, string> { ["shipmentId"] = "s-5", ["reason"] = "already-shipped" }, n.Data);
+    }
+
+    [Fact]
     public void PaymentDeclined_CarriesReasonAndAmount()
     {
         var n = NotificationRules.For(Samples.Declined(), "n-3", "email");

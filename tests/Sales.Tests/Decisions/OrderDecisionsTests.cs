@@ -88,7 +88,7 @@ public sealed class OrderDecisionsTests
         Assert.Equal(CancelOutcome.Cancelled, decision.Outcome);
         Assert.Equal(new OrderCancelled("o-1", "c-1", "too slow"), decision.Cancelled);
         Assert.Equal(T2, decision.State!.CancelledAt);
-        Assert.Equal("cancelled", decision.State.Status);
+        Assert.Equal("cancellation-requested", decision.State.Status);
     }
 
     [Fact]
@@ -132,12 +132,25 @@ public sealed class OrderDecisionsTests
     }
 
     [Fact]
-    public void A_cancelled_order_that_ships_anyway_still_answers_cancel_idempotently()
+    public void A_cancel_that_lost_to_the_shipment_shows_shipped_with_the_cancellation_rejected_and_a_repeat_is_409()
     {
+        // Fulfillment shipped before it read the cancel (answered 202): the order ships, and Sales says so.
         var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).State!;
-        var shippedAfter = OrderDecisions.MarkShipped(cancelled, Shipment("o-1"));
+        var shippedAfter = OrderDecisions.MarkCancellationOutcome(OrderDecisions.MarkShipped(cancelled, Shipment("o-1")), CancellationOutcomes.Rejected);
 
-        Assert.Equal(CancelOutcome.AlreadyCancelled, OrderDecisions.Cancel(shippedAfter, new CancelOrder("o-1", null), T2).Outcome);
+        Assert.Equal(("shipped", "rejected"), (shippedAfter.Status, shippedAfter.CancellationOutcome));
+        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecisions.Cancel(shippedAfter, new CancelOrder("o-1", null), T2).Outcome);
+    }
+
+    [Fact]
+    public void A_withdrawn_order_is_cancelled_and_a_repeat_cancel_stays_idempotent()
+    {
+        var requested = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).State!;
+        var withdrawn = OrderDecisions.MarkCancellationOutcome(requested, CancellationOutcomes.Withdrawn);
+
+        Assert.Equal("cancelled", withdrawn.Status);
+        Assert.Equal(CancelOutcome.AlreadyCancelled, OrderDecisions.Cancel(withdrawn, new CancelOrder("o-1", null), T2).Outcome);
+        Assert.Same(withdrawn, OrderDecisions.MarkCancellationOutcome(withdrawn, CancellationOutcomes.Rejected));
     }
 
     [Fact]

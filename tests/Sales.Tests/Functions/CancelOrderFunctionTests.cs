@@ -29,7 +29,7 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
         var response = await _host.CancelAsync(orderId, """{"reason":"found it cheaper"}""");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal($$"""{"orderId":"{{orderId}}","status":"cancelled"}""", response.ReadBody());
+        Assert.Equal($$"""{"orderId":"{{orderId}}","status":"cancellation-requested"}""", response.ReadBody());
         var published = _host.SalesEvents.Single(e => e.Type == SalesEventTypes.OrderCancelled);
         Assert.Equal((orderId, SalesOutputs.CancelledId(orderId)), (published.PartitionKey, published.Id));
         var decoded = _host.Codec.Decode(published.Body).Event!;

@@ -31,6 +31,34 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
     }
 
     [Fact]
+    public async Task Fulfillments_answer_to_a_cancel_is_the_orders_final_state()
+    {
+        var withdrawnId = SalesTestHost.NewOrderId();
+        var rejectedId = SalesTestHost.NewOrderId();
+        foreach (var id in new[] { withdrawnId, rejectedId })
+        {
+            await _host.PlaceAsync(SalesTestHost.OrderJson(id));
+            Assert.Equal(HttpStatusCode.Accepted, (await _host.CancelAsync(id)).StatusCode);
+            Assert.Equal("cancellation-requested", (await _host.ReadAsync(id))!.State!.Status);
+        }
+
+        _host.Publisher.Clear();
+        var outcome = await _host.DeliverShipmentsAsync(
+        [
+            EventBatches.Received(_host.OrderWithdrawn(withdrawnId), 1, withdrawnId),
+            EventBatches.Received(_host.ShipmentRequested(rejectedId), 2, rejectedId),
+            EventBatches.Received(_host.CancellationRejected(rejectedId), 3, rejectedId),
+        ]);
+
+        Assert.Equal((3, 0, 0), (outcome.Processed, outcome.Emitted, outcome.DeadLettered));
+        Assert.Equal(("cancelled", "withdrawn"), ((await _host.ReadAsync(withdrawnId))!.State!.Status, (await _host.ReadAsync(withdrawnId))!.State!.CancellationOutcome));
+        Assert.Equal(("shipped", "rejected"), ((await _host.ReadAsync(rejectedId))!.State!.Status, (await _host.ReadAsync(rejectedId))!.State!.CancellationOutcome));
+        Assert.Equal(HttpStatusCode.Conflict, (await _host.CancelAsync(rejectedId)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _host.CancelAsync(withdrawnId)).StatusCode);
+        Assert.Empty(_host.Publisher.Published);
+    }
+
+    [Fact]
     public async Task Redelivery_of_the_same_batch_is_a_no_op()
     {
         var orderId = SalesTestHost.NewOrderId();

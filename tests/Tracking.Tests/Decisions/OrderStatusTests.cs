@@ -37,19 +37,39 @@ public sealed class OrderStatusTests
     [InlineData("reserved+declined+released", OrderStatus.PaymentDeclined)]
     [InlineData("reserved+released", OrderStatus.ReservationReleased)]
     [InlineData("rejected+declined", OrderStatus.PaymentDeclined)]
-    [InlineData("reserved+authorized+shipped+cancelled", OrderStatus.Cancelled)]
-    [InlineData("cancelled+reserved+released", OrderStatus.Cancelled)]
+    [InlineData("reserved+authorized+cancelled", OrderStatus.CancellationRequested)]
+    [InlineData("reserved+authorized+shipped+cancelled", OrderStatus.ShipmentRequested)]
+    [InlineData("reserved+authorized+shipped+cancelled+cancellation-rejected", OrderStatus.ShipmentRequested)]
+    [InlineData("cancelled+withdrawn", OrderStatus.Cancelled)]
+    [InlineData("cancelled+withdrawn+reserved+released", OrderStatus.Cancelled)]
+    [InlineData("cancelled+withdrawn+reserved+declined+released", OrderStatus.Cancelled)]
+    [InlineData("rejected+cancelled+withdrawn", OrderStatus.Cancelled)]
     public void Status_FollowsTheDocumentedPrecedence(string events, string expected)
     {
         var all = new Dictionary<string, TestEvent>
         {
             ["reserved"] = Reserved(OrderId), ["rejected"] = Rejected(OrderId), ["released"] = Released(OrderId),
             ["authorized"] = Authorized(OrderId), ["declined"] = Declined(OrderId), ["shipped"] = Shipped(OrderId), ["cancelled"] = Cancelled(OrderId),
+            ["withdrawn"] = Withdrawn(OrderId, 6), ["cancellation-rejected"] = CancellationRejected(OrderId, 6),
         };
 
         var view = View([Placed(OrderId), .. events.Split('+').Select(k => all[k])]);
 
         Assert.Equal(expected, view.Status);
+    }
+
+    [Fact]
+    public void Cancellation_ShowsTheRequestAndFulfillmentsAnswer()
+    {
+        Assert.Equal(new CancellationView(T0.AddMinutes(5), "changed my mind"), View(Cancelled(OrderId)).Cancellation);
+        Assert.Equal(new CancellationView(T0.AddMinutes(5), "changed my mind", "withdrawn"), View(Cancelled(OrderId), Withdrawn(OrderId, 6)).Cancellation);
+        Assert.Equal(
+            new CancellationView(T0.AddMinutes(5), "changed my mind", "rejected", "already-shipped"),
+            View(Shipped(OrderId), Cancelled(OrderId), CancellationRejected(OrderId, 6)).Cancellation);
+
+        // Fulfillment's answer can arrive before the request itself (different hubs): the view already shows it.
+        Assert.Equal(new CancellationView(T0.AddMinutes(6), "changed my mind", "withdrawn"), View(Withdrawn(OrderId, 6)).Cancellation);
+        Assert.Equal(OrderStatus.Cancelled, View(Withdrawn(OrderId, 6)).Status);
     }
 
     [Fact]
