@@ -198,7 +198,7 @@ internal sealed class InventoryLoad
                         "fulfillment-shipments", p),
                     < 0.9 => Next($"declined-{i}", InventoryEventTypes.PaymentDeclined, order.OrderId,
                         new PaymentDeclined(order.OrderId, order.CustomerId, order.Total, "EUR", "limit"), "payments", p),
-                    _ => Next($"cancelled-{i}", InventoryEventTypes.OrderCancelled, order.OrderId, new OrderCancelled(order.OrderId, order.CustomerId, "changed mind"), "sales-orders", p),
+                    _ => Next($"withdrawn-{i}", InventoryEventTypes.OrderWithdrawn, order.OrderId, new OrderWithdrawn(order.OrderId, order.CustomerId, "changed mind"), "fulfillment-shipments", p),
                 });
             }
         }
@@ -282,7 +282,7 @@ internal sealed class PerEventStockProcessor(TableStateStore<StockRow> store, Cl
     {
         StockReceived r => [StockKeys.Receipt(r.ReceiptId), StockKeys.Sku(r.Sku)],
         OrderPlaced o => [StockKeys.Order(o.OrderId), .. o.Lines.Select(l => StockKeys.Sku(l.Sku)).Distinct()],
-        OrderCancelled c => [StockKeys.Order(c.OrderId)],
+        OrderWithdrawn w => [StockKeys.Order(w.OrderId)],
         PaymentDeclined d => [StockKeys.Order(d.OrderId)],
         ShipmentRequested s => [StockKeys.Order(s.OrderId)],
         _ => [],
