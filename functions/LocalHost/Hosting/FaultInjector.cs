@@ -1,0 +1,81 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Messaging.EventHubs;
+using Store.Eventing.Publishing;
+
+namespace Store.LocalHost.Hosting;
+
+/// <summary>
+/// The outage faults of <see cref="FaultOptions"/>: a seeded coin per Event Hubs publish and per Table request. Each
+/// context app gets a publisher wrapped by <see cref="Publisher"/> and a Table pipeline policy from <see cref="TablePolicy"/>
+/// (in front of Azurite, before the SDK's own retries, so every injected failure reaches the function), so trigger, timer
+/// and HTTP functions see the same outage.
+/// </summary>
+public sealed class FaultInjector(FaultOptions faults, int seed)
+{
+    private readonly Random _random = new(seed);
+    private readonly Lock _gate = new();
+
+    /// <summary>The faults.</summary>
+    public FaultOptions Faults => faults;
+
+    /// <summary>Flips the seeded coin.</summary>
+    public bool Roll(double probability)
+    {
+        if (probability <= 0)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            return _random.NextDouble() < probability;
+        }
+    }
+
+    /// <summary>The publisher of a context: fails with <see cref="FaultOptions.PublishFail"/> before anything is sent.</summary>
+    public IEventPublisher Publisher(IEventPublisher inner, ContextStats stats) =>
+        faults.PublishFail > 0 ? new FaultyPublisher(this, inner, stats) : inner;
+
+    /// <summary>The Table pipeline policy of a context: a request fails with 503 with <see cref="FaultOptions.TableFail"/>.</summary>
+    public HttpPipelinePolicy TablePolicy(ContextStats stats) => new TableFaultPolicy(this, stats);
+
+    private sealed class FaultyPublisher(FaultInjector injector, IEventPublisher inner, ContextStats stats) : IEventPublisher
+    {
+        public Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+        {
+            if (events.Count > 0 && injector.Roll(injector.Faults.PublishFail))
+            {
+                stats.InjectedPublishFailure();
+                throw new EventHubsException(isTransient: true, events[0].Hub, "Injected fault: the Event Hubs namespace is busy (503).", EventHubsException.FailureReason.ServiceBusy);
+            }
+
+            return inner.PublishAsync(events, cancellationToken);
+        }
+    }
+
+    private sealed class TableFaultPolicy(FaultInjector injector, ContextStats stats) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Fail(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Fail(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Fail(HttpMessage message)
+        {
+            if (injector.Roll(injector.Faults.TableFail))
+            {
+                stats.InjectedTableFailure();
+                throw new RequestFailedException(503, $"Injected fault: Table storage unavailable (503) for {message.Request.Method} {message.Request.Uri.Path}.");
+            }
+        }
+    }
+}
