@@ -1,5 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
+using System.Net;
 using Microsoft.Azure.Functions.Worker.Http;
+using Store.Eventing.Processing;
 using Store.Inventory.State;
 
 namespace Store.Inventory.Functions;
@@ -16,7 +18,17 @@ public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
         using var buffer = new MemoryStream();
         await req.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         var traceParent = req.Headers.TryGetValues("traceparent", out var values) ? values.FirstOrDefault() : null;
-        var answer = await ingress.ReceiveAsync(buffer.ToArray(), traceParent, cancellationToken).ConfigureAwait(false);
+        HttpAnswer answer;
+        try
+        {
+            answer = await ingress.ReceiveAsync(buffer.ToArray(), traceParent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            // Committed or not, the same request is safe to send again; a committed receipt is published by the outbox relay anyway.
+            return await UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+        }
+
         return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
     }
 
@@ -27,8 +39,24 @@ public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
         string sku,
         CancellationToken cancellationToken)
     {
-        var answer = await queries.AnswerAsync(sku, cancellationToken).ConfigureAwait(false);
+        HttpAnswer answer;
+        try
+        {
+            answer = await queries.AnswerAsync(sku, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            return await UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+        }
+
         return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<HttpResponseData> UnavailableAsync(HttpRequestData req, CancellationToken ct)
+    {
+        var response = await WriteAsync(req, HttpAnswer.Problem(HttpStatusCode.ServiceUnavailable, "Inventory is temporarily unavailable.", "Storage or Event Hubs did not answer; it is safe to send the same request again."), ct).ConfigureAwait(false);
+        response.Headers.Add("Retry-After", "2");
+        return response;
     }
 
     private static async Task<HttpResponseData> WriteAsync(HttpRequestData req, HttpAnswer answer, CancellationToken ct)

@@ -20,6 +20,12 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
     /// <summary>The faults.</summary>
     public FaultOptions Faults => faults;
 
+    /// <summary>While true, every Event Hubs publish fails (an outage of any length, for tests).</summary>
+    public bool PublishOutage { get; set; }
+
+    /// <summary>While true, every Table request fails (an outage of any length, for tests).</summary>
+    public bool TableOutage { get; set; }
+
     /// <summary>Flips the seeded coin.</summary>
     public bool Roll(double probability)
     {
@@ -34,9 +40,8 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
         }
     }
 
-    /// <summary>The publisher of a context: fails with <see cref="FaultOptions.PublishFail"/> before anything is sent.</summary>
-    public IEventPublisher Publisher(IEventPublisher inner, ContextStats stats) =>
-        faults.PublishFail > 0 ? new FaultyPublisher(this, inner, stats) : inner;
+    /// <summary>The publisher of a context: fails with <see cref="FaultOptions.PublishFail"/> (or during an outage) before anything is sent.</summary>
+    public IEventPublisher Publisher(IEventPublisher inner, ContextStats stats) => new FaultyPublisher(this, inner, stats);
 
     /// <summary>The Table pipeline policy of a context: a request fails with 503 with <see cref="FaultOptions.TableFail"/>.</summary>
     public HttpPipelinePolicy TablePolicy(ContextStats stats) => new TableFaultPolicy(this, stats);
@@ -45,7 +50,7 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
     {
         public Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
         {
-            if (events.Count > 0 && injector.Roll(injector.Faults.PublishFail))
+            if (events.Count > 0 && (injector.PublishOutage || injector.Roll(injector.Faults.PublishFail)))
             {
                 stats.InjectedPublishFailure();
                 throw new EventHubsException(isTransient: true, events[0].Hub, "Injected fault: the Event Hubs namespace is busy (503).", EventHubsException.FailureReason.ServiceBusy);
@@ -71,7 +76,7 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
 
         private void Fail(HttpMessage message)
         {
-            if (injector.Roll(injector.Faults.TableFail))
+            if (injector.TableOutage || injector.Roll(injector.Faults.TableFail))
             {
                 stats.InjectedTableFailure();
                 throw new RequestFailedException(503, $"Injected fault: Table storage unavailable (503) for {message.Request.Method} {message.Request.Uri.Path}.");

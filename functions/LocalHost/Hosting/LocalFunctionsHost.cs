@@ -118,12 +118,9 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             var publisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered), stats);
             var app = await ContextApp.StartAsync(registration, configuration, publisher, services =>
             {
-                if (options.Faults.TableFail > 0)
-                {
-                    // In front of Azurite and before the SDK's retries: every injected 503 reaches the function.
-                    var policy = host.Injector.TablePolicy(stats);
-                    services.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerCall)));
-                }
+                // In front of Azurite and before the SDK's retries: every injected 503 reaches the function.
+                var policy = host.Injector.TablePolicy(stats);
+                services.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerCall)));
 
                 services.AddLogging(logging =>
             {

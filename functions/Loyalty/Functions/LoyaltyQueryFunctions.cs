@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
+using Store.Eventing.Processing;
 using Store.Loyalty.Events;
 using Store.Loyalty.State;
 
@@ -17,7 +18,21 @@ public sealed class LoyaltyQueryFunctions(LoyaltyProcessor processor)
         string id,
         CancellationToken cancellationToken)
     {
-        var state = await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        CustomerLoyalty? state;
+        try
+        {
+            state = await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            var unavailable = req.CreateResponse(HttpStatusCode.ServiceUnavailable);
+            unavailable.Headers.Add("Content-Type", "application/problem+json");
+            unavailable.Headers.Add("Retry-After", "2");
+            await unavailable.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(
+                new ProblemDetails("https://httpstatuses.io/503", "Loyalty's storage is temporarily unavailable; retry later.", 503), LoyaltyJson.Default.ProblemDetails), cancellationToken).ConfigureAwait(false);
+            return unavailable;
+        }
+
         if (state is null)
         {
             var notFound = req.CreateResponse(HttpStatusCode.NotFound);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
+using Store.Eventing.Processing;
 using Store.Tracking.Events;
 using Store.Tracking.State;
 
@@ -17,7 +18,19 @@ public sealed class OrderQueryFunctions(TrackingProcessor processor)
         string id,
         CancellationToken cancellationToken)
     {
-        var view = string.IsNullOrWhiteSpace(id) ? null : await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        OrderStatusView? view;
+        try
+        {
+            view = string.IsNullOrWhiteSpace(id) ? null : await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            var unavailable = new ProblemDetails("https://httpstatuses.io/503", "Tracking is temporarily unavailable", 503, "Its storage did not answer; retry later.");
+            var response = await WriteAsync(req, HttpStatusCode.ServiceUnavailable, "application/problem+json", JsonSerializer.SerializeToUtf8Bytes(unavailable, TrackingJson.Default.ProblemDetails), cancellationToken).ConfigureAwait(false);
+            response.Headers.Add("Retry-After", "2");
+            return response;
+        }
+
         if (view is null)
         {
             var problem = new ProblemDetails("https://httpstatuses.io/404", "Order not found", 404, $"No events of order '{id}' have been tracked.");
