@@ -439,7 +439,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         foreach (var records in transactions)
         {
             var operations = records.Where(r => r.IsDirty).Sum(OperationsOf);
-            if (operations > MaxTransactionSize)
+            if (records.Count > MaxTransactionSize || operations > MaxTransactionSize)
             {
                 throw new ArgumentException($"A transaction holds at most {MaxTransactionSize} operations (rows and outbox markers), got {operations}.", nameof(transactions));
             }

@@ -41,13 +41,18 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
     }
 
     /// <summary>The publisher of a context: fails with <see cref="FaultOptions.PublishFail"/> (or during an outage) before anything is sent.</summary>
-    public IEventPublisher Publisher(IEventPublisher inner, ContextStats stats) => new FaultyPublisher(this, inner, stats);
+    public IEventPublisher Publisher(IEventPublisher inner, ContextStats stats) => new FaultInjectingPublisher(this, inner, stats);
 
     /// <summary>The Table pipeline policy of a context: a request fails with 503 with <see cref="FaultOptions.TableFail"/>.</summary>
     public HttpPipelinePolicy TablePolicy(ContextStats stats) => new TableFaultPolicy(this, stats);
 
-    private sealed class FaultyPublisher(FaultInjector injector, IEventPublisher inner, ContextStats stats) : IEventPublisher
+    /// <summary>A context's publisher in the local host: the embedded log behind the injected publish failures.</summary>
+    public sealed class FaultInjectingPublisher(FaultInjector injector, IEventPublisher inner, ContextStats stats) : IEventPublisher
     {
+        /// <summary>The publisher that appends to the log.</summary>
+        public IEventPublisher Inner => inner;
+
+        /// <inheritdoc />
         public Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
         {
             if (events.Count > 0 && (injector.PublishOutage || injector.Roll(injector.Faults.PublishFail)))

@@ -29,7 +29,7 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite)
         EventBatches.Received(TestCodec.ReceivedBody("e3", "A", 4, kit.Codec), 3),
     ];
 
-    private static readonly string[] ExpectedIds = ["e1", "e2", "e3"].Select(id => EventIds.Derive(id, "echo")).Order(StringComparer.Ordinal).ToArray();
+    private static readonly string[] ExpectedIds = new[] { "e1", "e2", "e3" }.Select(id => EventIds.Derive(id, "echo")).Order(StringComparer.Ordinal).ToArray();
 
     private async Task<TableClient> NewTable(HttpPipelinePolicy? policy = null)
     {

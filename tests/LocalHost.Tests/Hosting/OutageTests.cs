@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Store.Eventing.Processing;
 using Store.LocalHost.EventLog;
+using Store.LocalHost.Functions;
 using Store.LocalHost.Hosting;
 using Store.LocalHost.Storage;
 
@@ -112,7 +113,7 @@ public sealed class OutageTests
     public void EveryEventHubsTrigger_RetriesUntilSuccess()
     {
         var triggers = ContextRegistration.All
-            .SelectMany(c => Functions.FunctionDiscovery.Discover(c.Name, c.Assembly))
+            .SelectMany(c => FunctionDiscovery.Discover(c.Name, c.Assembly))
             .Where(f => f.EventHub is not null)
             .ToList();
         Assert.Equal(19, triggers.Count);
