@@ -108,8 +108,17 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
     /// <inheritdoc />
     public async Task<OutboxRelayOutcome> RelayAsync(IEventPublisher publisher, OutboxConfirmations confirmations, OutboxRelayOptions options, DateTimeOffset now, CancellationToken ct)
     {
-        await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var index = await store.Markers.ReadIndexAsync(ct).ConfigureAwait(false);
+        List<IndexedPartition> index;
+        try
+        {
+            index = await store.Markers.ReadIndexAsync(ct).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The table does not exist yet: no outbox either.
+            return OutboxRelayOutcome.None;
+        }
+
         var results = new OutboxRelayOutcome[index.Count];
         await Parallel.ForAsync(0, index.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelPartitions, CancellationToken = ct }, async (i, c) =>
             results[i] = await RelayPartitionAsync(index[i], publisher, confirmations, options, now, c).ConfigureAwait(false)).ConfigureAwait(false);

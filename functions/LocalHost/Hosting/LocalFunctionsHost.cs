@@ -118,9 +118,15 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             var publisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered), stats);
             var app = await ContextApp.StartAsync(registration, configuration, publisher, services =>
             {
-                // In front of Azurite and before the SDK's retries: every injected 503 reaches the function.
+                // Each try of a Table request may fail with 503, as in Azure: the SDK's own retries (3, delays scaled like the
+                // functions' retries) absorb most; what outlasts them reaches the function, whose policy retries the batch.
                 var policy = host.Injector.TablePolicy(stats);
-                services.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerCall)));
+                services.AddAzureClients(clients => clients.ConfigureDefaults(o =>
+                {
+                    o.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerRetry);
+                    o.Retry.Delay = TimeSpan.FromTicks((long)(o.Retry.Delay.Ticks * options.RetryDelayScale));
+                    o.Retry.MaxDelay = TimeSpan.FromTicks((long)(o.Retry.MaxDelay.Ticks * options.RetryDelayScale));
+                }));
 
                 services.AddLogging(logging =>
             {
