@@ -36,6 +36,7 @@ public static class FulfillmentRegistration
             sp.CreateStateStore(tableName, FulfillmentJson.Default.FulfillmentOrder),
             sp.GetRequiredService<FulfillmentProjection>(),
             "fulfillment")));
+        services.AddOutboxRelay(sp => sp.GetRequiredService<FulfillmentProcessor>().Inner.Store);
         services.AddSingleton<FulfillmentFunctions>();
         return services;
     }

@@ -52,6 +52,8 @@ public static class InventoryRegistration
             sp.GetRequiredService<IEventPublisher>(),
             sp.GetRequiredService<OutboxConfirmations>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddOutboxRelay(sp => sp.GetRequiredService<TableStateStore<StockRow>>());
+        services.AddOutboxRelay(sp => sp.GetRequiredService<TableStateStore<ReceiptRequest>>());
         services.AddSingleton(sp => new StockQueries(sp.GetRequiredService<TableStateStore<StockRow>>()));
         services.AddSingleton<Functions.StockFunctions>();
         services.AddSingleton<Functions.StockEventFunctions>();

@@ -15,11 +15,11 @@ public static class Cli
     /// <summary>Usage text.</summary>
     public const string Usage = """
         Usage:
-          dotnet run --project functions/LocalHost [-- demo] [--serve] [--port <n>]
+          dotnet run --project functions/LocalHost [-- demo] [--serve] [--port <n>] [--faults <faults>]
               Runs every context in process (Azurite started when none is reachable), drives a seeded store scenario
               through the HTTP functions and prints what happened. --serve keeps serving http://localhost:<port>/api/...
               afterwards (default port 7071) until Ctrl+C.
-          dotnet run --project functions/LocalHost -- replay --input <file.jsonl> --out <dir> [--faults crash=<p>,duplicate=<p>] [--seed <n>]
+          dotnet run --project functions/LocalHost -- replay --input <file.jsonl> --out <dir> [--faults <faults>] [--seed <n>]
                                                      [--redeliver-dead-letters <Context|all>[:id,id...]]
               Appends each line {"stream":"<hub>","partitionKey":"<key or null>","body":<JSON>} to its hub, runs all
               contexts until every consumer caught up, writes <dir>/streams/<hub>.jsonl, <dir>/state/<context>/<table>.jsonl
@@ -27,6 +27,9 @@ public static class Cli
               their original consumer only (partition "dlq-<partition>-<seq>"), runs to quiescence again and only then writes.
           dotnet run --project functions/LocalHost -- deadletters list --dir <replay-out-dir> [--context <Context>]
               Lists <dir>/streams/dead-letters.jsonl: id, consumer, group, source hub/partition#seq, error kind, message, time.
+        <faults>: comma list of crash=<p> (host dies after a batch, before its checkpoint), duplicate=<p> (batch
+              delivered twice), publish-fail=<p> (an Event Hubs publish fails with 503), table-fail=<p> (a Table request
+              fails with 503), e.g. crash=0.05,duplicate=0.1,publish-fail=0.3,table-fail=0.1
         """;
 
     /// <summary>Runs the command; returns the exit code.</summary>
@@ -45,7 +48,7 @@ public static class Cli
                 case "replay":
                     return await ReplayCommand.RunReplayAsync(ParseReplay(options), output, error, ct).ConfigureAwait(false);
                 default:
-                    Reject(options, "port", "serve", "seed", "orders");
+                    Reject(options, "port", "serve", "seed", "orders", "faults");
                     return await DemoCommand.RunAsync(ParseDemo(options), output, error, ct).ConfigureAwait(false);
             }
         }
@@ -189,7 +192,17 @@ public static class Cli
         }
 
         var serve = options.TryGetValue("serve", out var s) && !string.Equals(s, "false", StringComparison.OrdinalIgnoreCase);
-        return new DemoOptions(port, serve, Seed(options), orders);
+        FaultOptions faults;
+        try
+        {
+            faults = options.TryGetValue("faults", out var f) ? FaultOptions.Parse(f) : FaultOptions.None;
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        return new DemoOptions(port, serve, Seed(options), orders) { Faults = faults };
     }
 
     private static int Seed(Dictionary<string, string> options) =>

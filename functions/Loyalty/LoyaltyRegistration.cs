@@ -31,6 +31,7 @@ public static class LoyaltyRegistration
             sp.CreateStateStore(tableName, LoyaltyJson.Default.CustomerLoyalty),
             sp.GetRequiredService<LoyaltyProjection>(),
             "loyalty")));
+        services.AddOutboxRelay(sp => sp.GetRequiredService<LoyaltyProcessor>().Store);
         services.AddSingleton<LoyaltyFunctions>();
         services.AddSingleton<LoyaltyQueryFunctions>();
         return services;

@@ -27,6 +27,7 @@ public static class SalesRegistration
         services.AddSingleton<OrderShipmentsProjection>();
         services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<OrderTable>().Store, sp.GetRequiredService<OrderShipmentsProjection>(), SalesEventTypes.ConsumerGroup));
         services.AddSingleton<OrderIngress>();
+        services.AddOutboxRelay(sp => sp.GetRequiredService<OrderTable>().Store);
         return services;
     }
 }

@@ -44,6 +44,7 @@ public static class TrackingRegistration
             sp.CreateStateStore(tableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity),
             sp.GetRequiredService<TrackingProjection>(),
             "tracking")));
+        services.AddOutboxRelay(sp => sp.GetRequiredService<TrackingProcessor>().Inner.Store);
         services.AddSingleton<TrackingFunctions>();
         services.AddSingleton<OrderQueryFunctions>();
         return services;

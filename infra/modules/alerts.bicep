@@ -117,7 +117,7 @@ resource failures 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   tags: tags
   properties: {
     displayName: 'Function failures per context'
-    description: 'Failed function invocations (transient infrastructure errors that exhausted their retries, or bugs).'
+    description: 'Failed function invocations: attempts that failed transiently (a blocked partition retries until the batch succeeds, every attempt counts) or bugs.'
     severity: 2
     enabled: true
     scopes: [logAnalyticsWorkspaceId]

@@ -1,4 +1,4 @@
-// The system's operations workbook: per-context throughput and failures, dead letters and consumer lag.
+// The system's operations workbook: per-context throughput and failures, dead letters, consumer lag and blocked partitions.
 
 param displayName string
 param location string
@@ -48,6 +48,12 @@ var queries = [
     title: 'Processing lag from enqueued time per context (custom metrics)'
     query: 'AppMetrics | where Name has "lag" | summarize LagMs = max(Max) by AppRoleName, Name, bin(TimeGenerated, 5m) | render timechart'
     visualization: 'timechart'
+  }
+  {
+    // Triggers retry transient failures until the batch succeeds (DeliveryRetry): a blocked partition logs every attempt.
+    title: 'Blocked partitions (batches retried through an outage; the checkpoint waits)'
+    query: 'AppTraces | where Message has "is blocked: attempt" | extend Hub = tostring(Properties.Hub), Partition = tostring(Properties.PartitionId), Attempt = toint(Properties.Attempt) | summarize Attempts = count(), LastAttempt = max(Attempt), Since = min(TimeGenerated), Last = max(TimeGenerated) by AppRoleName, Hub, Partition | order by Last desc'
+    visualization: 'table'
   }
   {
     title: 'Event Hubs throttled requests per namespace'

@@ -61,9 +61,32 @@ public sealed class FunctionMetadataTests
             Assert.Equal("In", Str(binding, "direction"));
             Assert.Equal("Many", Str(binding, "cardinality"));
             Assert.NotNull(retry);
-            Assert.True(retry!["maxRetryCount"]!.GetValue<int>() > 0, $"{function} has no retries");
+            // Retry until the batch succeeds (-1): the host keeps the checkpoint through an outage of any length.
+            Assert.Equal(Store.Eventing.Processing.DeliveryRetry.MaxRetryCount, retry!["maxRetryCount"]!.GetValue<int>());
             Assert.StartsWith(context + "_", function, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("Sales", true)]
+    [InlineData("Inventory", true)]
+    [InlineData("Fulfillment", true)]
+    [InlineData("Tracking", true)]
+    [InlineData("Loyalty", true)]
+    [InlineData("Payments", false)]
+    [InlineData("Notifications", false)]
+    public async Task ContextsWithAnOutbox_HaveTheOutboxRelayTimer(string context, bool hasOutbox)
+    {
+        var timers = (await BindingsOf(context)).Where(b => Str(b.Binding, "type") == "timerTrigger").ToList();
+        if (!hasOutbox)
+        {
+            Assert.Empty(timers);
+            return;
+        }
+
+        var (function, binding, _) = Assert.Single(timers);
+        Assert.Equal(context + "_RelayOutbox", function);
+        Assert.Equal(Store.Eventing.Publishing.OutboxRelay.Schedule, Str(binding, "schedule"));
     }
 
     [Theory]

@@ -42,7 +42,10 @@ public static class EventingServiceCollectionExtensions
         services.AddSingleton(sp => new DeadLetterWriter(context, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OutboxConfirmations>();
         services.TryAddSingleton<EventingMetrics>();
+        services.TryAddSingleton(DeliveryOptions.From(configuration, context));
+        services.TryAddSingleton(OutboxRelayOptions.From(configuration));
         services.AddSingleton<EventBatchHandler>();
+        services.TryAddSingleton<OutboxRelay>();
         services.TryAddSingleton<IEventPublisher, EventHubsPublisher>();
         services.AddLogging();
 
@@ -85,7 +88,15 @@ public static class EventingServiceCollectionExtensions
     /// </summary>
     public static TableStateStore<TState> CreateStateStore<TState>(
         this IServiceProvider sp, string tableName, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0) =>
-        new(sp.GetRequiredService<TableServiceClient>().GetTableClient(tableName), stateType, appliedWindow, cacheCapacity);
+        new(sp.GetRequiredService<TableServiceClient>().GetTableClient(tableName), stateType, appliedWindow, cacheCapacity,
+            (sp.GetService<OutboxRelayOptions>() ?? OutboxRelayOptions.Default).IndexRefresh);
+
+    /// <summary>
+    /// Lets the context's <see cref="OutboxRelay"/> watch the outboxes of a state table (every table whose rows hold
+    /// outboxes must be registered, or an outbox whose publish failed waits for the row's next writer).
+    /// </summary>
+    public static IServiceCollection AddOutboxRelay<TState>(this IServiceCollection services, Func<IServiceProvider, TableStateStore<TState>> store) =>
+        services.AddSingleton<IRelayedOutbox>(sp => new RelayedOutbox<TState>(store(sp)));
 
     /// <summary>Creates a keyed batch processor whose rule violations are dead-lettered for <paramref name="consumerGroup"/>.</summary>
     public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection, string consumerGroup)

@@ -24,7 +24,7 @@ public static class FunctionContextExtensions
             JsonElement element => ReadPartitionId(element.GetRawText()),
             _ => ReadPartitionId(JsonSerializer.Serialize(value, value.GetType(), JsonSerializerOptions.Default)),
         };
-        return new TriggerContext(consumingContext, hub, consumerGroup, partitionId);
+        return new TriggerContext(consumingContext, hub, consumerGroup, partitionId, context.RetryContext?.RetryCount ?? 0);
     }
 
     private static string ReadPartitionId(string json)

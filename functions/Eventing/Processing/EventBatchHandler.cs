@@ -23,8 +23,11 @@ public sealed partial class EventBatchHandler(
     OutboxConfirmations confirmations,
     EventingMetrics metrics,
     TimeProvider time,
-    ILogger<EventBatchHandler> logger)
+    ILogger<EventBatchHandler> logger,
+    DeliveryOptions? delivery = null)
 {
+    private readonly DeliveryOptions _delivery = delivery ?? DeliveryOptions.Default;
+
     /// <summary>The codec (registry of the types this context reads and writes).</summary>
     public CloudEventCodec Codec => codec;
 
@@ -74,7 +77,17 @@ public sealed partial class EventBatchHandler(
         }
 
         var processingStarted = time.GetUtcNow();
-        var processed = await ProcessWithFallbackAsync(inbound, trigger, process, ct).ConfigureAwait(false);
+        (ProcessResult Result, List<OutgoingEvent> Failed, List<string> Tokens, List<ICommittedOutbox> Committed) processed;
+        try
+        {
+            processed = await ProcessWithFallbackAsync(inbound, trigger, process, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
+        {
+            Blocked(trigger, events, ex);
+            throw;
+        }
+
         RecordEventSpans(inbound, trigger, processingStarted);
         var outputs = new List<OutgoingEvent>(failed.Count + processed.Result.Outputs.Count + processed.Failed.Count);
         outputs.AddRange(failed);
@@ -86,12 +99,17 @@ public sealed partial class EventBatchHandler(
         {
             await publisher.PublishAsync(outputs, ct).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             // Not published: rows carrying these tokens must be published by their next reader (e.g. this batch's retry).
             foreach (var token in processed.Tokens)
             {
                 confirmations.Abandon(token);
+            }
+
+            if (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                Blocked(trigger, events, ex);
             }
 
             throw;
@@ -102,6 +120,8 @@ public sealed partial class EventBatchHandler(
         {
             confirmations.Confirm(token);
         }
+
+        await ClearPublishedAsync(processed.Committed, trigger, ct).ConfigureAwait(false);
 
         var deadLettered = outputs.Count(o => o.Hub == deadLetters.Hub);
         var outcome = new BatchOutcome(
@@ -184,7 +204,7 @@ public sealed partial class EventBatchHandler(
         }
     }
 
-    private async Task<(ProcessResult Result, List<OutgoingEvent> Failed, List<string> Tokens)> ProcessWithFallbackAsync(
+    private async Task<(ProcessResult Result, List<OutgoingEvent> Failed, List<string> Tokens, List<ICommittedOutbox> Committed)> ProcessWithFallbackAsync(
         List<InboundEvent> inbound,
         TriggerContext trigger,
         Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> process,
@@ -192,18 +212,27 @@ public sealed partial class EventBatchHandler(
     {
         if (inbound.Count == 0)
         {
-            return (ProcessResult.Empty, [], []);
+            return (ProcessResult.Empty, [], [], []);
         }
 
-        try
+        var givingUp = _delivery.GivesUp(trigger.RetryCount);
+        if (givingUp)
         {
-            var result = await process(inbound, ct).ConfigureAwait(false);
-            return (result, [], result.OutboxToken is { } token ? [token] : []);
+            // The operator's way out of a blocked partition: every event that still fails is dead-lettered below.
+            LogGivingUp(logger, trigger.Context, trigger.Hub, trigger.PartitionId, trigger.RetryCount + 1, _delivery.DeadLetterAfterAttempts);
         }
-        catch (Exception ex) when (!TransientFailures.IsTransient(ex) && ex is not OperationCanceledException)
+        else
         {
-            // A bug or an unexpected event somewhere in the batch: isolate it by processing one event at a time.
-            LogBatchFallback(logger, ex, trigger.Context, trigger.Hub, trigger.PartitionId);
+            try
+            {
+                var result = await process(inbound, ct).ConfigureAwait(false);
+                return (result, [], result.OutboxToken is { } token ? [token] : [], result.Committed is { } c ? [c] : []);
+            }
+            catch (Exception ex) when (!TransientFailures.IsTransient(ex) && ex is not OperationCanceledException)
+            {
+                // A bug or an unexpected event somewhere in the batch: isolate it by processing one event at a time.
+                LogBatchFallback(logger, ex, trigger.Context, trigger.Hub, trigger.PartitionId);
+            }
         }
 
         var results = new List<ProcessResult>();
@@ -214,9 +243,12 @@ public sealed partial class EventBatchHandler(
             {
                 results.Add(await process([e], ct).ConfigureAwait(false));
             }
-            catch (Exception ex) when (!TransientFailures.IsTransient(ex) && ex is not OperationCanceledException)
+            catch (Exception ex) when ((givingUp || !TransientFailures.IsTransient(ex)) && ex is not OperationCanceledException)
             {
-                var error = new DataError(ex is RuleViolationException ? DataErrorKind.RuleViolation : DataErrorKind.Unexpected, $"{ex.GetType().Name}: {ex.Message}");
+                var message = givingUp && TransientFailures.IsTransient(ex)
+                    ? $"Gave up on attempt {trigger.RetryCount + 1} ({DeliveryOptions.DeadLetterAfterAttemptsSetting}:{trigger.Context} = {_delivery.DeadLetterAfterAttempts}): {ex.GetType().Name}: {ex.Message}"
+                    : $"{ex.GetType().Name}: {ex.Message}";
+                var error = new DataError(ex is RuleViolationException ? DataErrorKind.RuleViolation : DataErrorKind.Unexpected, message);
                 LogDeadLetter(logger, trigger.Context, trigger.Hub, trigger.PartitionId, e.Position.SequenceNumber, error.KindName, error.Message);
                 failed.Add(deadLetters.Create(e.Raw, trigger.ConsumerGroup, error, e.Event.TraceParent));
             }
@@ -227,8 +259,50 @@ public sealed partial class EventBatchHandler(
             results.SelectMany(r => r.Outputs).ToList(), null,
             results.Sum(r => r.Applied), results.Sum(r => r.Duplicates), results.Sum(r => r.Rejected), results.Sum(r => r.Ignored), results.Sum(r => r.Conflicts));
         // Each single-event result has its own outbox token; all are confirmed by the caller after the publish.
-        return (merged, failed, results.Where(r => r.OutboxToken is not null).Select(r => r.OutboxToken!).ToList());
+        return (merged, failed, results.Where(r => r.OutboxToken is not null).Select(r => r.OutboxToken!).ToList(),
+            results.Where(r => r.Committed is not null).Select(r => r.Committed!).ToList());
     }
+
+    /// <summary>
+    /// Clears the published outboxes from the rows (so a restart or the relay does not publish them again). Rows that
+    /// also carry entries of an invocation still publishing are left to the relay; a failure here is only logged: the
+    /// events are out, and the relay clears what is left.
+    /// </summary>
+    private async Task ClearPublishedAsync(List<ICommittedOutbox> committed, TriggerContext trigger, CancellationToken ct)
+    {
+        foreach (var outbox in committed)
+        {
+            if (!confirmations.IsConfirmed(outbox.Token))
+            {
+                continue;
+            }
+
+            try
+            {
+                await outbox.ClearAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                LogNotCleared(logger, ex, trigger.Context, trigger.Hub, trigger.PartitionId);
+            }
+        }
+    }
+
+    private void Blocked(TriggerContext trigger, IReadOnlyList<EventData> events, Exception ex)
+    {
+        metrics.BlockedAttempts.Add(1, new TagList { { "context", trigger.Context }, { "hub", trigger.Hub }, { "partition", trigger.PartitionId } });
+        LogBlocked(logger, ex, trigger.Context, trigger.Hub, trigger.PartitionId, trigger.RetryCount + 1,
+            events.Count == 0 ? -1 : events[0].SequenceNumber, events.Count == 0 ? -1 : events[^1].SequenceNumber, ex.GetType().Name, ex.Message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Context} partition {Hub}/{PartitionId} is blocked: attempt {Attempt} of the batch at sequence {FirstSequence}..{LastSequence} failed transiently ({ExceptionType}: {ExceptionMessage}); the checkpoint stays and the batch is retried until it succeeds")]
+    private static partial void LogBlocked(ILogger logger, Exception exception, string context, string hub, string partitionId, int attempt, long firstSequence, long lastSequence, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Context} gives up on the blocking events of {Hub}/{PartitionId} on attempt {Attempt} (DeadLetterAfterAttempts = {Limit}): events that still fail are dead-lettered")]
+    private static partial void LogGivingUp(ILogger logger, string context, string hub, string partitionId, int attempt, int limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Context} published the outputs of {Hub}/{PartitionId} but could not clear their outboxes now; the outbox relay clears them")]
+    private static partial void LogNotCleared(ILogger logger, Exception exception, string context, string hub, string partitionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Context} dead-lettered {Hub}/{PartitionId}#{SequenceNumber}: {ErrorKind}: {ErrorMessage}")]
     private static partial void LogDeadLetter(ILogger logger, string context, string hub, string partitionId, long sequenceNumber, string errorKind, string errorMessage);

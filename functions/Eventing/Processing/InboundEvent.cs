@@ -17,5 +17,8 @@ public sealed record InboundEvent(DecodedEvent Event, EventPosition Position, Ra
     public T DataAs<T>() => (T)Event.Data;
 }
 
-/// <summary>What the trigger tells about the batch: consuming context, hub, consumer group and partition.</summary>
-public sealed record TriggerContext(string Context, string Hub, string ConsumerGroup, string PartitionId);
+/// <summary>
+/// What the trigger tells about the batch: consuming context, hub, consumer group, partition, and how many times this
+/// batch was retried before (0 on the first attempt; from the function's retry context).
+/// </summary>
+public sealed record TriggerContext(string Context, string Hub, string ConsumerGroup, string PartitionId, int RetryCount = 0);

@@ -27,6 +27,9 @@ public interface IKeyedProjection<TState>
 /// <summary>What a batch produced: outputs to publish (new and carried-over outbox entries) and counters.</summary>
 public sealed record ProcessResult(IReadOnlyList<OutgoingEvent> Outputs, string? OutboxToken, int Applied, int Duplicates, int Rejected, int Ignored, int Conflicts)
 {
+    /// <summary>The rows committed with outboxes under <see cref="OutboxToken"/>: cleared by the caller once published.</summary>
+    public ICommittedOutbox? Committed { get; init; }
+
     /// <summary>An empty result.</summary>
     public static ProcessResult Empty { get; } = new([], null, 0, 0, 0, 0, 0);
 }
@@ -103,17 +106,22 @@ public sealed class KeyedBatchProcessor<TState>(
         }).ConfigureAwait(false);
 
         var outputs = new List<OutgoingEvent>();
+        var committed = new List<StateRecord<TState>>();
         int applied = 0, duplicates = 0, rejected = 0, conflicts = 0;
         foreach (var r in results)
         {
             outputs.AddRange(r.Outputs);
+            committed.AddRange(r.Committed);
             applied += r.Applied;
             duplicates += r.Duplicates;
             rejected += r.Rejected;
             conflicts += r.Conflicts;
         }
 
-        return new ProcessResult(outputs, token, applied, duplicates, rejected, ignored, conflicts);
+        return new ProcessResult(outputs, token, applied, duplicates, rejected, ignored, conflicts)
+        {
+            Committed = committed.Count == 0 ? null : new CommittedOutbox<TState>(store, token, committed),
+        };
     }
 
     private async Task<PartitionResult> ProcessPartitionAsync(string partitionKey, Dictionary<string, List<InboundEvent>> rows, string token, CancellationToken ct)
@@ -182,7 +190,7 @@ public sealed class KeyedBatchProcessor<TState>(
             try
             {
                 await store.CommitAsync(partitionKey, all, ct).ConfigureAwait(false);
-                return new PartitionResult(outputs, applied, duplicates, rejected, attempt);
+                return new PartitionResult(outputs, all.FindAll(r => r.OutboxToken == token && r.Outbox.Count > 0), applied, duplicates, rejected, attempt);
             }
             catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)
             {
@@ -192,5 +200,5 @@ public sealed class KeyedBatchProcessor<TState>(
         }
     }
 
-    private sealed record PartitionResult(List<OutgoingEvent> Outputs, int Applied, int Duplicates, int Rejected, int Conflicts);
+    private sealed record PartitionResult(List<OutgoingEvent> Outputs, List<StateRecord<TState>> Committed, int Applied, int Duplicates, int Rejected, int Conflicts);
 }

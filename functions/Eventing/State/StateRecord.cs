@@ -22,6 +22,7 @@ public sealed class StateRecord<TState>
         Applied = applied;
         Outbox = outbox;
         OutboxToken = outboxToken;
+        StoredOutbox = outbox.Count > 0;
     }
 
     /// <summary>Partition and row key.</summary>
@@ -44,6 +45,9 @@ public sealed class StateRecord<TState>
 
     /// <summary>The invocation that wrote <see cref="Outbox"/>.</summary>
     public string? OutboxToken { get; set; }
+
+    /// <summary>True when the row as stored (read or last committed) holds an outbox, hence a pending marker.</summary>
+    internal bool StoredOutbox { get; set; }
 
     /// <summary>
     /// True when the record was read from the table by the call that returned it; false when it came from the store's

@@ -16,7 +16,7 @@ namespace Store.Eventing.State;
 /// (and parsing: cached rows keep their parsed state, so <typeparamref name="TState"/> must be immutable, e.g. records
 /// whose changes make new instances).
 /// </summary>
-public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0)
+public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0, TimeSpan? indexRefresh = null)
 {
     /// <summary>Entity-group transactions hold at most 100 operations.</summary>
     public const int MaxTransactionSize = 100;
@@ -46,6 +46,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private const int MaxOutboxChunks = 15;
 
     private readonly StateRowCache<CachedRow>? _cache = cacheCapacity > 0 ? new StateRowCache<CachedRow>(cacheCapacity) : null;
+    private readonly OutboxMarkers _markers = new(table, indexRefresh);
     private int _roundTrips;
     private int _transactions;
     private int _entitiesWritten;
@@ -218,7 +219,10 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         var rows = new List<StateRecord<TState>>();
         await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), cancellationToken: ct).ConfigureAwait(false))
         {
-            rows.Add(FromEntity(entity, entity.ETag, fresh: true));
+            if (!OutboxMarkers.IsMarker(entity.RowKey))
+            {
+                rows.Add(FromEntity(entity, entity.ETag, fresh: true));
+            }
         }
 
         return rows;
@@ -233,9 +237,12 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     }
 
     /// <summary>
-    /// Writes the dirty records of one partition in transactions of at most 100, each conditional on the ETag read
-    /// (insert when new). Throws <see cref="ConcurrencyConflictException"/> when another writer got there first: the
-    /// caller re-reads and re-applies. Records of one logical change must be in the same call and fit in one transaction.
+    /// Writes the dirty records of one partition in transactions of at most 100 operations, each conditional on the ETag
+    /// read (insert when new). A record written with a non-empty outbox also upserts its pending marker row (same
+    /// partition, same transaction); one written with an empty outbox over a stored one deletes it (see
+    /// <see cref="OutboxMarkers"/>). Throws <see cref="ConcurrencyConflictException"/> when another writer got there first:
+    /// the caller re-reads and re-applies. Records of one logical change must be in the same call and fit in one
+    /// transaction (<see cref="OperationsOf"/> counts rows and markers).
     /// </summary>
     public async Task CommitAsync(string partitionKey, IReadOnlyList<StateRecord<TState>> records, CancellationToken ct)
     {
@@ -244,27 +251,68 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         {
             if (record.IsDirty)
             {
-                dirty.Add(record);
-            }
-        }
-
-        for (var start = 0; start < dirty.Count; start += MaxTransactionSize)
-        {
-            var count = Math.Min(MaxTransactionSize, dirty.Count - start);
-            var actions = new List<TableTransactionAction>(count);
-            var entities = new TableEntity[count];
-            for (var i = 0; i < count; i++)
-            {
-                var record = dirty[start + i];
                 if (record.Key.PartitionKey != partitionKey)
                 {
                     throw new ArgumentException($"Record {record.Key} is not in partition '{partitionKey}'.", nameof(records));
                 }
 
+                dirty.Add(record);
+            }
+        }
+
+        var start = 0;
+        while (start < dirty.Count)
+        {
+            // As many records as fit with their marker operations.
+            var end = start;
+            var operations = 0;
+            while (end < dirty.Count && operations + OperationsOf(dirty[end]) <= MaxTransactionSize)
+            {
+                operations += OperationsOf(dirty[end]);
+                end++;
+            }
+
+            await CommitChunkAsync(partitionKey, dirty.GetRange(start, end - start), ct).ConfigureAwait(false);
+            start = end;
+        }
+    }
+
+    /// <summary>Table operations a dirty record takes in a transaction: its row, plus its pending marker when that changes.</summary>
+    public static int OperationsOf(StateRecord<TState> record) =>
+        1 + (record.Outbox.Count > 0 || record.StoredOutbox ? 1 : 0);
+
+    private async Task CommitChunkAsync(string partitionKey, List<StateRecord<TState>> chunk, CancellationToken ct)
+    {
+        if (chunk.Exists(r => r.Outbox.Count > 0))
+        {
+            // Before the transaction, so that every committed marker's partition is listed for the relay.
+            await _markers.EnsureIndexedAsync(partitionKey, ct).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            var actions = new List<TableTransactionAction>(chunk.Count * 2);
+            var entities = new TableEntity[chunk.Count];
+            var rowAction = new int[chunk.Count];
+            var markerAction = new Dictionary<int, int>();
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var record = chunk[i];
                 var entity = entities[i] = ToEntity(record);
+                rowAction[i] = actions.Count;
                 actions.Add(record.Exists
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, record.ETag)
                     : new TableTransactionAction(TableTransactionActionType.Add, entity));
+                if (record.Outbox.Count > 0)
+                {
+                    // Upserted on every write that keeps an outbox: the marker's Timestamp is when the outbox last changed.
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxMarkers.Marker(partitionKey, record.Key.RowKey)));
+                }
+                else if (record.StoredOutbox)
+                {
+                    markerAction[actions.Count] = i;
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, OutboxMarkers.Marker(partitionKey, record.Key.RowKey), ETag.All));
+                }
             }
 
             Response<IReadOnlyList<Response>> response;
@@ -272,15 +320,23 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             {
                 Interlocked.Increment(ref _roundTrips);
                 Interlocked.Increment(ref _transactions);
-                Interlocked.Add(ref _entitiesWritten, count);
+                Interlocked.Add(ref _entitiesWritten, actions.Count);
                 response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is { } failed && markerAction.TryGetValue(failed, out var missing))
+            {
+                // The marker was already gone (removed as stale by the relay, or a row written before markers existed):
+                // nothing to delete; the transaction is submitted again without that delete.
+                chunk[missing].StoredOutbox = false;
+                continue;
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
             {
                 // The failing row is stale in the cache (or was assumed new): forget it so the caller's re-read sees the table.
-                if (ex.FailedTransactionActionIndex is { } failed && failed < count)
+                var row = ex.FailedTransactionActionIndex is { } failed ? Array.IndexOf(rowAction, failed) : -1;
+                if (row >= 0)
                 {
-                    _cache?.Evict(partitionKey, entities[failed].RowKey);
+                    _cache?.Evict(partitionKey, entities[row].RowKey);
                 }
                 else
                 {
@@ -296,15 +352,81 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                 throw;
             }
 
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < chunk.Count; i++)
             {
-                var record = dirty[start + i];
-                record.ETag = response.Value[i].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
+                var record = chunk[i];
+                record.ETag = response.Value[rowAction[i]].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
                 record.IsDirty = false;
+                record.StoredOutbox = record.Outbox.Count > 0;
                 _cache?.Set(partitionKey, record.Key.RowKey, CachedRow.Of(entities[i], record), record.ETag);
             }
+
+            return;
         }
     }
+
+    /// <summary>
+    /// Clears the outboxes of <paramref name="records"/> (committed records whose outbox is published) and deletes their
+    /// markers, each only if the row still holds the outbox of the same invocation (ETag; after a conflict, the row is read
+    /// again and cleared if its outbox token did not change). Rows written by someone else since keep their outbox: its
+    /// writer or the relay publishes it. Returns how many rows were cleared.
+    /// </summary>
+    public async Task<int> ClearOutboxesAsync(IEnumerable<StateRecord<TState>> records, CancellationToken ct)
+    {
+        var cleared = 0;
+        foreach (var partition in records.Where(r => r.Outbox.Count > 0 && r.Exists).GroupBy(r => r.Key.PartitionKey, StringComparer.Ordinal))
+        {
+            // Half a transaction of rows: each takes its marker delete too.
+            foreach (var chunk in partition.Chunk(MaxTransactionSize / 2))
+            {
+                var tokens = chunk.Select(r => r.OutboxToken).ToArray();
+                foreach (var record in chunk)
+                {
+                    record.Outbox = [];
+                    record.OutboxToken = null;
+                    record.IsDirty = true;
+                }
+
+                try
+                {
+                    await CommitAsync(partition.Key, chunk, ct).ConfigureAwait(false);
+                    cleared += chunk.Length;
+                    continue;
+                }
+                catch (ConcurrencyConflictException)
+                {
+                    // Some row changed since: clear the others one by one below.
+                }
+
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var fresh = await GetAsync(partition.Key, chunk[i].Key.RowKey, ct).ConfigureAwait(false);
+                    if (fresh is null || fresh.Outbox.Count == 0 || fresh.OutboxToken != tokens[i])
+                    {
+                        continue;
+                    }
+
+                    fresh.Outbox = [];
+                    fresh.OutboxToken = null;
+                    fresh.IsDirty = true;
+                    try
+                    {
+                        await CommitAsync(partition.Key, [fresh], ct).ConfigureAwait(false);
+                        cleared++;
+                    }
+                    catch (ConcurrencyConflictException)
+                    {
+                        // Written again in between: that writer owns the outbox now.
+                    }
+                }
+            }
+        }
+
+        return cleared;
+    }
+
+    /// <summary>The pending-outbox bookkeeping of this table (markers and their partition index), for the relay.</summary>
+    public OutboxMarkers Markers => _markers;
 
     /// <summary>
     /// Commits independent transactions of one partition concurrently (at most <see cref="MaxParallelTransactions"/> in
@@ -316,9 +438,10 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     {
         foreach (var records in transactions)
         {
-            if (records.Count > MaxTransactionSize)
+            var operations = records.Where(r => r.IsDirty).Sum(OperationsOf);
+            if (records.Count > MaxTransactionSize || operations > MaxTransactionSize)
             {
-                throw new ArgumentException($"A transaction holds at most {MaxTransactionSize} rows, got {records.Count}.", nameof(transactions));
+                throw new ArgumentException($"A transaction holds at most {MaxTransactionSize} operations (rows and outbox markers), got {operations}.", nameof(transactions));
             }
         }
 

@@ -13,21 +13,21 @@ public sealed class FulfillmentFunctions(EventBatchHandler handler, FulfillmentP
     private const string ConsumerGroup = "fulfillment";
 
     [Function("Fulfillment_OnSalesOrders")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnSalesOrders(
         [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context.EventHubTrigger(Context, "sales-orders", ConsumerGroup), processor.ProcessAsync, cancellationToken);
 
     [Function("Fulfillment_OnInventoryStock")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryStock(
         [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context.EventHubTrigger(Context, "inventory-stock", ConsumerGroup), processor.ProcessAsync, cancellationToken);
 
     [Function("Fulfillment_OnPayments")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnPayments(
         [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>

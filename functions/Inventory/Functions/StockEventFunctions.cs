@@ -14,7 +14,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, StockBatchPro
 
     /// <summary>Applies Inventory's own stock-received events (its other outputs on the hub are ignored).</summary>
     [Function("Inventory_OnInventoryStock")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryStock(
         [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
@@ -22,7 +22,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, StockBatchPro
 
     /// <summary>Reserves stock for placed orders (a cancel is only a request; the release follows Fulfillment's withdrawal).</summary>
     [Function("Inventory_OnSalesOrders")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnSalesOrders(
         [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
@@ -30,7 +30,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, StockBatchPro
 
     /// <summary>Releases stock of orders whose payment was declined.</summary>
     [Function("Inventory_OnPayments")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnPayments(
         [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
@@ -38,7 +38,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, StockBatchPro
 
     /// <summary>Commits the reservation of orders whose shipment was requested and releases that of orders Fulfillment withdrew.</summary>
     [Function("Inventory_OnFulfillmentShipments")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnFulfillmentShipments(
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>

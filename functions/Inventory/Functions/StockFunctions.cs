@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
+using Store.Eventing.Processing;
 using Store.Inventory.State;
 
 namespace Store.Inventory.Functions;
@@ -24,7 +25,17 @@ public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
         }
 
         var traceParent = req.Headers.TryGetValues("traceparent", out var values) ? values.FirstOrDefault() : null;
-        var answer = await ingress.ReceiveAsync(body.Utf8, traceParent, cancellationToken).ConfigureAwait(false);
+        HttpAnswer answer;
+        try
+        {
+            answer = await ingress.ReceiveAsync(body.Utf8, traceParent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            // Committed or not, the same request is safe to send again; a committed receipt is published by the outbox relay anyway.
+            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+        }
+
         return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
     }
 
@@ -35,7 +46,16 @@ public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
         string sku,
         CancellationToken cancellationToken)
     {
-        var answer = await queries.AnswerAsync(sku, cancellationToken).ConfigureAwait(false);
+        HttpAnswer answer;
+        try
+        {
+            answer = await queries.AnswerAsync(sku, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+        }
+
         return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
     }
 

@@ -26,7 +26,8 @@ public sealed record HttpAnswer(HttpStatusCode Status, byte[] Body, string Conte
 
 /// <summary>
 /// <c>POST /api/stock/receipts</c>: validates, records the request with its stock-received event in the outbox
-/// (table "inventoryreceipts", one row per receipt id), publishes, then confirms. The stock itself changes only when
+/// (table "inventoryreceipts", one row per receipt id), publishes, confirms and clears it; an outbox whose publish
+/// failed (the client got a 503 and may not retry) is published by the outbox relay. The stock itself changes only when
 /// Inventory's processor consumes stock-received from its own stream.
 /// </summary>
 public sealed class ReceiptIngress(TableStateStore<ReceiptRequest> store, CloudEventCodec codec, IEventPublisher publisher, OutboxConfirmations confirmations, TimeProvider time)
@@ -62,6 +63,7 @@ public sealed class ReceiptIngress(TableStateStore<ReceiptRequest> store, CloudE
                         confirmations.Confirm(record.OutboxToken!);
                     }
 
+                    await ClearAsync(record, ct).ConfigureAwait(false);
                     return Accepted(record.State!);
             }
 
@@ -85,7 +87,26 @@ public sealed class ReceiptIngress(TableStateStore<ReceiptRequest> store, CloudE
 
             await publisher.PublishAsync([output], ct).ConfigureAwait(false);
             confirmations.Confirm(token);
+            await ClearAsync(record, ct).ConfigureAwait(false);
             return Accepted(record.State);
+        }
+    }
+
+    /// <summary>Clears a published outbox; if the table fails now, the outbox relay clears it (without publishing again).</summary>
+    private async Task ClearAsync(StateRecord<ReceiptRequest> record, CancellationToken ct)
+    {
+        if (record.Outbox.Count == 0 || !confirmations.IsConfirmed(record.OutboxToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await store.ClearOutboxesAsync([record], ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            // Published and confirmed: only the clean-up is left, which the relay does.
         }
     }
 

@@ -189,7 +189,11 @@ public sealed partial class StockBatchProcessor(
                 {
                     foreach (var key in changedKeys[change])
                     {
-                        records.TryAdd(key, rows[key]);
+                        // Marker keys only count towards the transaction's size (TableStateStore writes the markers).
+                        if (rows.TryGetValue(key, out var record))
+                        {
+                            records.TryAdd(key, record);
+                        }
                     }
                 }
 
@@ -203,24 +207,30 @@ public sealed partial class StockBatchProcessor(
             // Some connected events need more than 100 rows together (e.g. many orders of one hot SKU): commit in stream
             // order, flushing before an event whose rows would not fit, so that no event is split.
             var group = new Dictionary<string, StateRecord<StockRow>>(StringComparer.Ordinal);
+            var operations = new HashSet<string>(StringComparer.Ordinal);
             foreach (var i in changes)
             {
                 var newKeys = 0;
                 foreach (var key in written[i])
                 {
-                    newKeys += group.ContainsKey(key) ? 0 : 1;
+                    newKeys += operations.Contains(key) ? 0 : 1;
                 }
 
-                if (group.Count + newKeys > TableStateStore<StockRow>.MaxTransactionSize)
+                if (operations.Count + newKeys > TableStateStore<StockRow>.MaxTransactionSize)
                 {
                     await store.CommitAsync(StockKeys.Partition, [.. group.Values], ct).ConfigureAwait(false);
                     group.Clear();
+                    operations.Clear();
                 }
 
                 WriteRows(events[i], decisions[i], rows, outboxOpened, token);
                 foreach (var key in written[i])
                 {
-                    group[key] = rows[key];
+                    operations.Add(key);
+                    if (rows.TryGetValue(key, out var record))
+                    {
+                        group[key] = record;
+                    }
                 }
             }
 
@@ -254,7 +264,19 @@ public sealed partial class StockBatchProcessor(
             }
         }
 
-        return new ProcessResult(outputs, token, applied, noOps, failed.Count, 0, 0);
+        var committed = new List<StateRecord<StockRow>>();
+        foreach (var record in rows.Values)
+        {
+            if (record.OutboxToken == token && record.Outbox.Count > 0)
+            {
+                committed.Add(record);
+            }
+        }
+
+        return new ProcessResult(outputs, token, applied, noOps, failed.Count, 0, 0)
+        {
+            Committed = committed.Count == 0 ? null : new CommittedOutbox<StockRow>(store, token, committed),
+        };
     }
 
     /// <summary>Puts one event's new row states into the loaded records (and its output into its order row's outbox).</summary>
@@ -280,7 +302,7 @@ public sealed partial class StockBatchProcessor(
         }
     }
 
-    /// <summary>The row keys a decision writes.</summary>
+    /// <summary>The row keys a decision writes, plus the marker key of its order row (see <see cref="OutboxMarkers"/>).</summary>
     private static List<string> RowKeys(InventoryDecision decision)
     {
         var keys = new List<string>(decision.Skus.Count + 1);
@@ -297,6 +319,9 @@ public sealed partial class StockBatchProcessor(
         if (decision.Order is { } order)
         {
             keys.Add(StockKeys.Order(order.OrderId));
+
+            // The order row's outbox marker (written or deleted with it): one more operation in its transaction.
+            keys.Add(OutboxMarkers.MarkerPrefix + StockKeys.Order(order.OrderId));
         }
 
         return keys;

@@ -16,7 +16,14 @@ using Store.TestSupport;
 namespace Store.LocalHost.Demo;
 
 /// <summary>The arguments of <c>demo</c>.</summary>
-public sealed record DemoOptions(int Port, bool Serve, int Seed, int Orders);
+public sealed record DemoOptions(int Port, bool Serve, int Seed, int Orders)
+{
+    /// <summary>Injected faults (publish and Table failures reach the HTTP functions too).</summary>
+    public FaultOptions Faults { get; init; } = FaultOptions.None;
+
+    /// <summary>Wall-clock seconds per second of the timer schedules and relay thresholds (0.05: the relay runs every 3 s and publishes outboxes pending for 3 s).</summary>
+    public double TimerTimeScale { get; init; } = 0.05;
+}
 
 /// <summary>
 /// The default command: runs every context, drives a seeded store scenario through the HTTP functions (stock receipts,
@@ -40,8 +47,23 @@ public static class DemoCommand
             var storage = await Azurite.EnsureRunningAsync(p => azurite = p).ConfigureAwait(false);
             await output.WriteLineAsync(azurite is null ? "  using the Azurite that is already running" : $"  started Azurite (pid {azurite.Id}, in memory)").ConfigureAwait(false);
 
-            host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(storage) { Error = error, RetryDelayScale = 0.1, ContextLogLevel = Microsoft.Extensions.Logging.LogLevel.Error }, ct).ConfigureAwait(false);
+            var outage = options.Faults.PublishFail > 0 || options.Faults.TableFail > 0;
+            host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(storage)
+            {
+                Error = error,
+                RetryDelayScale = 0.1,
+                TimerTimeScale = options.TimerTimeScale,
+                Faults = options.Faults,
+                Seed = options.Seed,
+                LogRetries = !outage,
+                ContextLogLevel = outage ? Microsoft.Extensions.Logging.LogLevel.Critical : Microsoft.Extensions.Logging.LogLevel.Error,
+            }, ct).ConfigureAwait(false);
+            host.StartTimers();
             await output.WriteLineAsync($"  host.json: {host.Options.HostSettings}").ConfigureAwait(false);
+            if (options.Faults.Any)
+            {
+                await output.WriteLineAsync($"  injected faults: {options.Faults} (seed {options.Seed}); timers and relay thresholds at {options.TimerTimeScale}x wall time").ConfigureAwait(false);
+            }
             foreach (var app in host.Apps)
             {
                 await output.WriteLineAsync($"  {app.Name}: {(app.Functions.Count == 0 ? "(no functions found)" : string.Join("; ", app.Functions))}").ConfigureAwait(false);
@@ -108,6 +130,8 @@ internal sealed class DemoScenario
     private readonly ConcurrentDictionary<string, long> _started = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _reflected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _answers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _unavailable = new(StringComparer.Ordinal);
+    private IReadOnlyList<OutboxCount> _outboxes = [];
     private int _unexpected;
     private readonly List<string> _skus = [.. Enumerable.Range(1, Skus).Select(i => $"SKU-{i:000}")];
 
@@ -150,6 +174,10 @@ internal sealed class DemoScenario
         await RunAllAsync(orders.Skip(early).ToList(), viaHttpFirst: 0, ct).ConfigureAwait(false);
         await CancelAsync(orders.Skip(early).Select(o => o.Id).ToList(), count: 3, ct).ConfigureAwait(false);
         await _host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
+
+        // Outboxes whose publish failed (e.g. an order answered 503 whose client never retried) are the relay's: wait until
+        // it has published and cleared every one of them.
+        _outboxes = await OutboxSettling.SettleAsync(_host, token => _host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(5), token), untilIndexEmpty: false, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
     }
 
     public async Task PrintSummaryAsync(TimeSpan wall, CancellationToken ct)
@@ -162,6 +190,15 @@ internal sealed class DemoScenario
         foreach (var s in _host.Stats)
         {
             await o.WriteLineAsync($"{s.Context,-14} {s.Processed,9} {s.Emitted,8} {s.DeadLettered,13} {s.Retried,7} {s.Failed,6} {s.Duplicates,10}").ConfigureAwait(false);
+        }
+
+        await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Outbox relay: {_host.Stats.Sum(s => s.RelayRuns)} runs, published {_host.Stats.Sum(s => s.RelayPublished)} events ({string.Join(", ", _host.Stats.Where(s => s.RelayPublished > 0).Select(s => $"{s.Context} {s.RelayPublished}"))}); " +
+            $"{_host.Stats.Sum(s => s.RelayAlsoPublishedLive)} of them were also published by a live invocation (same id, dropped by consumers)")).ConfigureAwait(false);
+        await o.WriteLineAsync($"Rows holding a pending outbox at the end: {_outboxes.Sum(c => c.PendingRows)} (markers {_outboxes.Sum(c => c.Markers)}, partitions still indexed {_outboxes.Sum(c => c.IndexRows)})").ConfigureAwait(false);
+        if (_host.Options.Faults.Any)
+        {
+            await o.WriteLineAsync($"Injected: {_host.Stats.Sum(s => s.InjectedPublishFailures)} publish failures, {_host.Stats.Sum(s => s.InjectedTableFailures)} Table failures, {_host.Stats.Sum(s => s.InjectedCrashes)} crashes, {_host.Stats.Sum(s => s.InjectedDuplicates)} duplicate deliveries").ConfigureAwait(false);
         }
 
         // Re-publishes of an outbox (at-least-once) carry the same ids; the distinct count is what consumers keep.
@@ -269,7 +306,7 @@ internal sealed class DemoScenario
             using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
             using var response = await client.SendAsync(request, ct).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-            result = new HttpResult(response.StatusCode, [new("Content-Type", response.Content.Headers.ContentType?.ToString() ?? "")], body);
+            result = new HttpResult(response.StatusCode, [new("Content-Type", response.Content.Headers.ContentType?.ToString() ?? ""), .. response.Headers.Select(h => new KeyValuePair<string, string>(h.Key, string.Join(",", h.Value)))], body);
         }
         else
         {
@@ -285,6 +322,16 @@ internal sealed class DemoScenario
         if (orderId is not null && result.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK or HttpStatusCode.Created)
         {
             _accepted.TryAdd(orderId, started);
+        }
+        else if (orderId is not null && result.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            // No client retry on purpose: if the order was committed, the outbox relay publishes it.
+            _unavailable.TryAdd(orderId, 0);
+        }
+
+        if (result.StatusCode == HttpStatusCode.ServiceUnavailable && !result.Headers.Any(h => h.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)))
+        {
+            _answers.AddOrUpdate("503 without Retry-After", 1, (_, n) => n + 1);
         }
 
         return result;
@@ -390,7 +437,7 @@ internal sealed class DemoScenario
             foreach (var sku in _skus)
             {
                 var route = "/api/" + System.Text.RegularExpressions.Regex.Replace(get.Http!.Route, @"\{[^}]+\}", sku);
-                var result = await _host.Http.SendJsonAsync("GET", route, null, ct).ConfigureAwait(false);
+                var result = await ReadAsync(route, ct).ConfigureAwait(false);
                 lines.Add($"{sku} {(result.StatusCode == HttpStatusCode.OK ? Numbers(result.Text) : ((int)result.StatusCode).ToString(CultureInfo.InvariantCulture))}");
             }
 
@@ -430,12 +477,42 @@ internal sealed class DemoScenario
         var statuses = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(_accepted.Keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (id, token) =>
         {
-            var result = await _host.Http.SendJsonAsync("GET", $"/api/orders/{id}", null, token).ConfigureAwait(false);
+            var result = await ReadAsync($"/api/orders/{id}", token).ConfigureAwait(false);
             var status = result.StatusCode == HttpStatusCode.OK ? StatusOf(result.Text) : $"HTTP {(int)result.StatusCode}";
             statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
         }).ConfigureAwait(false);
         await _out.WriteLineAsync($"Order statuses (Tracking GET /api/orders/{{id}}, {_accepted.Count} accepted orders): " +
             string.Join(", ", statuses.OrderByDescending(s => s.Value).Select(s => $"{s.Key} {s.Value}"))).ConfigureAwait(false);
+        var missing = statuses.Where(s => s.Key.StartsWith("HTTP ", StringComparison.Ordinal)).Sum(s => s.Value);
+        await _out.WriteLineAsync(missing == 0
+            ? $"Every accepted order reached Tracking ({_accepted.Count} of {_accepted.Count}), with no client retry."
+            : $"!!! {missing} accepted order(s) did not reach Tracking.").ConfigureAwait(false);
+        if (!_unavailable.IsEmpty)
+        {
+            // Answered 503: the client was told to retry and did not; those the table had committed were published by the relay.
+            var reached = 0;
+            foreach (var id in _unavailable.Keys.Where(id => !_accepted.ContainsKey(id)))
+            {
+                reached += (await ReadAsync($"/api/orders/{id}", ct).ConfigureAwait(false)).StatusCode == HttpStatusCode.OK ? 1 : 0;
+            }
+
+            await _out.WriteLineAsync($"Orders answered 503 and never retried: {_unavailable.Keys.Count(id => !_accepted.ContainsKey(id))}; {reached} of them had been committed and reached Tracking through the outbox relay.").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A summary read: the demo itself retries a query answered 503 (storage faults), unlike its order clients.</summary>
+    private async Task<HttpResult> ReadAsync(string path, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await _host.Http.SendJsonAsync("GET", path, null, ct).ConfigureAwait(false);
+            if (result.StatusCode != HttpStatusCode.ServiceUnavailable || attempt >= 50)
+            {
+                return result;
+            }
+
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
     }
 
     private static string StatusOf(string json)

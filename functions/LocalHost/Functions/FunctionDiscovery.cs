@@ -33,6 +33,7 @@ public static class FunctionDiscovery
 
                 EventHubTriggerInfo? eventHub = null;
                 HttpTriggerInfo? http = null;
+                TimerTriggerInfo? timer = null;
                 foreach (var parameter in method.GetParameters())
                 {
                     if (parameter.GetCustomAttribute<EventHubTriggerAttribute>() is { } eh)
@@ -44,6 +45,10 @@ public static class FunctionDiscovery
                             eh.IsBatched,
                             parameter);
                     }
+                    else if (parameter.GetCustomAttribute<TimerTriggerAttribute>() is { } timerTrigger)
+                    {
+                        timer = new TimerTriggerInfo(Resolve(timerTrigger.Schedule, configuration), timerTrigger.RunOnStartup, parameter);
+                    }
                     else if (parameter.GetCustomAttribute<HttpTriggerAttribute>() is { } trigger)
                     {
                         var methods = trigger.Methods is { Length: > 0 } m ? m.Select(x => x.ToUpperInvariant()).ToArray() : ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
@@ -51,7 +56,7 @@ public static class FunctionDiscovery
                     }
                 }
 
-                found.Add(new FunctionDescriptor(context, function.Name, method, eventHub, http, RetryOf(method)));
+                found.Add(new FunctionDescriptor(context, function.Name, method, eventHub, http, RetryOf(method)) { Timer = timer });
             }
         }
 

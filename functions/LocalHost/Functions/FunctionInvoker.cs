@@ -60,7 +60,7 @@ public static class FunctionInvoker
         var type = parameter.ParameterType;
         // By position, not by reference: ParameterInfo objects are not guaranteed unique (the runtime's cache of a method's
         // parameters is filled without a lock, so hosts discovering functions in parallel can hold different instances).
-        if (function.EventHub?.Parameter.Position == parameter.Position || function.Http?.Parameter.Position == parameter.Position)
+        if (function.EventHub?.Parameter.Position == parameter.Position || function.Http?.Parameter.Position == parameter.Position || function.Timer?.Parameter.Position == parameter.Position)
         {
             return ConvertTrigger(input.TriggerFactory is { } factory ? factory(context) : input.TriggerValue, type);
         }

@@ -3,7 +3,7 @@ namespace Store.LocalHost.Hosting;
 /// <summary>Counters of one context, updated concurrently by its pumps and HTTP invocations.</summary>
 public sealed class ContextStats(string context)
 {
-    private long _processed, _emitted, _deadLettered, _retried, _failed, _duplicates, _invocations, _crashes, _duplicateDeliveries;
+    private long _processed, _emitted, _deadLettered, _retried, _failed, _duplicates, _invocations, _crashes, _duplicateDeliveries, _publishFailures, _tableFailures, _relayed, _relayedAlsoLive, _relayRuns;
 
     public string Context { get; } = context;
     public long Processed => Interlocked.Read(ref _processed);
@@ -15,6 +15,17 @@ public sealed class ContextStats(string context)
     public long Invocations => Interlocked.Read(ref _invocations);
     public long InjectedCrashes => Interlocked.Read(ref _crashes);
     public long InjectedDuplicates => Interlocked.Read(ref _duplicateDeliveries);
+    public long InjectedPublishFailures => Interlocked.Read(ref _publishFailures);
+    public long InjectedTableFailures => Interlocked.Read(ref _tableFailures);
+
+    /// <summary>Events the outbox relay published (timer invocations).</summary>
+    public long RelayPublished => Interlocked.Read(ref _relayed);
+
+    /// <summary>Of <see cref="RelayPublished"/>, events a live invocation also published (same id): the relay/live duplicates.</summary>
+    public long RelayAlsoPublishedLive => Interlocked.Read(ref _relayedAlsoLive);
+
+    /// <summary>Timer (relay) invocations.</summary>
+    public long RelayRuns => Interlocked.Read(ref _relayRuns);
 
     internal void AddProcessed(long n) => Interlocked.Add(ref _processed, n);
     internal void AddEmitted(long n) => Interlocked.Add(ref _emitted, n);
@@ -25,4 +36,9 @@ public sealed class ContextStats(string context)
     internal void Invoked() => Interlocked.Increment(ref _invocations);
     internal void Crash() => Interlocked.Increment(ref _crashes);
     internal void Duplicate() => Interlocked.Increment(ref _duplicateDeliveries);
+    internal void InjectedPublishFailure() => Interlocked.Increment(ref _publishFailures);
+    internal void InjectedTableFailure() => Interlocked.Increment(ref _tableFailures);
+    internal void AddRelayed(long n) => Interlocked.Add(ref _relayed, n);
+    internal void AddRelayedAlsoLive(long n) => Interlocked.Add(ref _relayedAlsoLive, n);
+    internal void RelayRun() => Interlocked.Increment(ref _relayRuns);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Store.Eventing.Catalog;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
+using Microsoft.Extensions.Azure;
 using Store.LocalHost.EventLog;
 using Store.LocalHost.Functions;
 using Store.LocalHost.Http;
@@ -30,6 +31,12 @@ public sealed record LocalHostOptions(string StorageConnectionString)
     /// <summary>Multiplies retry delays (1 = as declared; replay mode scales seconds down to milliseconds).</summary>
     public double RetryDelayScale { get; init; } = 1;
 
+    /// <summary>
+    /// Wall-clock seconds per second of the timer schedules and of the outbox relay's thresholds (1 = real time; replay
+    /// runs a one-minute schedule every 60 ms with 0.001).
+    /// </summary>
+    public double TimerTimeScale { get; init; } = 1;
+
     /// <summary>Minimum level of the contexts' own logs (they log every batch at Information).</summary>
     public LogLevel ContextLogLevel { get; init; } = LogLevel.Warning;
 
@@ -38,6 +45,9 @@ public sealed record LocalHostOptions(string StorageConnectionString)
 
     /// <summary>Where failed invocations and warnings go.</summary>
     public TextWriter Error { get; init; } = Console.Error;
+
+    /// <summary>Writes a line to <see cref="Error"/> per retry (off in replay with outage faults, where there are thousands).</summary>
+    public bool LogRetries { get; init; } = true;
 }
 
 /// <summary>
@@ -54,15 +64,27 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Random _faults;
     private readonly Lock _faultGate = new();
+    private readonly ConcurrentDictionary<string, int> _publishedBy = new(StringComparer.Ordinal);
     private int _httpInFlight;
+
+    private const int PublishedLive = 1;
+    private const int PublishedByRelay = 2;
 
     private LocalFunctionsHost(LocalHostOptions options, EventStreamLog log)
     {
         Options = options;
         Log = log;
         _faults = new Random(options.Seed);
+        Injector = new FaultInjector(options.Faults, unchecked(options.Seed * 31 + 7));
         Http = new HttpDispatcher(this);
+        Timers = new TimerScheduler(this, options.TimerTimeScale);
     }
+
+    /// <summary>The outage faults (publish and Table failures) of every context.</summary>
+    public FaultInjector Injector { get; }
+
+    /// <summary>The timer-triggered functions and their scaled clock.</summary>
+    public TimerScheduler Timers { get; }
 
     /// <summary>Raised after every Event Hubs invocation that completed (used by the demo's latency probe).</summary>
     public event Action<FunctionDescriptor, IReadOnlyList<StoredEvent>>? BatchCompleted;
@@ -92,8 +114,21 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         var configuration = BuildConfiguration(options);
         foreach (var registration in options.Contexts)
         {
-            var publisher = new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered);
-            var app = await ContextApp.StartAsync(registration, configuration, publisher, services => services.AddLogging(logging =>
+            var stats = host.StatsOf(registration.Name);
+            var publisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered), stats);
+            var app = await ContextApp.StartAsync(registration, configuration, publisher, services =>
+            {
+                // Each try of a Table request may fail with 503, as in Azure: the SDK's own retries (3, delays scaled like the
+                // functions' retries) absorb most; what outlasts them reaches the function, whose policy retries the batch.
+                var policy = host.Injector.TablePolicy(stats);
+                services.AddAzureClients(clients => clients.ConfigureDefaults(o =>
+                {
+                    o.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerRetry);
+                    o.Retry.Delay = TimeSpan.FromTicks((long)(o.Retry.Delay.Ticks * options.RetryDelayScale));
+                    o.Retry.MaxDelay = TimeSpan.FromTicks((long)(o.Retry.MaxDelay.Ticks * options.RetryDelayScale));
+                }));
+
+                services.AddLogging(logging =>
             {
                 logging.ClearProviders();
                 logging.SetMinimumLevel(options.ContextLogLevel);
@@ -103,8 +138,13 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                     o.SingleLine = true;
                     o.TimestampFormat = "HH:mm:ss.fff ";
                 });
-            }), ct).ConfigureAwait(false);
+            });
+            }, ct).ConfigureAwait(false);
             host._apps.Add(app);
+            foreach (var function in app.Functions.Where(f => f.Timer is not null))
+            {
+                host.Timers.Add(app, function);
+            }
         }
 
         return host;
@@ -125,6 +165,9 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             defaults[domain.Connection] = "Endpoint=sb://localhost;SharedAccessKeyName=local;SharedAccessKey=bG9jYWw=;UseDevelopmentEmulator=true";
         }
 
+        // The relay's thresholds run on the timers' scaled clock.
+        defaults["Eventing:OutboxRelay:PendingFor"] = Scaled(OutboxRelayOptions.Default.PendingFor, options.TimerTimeScale);
+        defaults["Eventing:OutboxRelay:Grace"] = Scaled(OutboxRelayOptions.Default.Grace, options.TimerTimeScale);
         foreach (var (key, value) in options.Settings)
         {
             defaults[key] = value;
@@ -136,11 +179,17 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             .Build();
     }
 
+    private static string Scaled(TimeSpan span, double scale) =>
+        TimeSpan.FromTicks((long)(span.Ticks * scale)).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The counters of a context.</summary>
     public ContextStats StatsOf(string context) => _stats.GetOrAdd(context, c => new ContextStats(c));
 
     /// <summary>The app of a context.</summary>
     public ContextApp App(string context) => _apps.Single(a => a.Name == context);
+
+    /// <summary>Runs the timer functions in the background on their (scaled) schedules.</summary>
+    public void StartTimers() => Timers.Start(_stopping.Token);
 
     /// <summary>
     /// Starts the pumps of every Event Hubs function of the contexts accepted by <paramref name="filter"/> (all when null):
@@ -218,6 +267,9 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                     }
                 }
             }
+
+            // Timers that came due on the scaled clock run between rounds, never during a delivery.
+            await Timers.RunDueAsync(ct).ConfigureAwait(false);
         }
         while (progressed);
     }
@@ -295,6 +347,32 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Invokes a timer function (the outbox relays). A failure is logged; the next tick runs it again (timer functions
+    /// declare no retry policy).
+    /// </summary>
+    internal async Task<object?> InvokeTimerFunctionAsync(ContextApp app, FunctionDescriptor function, bool pastDue, CancellationToken ct)
+    {
+        var stats = StatsOf(app.Name);
+        _currentInvocation.Value = new InvocationScope(app.Name, CountsFromOutcome: false, IsTimer: true);
+        try
+        {
+            stats.Invoked();
+            stats.RelayRun();
+            var timer = new Microsoft.Azure.Functions.Worker.TimerInfo { IsPastDue = pastDue };
+            return await FunctionInvoker.InvokeAsync(function, app.Services, new InvocationInput(timer), new Dictionary<string, object?>(), 0, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            await Options.Error.WriteLineAsync($"timer {function.Name} failed (the next tick runs it again): {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+        finally
+        {
+            _currentInvocation.Value = null;
+        }
+    }
+
     /// <summary>Delivers one batch to an Event Hubs function with its retry policy; returns false when a crash was injected (no checkpoint).</summary>
     internal async Task<bool> DeliverAsync(ContextApp app, FunctionDescriptor function, string partitionId, IReadOnlyList<StoredEvent> batch, CancellationToken ct)
     {
@@ -346,16 +424,21 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                if (function.Retry is { } retry && attempt < retry.MaxRetryCount)
+                if (function.Retry is { } retry && (retry.MaxRetryCount < 0 || attempt < retry.MaxRetryCount))
                 {
+                    // maxRetryCount -1: as the Functions host, retry until the batch succeeds; the checkpoint stays where it is.
                     stats.Retry();
                     var delay = TimeSpan.FromTicks((long)(retry.DelayBefore(attempt + 1).Ticks * Options.RetryDelayScale));
-                    await Options.Error.WriteLineAsync($"retry {attempt + 1}/{retry.MaxRetryCount} of {function.Name} on {trigger.Hub}/{partitionId} in {delay.TotalMilliseconds:0} ms: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+                    if (Options.LogRetries)
+                    {
+                        await Options.Error.WriteLineAsync($"retry {attempt + 1}/{(retry.MaxRetryCount < 0 ? "until success" : retry.MaxRetryCount)} of {function.Name} on {trigger.Hub}/{partitionId} in {delay.TotalMilliseconds:0} ms: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+                    }
+
                     await Task.Delay(delay, ct).ConfigureAwait(false);
                     continue;
                 }
 
-                // Retries exhausted (or none declared): the host checkpoints anyway, so this batch is lost to the function. Say so loudly.
+                // A finite policy exhausted (or none declared): the host checkpoints anyway, so this batch is lost to the function. Say so loudly.
                 stats.Fail();
                 var first = batch[0];
                 await Options.Error.WriteLineAsync(
@@ -387,6 +470,25 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
 
     private void OnPublished(string context, IReadOnlyList<OutgoingEvent> events)
     {
+        // Which events the relay published, and which of those a live invocation published too (before or after).
+        var byRelay = _currentInvocation.Value is { IsTimer: true };
+        var flag = byRelay ? PublishedByRelay : PublishedLive;
+        long relayed = 0, overlap = 0;
+        foreach (var e in events)
+        {
+            var before = 0;
+            _publishedBy.AddOrUpdate(e.Id, flag, (_, old) =>
+            {
+                before = old;
+                return old | flag;
+            });
+            relayed += byRelay ? 1 : 0;
+            overlap += (before | flag) == (PublishedLive | PublishedByRelay) && (before & flag) == 0 ? 1 : 0;
+        }
+
+        StatsOf(context).AddRelayed(relayed);
+        StatsOf(context).AddRelayedAlsoLive(overlap);
+
         // Trigger invocations that return a BatchOutcome are counted from it; everything else (HTTP ingress, other triggers) from the log.
         if (_currentInvocation.Value is { CountsFromOutcome: true })
         {
@@ -438,6 +540,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await Timers.StopAsync().ConfigureAwait(false);
         PartitionPump[] pumps;
         lock (_pumpGate)
         {
@@ -457,5 +560,5 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private sealed record InvocationScope(string Context, bool CountsFromOutcome);
+    private sealed record InvocationScope(string Context, bool CountsFromOutcome, bool IsTimer = false);
 }

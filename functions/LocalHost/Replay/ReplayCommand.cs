@@ -75,10 +75,13 @@ public static class ReplayCommand
             Faults = options.Faults,
             Seed = options.Seed,
             RetryDelayScale = 0.001,
-            ContextLogLevel = LogLevel.Error,
+            TimerTimeScale = 0.001,
+            ContextLogLevel = LogLevel.Critical,
             Error = error,
+            LogRetries = options.Faults.PublishFail == 0 && options.Faults.TableFail == 0,
         };
         await using var host = await LocalFunctionsHost.StartAsync(hostOptions, ct).ConfigureAwait(false);
+        IReadOnlyList<OutboxCount> outboxes;
         // Input order is time order: each run of consecutive lines on the same stream is appended as one wave, and every
         // consumer catches up on it (deterministically, see DrainAsync) before the next wave arrives.
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -102,20 +105,27 @@ public static class ReplayCommand
                     await output.WriteLineAsync($"  {r.Letter.Id} {r.Letter.Data.Consumer,-13} {r.Letter.Source,-28} {r.Letter.Data.Error.Kind,-16} -> {r.Outcome}").ConfigureAwait(false);
                 }
             }
+
+            // Quiescence includes the outboxes: the relays run until every outbox is published and cleared and every
+            // partition unlisted, so the tables hold nothing of the outbox bookkeeping (and runs can be compared).
+            outboxes = await OutboxSettling.SettleAsync(host, host.DrainAsync, untilIndexEmpty: true, options.Timeout, timeout.Token).ConfigureAwait(false);
         }
 
         Directory.CreateDirectory(options.Out);
         ReplayExport.WriteStreams(host.Log, options.Out);
         var tables = await ReplayExport.WriteStateAsync(azurite.ConnectionString, host.Apps.Select(a => a.Name), options.Out, ct).ConfigureAwait(false);
-        ReplayExport.WriteSummary(host.Stats, options.Out);
+        ReplayExport.WriteSummary(host.Stats, options.Out, outboxes);
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"replay: {lines.Count} input events, {host.Log.TotalEvents} events in {host.Log.Hubs.Count} hubs, {tables} tables; faults {options.Faults}, seed {options.Seed}; {wall.Elapsed.TotalSeconds:0.0} s -> {Path.GetFullPath(options.Out)}")).ConfigureAwait(false);
         foreach (var s in host.Stats)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Context,-14} processed {s.Processed,6}  emitted {s.Emitted,6}  dead-lettered {s.DeadLettered,5}  retried {s.Retried,3}  failed {s.Failed,3}  duplicates {s.Duplicates,5}  injected crashes {s.InjectedCrashes,4} duplicates {s.InjectedDuplicates,4}")).ConfigureAwait(false);
+                $"  {s.Context,-14} processed {s.Processed,6}  emitted {s.Emitted,6}  dead-lettered {s.DeadLettered,5}  retried {s.Retried,4}  failed {s.Failed,3}  duplicates {s.Duplicates,5}  injected crashes {s.InjectedCrashes,4} duplicates {s.InjectedDuplicates,4} publish-fail {s.InjectedPublishFailures,4} table-fail {s.InjectedTableFailures,4}  relay published {s.RelayPublished,3} (also live {s.RelayAlsoPublishedLive,3})")).ConfigureAwait(false);
         }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"  outboxes at the end: {outboxes.Sum(o => o.PendingRows)} rows hold a pending outbox, {outboxes.Sum(o => o.Markers)} markers, {outboxes.Sum(o => o.IndexRows)} index rows")).ConfigureAwait(false);
 
         var failed = host.Stats.Sum(s => s.Failed);
         if (failed > 0)

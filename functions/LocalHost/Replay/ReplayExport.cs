@@ -101,8 +101,12 @@ public static class ReplayExport
         return names;
     }
 
-    /// <summary>Writes <c>summary.json</c>: per context processed, emitted, deadLettered, retried (plus failed invocations and skipped duplicates).</summary>
-    public static void WriteSummary(IEnumerable<ContextStats> stats, string outDir)
+    /// <summary>
+    /// Writes <c>summary.json</c>: per context processed, emitted, deadLettered, retried (plus failed invocations, skipped
+    /// duplicates, injected faults, what the outbox relay published and how much of it a live invocation published too,
+    /// and the rows still holding a pending outbox: <c>pendingOutboxRows</c>, 0 after a run that settled).
+    /// </summary>
+    public static void WriteSummary(IEnumerable<ContextStats> stats, string outDir, IReadOnlyList<OutboxCount>? outboxes = null)
     {
         Directory.CreateDirectory(outDir);
         using var file = File.Create(Path.Combine(outDir, "summary.json"));
@@ -118,6 +122,19 @@ public static class ReplayExport
             writer.WriteNumber("retried", s.Retried);
             writer.WriteNumber("failed", s.Failed);
             writer.WriteNumber("duplicates", s.Duplicates);
+            writer.WriteNumber("injectedCrashes", s.InjectedCrashes);
+            writer.WriteNumber("injectedDuplicateDeliveries", s.InjectedDuplicates);
+            writer.WriteNumber("injectedPublishFailures", s.InjectedPublishFailures);
+            writer.WriteNumber("injectedTableFailures", s.InjectedTableFailures);
+            writer.WriteNumber("relayRuns", s.RelayRuns);
+            writer.WriteNumber("relayPublished", s.RelayPublished);
+            writer.WriteNumber("relayAlsoPublishedLive", s.RelayAlsoPublishedLive);
+            if (outboxes?.FirstOrDefault(o => o.Context == s.Context) is { } outbox)
+            {
+                writer.WriteNumber("pendingOutboxRows", outbox.PendingRows);
+                writer.WriteNumber("outboxMarkers", outbox.Markers);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
+using Store.Eventing.Processing;
 using Store.Loyalty.Events;
 using Store.Loyalty.State;
 
@@ -18,7 +19,16 @@ public sealed class LoyaltyQueryFunctions(LoyaltyProcessor processor)
         string id,
         CancellationToken cancellationToken)
     {
-        var state = await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        CustomerLoyalty? state;
+        try
+        {
+            state = await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+        }
+
         if (state is null)
         {
             return await HttpEdge.NotFoundAsync(req, "Customer not found.", $"Customer '{id}' is unknown to Loyalty.", cancellationToken).ConfigureAwait(false);

@@ -13,28 +13,28 @@ public sealed class NotificationsFunctions(EventBatchHandler handler, Notifier n
     private const string ConsumerGroup = "notifications";
 
     [Function("Notifications_OnFulfillmentShipments")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnFulfillmentShipments(
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleStatelessAsync(events, context.EventHubTrigger(Context, "fulfillment-shipments", ConsumerGroup), notifier.Decide, cancellationToken);
 
     [Function("Notifications_OnInventoryStock")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryStock(
         [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleStatelessAsync(events, context.EventHubTrigger(Context, "inventory-stock", ConsumerGroup), notifier.Decide, cancellationToken);
 
     [Function("Notifications_OnPayments")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnPayments(
         [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleStatelessAsync(events, context.EventHubTrigger(Context, "payments", ConsumerGroup), notifier.Decide, cancellationToken);
 
     [Function("Notifications_OnLoyaltyTiers")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnLoyaltyTiers(
         [EventHubTrigger("loyalty-tiers", Connection = "LoyaltyEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>

@@ -11,7 +11,7 @@ namespace Store.Payments.Functions;
 public sealed class OnSalesOrdersFunction(EventBatchHandler handler, PaymentPolicy policy)
 {
     [Function("Payments_OnSalesOrders")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> Run(
         [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = "payments")] EventData[] events,
         FunctionContext context,

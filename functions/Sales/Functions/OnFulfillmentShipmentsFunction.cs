@@ -11,7 +11,7 @@ namespace Store.Sales.Functions;
 public sealed class OnFulfillmentShipmentsFunction(EventBatchHandler handler, KeyedBatchProcessor<OrderState> processor, OrderTable table)
 {
     [Function("Sales_OnFulfillmentShipments")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> Run(
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = "sales")] EventData[] events,
         FunctionContext context,

@@ -13,7 +13,8 @@ public readonly record struct IngressDecision<TAnswer>(TAnswer Answer, OrderStat
 /// Runs an HTTP command against one order row: read, decide (pure), commit the new state with the output in the
 /// entity's outbox (ETag-conditioned; re-read and re-decide on conflict), publish the outbox, then confirm it.
 /// If publishing fails the output stays in the outbox and the failure propagates (the function answers 503);
-/// the next command on the order (e.g. the client's retry) or the shipment trigger publishes it again under the same id.
+/// the next command on the order (e.g. the client's retry), the shipment trigger or, without either, the outbox relay
+/// publishes it under the same id.
 /// </summary>
 public sealed partial class OrderIngress(
     OrderTable table,
@@ -71,21 +72,19 @@ public sealed partial class OrderIngress(
 
     private async Task ClearOutboxAsync(StateRecord<OrderState> record, CancellationToken ct)
     {
-        record.Outbox = [];
-        record.IsDirty = true;
         try
         {
-            await table.Store.CommitAsync(record.Key.PartitionKey, [record], ct).ConfigureAwait(false);
+            await table.Store.ClearOutboxesAsync([record], ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (TransientFailures.IsTransient(ex))
         {
-            // The events are published and confirmed in this process; if the row was written after us (or the table is
-            // briefly unavailable) the outbox stays, and a later writer elsewhere re-publishes it under the same ids.
+            // The events are published and confirmed in this process; the outbox and its marker stay until the relay
+            // clears them (it sees the token confirmed here and does not publish again).
             LogOutboxNotCleared(logger, ex, record.Key.PartitionKey);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox of order {OrderId} published but not cleared; it may be published again under the same ids")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox of order {OrderId} published but not cleared; the outbox relay clears it")]
     private static partial void LogOutboxNotCleared(ILogger logger, Exception exception, string orderId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} changed concurrently; deciding again (attempt {Attempt})")]

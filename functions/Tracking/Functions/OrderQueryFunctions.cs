@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
+using Store.Eventing.Processing;
 using Store.Tracking.Events;
 using Store.Tracking.State;
 
@@ -18,7 +19,16 @@ public sealed class OrderQueryFunctions(TrackingProcessor processor)
         string id,
         CancellationToken cancellationToken)
     {
-        var view = string.IsNullOrWhiteSpace(id) ? null : await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        OrderStatusView? view;
+        try
+        {
+            view = string.IsNullOrWhiteSpace(id) ? null : await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
+        }
+
         if (view is null)
         {
             return await HttpEdge.NotFoundAsync(req, "Order not found.", $"No events of order '{id}' have been tracked.", cancellationToken).ConfigureAwait(false);

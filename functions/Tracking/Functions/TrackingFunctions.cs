@@ -13,28 +13,28 @@ public sealed class TrackingFunctions(EventBatchHandler handler, TrackingProcess
     private const string ConsumerGroup = "tracking";
 
     [Function("Tracking_OnSalesOrders")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnSalesOrders(
         [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context.EventHubTrigger(Context, "sales-orders", ConsumerGroup), processor.ProcessAsync, cancellationToken);
 
     [Function("Tracking_OnInventoryStock")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryStock(
         [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context.EventHubTrigger(Context, "inventory-stock", ConsumerGroup), processor.ProcessAsync, cancellationToken);
 
     [Function("Tracking_OnPayments")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnPayments(
         [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context.EventHubTrigger(Context, "payments", ConsumerGroup), processor.ProcessAsync, cancellationToken);
 
     [Function("Tracking_OnFulfillmentShipments")]
-    [ExponentialBackoffRetry(5, "00:00:02", "00:05:00")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnFulfillmentShipments(
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>

@@ -51,7 +51,8 @@ public sealed class DiscoveryTests(AzuriteFixture azurite)
         await using var host = await LocalFunctionsHost.StartAsync(options, CancellationToken.None);
 
         var app = host.App(context);
-        Assert.IsType<Store.LocalHost.EventLog.LogPublisher>(app.Services.GetService(typeof(Store.Eventing.Publishing.IEventPublisher)));
+        var publisher = Assert.IsType<FaultInjector.FaultInjectingPublisher>(app.Services.GetService(typeof(Store.Eventing.Publishing.IEventPublisher)));
+        Assert.IsType<Store.LocalHost.EventLog.LogPublisher>(publisher.Inner);
         foreach (var type in app.Functions.Select(f => f.Method.DeclaringType!).Distinct())
         {
             using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(app.Services);

@@ -10,8 +10,9 @@ namespace Store.LocalHost.Tests.Replay;
 
 /// <summary>
 /// End to end through every context: a generated input (receipts, orders, cancellations, malformed lines) replayed without
-/// faults and with injected crashes between commit and checkpoint plus duplicate deliveries must end in the same state and the
-/// same set of output events, with every input processed or dead-lettered exactly once per consumer and no SKU oversold.
+/// faults, with injected crashes between commit and checkpoint plus duplicate deliveries, and with every fault at once
+/// (also Event Hubs publishes and Table requests failing with 503) must end in the same state and the same set of output
+/// events, with every input processed or dead-lettered exactly once per consumer, no SKU oversold and no outbox left.
 /// </summary>
 public sealed class FaultInjectionTests : IDisposable
 {
@@ -22,7 +23,7 @@ public sealed class FaultInjectionTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task CrashesAndDuplicates_EndInTheSameStateAndOutputsAsAFaultFreeRun()
+    public async Task CrashesDuplicatesAndOutages_EndInTheSameStateAndOutputsAsAFaultFreeRun()
     {
         var input = Path.Combine(_dir, "input.jsonl");
         var malformed = GenerateInput(input, seed: 42);
@@ -32,6 +33,9 @@ public sealed class FaultInjectionTests : IDisposable
         {
             await ReplayAsync(input, "faulty-7", new FaultOptions(0.3, 0.3), seed: 7),
             await ReplayAsync(input, "faulty-8", new FaultOptions(0.3, 0.3), seed: 8),
+
+            // Every fault at once: outages of Event Hubs and Table storage (transient 503s) on top of crashes and duplicates.
+            await ReplayAsync(input, "all-faults-9", FaultOptions.Parse("crash=0.05,duplicate=0.1,publish-fail=0.3,table-fail=0.1"), seed: 9),
         };
 
         var cleanState = LoadState(clean);
@@ -61,6 +65,23 @@ public sealed class FaultInjectionTests : IDisposable
         {
             Assert.True(summary.RootElement.GetProperty(context).GetProperty("processed").GetInt64() > 0, $"{context} processed nothing");
         }
+
+        // Every run settles with no row holding an outbox; the all-faults run really had outages and retried through them.
+        foreach (var run in faulty.Prepend(clean))
+        {
+            using var counts = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+            foreach (var context in counts.RootElement.EnumerateObject())
+            {
+                Assert.True(context.Value.GetProperty("pendingOutboxRows").GetInt64() == 0, $"{Path.GetFileName(run)}: {context.Name} has rows holding a pending outbox");
+                Assert.Equal(0, context.Value.GetProperty("failed").GetInt64());
+            }
+        }
+
+        using var allFaults = JsonDocument.Parse(File.ReadAllText(Path.Combine(faulty[^1], "summary.json")));
+        var totals = allFaults.RootElement.EnumerateObject().Select(c => c.Value).ToList();
+        Assert.True(totals.Sum(c => c.GetProperty("injectedPublishFailures").GetInt64()) > 0);
+        Assert.True(totals.Sum(c => c.GetProperty("injectedTableFailures").GetInt64()) > 0);
+        Assert.True(totals.Sum(c => c.GetProperty("retried").GetInt64()) > 0);
     }
 
     private async Task<string> ReplayAsync(string input, string name, FaultOptions faults, int seed)

@@ -1,0 +1,37 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Store.Eventing.Processing;
+
+/// <summary>
+/// The operators' way out of a blocked partition (see <see cref="DeliveryRetry"/>): setting
+/// <c>Eventing:DeadLetterAfterAttempts:&lt;Context&gt;</c> (app setting <c>Eventing__DeadLetterAfterAttempts__Inventory</c>)
+/// to N makes that context's triggers, from the N-th attempt of a batch on, process it event by event and dead-letter
+/// every event that still fails, whatever the failure (kind <c>unexpected</c>, with the attempt count and the error), so
+/// the partition moves on. Off (0) by default: with it on, an outage longer than N attempts dead-letters good events too.
+/// </summary>
+public sealed record DeliveryOptions(int DeadLetterAfterAttempts)
+{
+    /// <summary>The configuration key prefix; the context name is appended.</summary>
+    public const string DeadLetterAfterAttemptsSetting = "Eventing:DeadLetterAfterAttempts";
+
+    /// <summary>Never give up (the default).</summary>
+    public static DeliveryOptions Default { get; } = new(0);
+
+    /// <summary>Reads the context's setting; a missing, empty or non-positive value means off.</summary>
+    public static DeliveryOptions From(IConfiguration configuration, string context)
+    {
+        var value = configuration[$"{DeadLetterAfterAttemptsSetting}:{context}"];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Default;
+        }
+
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var attempts)
+            ? new DeliveryOptions(attempts)
+            : throw new InvalidOperationException($"Setting {DeadLetterAfterAttemptsSetting}:{context} must be a whole number of attempts, not '{value}'.");
+    }
+
+    /// <summary>True when a batch on its attempt number <paramref name="retryCount"/> + 1 gives up on events that keep failing.</summary>
+    public bool GivesUp(int retryCount) => DeadLetterAfterAttempts > 0 && retryCount + 1 >= DeadLetterAfterAttempts;
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Store.Eventing.State;
+
+/// <summary>A pending marker as found by the relay: the row it marks, when the row's outbox last changed, its ETag.</summary>
+public readonly record struct OutboxMarker(string RowKey, DateTimeOffset Since, ETag ETag);
+
+/// <summary>A partition listed in the index: it held (or is about to hold) outbox markers since <see cref="Since"/>.</summary>
+public readonly record struct IndexedPartition(string PartitionKey, DateTimeOffset Since, ETag ETag);
+
+/// <summary>
+/// The bookkeeping that lets the outbox relay find unpublished outboxes without scanning tables. Two kinds of rows live
+/// in the state table next to the states:
+/// <list type="bullet">
+/// <item>a <b>marker</b> per row that holds an outbox: same PartitionKey, RowKey <c>~~outbox~</c> + the row's key, written
+/// in the same entity-group transaction as the outbox (upserted whenever the outbox is written, deleted when it is
+/// cleared), so a row holds an outbox exactly when its marker exists, whatever crashes in between;</item>
+/// <item>an <b>index</b> row per partition that may hold markers: PartitionKey <c>~~outbox-index~</c>, RowKey = the state
+/// partition. It is upserted before a transaction that writes an outbox into that partition (at most once per
+/// <see cref="RefreshEvery"/> per process), and deleted by the relay only when the partition has no marker and the index
+/// row is older than the grace period (longer than any commit can take after its upsert), so no marker is ever unlisted.</item>
+/// </list>
+/// A relay tick reads the index (one partition) and, per listed partition, the markers (one key-range query each): work
+/// proportional to partitions with recent outboxes, never to the table's rows.
+/// </summary>
+public sealed class OutboxMarkers(TableClient table, TimeSpan? refreshEvery = null)
+{
+    /// <summary>Row key prefix of markers ('~~' never starts an escaped key, see <see cref="TableKeys.Escape"/>).</summary>
+    public const string MarkerPrefix = "~~outbox~";
+
+    /// <summary>The partition of the index rows.</summary>
+    public const string IndexPartition = "~~outbox-index~";
+
+    // '~' + 1: the end of the marker key range.
+    private const string MarkerPrefixEnd = "~~outbox\u007f";
+
+    /// <summary>Default of <see cref="RefreshEvery"/>.</summary>
+    public static readonly TimeSpan DefaultRefreshEvery = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How often a process re-upserts the index row of a partition it keeps writing outboxes to; the relay's grace period
+    /// must exceed it (by more than a commit can take).
+    /// </summary>
+    public TimeSpan RefreshEvery { get; } = refreshEvery ?? DefaultRefreshEvery;
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _indexed = new(StringComparer.Ordinal);
+
+    /// <summary>True for a marker's row key.</summary>
+    public static bool IsMarker(string rowKey) => rowKey.StartsWith(MarkerPrefix, StringComparison.Ordinal);
+
+    /// <summary>The marker entity of a row.</summary>
+    public static TableEntity Marker(string partitionKey, string rowKey) => new(partitionKey, MarkerPrefix + rowKey);
+
+    /// <summary>Lists the partition in the index unless this process did so less than <see cref="RefreshEvery"/> ago.</summary>
+    public async Task EnsureIndexedAsync(string partitionKey, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (_indexed.TryGetValue(partitionKey, out var last) && now - last < RefreshEvery)
+        {
+            return;
+        }
+
+        await table.UpsertEntityAsync(new TableEntity(IndexPartition, partitionKey), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        if (_indexed.Count > 50_000)
+        {
+            // Partitions of single commands (an order, a receipt) are never written again: keep the map bounded.
+            _indexed.Clear();
+        }
+
+        _indexed[partitionKey] = now;
+    }
+
+    /// <summary>The partitions listed in the index.</summary>
+    public async Task<List<IndexedPartition>> ReadIndexAsync(CancellationToken ct)
+    {
+        var result = new List<IndexedPartition>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition}"), select: ["RowKey", "Timestamp"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            result.Add(new IndexedPartition(entity.RowKey, entity.Timestamp ?? DateTimeOffset.MinValue, entity.ETag));
+        }
+
+        return result;
+    }
+
+    /// <summary>The markers of one partition (a key-range query inside the partition).</summary>
+    public async Task<List<OutboxMarker>> ReadMarkersAsync(string partitionKey, CancellationToken ct)
+    {
+        var result = new List<OutboxMarker>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerPrefixEnd}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Timestamp"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            result.Add(new OutboxMarker(entity.RowKey[MarkerPrefix.Length..], entity.Timestamp ?? DateTimeOffset.MinValue, entity.ETag));
+        }
+
+        return result;
+    }
+
+    /// <summary>Removes a partition from the index if its index row did not change since it was read (false otherwise).</summary>
+    public async Task<bool> UnlistAsync(IndexedPartition partition, CancellationToken ct)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(IndexPartition, partition.PartitionKey, partition.ETag, ct).ConfigureAwait(false);
+            _indexed.TryRemove(partition.PartitionKey, out _);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes a marker whose row holds no outbox, if the marker did not change since it was read.</summary>
+    public async Task<bool> DeleteStaleAsync(string partitionKey, OutboxMarker marker, CancellationToken ct)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partitionKey, MarkerPrefix + marker.RowKey, marker.ETag, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+}

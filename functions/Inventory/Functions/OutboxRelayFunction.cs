@@ -1,0 +1,12 @@
+using Microsoft.Azure.Functions.Worker;
+using Store.Eventing.Publishing;
+
+namespace Store.Inventory.Functions;
+
+/// <summary>Inventory's outbox relay: publishes outboxes pending longer than the threshold (see <see cref="OutboxRelay"/>).</summary>
+public sealed class OutboxRelayFunction(OutboxRelay relay)
+{
+    [Function("Inventory_RelayOutbox")]
+    public Task<OutboxRelayOutcome> Run([TimerTrigger(OutboxRelay.Schedule)] TimerInfo timer, CancellationToken cancellationToken) =>
+        relay.RunAsync("Inventory", cancellationToken);
+}
