@@ -1,3 +1,4 @@
+using Store.Eventing.State;
 using Store.Fulfillment.Events;
 using Azure.Data.Tables;
 using Azure.Messaging.EventHubs;
@@ -76,6 +77,12 @@ public sealed class FulfillmentApp : IDisposable
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var entity in Table.QueryAsync<TableEntity>())
         {
+            // The kit's outbox bookkeeping (pending markers and the relay's partition index) is not order state.
+            if (entity.PartitionKey == OutboxMarkers.IndexPartition || OutboxMarkers.IsMarker(entity.RowKey))
+            {
+                continue;
+            }
+
             result[entity.PartitionKey + "/" + entity.RowKey] = entity.GetString("State");
         }
 

@@ -186,11 +186,13 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         await app.OnStock("0", Enumerable.Range(0, 100).Select(i => app.Stock(Receipt($"r{i}", $"S{i}", 5))).ToArray());
         var before = app.Store.Transactions;
 
-        // 100 orders, each on its own SKU: 100 independent pairs of rows (order + SKU) = 200 rows, two full transactions.
+        // 100 orders, each on its own SKU: 100 independent pairs of rows (order + SKU) = 200 rows plus the pending-outbox
+        // marker of each order row, in three transactions of at most 100 entities that never split an event; after the
+        // publish, clearing the 100 outboxes (order rows rewritten, markers deleted) takes two more full transactions.
         var outcome = await app.OnSalesOrders("0", Enumerable.Range(0, 100).Select(i => app.Placed(Order($"o{i}", ($"S{i}", 2)))).ToArray());
 
         Assert.Equal(100, outcome.Processed);
-        Assert.Equal(2, app.Store.Transactions - before);
+        Assert.InRange(app.Store.Transactions - before, 3 + 2, 4 + 2);
         Assert.Equal(100, app.PublishedData<StockReserved>(InventoryEventTypes.StockReserved).Count);
         for (var i = 0; i < 100; i++)
         {
@@ -225,20 +227,22 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task RedeliveryInANewProcess_RepublishesTheOutbox_ByteIdentical_AndChangesNoState()
+    public async Task RedeliveryInANewProcess_AfterThePublish_PublishesNothingAgain_AndChangesNoState()
     {
         using var app = InventoryApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 3)));
         var batch = new[] { app.Placed(Order("o1", ("A", 2))), app.Placed(Order("o2", ("A", 2))) };
         await app.OnSalesOrders("0", batch);
-        var first = app.Publisher.Published.ToArray();
+        Assert.NotEmpty(app.Publisher.Published);
         var etags = (await app.RowsAsync()).ToDictionary(r => r.Key, r => r.Value.ETag);
 
+        // The first process published and then cleared the outboxes, so a new process has nothing left to publish: the
+        // redelivered events are duplicates by id and position. (A crash before the publish leaves the outbox, which the
+        // redelivery or the relay publishes: PublishFailureAfterCommit_RedeliveryPublishesTheSameIds_WithoutApplyingTwice.)
         using var restarted = app.Restarted(azurite);
         await restarted.OnSalesOrders("0", batch);
 
-        var again = restarted.Publisher.Published;
-        Assert.Equal(first.Select(e => (e.Id, Convert.ToBase64String(e.Body))).Order(), again.Select(e => (e.Id, Convert.ToBase64String(e.Body))).Order());
+        Assert.Empty(restarted.Publisher.Published);
         Assert.Equal(etags, (await restarted.RowsAsync()).ToDictionary(r => r.Key, r => r.Value.ETag));
     }
 

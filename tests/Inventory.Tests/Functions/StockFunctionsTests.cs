@@ -65,7 +65,9 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     {
         using var app = InventoryApp.Create(azurite);
         app.Publisher.FailNext = new TimeoutException("Event Hubs unavailable");
-        await Assert.ThrowsAsync<TimeoutException>(() => PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}"""));
+        var unavailable = await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}""");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+        Assert.Equal("2", unavailable.Headers.GetValues("Retry-After").Single());
 
         var response = await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}""");
 
