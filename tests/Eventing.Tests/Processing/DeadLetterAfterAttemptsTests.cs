@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Store.Eventing.DeadLetters;
+using Store.Eventing.Processing;
+using Store.Eventing.State;
+using Store.TestSupport;
+
+namespace Store.Eventing.Tests.Processing;
+
+/// <summary>
+/// The operator's way out of a blocked partition (<c>Eventing:DeadLetterAfterAttempts:&lt;Context&gt;</c>): off by default,
+/// so a transient failure keeps the batch (and the checkpoint) waiting; from the N-th attempt on, the events that still
+/// fail are dead-lettered and the rest of the batch is applied.
+/// </summary>
+public sealed class DeadLetterAfterAttemptsTests
+{
+    private static readonly RequestFailedException Outage = new(503, "Service Unavailable");
+
+    [Fact]
+    public void Setting_IsOffByDefault_ReadPerContext_AndRejectsNonsense()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Eventing:DeadLetterAfterAttempts:Inventory"] = "3",
+            ["Eventing:DeadLetterAfterAttempts:Sales"] = "many",
+        }).Build();
+
+        Assert.False(DeliveryOptions.From(configuration, "Tracking").GivesUp(1_000_000));
+        var inventory = DeliveryOptions.From(configuration, "Inventory");
+        Assert.False(inventory.GivesUp(retryCount: 1));
+        Assert.True(inventory.GivesUp(retryCount: 2));
+        var error = Assert.Throws<InvalidOperationException>(() => DeliveryOptions.From(configuration, "Sales"));
+        Assert.Contains("Eventing:DeadLetterAfterAttempts:Sales", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutTheSetting_ATransientFailure_Throws_SoTheCheckpointWaits()
+    {
+        var (handler, publisher) = Handler(DeliveryOptions.Default);
+        var batch = new[] { EventBatches.ReceivedText(Body("e1"), 1) };
+
+        await Assert.ThrowsAsync<RequestFailedException>(() =>
+            handler.HandleAsync(batch, new TriggerContext("Inventory", "inventory-stock", "inventory", "0", RetryCount: 50), (_, _) => throw Outage, CancellationToken.None));
+        Assert.Empty(publisher.To("dead-letters"));
+    }
+
+    [Fact]
+    public async Task FromTheNthAttempt_TheEventThatStillFails_IsDeadLettered_AndTheOthersApply()
+    {
+        var (handler, publisher) = Handler(new DeliveryOptions(3));
+        var batch = new[] { EventBatches.ReceivedText(Body("good"), 1), EventBatches.ReceivedText(Body("stuck"), 2) };
+        var applied = new List<string>();
+        Task<ProcessResult> Process(IReadOnlyList<InboundEvent> events, CancellationToken ct)
+        {
+            if (events.Any(e => e.Event.Id == "stuck"))
+            {
+                throw Outage;
+            }
+
+            applied.AddRange(events.Select(e => e.Event.Id));
+            return Task.FromResult(new ProcessResult([], null, events.Count, 0, 0, 0, 0));
+        }
+
+        // Attempt 2 (retry count 1) still waits; attempt 3 gives up on the event that keeps failing.
+        await Assert.ThrowsAsync<RequestFailedException>(() => handler.HandleAsync(batch, Trigger(retryCount: 1), Process, CancellationToken.None));
+        var outcome = await handler.HandleAsync(batch, Trigger(retryCount: 2), Process, CancellationToken.None);
+
+        Assert.Equal(1, outcome.DeadLettered);
+        Assert.Contains("good", applied);
+        var letter = JsonDocument.Parse(Assert.Single(publisher.To("dead-letters")).Body).RootElement.GetProperty("data");
+        Assert.Equal(2, letter.GetProperty("sequenceNumber").GetInt64());
+        Assert.StartsWith("Gave up on attempt 3", letter.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private static TriggerContext Trigger(int retryCount) => new("Inventory", "inventory-stock", "inventory", "0", retryCount);
+
+    private static string Body(string id) =>
+        $$$"""{"specversion":"1.0","id":"{{{id}}}","source":"/s","type":"inventory.stock-received.v1","subject":"A","data":{"receiptId":"{{{id}}}","sku":"A","quantity":1}}""";
+
+    private static (EventBatchHandler Handler, RecordingPublisher Publisher) Handler(DeliveryOptions delivery)
+    {
+        var publisher = new RecordingPublisher();
+        var handler = new EventBatchHandler(TestCodec.Create(), new DeadLetterWriter("Inventory", TimeProvider.System), publisher, new OutboxConfirmations(),
+            new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance, delivery);
+        return (handler, publisher);
+    }
+}
