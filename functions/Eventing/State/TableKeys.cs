@@ -67,5 +67,7 @@ public static class TableKeys
         return sb.ToString();
     }
 
-    private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '~' || char.IsControl(c);
+    // U+2028/U+2029 are allowed in Azure Tables keys, but Azurite matches keys in the URL with a JavaScript '.', which stops
+    // at line terminators: such a key answers 500 there, so they are escaped too.
+    private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '~' or '\u2028' or '\u2029' || char.IsControl(c);
 }

@@ -124,5 +124,7 @@ public static class StockKeys
         return sb.ToString();
     }
 
-    private static bool NeedsEscape(char c) => c is '%' or '/' or '\\' or '#' or '?' || char.IsControl(c);
+    // U+2028/U+2029: Azurite cannot match them in a key (see TableKeys). They escape as %2028/%2029, still injective: no
+    // character with code 0x20 is ever escaped, so no two-digit escape starts with "20".
+    private static bool NeedsEscape(char c) => c is '%' or '/' or '\\' or '#' or '?' or '\u2028' or '\u2029' || char.IsControl(c);
 }

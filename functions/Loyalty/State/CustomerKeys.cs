@@ -35,7 +35,8 @@ public static class CustomerKeys
         var sb = new StringBuilder(customerId.Length);
         foreach (var c in customerId)
         {
-            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
+            // U+2028/U+2029 too (Azurite cannot match them in a key); %2028/%2029 stay injective, as 0x20 is never escaped.
+            if (c is '/' or '\\' or '#' or '?' or '%' or '\u2028' or '\u2029' || char.IsControl(c))
             {
                 sb.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
             }

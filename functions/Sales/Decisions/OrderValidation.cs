@@ -141,8 +141,9 @@ public static class OrderValidation
             return $"orderId must be at most {MaxIdLength} characters.";
         }
 
-        return orderId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c))
-            ? "orderId must not contain '/', '\\', '#', '?' or control characters."
+        // Line and paragraph separators are refused too: an order id is one line of text (and Azurite cannot use them in keys).
+        return orderId.Any(c => c is '/' or '\\' or '#' or '?' or '\u2028' or '\u2029' || char.IsControl(c))
+            ? "orderId must not contain '/', '\\', '#', '?', line separators or control characters."
             : null;
     }
 

@@ -24,6 +24,7 @@ public sealed class TableKeysTests
     [InlineData("~x", "~007ex")]
     [InlineData("q?#\\", "q~003f~0023~005c")]
     [InlineData("tab\t", "tab~0009")]
+    [InlineData("line\u2028para\u2029", "line~2028para~2029")]
     public void Escape_ReplacesForbiddenCharacters_AndUnescapeInvertsIt(string id, string key)
     {
         Assert.Equal(key, TableKeys.Escape(id));

@@ -19,6 +19,7 @@ public sealed class CustomerKeysTests
     [InlineData("a/b", "a%2Fb")]
     [InlineData("a\\b#c?d%e", "a%5Cb%23c%3Fd%25e")]
     [InlineData("tab\tid", "tab%09id")]
+    [InlineData("line\u2028id", "line%2028id")]
     public void RowKey_EscapesCharactersTablesForbid(string customerId, string rowKey) =>
         Assert.Equal(rowKey, CustomerKeys.RowKeyOf(customerId));
 

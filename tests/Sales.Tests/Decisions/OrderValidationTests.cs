@@ -242,4 +242,10 @@ public sealed class OrderValidationTests
         Assert.True(OrderValidation.ValidateCancel("o-1", ok.RootElement).IsValid);
         Assert.Equal(["reason"], OrderValidation.ValidateCancel("o-1", tooLong.RootElement).Errors.Keys);
     }
+
+    [Theory]
+    [InlineData("O-1\u2028")]
+    [InlineData("O-\u20291")]
+    public void OrderIds_WithLineSeparators_AreInvalid(string orderId) =>
+        Assert.False(OrderValidation.IsValidOrderId(orderId));
 }
