@@ -7,6 +7,7 @@ using Store.LocalHost.Tracing;
 namespace Store.LocalHost.Tests.Tracing;
 
 /// <summary>A few orders through every context in process: each order is one trace from the HTTP ingress through every consumer.</summary>
+[Collection(ProcessWideTracingCollection.Name)]
 public sealed class OrderTraceTests
 {
     [Fact]
