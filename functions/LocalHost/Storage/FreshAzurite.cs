@@ -41,40 +41,65 @@ public sealed class FreshAzurite : IAsyncDisposable
             }
         }
 
-        int blob = FreePort(), table = FreePort();
-        var psi = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-                 {
-                     entry,
-                     "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
-                     "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),
-                     "--queueHost", "127.0.0.1", "--queuePort", FreePort().ToString(CultureInfo.InvariantCulture),
-                     "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture),
-                 })
+        // A free port is only free until someone binds it: tests start several Azurites at once, so an Azurite that exits
+        // before listening (its port was taken in between) is started again on new ports.
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        for (var attempt = 1; ; attempt++)
         {
-            psi.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await IsListeningAsync(table).ConfigureAwait(false))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            int blob = FreePort(), table = FreePort();
+            var psi = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[]
+                     {
+                         entry,
+                         "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+                         "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),
+                         "--queueHost", "127.0.0.1", "--queuePort", FreePort().ToString(CultureInfo.InvariantCulture),
+                         "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture),
+                     })
             {
-                Azurite.Stop(process);
-                throw new InvalidOperationException("Azurite did not start listening within 60 s.");
+                psi.ArgumentList.Add(arg);
             }
 
-            await Task.Delay(100, ct).ConfigureAwait(false);
-        }
+            var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is { Length: > 0 } line)
+                {
+                    errors.Enqueue(line);
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            var listening = false;
+            while (!process.HasExited && DateTime.UtcNow <= deadline)
+            {
+                if (await IsListeningAsync(table).ConfigureAwait(false))
+                {
+                    listening = true;
+                    break;
+                }
 
-        return new FreshAzurite(process,
-            $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/{DevAccount};TableEndpoint=http://127.0.0.1:{table}/{DevAccount};");
+                await Task.Delay(100, ct).ConfigureAwait(false);
+            }
+
+            if (listening)
+            {
+                return new FreshAzurite(process,
+                    $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};" +
+                    $"BlobEndpoint=http://127.0.0.1:{blob}/{DevAccount};TableEndpoint=http://127.0.0.1:{table}/{DevAccount};");
+            }
+
+            var exited = process.HasExited;
+            Azurite.Stop(process);
+            if (!exited || attempt == 3)
+            {
+                throw new InvalidOperationException(exited
+                    ? $"Azurite exited before listening, {attempt} times: {string.Join(" | ", errors.TakeLast(5))}"
+                    : "Azurite did not start listening within 60 s.");
+            }
+        }
     }
 
     /// <inheritdoc />
