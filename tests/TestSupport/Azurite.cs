@@ -23,6 +23,17 @@ public static class Azurite
             return ConnectionStringFor(10000, 10001, 10002);
         }
 
+        var (process, connectionString) = await StartNewAsync().ConfigureAwait(false);
+        started(process);
+        return connectionString;
+    }
+
+    /// <summary>
+    /// Starts a new, empty Azurite on free ports (never one already running), installing the pinned package first when
+    /// needed. The caller stops it with <see cref="Stop"/>.
+    /// </summary>
+    public static async Task<(Process Process, string ConnectionString)> StartNewAsync()
+    {
         var root = RepositoryRoot();
         var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
         await NodePackages.EnsureAsync(Path.Combine("node_modules", "azurite", "dist", "src", "azurite.js")).ConfigureAwait(false);
@@ -30,9 +41,11 @@ public static class Azurite
         // A free port can be taken by another process between probing and binding: start again on new ports then.
         for (var attempt = 1; ; attempt++)
         {
+            Process? process = null;
             try
             {
-                return await StartAsync(root, entry, started).ConfigureAwait(false);
+                var connectionString = await StartAsync(root, entry, p => process = p).ConfigureAwait(false);
+                return (process!, connectionString);
             }
             catch (AzuriteExitedException) when (attempt < 3)
             {
