@@ -1,6 +1,7 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
 using Json.Schema;
 
 namespace Store.Eventing.CloudEvents;
@@ -47,13 +48,25 @@ public readonly record struct DecodeResult(DecodedEvent? Event, DataError? Error
     public bool IsEvent => Event is not null;
 }
 
-/// <summary>Reads and writes CloudEvents 1.0 structured JSON with source-generated serialization and schema validation.</summary>
+/// <summary>
+/// Reads and writes CloudEvents 1.0 structured JSON. Reading: the body is parsed once with repeated property names refused
+/// (so a validator and a binder can never see different values for one name), the envelope is read by the CloudEvents SDK
+/// (attribute names are case-sensitive lower-case, as the spec says), <c>data</c> is validated by JsonSchema.Net and bound
+/// from the same parsed document with the context's source-generated metadata.
+/// </summary>
 public sealed class CloudEventCodec(EventTypeRegistry registry)
 {
     // Valid events (nearly all) are checked with the Flag format, which stops at the first failure and builds no
     // error list; only an invalid event is evaluated again with the List format to name every error.
     private static readonly EvaluationOptions FastValidation = new() { OutputFormat = OutputFormat.Flag };
     private static readonly EvaluationOptions ValidationOptions = new() { OutputFormat = OutputFormat.List };
+
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    // traceparent is declared so that a non-string value is an invalid envelope rather than an integer extension.
+    private static readonly CloudEventAttribute TraceParentAttribute = CloudEventAttribute.CreateExtension("traceparent", CloudEventAttributeType.String);
+    private static readonly CloudEventAttribute[] Extensions = [TraceParentAttribute];
+    private static readonly JsonEventFormatter Envelopes = new();
 
     private const int MaxRetainedBuffer = 64 * 1024;
 
@@ -69,326 +82,194 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
     /// <summary>Decodes one body. Never throws for bad data: it returns a <see cref="DataError"/> instead.</summary>
     public DecodeResult Decode(ReadOnlyMemory<byte> body)
     {
-        Envelope envelope;
+        JsonDocument document;
         try
         {
-            envelope = ReadEnvelope(body.Span);
+            document = JsonDocument.Parse(body, Strict);
         }
         catch (JsonException ex)
         {
-            return Fail(DataErrorKind.MalformedJson, $"Body is not a JSON object: {ex.Message}");
+            return RepeatedName(body) is { } repeated ? Fail(repeated.Kind, repeated.Message) : Fail(DataErrorKind.MalformedJson, $"Body is not JSON: {ex.Message}");
         }
 
-        if (envelope.Root == JsonTokenType.Null)
+        using (document)
+        {
+            return Decode(document.RootElement);
+        }
+    }
+
+    private DecodeResult Decode(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Null)
         {
             return Fail(DataErrorKind.InvalidEnvelope, "Body is JSON null, not a CloudEvent.");
         }
 
-        if (envelope.Root != JsonTokenType.StartObject)
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            return Fail(DataErrorKind.MalformedJson, $"Body is not a JSON object: it is {Kind(envelope.Root)}.");
+            return Fail(DataErrorKind.MalformedJson, $"Body is not a JSON object: it is {root.ValueKind}.");
         }
 
-        if (envelope.Problem is not null)
+        if (!root.TryGetProperty("specversion", out var version) || version.ValueKind != JsonValueKind.String)
         {
-            return Fail(DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: {envelope.Problem}.");
+            // The SDK would only say "does not represent a CloudEvent".
+            return Fail(DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: attribute 'specversion' must be a string, got {version.ValueKind}.");
         }
 
-        if (!envelope.SpecVersion10 || string.IsNullOrEmpty(envelope.Id) || string.IsNullOrEmpty(envelope.Source) || string.IsNullOrEmpty(envelope.Type))
+        CloudEvent envelope;
+        try
         {
-            return Fail(DataErrorKind.InvalidEnvelope, "Not a CloudEvents 1.0 envelope: specversion \"1.0\", id, source and type are required.");
+            envelope = Envelopes.ConvertFromJsonElement(root, Extensions);
+        }
+        catch (ArgumentException ex)
+        {
+            // The SDK's verdict: missing or mistyped attribute, a name that is not lower-case letters and digits, bad time, spec version.
+            return Fail(DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: {ex.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            var name = root.EnumerateObject().FirstOrDefault(a => a.Value.ValueKind == JsonValueKind.String && !IsText(a.Value)).Name;
+            return Fail(DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: attribute '{name}' is not valid UTF-16 text (an escaped lone surrogate).");
         }
 
-        var registration = envelope.Registration;
-        if (registration is null && !Registry.TryGet(envelope.Type, out registration))
+        var type = envelope.Type!;
+        if (!Registry.TryGet(type, out var registration))
         {
-            return Registry.IsKnownToCatalog(envelope.Type)
-                ? new DecodeResult(null, null, envelope.Type)
-                : Fail(DataErrorKind.UnknownType, $"Event type '{envelope.Type}' is not in the catalog (unknown type or version).");
+            return Registry.IsKnownToCatalog(type)
+                ? new DecodeResult(null, null, type)
+                : Fail(DataErrorKind.UnknownType, $"Event type '{type}' is not in the catalog (unknown type or version).");
         }
 
-        if (envelope.DataToken != JsonTokenType.StartObject)
+        if (envelope.Data is not JsonElement { ValueKind: JsonValueKind.Object } data)
         {
-            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' needs an object in 'data', got {Kind(envelope.DataToken)}.");
+            var got = root.TryGetProperty("data", out var value) ? value.ValueKind.ToString() : envelope.Data is null ? "Undefined" : envelope.Data.GetType().Name;
+            return Fail(DataErrorKind.SchemaViolation, $"'{type}' needs an object in 'data', got {got}.");
         }
 
-        if (envelope.DataProblem is not null)
+        if (Violations(registration, data) is { } violations)
         {
-            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data is ambiguous: {envelope.DataProblem}.");
-        }
-
-        // `data` is validated and bound straight from the body's bytes (no JsonDocument on the valid path).
-        var data = body.Slice(envelope.DataStart, envelope.DataLength);
-
-        // The compiled schema is trusted only when it accepts; when it rejects (or the schema is not compiled),
-        // JsonSchema.Net decides and names the errors, so a compiled false negative cannot dead-letter a valid event.
-        if (registration.CompiledSchema?.IsValid(data.Span) != true && Violations(registration, data) is { } violations)
-        {
-            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data violates {registration.SchemaId}: {violations}");
+            return Fail(DataErrorKind.SchemaViolation, $"'{type}' data violates {registration.SchemaId}: {violations}");
         }
 
         object? record;
         try
         {
-            // ReadTypeInfo also rejects names that differ only in case when the context binds case-insensitively.
-            record = JsonSerializer.Deserialize(data.Span, registration.ReadTypeInfo);
+            // ReadTypeInfo refuses two names that reach one property (e.g. "quantity" and "Quantity" when the context
+            // binds case-insensitively), so the binder cannot pick a value the validator did not check.
+            record = JsonSerializer.Deserialize(data, registration.ReadTypeInfo);
         }
         catch (JsonException ex)
         {
-            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data does not bind: {ex.Message}");
+            return Fail(DataErrorKind.SchemaViolation, $"'{type}' data does not bind: {ex.Message}");
         }
 
         if (record is null)
         {
-            return Fail(DataErrorKind.SchemaViolation, $"'{envelope.Type}' data is empty.");
+            return Fail(DataErrorKind.SchemaViolation, $"'{type}' data is empty.");
         }
 
-        var decoded = new DecodedEvent(envelope.Id, envelope.Type, envelope.Source, envelope.Subject, envelope.Time ?? DateTimeOffset.UnixEpoch, envelope.TraceParent, record);
+        var decoded = new DecodedEvent(envelope.Id!, type, envelope.Source!.OriginalString, envelope.Subject, envelope.Time ?? DateTimeOffset.UnixEpoch,
+            (string?)envelope[TraceParentAttribute], record);
         return new DecodeResult(decoded, null, null);
     }
 
-    // The envelope's attributes, in the order of AttributeNames.
-    private enum Attribute
+    private static bool IsText(JsonElement value)
     {
-        None = -1,
-        SpecVersion,
-        Id,
-        Source,
-        Type,
-        Subject,
-        Time,
-        DataContentType,
-        DataSchema,
-        TraceParent,
-        Data,
-    }
-
-    private static readonly byte[][] AttributeNames =
-    [
-        "specversion"u8.ToArray(), "id"u8.ToArray(), "source"u8.ToArray(), "type"u8.ToArray(), "subject"u8.ToArray(), "time"u8.ToArray(),
-        "datacontenttype"u8.ToArray(), "dataschema"u8.ToArray(), "traceparent"u8.ToArray(), "data"u8.ToArray(),
-    ];
-
-    // Longest type name looked up in the registry without allocating a string.
-    private const int StackTypeChars = 128;
-
-    /// <summary>What <see cref="ReadEnvelope"/> found: the attributes, where <c>data</c> lies in the body, and the first problems.</summary>
-    private struct Envelope
-    {
-        public JsonTokenType Root;
-        public bool SpecVersion10;
-        public string? Id;
-        public string? Source;
-        public string? Type;
-        public EventRegistration? Registration;
-        public string? Subject;
-        public DateTimeOffset? Time;
-        public string? TraceParent;
-        public JsonTokenType DataToken;
-        public int DataStart;
-        public int DataLength;
-        public string? Problem;
-        public string? DataProblem;
-    }
-
-    // Reads the envelope with one Utf8JsonReader pass over the whole body (every token, so malformed JSON anywhere throws
-    // JsonException), instead of a generated deserializer, which took the last of repeated attributes and allocated every
-    // attribute. Semantics kept from the former JsonSerializerDefaults.Web deserialization: attribute names match ignoring
-    // ASCII case after unescaping ("ID" is id, as StringComparison.OrdinalIgnoreCase matches them), JSON null counts as an
-    // absent attribute, `time` is parsed as System.Text.Json parses a DateTimeOffset, unknown attributes (extensions) are
-    // skipped. Changed on purpose: a repeated attribute (also "id" with "ID") or a repeated name at any depth is a problem,
-    // and an attribute of the wrong JSON type is an invalid envelope (it was reported as malformed JSON).
-    private Envelope ReadEnvelope(ReadOnlySpan<byte> body)
-    {
-        var envelope = default(Envelope);
-        var reader = new Utf8JsonReader(body);
-        if (!reader.Read())
-        {
-            throw new JsonException("The body is empty.");
-        }
-
-        envelope.Root = reader.TokenType;
-        if (envelope.Root != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            EnsureEnd(ref reader);
-            return envelope;
-        }
-
-        var scan = JsonNameScan.ForThread();
-        scan.OpenObject();
-        int seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var repeated = scan.AddName(ref reader, out var name, 0);
-            var attribute = Match(name);
-            reader.Read();
-            if (repeated is not null || (attribute != Attribute.None && (seen & (1 << (int)attribute)) != 0))
-            {
-                // "id" and "ID" are repeats too: both would set the id.
-                envelope.Problem ??= attribute == Attribute.None
-                    ? repeated
-                    : $"attribute '{Encoding.UTF8.GetString(AttributeNames[(int)attribute])}' appears more than once";
-            }
-
-            if (attribute == Attribute.None)
-            {
-                // An extension attribute: its value is only checked for well-formed JSON and repeated names.
-                if (scan.ScanValue(ref reader) is { } problem)
-                {
-                    envelope.Problem ??= $"extension attribute '{Encoding.UTF8.GetString(name)}' has a {problem}";
-                }
-
-                continue;
-            }
-
-            seen |= 1 << (int)attribute;
-            ReadAttribute(ref reader, attribute, ref envelope, scan);
-        }
-
-        scan.Close();
-        EnsureEnd(ref reader);
-        return envelope;
-    }
-
-    private void ReadAttribute(ref Utf8JsonReader reader, Attribute attribute, ref Envelope envelope, JsonNameScan scan)
-    {
-        var token = reader.TokenType;
-        if (attribute == Attribute.Data)
-        {
-            long start = reader.TokenStartIndex;
-            envelope.DataToken = token;
-            envelope.DataProblem = scan.ScanValue(ref reader);
-            envelope.DataStart = checked((int)start);
-            envelope.DataLength = checked((int)(reader.BytesConsumed - start));
-            return;
-        }
-
-        if (token == JsonTokenType.Null)
-        {
-            return;
-        }
-
-        if (token != JsonTokenType.String)
-        {
-            envelope.Problem ??= $"attribute '{Encoding.UTF8.GetString(AttributeNames[(int)attribute])}' must be a string, got {Kind(token)}";
-            reader.Skip();
-            return;
-        }
-
         try
         {
-            switch (attribute)
-            {
-                case Attribute.SpecVersion:
-                    envelope.SpecVersion10 = reader.ValueTextEquals("1.0"u8);
-                    break;
-                case Attribute.Id:
-                    envelope.Id = reader.GetString();
-                    break;
-                case Attribute.Source:
-                    envelope.Source = reader.GetString();
-                    break;
-                case Attribute.Type:
-                    (envelope.Type, envelope.Registration) = ReadType(ref reader);
-                    break;
-                case Attribute.Subject:
-                    envelope.Subject = reader.GetString();
-                    break;
-                case Attribute.Time:
-                    if (reader.TryGetDateTimeOffset(out var time))
-                    {
-                        envelope.Time = time;
-                    }
-                    else
-                    {
-                        envelope.Problem ??= "attribute 'time' is not an RFC 3339 timestamp";
-                    }
-
-                    break;
-                case Attribute.TraceParent:
-                    envelope.TraceParent = reader.GetString();
-                    break;
-                default:
-                    // datacontenttype and dataschema are not used when reading: only their type is checked.
-                    break;
-            }
+            _ = value.GetString();
+            return true;
         }
         catch (InvalidOperationException)
         {
-            // An escaped lone surrogate: the text cannot be read as a string.
-            envelope.Problem ??= $"attribute '{Encoding.UTF8.GetString(AttributeNames[(int)attribute])}' is not valid UTF-16 text";
+            return false;
         }
     }
 
-    // Looks a type up in the registry without allocating: a registered type takes the registration's string.
-    private (string Type, EventRegistration? Registration) ReadType(ref Utf8JsonReader reader)
+    // Only after the strict parse failed: when the body parses with repeated names allowed, the failure was a repeated
+    // name; says which and where (a JSON pointer into `data`, or the envelope attribute).
+    private static (DataErrorKind Kind, string Message)? RepeatedName(ReadOnlyMemory<byte> body)
     {
-        var raw = reader.ValueSpan;
-        if (raw.Length <= StackTypeChars)
-        {
-            Span<char> buffer = stackalloc char[StackTypeChars];
-            var chars = buffer[..reader.CopyString(buffer)];
-            if (Registry.TryGet(chars, out var registration))
-            {
-                return (registration.Type, registration);
-            }
-
-            return (new string(chars), null);
-        }
-
-        return (reader.GetString()!, null);
-    }
-
-    private static Attribute Match(ReadOnlySpan<byte> name)
-    {
-        for (int i = 0; i < AttributeNames.Length; i++)
-        {
-            if (name.Length == AttributeNames[i].Length && System.Text.Ascii.EqualsIgnoreCase(name, AttributeNames[i]))
-            {
-                return (Attribute)i;
-            }
-        }
-
-        return Attribute.None;
-    }
-
-    private static void EnsureEnd(ref Utf8JsonReader reader)
-    {
-        // Reading past the root value throws for anything but whitespace (as JsonSerializer.Deserialize did).
-        if (reader.Read())
-        {
-            throw new JsonException($"Unexpected content after the JSON value at byte {reader.TokenStartIndex}.");
-        }
-    }
-
-    // Named as JsonElement.ValueKind names it (Undefined when absent).
-    private static JsonValueKind Kind(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => JsonValueKind.Object,
-        JsonTokenType.StartArray => JsonValueKind.Array,
-        JsonTokenType.String => JsonValueKind.String,
-        JsonTokenType.Number => JsonValueKind.Number,
-        JsonTokenType.True => JsonValueKind.True,
-        JsonTokenType.False => JsonValueKind.False,
-        JsonTokenType.Null => JsonValueKind.Null,
-        _ => JsonValueKind.Undefined,
-    };
-
-    // JsonSchema.Net's verdict on `data`: null when valid, else the errors it names. Valid events are checked with the
-    // Flag format (stops at the first failure, builds no error list) when there is no compiled schema; only an invalid
-    // event is evaluated with the List format.
-    private static string? Violations(EventRegistration registration, ReadOnlyMemory<byte> data)
-    {
-        using var document = JsonDocument.Parse(data);
         try
         {
-            if (registration.CompiledSchema is null && registration.Schema.Evaluate(document.RootElement, FastValidation).IsValid)
+            using var lenient = JsonDocument.Parse(body);
+            var root = lenient.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return FirstRepeat(root, "") is { } inside ? (DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: property '{inside.Name}' appears more than once in {inside.At}.") : null;
+            }
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var attribute in root.EnumerateObject())
+            {
+                if (!names.Add(attribute.Name))
+                {
+                    return (DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: attribute '{attribute.Name}' appears more than once.");
+                }
+
+                if (FirstRepeat(attribute.Value, "") is { } repeat)
+                {
+                    return attribute.Name == "data"
+                        ? (DataErrorKind.SchemaViolation, $"'data' is ambiguous: property '{repeat.Name}' appears more than once in {(repeat.At.Length == 0 ? "/" : repeat.At)}.")
+                        : (DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: property '{repeat.Name}' appears more than once in /{Escape(attribute.Name)}{repeat.At}.");
+                }
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // The first repeated property name in document order, with the JSON pointer of the object that repeats it.
+    private static (string Name, string At)? FirstRepeat(JsonElement element, string at)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            int index = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                if (FirstRepeat(item, $"{at}/{index++}") is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Object)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!names.Add(property.Name))
+                {
+                    return (property.Name, at);
+                }
+
+                if (FirstRepeat(property.Value, $"{at}/{Escape(property.Name)}") is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    // JsonSchema.Net's verdict on `data`: null when valid, else the errors it names.
+    private static string? Violations(EventRegistration registration, JsonElement data)
+    {
+        try
+        {
+            if (registration.Schema.Evaluate(data, FastValidation).IsValid)
             {
                 return null;
             }
 
-            var results = registration.Schema.Evaluate(document.RootElement, ValidationOptions);
+            var results = registration.Schema.Evaluate(data, ValidationOptions);
             return results.IsValid ? null : Describe(results);
         }
         catch (InvalidOperationException ex)

@@ -11,13 +11,12 @@ namespace Store.Eventing.CloudEvents;
 /// <summary>One event type a context reads or writes: its stable type name, its record and its JSON Schema.</summary>
 public sealed class EventRegistration
 {
-    internal EventRegistration(string type, JsonTypeInfo typeInfo, JsonTypeInfo readTypeInfo, JsonSchema schema, CompiledSchema? compiledSchema, string schemaId, string partitionKeyField)
+    internal EventRegistration(string type, JsonTypeInfo typeInfo, JsonTypeInfo readTypeInfo, JsonSchema schema, string schemaId, string partitionKeyField)
     {
         Type = type;
         TypeInfo = typeInfo;
         ReadTypeInfo = readTypeInfo;
         Schema = schema;
-        CompiledSchema = compiledSchema;
         SchemaId = schemaId;
         PartitionKeyField = partitionKeyField;
     }
@@ -38,12 +37,6 @@ public sealed class EventRegistration
     /// <summary>The checked-in JSON Schema (draft 2020-12).</summary>
     public JsonSchema Schema { get; }
 
-    /// <summary>
-    /// The same schema compiled for the hot path, or null when it uses a keyword the compiler does not support (then
-    /// <see cref="Schema"/> alone validates). Only its "valid" verdict is final; see <see cref="CloudEvents.CompiledSchema"/>.
-    /// </summary>
-    public CompiledSchema? CompiledSchema { get; }
-
     /// <summary>The schema's <c>$id</c>, written as <c>dataschema</c>.</summary>
     public string SchemaId { get; }
 
@@ -55,10 +48,8 @@ public sealed class EventRegistration
 public sealed class EventTypeRegistry
 {
     private static readonly ConcurrentDictionary<string, (JsonSchema Schema, string Id)> Schemas = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, CompiledSchema?> CompiledSchemas = new(StringComparer.Ordinal);
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> StrictOptions = [];
     private readonly Dictionary<string, EventRegistration> _byType = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, EventRegistration>.AlternateLookup<ReadOnlySpan<char>> _byTypeSpan;
     private readonly Dictionary<Type, EventRegistration> _byClrType = [];
     private readonly HashSet<string> _catalogTypes;
     private readonly EventCatalog _catalog;
@@ -74,7 +65,6 @@ public sealed class EventTypeRegistry
     {
         _catalog = catalog;
         _catalogTypes = catalog.EventTypes.Select(t => t.Type).ToHashSet(StringComparer.Ordinal);
-        _byTypeSpan = _byType.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Registers <typeparamref name="T"/> as the record for <paramref name="type"/>; the type must be in the catalog.</summary>
@@ -85,7 +75,7 @@ public sealed class EventTypeRegistry
         var (schema, id) = LoadSchema(info.Schema);
         // One strict copy of each context's options (ConditionalWeakTable: shared by the registries of a process).
         var strict = StrictOptions.GetValue(typeInfo.Options, static options => new JsonSerializerOptions(options) { AllowDuplicateProperties = false });
-        var registration = new EventRegistration(type, typeInfo, strict.GetTypeInfo(typeof(T)), schema, LoadCompiledSchema(info.Schema), id, info.PartitionKey);
+        var registration = new EventRegistration(type, typeInfo, strict.GetTypeInfo(typeof(T)), schema, id, info.PartitionKey);
         _byType.Add(type, registration);
         _byClrType.Add(typeof(T), registration);
         return this;
@@ -94,10 +84,6 @@ public sealed class EventTypeRegistry
     /// <summary>Finds the registration of a CloudEvents type.</summary>
     public bool TryGet(string type, [NotNullWhen(true)] out EventRegistration? registration) =>
         _byType.TryGetValue(type, out registration);
-
-    /// <summary>Finds the registration of a CloudEvents type given as characters (no string allocated).</summary>
-    public bool TryGet(ReadOnlySpan<char> type, [NotNullWhen(true)] out EventRegistration? registration) =>
-        _byTypeSpan.TryGetValue(type, out registration);
 
     /// <summary>Finds the registration of a record type.</summary>
     public EventRegistration For<T>() =>
@@ -108,7 +94,7 @@ public sealed class EventTypeRegistry
     /// <summary>True when the catalog knows the type (so a consumer that does not handle it may skip it rather than dead-letter it).</summary>
     public bool IsKnownToCatalog(string type) => _catalogTypes.Contains(type);
 
-    /// <summary>Loads (once per process) and compiles the schema at <c>schemas/{relativePath}</c>.</summary>
+    /// <summary>Loads (once per process) the schema at <c>schemas/{relativePath}</c>.</summary>
     public static (JsonSchema Schema, string Id) LoadSchema(string relativePath) =>
         Schemas.GetOrAdd(relativePath, static path =>
         {
@@ -117,9 +103,4 @@ public sealed class EventTypeRegistry
             var id = schema.BaseUri?.ToString() ?? throw new InvalidDataException($"schemas/{path} has no $id.");
             return (schema, id);
         });
-
-    /// <summary>Compiles (once per process) the schema at <c>schemas/{relativePath}</c> for the hot path; null when it uses an unsupported keyword.</summary>
-    public static CompiledSchema? LoadCompiledSchema(string relativePath) =>
-        CompiledSchemas.GetOrAdd(relativePath, static path =>
-            CloudEvents.CompiledSchema.TryCompile(EmbeddedSchemas.ReadText(path), out var compiled, out _) ? compiled : null);
 }

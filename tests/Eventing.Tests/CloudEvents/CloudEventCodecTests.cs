@@ -94,7 +94,7 @@ public sealed class CloudEventCodecTests
     [Fact]
     public void Decode_DataAmongOtherAttributes_BindsTheDataSlice()
     {
-        var body = "{\"data\":{\"receiptId\":\"r\",\"sku\":\"S\\u00e9\",\"quantity\":2},\"ID\":\"1\",\"specversion\":\"1.0\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"x\":[{\"data\":1}]}";
+        var body = "{\"data\":{\"receiptId\":\"r\",\"sku\":\"S\\u00e9\",\"quantity\":2},\"id\":\"1\",\"specversion\":\"1.0\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"x\":\"data\"}";
 
         var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
 
@@ -150,7 +150,6 @@ public sealed class CloudEventCodecTests
     [InlineData(true)]
     public void Decode_ManyNames_FindsARepeatAmongThem(bool repeat)
     {
-        // Past 16 names an object's names are kept in a hash set.
         var extras = string.Concat(Enumerable.Range(0, 40).Select(i => $",\"k{i}\":{i}")) + (repeat ? ",\"k7\":0" : ",\"k40\":0");
         var data = "{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":5" + extras + "}";
 
@@ -166,15 +165,15 @@ public sealed class CloudEventCodecTests
     [Theory]
     [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"nobody.something.v1\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'type' appears more than once")]
     [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"\\u0074ype\":\"x\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'type' appears more than once")]
-    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"ID\":\"2\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'id' appears more than once")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"ID\":\"2\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "Invalid character 'I' in attribute name 'ID'")]
     [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1},\"data\":{}}", "attribute 'data' appears more than once")]
-    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"ext\":\"a\",\"ext\":\"b\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "property 'ext' appears more than once")]
-    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"ext\":{\"a\":1,\"a\":2},\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "extension attribute 'ext' has a property 'a' appears more than once")]
-    [InlineData("{\"specversion\":\"1.0\",\"id\":5,\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'id' must be a string, got Number")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"ext\":\"a\",\"ext\":\"b\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'ext' appears more than once")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"ext\":{\"a\":1,\"a\":2},\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "property 'a' appears more than once in /ext")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":5,\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "Invalid token type 'Number' for CloudEvent attribute 'id'")]
     [InlineData("{\"specversion\":1.0,\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'specversion' must be a string, got Number")]
-    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"time\":\"yesterday\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'time' is not an RFC 3339 timestamp")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"time\":\"yesterday\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "Text for attribute 'time' is invalid: Invalid timestamp")]
     [InlineData("{\"specversion\":\"1.0\",\"id\":\"\\ud83d\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'id' is not valid UTF-16 text")]
-    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"dataschema\":[],\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "attribute 'dataschema' must be a string, got Array")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"dataschema\":[],\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}", "Invalid token type 'Array' for CloudEvent attribute 'dataschema'")]
     public void Decode_BadEnvelopeAttributes_AreInvalidEnvelopeNamingTheAttribute(string body, string expected)
     {
         var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
@@ -185,14 +184,30 @@ public sealed class CloudEventCodecTests
     }
 
     [Fact]
-    public void Decode_AttributeNames_MatchIgnoringAsciiCaseAfterUnescaping_NullIsAbsent()
+    public void Decode_AttributeNames_MatchAfterUnescaping_NullIsAbsent()
     {
-        var body = "{\"SpecVersion\":\"1.0\",\"\\u0069d\":\"1\",\"source\":\"/s\",\"TYPE\":\"inventory.stock-received.v1\",\"subject\":null,\"time\":null,\"datacontenttype\":\"application/json\",\"ext\":{\"a\":[1,{\"b\":2}]},\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}";
+        var body = "{\"\\u0073pecversion\":\"1.0\",\"\\u0069d\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"subject\":null,\"time\":null,\"datacontenttype\":\"application/json\",\"ext\":\"x\",\"data\":{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}";
 
         var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
 
         Assert.True(result.IsEvent, result.Error?.Message);
         Assert.Equal(("1", TestCodec.Received, null, DateTimeOffset.UnixEpoch), (result.Event!.Id, result.Event.Type, result.Event.Subject, result.Event.Time));
+    }
+
+    // CloudEvents attribute names are lower-case letters and digits: "ID" is neither the id nor an extension.
+    [Theory]
+    [InlineData("ID", "\"1\"", "'ID'")]
+    [InlineData("Subject", "\"S\"", "'Subject'")]
+    [InlineData("TraceParent", "\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"", "'TraceParent'")]
+    [InlineData("ext", "{\"a\":1}", "'Object'")]
+    public void Decode_AttributeNotLowerCaseOrNotAScalar_IsInvalidEnvelope(string name, string value, string expected)
+    {
+        var body = $"{{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-received.v1\",\"{name}\":{value},\"data\":{{\"receiptId\":\"r\",\"sku\":\"S\",\"quantity\":1}}}}";
+
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(DataErrorKind.InvalidEnvelope, result.Error?.Kind);
+        Assert.Contains(expected, result.Error!.Message, StringComparison.Ordinal);
     }
 
     [Theory]
