@@ -125,6 +125,18 @@ public sealed class CloudEventCodecTests
     }
 
     [Fact]
+    public void Decode_RepeatedNameInDataOfATypeThisConsumerSkips_IsRejectedToo()
+    {
+        // The body is refused as a whole before its type is looked up (as malformed JSON is): a repeated name is never skipped.
+        var body = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"inventory.stock-released.v1\",\"data\":{\"a\":1,\"a\":2}}";
+
+        var result = _codec.Decode(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(DataErrorKind.SchemaViolation, result.Error?.Kind);
+        Assert.Contains("'a' appears more than once in /", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decode_NamesDifferingOnlyInCase_AreRejectedWhereTheBindingMergesThem()
     {
         // The contexts bind case-insensitively (JsonSerializerDefaults.Web): "Quantity" would overwrite the validated "quantity".
