@@ -1,5 +1,6 @@
 using System.Text;
 using Store.Eventing.Catalog;
+using Store.LocalHost.Archive;
 
 namespace Store.LocalHost.EventLog;
 
@@ -31,8 +32,11 @@ public sealed record EventToAppend(
 /// <summary>
 /// An embedded event log with Event Hubs semantics: hubs and partition counts from the catalog, a stable hash of the
 /// partition key picks the partition (no key: round robin), order per partition, sequence numbers from 0 and byte
-/// offsets per partition, and consumer groups that checkpoint independently. Nothing is ever trimmed, so a consumer
-/// group that starts late replays every event from the start regardless of the hub's retention.
+/// offsets per partition, and consumer groups that checkpoint independently. Retention is emulated on request
+/// (<see cref="ApplyRetention"/>): events beyond the bound move into Avro capture files (<see cref="Archive"/>) and leave
+/// the live log; a reader positioned before the live log reads them back from the archive, in sequence order, and
+/// continues on the live log from the first sequence number after it (the bootstrap). Without retention nothing is
+/// trimmed. The log keeps every event in memory for <see cref="ReadAll"/> (the replay's stream export).
 /// </summary>
 public sealed class EventStreamLog
 {
@@ -56,6 +60,9 @@ public sealed class EventStreamLog
         _time = time ?? TimeProvider.System;
         _hubs = hubs.ToDictionary(h => h.Hub, h => new Hub(h.Hub, h.Partitions), StringComparer.Ordinal);
     }
+
+    /// <summary>The capture archive expired events move to (null: no retention, nothing expires).</summary>
+    public CaptureArchive? Archive { get; set; }
 
     /// <summary>Hub names, in catalog order.</summary>
     public IReadOnlyList<string> Hubs => [.. _hubs.Keys];
@@ -123,10 +130,26 @@ public sealed class EventStreamLog
     /// <summary>Appends one event.</summary>
     public StoredEvent Append(string hub, EventToAppend e) => Append(hub, [e])[0];
 
-    /// <summary>Reads up to <paramref name="max"/> events of a partition starting at sequence number <paramref name="fromSequence"/>.</summary>
+    /// <summary>
+    /// Reads up to <paramref name="max"/> events of a partition starting at sequence number <paramref name="fromSequence"/>.
+    /// Before the live log's first event it reads the capture archive (never both in one batch); throws
+    /// <see cref="ArchiveGapException"/> when neither holds <paramref name="fromSequence"/>.
+    /// </summary>
     public IReadOnlyList<StoredEvent> Read(string hub, string partitionId, long fromSequence, int max)
     {
         var partition = PartitionOf(hub, partitionId);
+        long firstLive;
+        lock (_gate)
+        {
+            firstLive = partition.FirstLive;
+        }
+
+        if (fromSequence < firstLive)
+        {
+            return (Archive ?? throw new ArchiveGapException(hub, partitionId, fromSequence, firstLive - 1))
+                .Read(hub, partitionId, fromSequence, max, firstLive);
+        }
+
         lock (_gate)
         {
             var start = (int)Math.Clamp(fromSequence, 0, partition.Events.Count);
@@ -143,6 +166,51 @@ public sealed class EventStreamLog
         {
             return partition.Events.Count;
         }
+    }
+
+    /// <summary>The sequence number of a partition's first live event (0 until retention moved events to the archive).</summary>
+    public long FirstLive(string hub, string partitionId)
+    {
+        var partition = PartitionOf(hub, partitionId);
+        lock (_gate)
+        {
+            return partition.FirstLive;
+        }
+    }
+
+    /// <summary>
+    /// Emulates retention with Capture: in every partition, every live event except the last <paramref name="keepPerPartition"/>
+    /// is written to one capture file (a window) in <see cref="Archive"/> and leaves the live log. Returns the files written.
+    /// </summary>
+    public IReadOnlyList<string> ApplyRetention(int keepPerPartition)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepPerPartition);
+        var archive = Archive ?? throw new InvalidOperationException("Retention needs a capture archive (EventStreamLog.Archive).");
+        var files = new List<string>();
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var hub in _hubs.Values)
+            {
+                for (var i = 0; i < hub.Partitions.Length; i++)
+                {
+                    var partition = hub.Partitions[i];
+                    var cut = Math.Max(partition.FirstLive, partition.Events.Count - keepPerPartition);
+                    if (cut <= partition.FirstLive)
+                    {
+                        continue;
+                    }
+
+                    var expired = partition.Events.GetRange((int)partition.FirstLive, (int)(cut - partition.FirstLive));
+                    files.Add(archive.WriteWindow(hub.Name, i.ToString(System.Globalization.CultureInfo.InvariantCulture), expired, expired[0].EnqueuedTime));
+                    partition.FirstLive = cut;
+                }
+            }
+
+            Interlocked.Increment(ref _version);
+        }
+
+        return files;
     }
 
     /// <summary>Every event of a hub, partition by partition, in sequence order.</summary>
@@ -247,5 +315,7 @@ public sealed class EventStreamLog
         public List<StoredEvent> Events { get; } = [];
 
         public long NextOffset { get; set; }
+
+        public long FirstLive { get; set; }
     }
 }
