@@ -95,7 +95,7 @@ public sealed class CaptureArchive(string root)
     /// </summary>
     public IReadOnlyList<StoredEvent> Read(string hub, string partitionId, long fromSequence, int max, long firstLive)
     {
-        var archived = _read.GetOrAdd((hub, partitionId), key => Load(key.Hub, key.Partition));
+        var archived = ReadPartition(hub, partitionId);
         var start = archived.Count == 0 ? -1 : (int)(fromSequence - archived[0].SequenceNumber);
         if (start < 0 || start >= archived.Count)
         {
@@ -108,6 +108,10 @@ public sealed class CaptureArchive(string root)
         _readsPerHub.AddOrUpdate(hub, result.Count, (_, n) => n + result.Count);
         return result;
     }
+
+    /// <summary>Every archived event of a partition, in sequence order (consecutive; a hole throws <see cref="ArchiveGapException"/>).</summary>
+    public IReadOnlyList<StoredEvent> ReadPartition(string hub, string partitionId) =>
+        _read.GetOrAdd((hub, partitionId), key => Load(key.Hub, key.Partition));
 
     private List<StoredEvent> Load(string hub, string partitionId)
     {

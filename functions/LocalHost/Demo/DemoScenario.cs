@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Store.LocalHost.Archive;
 using Store.LocalHost.EventLog;
 using Store.LocalHost.Functions;
 using Store.LocalHost.Hosting;
@@ -17,6 +18,8 @@ internal sealed partial class DemoScenario
     private const int Skus = 30;
     private const int Customers = 60;
     private readonly LocalFunctionsHost _host;
+    // Events each partition keeps live when Loyalty joins; the rest is only in the capture archive.
+    private const int DemoRetainPerPartition = 5;
     private readonly DemoOptions _options;
     private readonly TextWriter _out;
     private readonly string? _baseUrl;
@@ -63,13 +66,18 @@ internal sealed partial class DemoScenario
         await CancelAsync(orders.Take(early).Select(o => o.Id).ToList(), count: Math.Max(3, early / 12), ct).ConfigureAwait(false);
         await _host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
 
-        // 4. Loyalty is the new requirement: its consumer groups start now and read every stream from the start.
+        // 4. Loyalty is the new requirement: its consumer groups start now and read every stream from the start. By now
+        // retention has moved all but the last few events of every partition into the capture archive, so Loyalty
+        // bootstraps from the archive first (Archive/LateStart.cs).
         var before = _host.Log.TotalEvents;
         await _out.WriteLineAsync($"Loyalty joins after {before} events exist; its consumer groups start from the beginning of the streams.").ConfigureAwait(false);
+        var late = new LateStart(_host, Path.Combine(Path.GetTempPath(), $"store-demo-{Environment.ProcessId}", "capture"), retain: DemoRetainPerPartition, ["Loyalty"]);
+        await late.ApplyRetentionAsync(_out).ConfigureAwait(false);
         _host.StartConsumers(c => c == "Loyalty");
         await RunAllAsync(orders.Skip(early).ToList(), viaHttpFirst: 0, ct).ConfigureAwait(false);
         await CancelAsync(orders.Skip(early).Select(o => o.Id).ToList(), count: 3, ct).ConfigureAwait(false);
         await _host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
+        await late.ReportBootstrapAsync(_out).ConfigureAwait(false);
 
         // Outboxes whose publish failed (e.g. an order answered 503 whose client never retried) are the relay's: wait until
         // it has published and cleared every one of them.

@@ -196,13 +196,7 @@ public sealed class EventStreamLog
                 {
                     var partition = hub.Partitions[i];
                     var cut = Math.Max(partition.FirstLive, partition.Events.Count - keepPerPartition);
-                    if (cut <= partition.FirstLive)
-                    {
-                        continue;
-                    }
-
-                    var expired = partition.Events.GetRange((int)partition.FirstLive, (int)(cut - partition.FirstLive));
-                    files.Add(archive.WriteWindow(hub.Name, i.ToString(System.Globalization.CultureInfo.InvariantCulture), expired, expired[0].EnqueuedTime));
+                    CaptureLocked(archive, hub.Name, i, partition, cut, files);
                     partition.FirstLive = cut;
                 }
             }
@@ -211,6 +205,75 @@ public sealed class EventStreamLog
         }
 
         return files;
+    }
+
+    /// <summary>
+    /// Closes the capture window: every event not yet captured (live ones too) is written to the archive, as Azure's
+    /// Capture archives every event within its window whatever the hub's retention. The live log is unchanged.
+    /// </summary>
+    public IReadOnlyList<string> CaptureRemaining()
+    {
+        var archive = Archive ?? throw new InvalidOperationException("Capture needs a capture archive (EventStreamLog.Archive).");
+        var files = new List<string>();
+        lock (_gate)
+        {
+            foreach (var hub in _hubs.Values)
+            {
+                for (var i = 0; i < hub.Partitions.Length; i++)
+                {
+                    CaptureLocked(archive, hub.Name, i, hub.Partitions[i], hub.Partitions[i].Events.Count, files);
+                }
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// Loads a whole archive as expired history (the rebuild's source): every partition holds the archived events and its
+    /// live log starts after them, so every reader from the start reads the archive. Only on an empty log.
+    /// </summary>
+    public void RestoreFromArchive()
+    {
+        var archive = Archive ?? throw new InvalidOperationException("Restore needs a capture archive (EventStreamLog.Archive).");
+        lock (_gate)
+        {
+            foreach (var hub in _hubs.Values)
+            {
+                for (var i = 0; i < hub.Partitions.Length; i++)
+                {
+                    var partition = hub.Partitions[i];
+                    if (partition.Events.Count > 0)
+                    {
+                        throw new InvalidOperationException("RestoreFromArchive needs an empty log.");
+                    }
+
+                    var archived = archive.ReadPartition(hub.Name, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    if (archived.Count > 0 && archived[0].SequenceNumber != 0)
+                    {
+                        throw new ArchiveGapException(hub.Name, i.ToString(System.Globalization.CultureInfo.InvariantCulture), 0, archived[0].SequenceNumber - 1);
+                    }
+
+                    partition.Events.AddRange(archived);
+                    partition.NextOffset = archived.Count == 0 ? 0 : archived[^1].Offset + Math.Max(1, archived[^1].Body.Length);
+                    partition.FirstLive = partition.CapturedUpTo = archived.Count;
+                }
+            }
+
+            Interlocked.Increment(ref _version);
+        }
+    }
+
+    private static void CaptureLocked(CaptureArchive archive, string hub, int index, Partition partition, long upTo, List<string> files)
+    {
+        if (upTo <= partition.CapturedUpTo)
+        {
+            return;
+        }
+
+        var window = partition.Events.GetRange((int)partition.CapturedUpTo, (int)(upTo - partition.CapturedUpTo));
+        files.Add(archive.WriteWindow(hub, index.ToString(System.Globalization.CultureInfo.InvariantCulture), window, window[0].EnqueuedTime));
+        partition.CapturedUpTo = upTo;
     }
 
     /// <summary>Every event of a hub, partition by partition, in sequence order.</summary>
@@ -317,5 +380,7 @@ public sealed class EventStreamLog
         public long NextOffset { get; set; }
 
         public long FirstLive { get; set; }
+
+        public long CapturedUpTo { get; set; }
     }
 }

@@ -50,7 +50,7 @@ public sealed partial class LocalFunctionsHost
     /// </summary>
     public async Task DrainAsync(CancellationToken ct)
     {
-        var consumers = _apps
+        var consumers = _apps.Where(app => !HeldBack.Contains(app.Name))
             .SelectMany(app => app.Functions.Where(f => f.EventHub is not null && Log.HasHub(f.EventHub.Hub)).OrderBy(f => f.Name, StringComparer.Ordinal)
                 .SelectMany(f => Log.PartitionIds(f.EventHub!.Hub).Select(p => (App: app, Function: f, Partition: p))))
             .ToList();
