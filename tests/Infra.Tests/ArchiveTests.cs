@@ -56,12 +56,13 @@ public sealed class ArchiveTests(InfraFixture infra)
             var own = assignments.Where(a => ((string)a["properties"]!["principalId"]!).Contains($"'{(string)ns["id"]!}'", StringComparison.Ordinal)).ToList();
             var grant = Assert.Single(own);
             Assert.EndsWith("/" + BlobDataContributor, (string)grant["properties"]!["roleDefinitionId"]!, StringComparison.Ordinal);
-            Assert.StartsWith($"{archive}/blobServices/default/containers/archive-{domain.Name}/providers/Microsoft.Authorization/roleAssignments/", (string)grant["id"]!, StringComparison.Ordinal);
+            // Scoped to the domain's container (the id is extensionResourceId('<container id>', ...): its name needs the principal id).
+            Assert.StartsWith($"[extensionResourceId('{archive}/blobServices/default/containers/archive-{domain.Name}', 'Microsoft.Authorization/roleAssignments', ", (string)grant["id"]!, StringComparison.Ordinal);
         }
 
         // Nobody else writes the archive.
         Assert.All(
-            infra.Resources("Microsoft.Authorization/roleAssignments").Where(a => ((string)a["id"]!).StartsWith(archive, StringComparison.Ordinal)),
+            infra.Resources("Microsoft.Authorization/roleAssignments").Where(a => ((string)a["id"]!).Contains(archive, StringComparison.Ordinal)),
             a => Assert.Contains(a, assignments));
     }
 
