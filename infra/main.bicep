@@ -66,6 +66,19 @@ param vnetEnabled bool = false
 @description('Optional e-mail address for alert notifications.')
 param alertEmail string = ''
 
+@minValue(60)
+@maxValue(900)
+@description('Event Hubs Capture time window: a capture file is written at least this often per partition (seconds).')
+param captureIntervalSeconds int = 300
+
+@minValue(10485760)
+@maxValue(524288000)
+@description('Event Hubs Capture size window: a capture file is written when this many bytes accumulate, whichever window comes first.')
+param captureSizeLimitBytes int = 314572800
+
+@description('Lock the stream archive against deletion (the system of record; azd down needs the lock removed first).')
+param archiveDeleteLock bool = true
+
 @description('Override for the resource group name.')
 param resourceGroupName string = ''
 
@@ -117,6 +130,22 @@ module network 'modules/network.bicep' = if (vnetEnabled) {
   }
 }
 
+// One archive account for the whole system, one container per domain (why: modules/archive-storage.bicep).
+var archiveContainers = toObject(catalog.domains, d => d.name, d => 'archive-${d.name}')
+
+module archive 'modules/archive-storage.bicep' = {
+  name: 'stream-archive'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}arc${resourceToken}'
+    location: location
+    tags: tags
+    containers: map(catalog.domains, d => archiveContainers[d.name])
+    privateNetwork: vnetEnabled
+    deleteLock: archiveDeleteLock
+  }
+}
+
 module domainStreams 'modules/domain-streams.bicep' = [
   for domain in catalog.domains: {
     name: 'streams-${domain.name}'
@@ -127,6 +156,12 @@ module domainStreams 'modules/domain-streams.bicep' = [
       location: location
       tags: tags
       logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+      archive: {
+        storageAccountName: archive.outputs.name
+        container: archiveContainers[domain.name]
+        intervalInSeconds: captureIntervalSeconds
+        sizeLimitInBytes: captureSizeLimitBytes
+      }
       network: vnetEnabled
         ? {
             privateEndpointSubnetId: network!.outputs.privateEndpointSubnetId
@@ -257,6 +292,12 @@ output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString
+
+@description('The stream archive (system of record): storage account and container per domain.')
+output STREAM_ARCHIVE object = {
+  storageAccount: archive.outputs.name
+  containers: archiveContainers
+}
 
 @description('Fully qualified Event Hubs namespace per domain.')
 output EVENTHUB_NAMESPACES object = toObject(catalog.domains, d => d.name, d => '${namespaceNames[d.name]}.${eventHubsSuffix}')

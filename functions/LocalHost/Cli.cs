@@ -2,6 +2,7 @@ using System.Globalization;
 using Store.LocalHost.DeadLetters;
 using Store.LocalHost.Demo;
 using Store.LocalHost.Hosting;
+using Store.LocalHost.Rebuild;
 using Store.LocalHost.Replay;
 
 namespace Store.LocalHost;
@@ -21,10 +22,18 @@ public static class Cli
               afterwards (default port 7071) until Ctrl+C.
           dotnet run --project functions/LocalHost -- replay --input <file.jsonl> --out <dir> [--faults <faults>] [--seed <n>]
                                                      [--redeliver-dead-letters <Context|all>[:id,id...]]
+                                                     [--retain <events per partition>] [--start-late <Context>[,<Context>...]]
               Appends each line {"stream":"<hub>","partitionKey":"<key or null>","body":<JSON>} to its hub, runs all
               contexts until every consumer caught up, writes <dir>/streams/<hub>.jsonl, <dir>/state/<context>/<table>.jsonl
               and <dir>/summary.json. --redeliver-dead-letters then re-injects the selected dead letters of that run into
               their original consumer only (partition "dlq-<partition>-<seq>"), runs to quiescence again and only then writes.
+              --start-late: those contexts' consumers start only after every other consumer caught up. --retain n: by then
+              each partition keeps only its last n events live, the rest moves to <dir>/capture/ (Event Hubs Capture layout,
+              Avro); late consumers bootstrap from it, then continue live. At the end the archive holds every event.
+          dotnet run --project functions/LocalHost -- rebuild <Context> --dir <replay-out-dir> [--dry-run]
+              Rebuilds the context's state from <dir>/capture/ alone: fresh tables, no checkpoints, bootstrap through its
+              functions; writes <dir>/rebuilt/state/<Context>/. --dry-run prints the tables it would delete and the capture
+              files and sequence ranges it would read.
           dotnet run --project functions/LocalHost -- deadletters list --dir <replay-out-dir> [--context <Context>]
               Lists <dir>/streams/dead-letters.jsonl: id, consumer, group, source hub/partition#seq, error kind, message, time.
         <faults>: comma list of crash=<p> (host dies after a batch, before its checkpoint), duplicate=<p> (batch
@@ -37,7 +46,7 @@ public static class Cli
     {
         try
         {
-            var (command, options) = Parse(args.Length > 1 && args[0] == "deadletters" ? [args[0], .. args[2..]] : args);
+            var (command, options) = Parse(args.Length > 1 && (args[0] == "deadletters" || (args[0] == "rebuild" && !args[1].StartsWith("--", StringComparison.Ordinal))) ? [args[0], .. args[2..]] : args);
             switch (command)
             {
                 case "deadletters":
@@ -45,6 +54,19 @@ public static class Cli
                 case "help":
                     await output.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 0;
+                case "rebuild":
+                    Reject(options, "dir", "dry-run");
+                    if (args.Length < 2 || args[1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        throw new UsageException("rebuild needs a context: rebuild <Context> --dir <replay-out-dir> [--dry-run].");
+                    }
+
+                    if (!options.TryGetValue("dir", out var dir) || string.IsNullOrWhiteSpace(dir))
+                    {
+                        throw new UsageException("rebuild needs --dir <replay-out-dir>.");
+                    }
+
+                    return await RebuildCommand.RunAsync(new RebuildOptions(args[1], dir, options.ContainsKey("dry-run")), output, error, ct).ConfigureAwait(false);
                 case "replay":
                     return await ReplayCommand.RunReplayAsync(ParseReplay(options), output, error, ct).ConfigureAwait(false);
                 default:
@@ -72,8 +94,8 @@ public static class Cli
             {
                 command = arg.ToLowerInvariant() switch
                 {
-                    "demo" or "replay" or "deadletters" or "help" => arg.ToLowerInvariant(),
-                    _ => throw new UsageException($"unknown command '{arg}' (commands: demo, replay, deadletters, help)."),
+                    "demo" or "replay" or "deadletters" or "rebuild" or "help" => arg.ToLowerInvariant(),
+                    _ => throw new UsageException($"unknown command '{arg}' (commands: demo, replay, deadletters, rebuild, help)."),
                 };
                 continue;
             }
@@ -97,7 +119,7 @@ public static class Cli
                 value = name[(eq + 1)..];
                 name = name[..eq];
             }
-            else if (name is "serve")
+            else if (name is "serve" or "dry-run")
             {
                 value = "true";
             }
@@ -122,7 +144,7 @@ public static class Cli
     /// <summary>Validates the replay options.</summary>
     public static ReplayOptions ParseReplay(Dictionary<string, string> options)
     {
-        Reject(options, "input", "out", "faults", "seed", "redeliver-dead-letters");
+        Reject(options, "input", "out", "faults", "seed", "redeliver-dead-letters", "retain", "start-late");
         if (!options.TryGetValue("input", out var input) || string.IsNullOrWhiteSpace(input))
         {
             throw new UsageException("replay needs --input <file.jsonl>.");
@@ -156,7 +178,24 @@ public static class Cli
             }
         }
 
-        return new ReplayOptions(input, output, faults, Seed(options)) { RedeliverDeadLetters = redeliver };
+        int? retain = null;
+        if (options.TryGetValue("retain", out var r))
+        {
+            retain = int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                ? n
+                : throw new UsageException($"--retain '{r}' is not a number of events per partition (0 or more).");
+        }
+
+        var late = options.TryGetValue("start-late", out var l)
+            ? l.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        var catalogContexts = Store.Eventing.Catalog.EventCatalog.Current.Contexts.Select(c => c.Name).ToList();
+        if (late.FirstOrDefault(c => !catalogContexts.Contains(c)) is { } unknown)
+        {
+            throw new UsageException($"--start-late: unknown context '{unknown}' (contexts: {string.Join(", ", catalogContexts)}).");
+        }
+
+        return new ReplayOptions(input, output, faults, Seed(options)) { RedeliverDeadLetters = redeliver, Retain = retain, StartLate = late };
     }
 
     private static Task<int> RunDeadLettersAsync(string? subcommand, Dictionary<string, string> options, TextWriter output, TextWriter error)

@@ -114,7 +114,8 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
         var identities = infra.Catalog.Contexts.Select(c => $"id-{c.Name.ToLowerInvariant()}-").ToList();
 
         Assert.All(All(), a => Assert.True(
-            a.Principal == InfraFixture.DeveloperPrincipalId || identities.Any(i => a.Principal.StartsWith(i, StringComparison.Ordinal)),
+            a.Principal == InfraFixture.DeveloperPrincipalId || identities.Any(i => a.Principal.StartsWith(i, StringComparison.Ordinal))
+                || (a.Principal.StartsWith("evhns-", StringComparison.Ordinal) && a.Scope.Contains("/blobServices/default/containers/archive-", StringComparison.Ordinal)),
             $"Unexpected principal {a.Principal} on {a.Scope}."));
     }
 
@@ -149,8 +150,10 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
         {
             expression = principalValue[1..^1];
             var identityId = principalValue["[reference('".Length..principalValue.IndexOf('\'', "[reference('".Length)];
-            Assert.Contains("/providers/Microsoft.ManagedIdentity/userAssignedIdentities/", identityId, StringComparison.Ordinal);
-            Assert.EndsWith(").principalId]", principalValue, StringComparison.Ordinal);
+            // A user-assigned identity (contexts), or an Event Hubs namespace's system-assigned identity (Capture, ArchiveTests).
+            var isNamespace = identityId.Contains("/providers/Microsoft.EventHub/namespaces/", StringComparison.Ordinal);
+            Assert.True(isNamespace || identityId.Contains("/providers/Microsoft.ManagedIdentity/userAssignedIdentities/", StringComparison.Ordinal), identityId);
+            Assert.EndsWith(isNamespace ? "'full').identity.principalId]" : ").principalId]", principalValue, StringComparison.Ordinal);
             principal = identityId[(identityId.LastIndexOf('/') + 1)..];
         }
         else

@@ -56,8 +56,8 @@ public sealed class SecurityTests(InfraFixture infra)
     {
         var accounts = infra.Resources("Microsoft.Storage/storageAccounts").ToList();
 
-        // One host and one state account per context.
-        Assert.Equal(2 * infra.Catalog.Contexts.Count, accounts.Count);
+        // One host and one state account per context, and the stream archive.
+        Assert.Equal((2 * infra.Catalog.Contexts.Count) + 1, accounts.Count);
         Assert.All(accounts, a =>
         {
             var p = a["properties"]!;

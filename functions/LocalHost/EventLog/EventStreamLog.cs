@@ -1,5 +1,6 @@
 using System.Text;
 using Store.Eventing.Catalog;
+using Store.LocalHost.Archive;
 
 namespace Store.LocalHost.EventLog;
 
@@ -31,8 +32,11 @@ public sealed record EventToAppend(
 /// <summary>
 /// An embedded event log with Event Hubs semantics: hubs and partition counts from the catalog, a stable hash of the
 /// partition key picks the partition (no key: round robin), order per partition, sequence numbers from 0 and byte
-/// offsets per partition, and consumer groups that checkpoint independently. Nothing is ever trimmed, so a consumer
-/// group that starts late replays every event from the start regardless of the hub's retention.
+/// offsets per partition, and consumer groups that checkpoint independently. Retention is emulated on request
+/// (<see cref="ApplyRetention"/>): events beyond the bound move into Avro capture files (<see cref="Archive"/>) and leave
+/// the live log; a reader positioned before the live log reads them back from the archive, in sequence order, and
+/// continues on the live log from the first sequence number after it (the bootstrap). Without retention nothing is
+/// trimmed. The log keeps every event in memory for <see cref="ReadAll"/> (the replay's stream export).
 /// </summary>
 public sealed class EventStreamLog
 {
@@ -56,6 +60,9 @@ public sealed class EventStreamLog
         _time = time ?? TimeProvider.System;
         _hubs = hubs.ToDictionary(h => h.Hub, h => new Hub(h.Hub, h.Partitions), StringComparer.Ordinal);
     }
+
+    /// <summary>The capture archive expired events move to (null: no retention, nothing expires).</summary>
+    public CaptureArchive? Archive { get; set; }
 
     /// <summary>Hub names, in catalog order.</summary>
     public IReadOnlyList<string> Hubs => [.. _hubs.Keys];
@@ -123,10 +130,26 @@ public sealed class EventStreamLog
     /// <summary>Appends one event.</summary>
     public StoredEvent Append(string hub, EventToAppend e) => Append(hub, [e])[0];
 
-    /// <summary>Reads up to <paramref name="max"/> events of a partition starting at sequence number <paramref name="fromSequence"/>.</summary>
+    /// <summary>
+    /// Reads up to <paramref name="max"/> events of a partition starting at sequence number <paramref name="fromSequence"/>.
+    /// Before the live log's first event it reads the capture archive (never both in one batch); throws
+    /// <see cref="ArchiveGapException"/> when neither holds <paramref name="fromSequence"/>.
+    /// </summary>
     public IReadOnlyList<StoredEvent> Read(string hub, string partitionId, long fromSequence, int max)
     {
         var partition = PartitionOf(hub, partitionId);
+        long firstLive;
+        lock (_gate)
+        {
+            firstLive = partition.FirstLive;
+        }
+
+        if (fromSequence < firstLive)
+        {
+            return (Archive ?? throw new ArchiveGapException(hub, partitionId, fromSequence, firstLive - 1))
+                .Read(hub, partitionId, fromSequence, max, firstLive);
+        }
+
         lock (_gate)
         {
             var start = (int)Math.Clamp(fromSequence, 0, partition.Events.Count);
@@ -143,6 +166,114 @@ public sealed class EventStreamLog
         {
             return partition.Events.Count;
         }
+    }
+
+    /// <summary>The sequence number of a partition's first live event (0 until retention moved events to the archive).</summary>
+    public long FirstLive(string hub, string partitionId)
+    {
+        var partition = PartitionOf(hub, partitionId);
+        lock (_gate)
+        {
+            return partition.FirstLive;
+        }
+    }
+
+    /// <summary>
+    /// Emulates retention with Capture: in every partition, every live event except the last <paramref name="keepPerPartition"/>
+    /// is written to one capture file (a window) in <see cref="Archive"/> and leaves the live log. Returns the files written.
+    /// </summary>
+    public IReadOnlyList<string> ApplyRetention(int keepPerPartition)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepPerPartition);
+        var archive = Archive ?? throw new InvalidOperationException("Retention needs a capture archive (EventStreamLog.Archive).");
+        var files = new List<string>();
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var hub in _hubs.Values)
+            {
+                for (var i = 0; i < hub.Partitions.Length; i++)
+                {
+                    var partition = hub.Partitions[i];
+                    var cut = Math.Max(partition.FirstLive, partition.Events.Count - keepPerPartition);
+                    CaptureLocked(archive, hub.Name, i, partition, cut, files);
+                    partition.FirstLive = cut;
+                }
+            }
+
+            Interlocked.Increment(ref _version);
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// Closes the capture window: every event not yet captured (live ones too) is written to the archive, as Azure's
+    /// Capture archives every event within its window whatever the hub's retention. The live log is unchanged.
+    /// </summary>
+    public IReadOnlyList<string> CaptureRemaining()
+    {
+        var archive = Archive ?? throw new InvalidOperationException("Capture needs a capture archive (EventStreamLog.Archive).");
+        var files = new List<string>();
+        lock (_gate)
+        {
+            foreach (var hub in _hubs.Values)
+            {
+                for (var i = 0; i < hub.Partitions.Length; i++)
+                {
+                    CaptureLocked(archive, hub.Name, i, hub.Partitions[i], hub.Partitions[i].Events.Count, files);
+                }
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// Loads a whole archive as expired history (the rebuild's source): every partition holds the archived events and its
+    /// live log starts after them, so every reader from the start reads the archive. Only on an empty log.
+    /// </summary>
+    public void RestoreFromArchive()
+    {
+        var archive = Archive ?? throw new InvalidOperationException("Restore needs a capture archive (EventStreamLog.Archive).");
+        lock (_gate)
+        {
+            foreach (var hub in _hubs.Values)
+            {
+                for (var i = 0; i < hub.Partitions.Length; i++)
+                {
+                    var partition = hub.Partitions[i];
+                    if (partition.Events.Count > 0)
+                    {
+                        throw new InvalidOperationException("RestoreFromArchive needs an empty log.");
+                    }
+
+                    var archived = archive.ReadPartition(hub.Name, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    if (archived.Count > 0 && archived[0].SequenceNumber != 0)
+                    {
+                        throw new ArchiveGapException(hub.Name, i.ToString(System.Globalization.CultureInfo.InvariantCulture), 0, archived[0].SequenceNumber - 1);
+                    }
+
+                    partition.Events.AddRange(archived);
+                    partition.NextOffset = archived.Count == 0 ? 0 : archived[^1].Offset + Math.Max(1, archived[^1].Body.Length);
+                    partition.FirstLive = partition.CapturedUpTo = archived.Count;
+                }
+            }
+
+            Interlocked.Increment(ref _version);
+        }
+    }
+
+    private static void CaptureLocked(CaptureArchive archive, string hub, int index, Partition partition, long upTo, List<string> files)
+    {
+        if (upTo <= partition.CapturedUpTo)
+        {
+            return;
+        }
+
+        var window = partition.Events.GetRange((int)partition.CapturedUpTo, (int)(upTo - partition.CapturedUpTo));
+        files.Add(archive.WriteWindow(hub, index.ToString(System.Globalization.CultureInfo.InvariantCulture), window, window[0].EnqueuedTime));
+        partition.CapturedUpTo = upTo;
     }
 
     /// <summary>Every event of a hub, partition by partition, in sequence order.</summary>
@@ -247,5 +378,9 @@ public sealed class EventStreamLog
         public List<StoredEvent> Events { get; } = [];
 
         public long NextOffset { get; set; }
+
+        public long FirstLive { get; set; }
+
+        public long CapturedUpTo { get; set; }
     }
 }

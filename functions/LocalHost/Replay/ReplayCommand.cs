@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Store.Eventing.Catalog;
+using Store.LocalHost.Archive;
 using Store.LocalHost.DeadLetters;
 using Store.LocalHost.Hosting;
 using Store.LocalHost.Storage;
@@ -16,6 +17,12 @@ public sealed record ReplayOptions(string Input, string Out, FaultOptions Faults
 
     /// <summary>Dead letters to re-inject into their original consumer after the input has been processed (null: none).</summary>
     public DeadLetterSelection? RedeliverDeadLetters { get; init; }
+
+    /// <summary>Events each partition keeps live once the other consumers caught up; the rest move to &lt;out&gt;/capture (null: no retention).</summary>
+    public int? Retain { get; init; }
+
+    /// <summary>Contexts whose consumers start only after every other consumer has caught up.</summary>
+    public IReadOnlyList<string> StartLate { get; init; } = [];
 }
 
 /// <summary>
@@ -81,6 +88,7 @@ public static class ReplayCommand
             LogRetries = options.Faults.PublishFail == 0 && options.Faults.TableFail == 0,
         };
         await using var host = await LocalFunctionsHost.StartAsync(hostOptions, ct).ConfigureAwait(false);
+        var late = new LateStart(host, Path.Combine(options.Out, "capture"), options.Retain, options.StartLate);
         IReadOnlyList<OutboxCount> outboxes;
         // Input order is time order: each run of consecutive lines on the same stream is appended as one wave, and every
         // consumer catches up on it (deterministically, see DrainAsync) before the next wave arrives.
@@ -106,12 +114,26 @@ public static class ReplayCommand
                 }
             }
 
+            try
+            {
+                await late.StartAsync(output, host.DrainAsync, timeout.Token).ConfigureAwait(false);
+            }
+            catch (ArchiveGapException ex)
+            {
+                await error.WriteLineAsync("replay: !!! " + ex.Message).ConfigureAwait(false);
+                return 4;
+            }
+
             // Quiescence includes the outboxes: the relays run until every outbox is published and cleared and every
             // partition unlisted, so the tables hold nothing of the outbox bookkeeping (and runs can be compared).
             outboxes = await OutboxSettling.SettleAsync(host, host.DrainAsync, untilIndexEmpty: true, options.Timeout, timeout.Token).ConfigureAwait(false);
         }
 
         Directory.CreateDirectory(options.Out);
+        if (late.Archive is not null)
+        {
+            late.CloseCaptureWindow();
+        }
         ReplayExport.WriteStreams(host.Log, options.Out);
         var tables = await ReplayExport.WriteStateAsync(azurite.ConnectionString, host.Apps.Select(a => a.Name), options.Out, ct).ConfigureAwait(false);
         ReplayExport.WriteSummary(host.Stats, options.Out, outboxes);

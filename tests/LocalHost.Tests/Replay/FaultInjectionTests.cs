@@ -96,7 +96,7 @@ public sealed class FaultInjectionTests : IDisposable
     }
 
     /// <summary>Writes the input; returns the malformed lines (hub, raw body, the consumer groups that must dead-letter it).</summary>
-    private static List<(string Hub, string Body, string[] DeadLetteredBy)> GenerateInput(string path, int seed)
+    internal static List<(string Hub, string Body, string[] DeadLetteredBy)> GenerateInput(string path, int seed)
     {
         var random = new Random(seed);
         var lines = new List<string>();
@@ -153,7 +153,7 @@ public sealed class FaultInjectionTests : IDisposable
         [.. EventCatalog.Current.Stream(hub).Stream.Consumers.Where(c => c.Context != "Operations").Select(c => c.ConsumerGroup).Order()];
 
     /// <summary>Every entity of every context table: (context/table/PK/RK) -> business columns (State parsed as JSON).</summary>
-    private static Dictionary<string, JsonObject> LoadState(string run)
+    internal static Dictionary<string, JsonObject> LoadState(string run)
     {
         var state = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(run, "state"), "*.jsonl", SearchOption.AllDirectories))
@@ -181,7 +181,7 @@ public sealed class FaultInjectionTests : IDisposable
     }
 
     /// <summary>The set of event ids in a hub; for dead letters, what failed where (their ids depend on stream positions of derived events).</summary>
-    private static SortedSet<string> OutputSet(string run, string hub)
+    internal static SortedSet<string> OutputSet(string run, string hub)
     {
         var set = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var line in File.ReadLines(Path.Combine(run, "streams", hub + ".jsonl")))
