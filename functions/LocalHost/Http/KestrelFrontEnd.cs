@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Store.LocalHost.Hosting;
 
@@ -14,6 +16,11 @@ public static class KestrelFrontEnd
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KestrelFrontEnd).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
+
+        // The local host owns the stop signals (ShutdownSignals); the default console lifetime would swallow SIGTERM and
+        // Ctrl+C to stop only this web app. Open requests (the explorer's event streams) get 3 s to end on stop.
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port));
         var app = builder.Build();
         var baseUrl = $"http://localhost:{port}";
@@ -34,5 +41,13 @@ public static class KestrelFrontEnd
         });
         await app.StartAsync(ct).ConfigureAwait(false);
         return app;
+    }
+
+    /// <summary>A lifetime that registers no signal handlers.</summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
