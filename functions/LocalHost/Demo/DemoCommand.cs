@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Store.LocalHost.Explorer;
 using Store.LocalHost.Hosting;
 using Store.LocalHost.Http;
 using Store.LocalHost.Tracing;
@@ -75,8 +76,12 @@ public static class DemoCommand
 
             try
             {
-                kestrel = await KestrelFrontEnd.StartAsync(host, options.Port, ct).ConfigureAwait(false);
+                kestrel = await KestrelFrontEnd.StartAsync(host, options.Port, ct, options.Serve ? new EventExplorer(host, traces) : null).ConfigureAwait(false);
                 await output.WriteLineAsync($"  HTTP functions on http://localhost:{options.Port}/api/ ({string.Join(", ", host.Http.Describe())})").ConfigureAwait(false);
+                if (options.Serve)
+                {
+                    await output.WriteLineAsync($"  event explorer on http://localhost:{options.Port}/ (JSON API under /explorer/api/)").ConfigureAwait(false);
+                }
             }
             catch (IOException ex)
             {

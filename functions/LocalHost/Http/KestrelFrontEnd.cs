@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Store.LocalHost.Explorer;
 using Store.LocalHost.Hosting;
 
 namespace Store.LocalHost.Http;
@@ -11,8 +12,8 @@ namespace Store.LocalHost.Http;
 /// <summary>Serves the HTTP functions on localhost with Kestrel, like <c>func start</c> does (http://localhost:7071/api/...).</summary>
 public static class KestrelFrontEnd
 {
-    /// <summary>Starts listening on <paramref name="port"/>; dispose the returned app to stop.</summary>
-    public static async Task<WebApplication> StartAsync(LocalFunctionsHost host, int port, CancellationToken ct)
+    /// <summary>Starts listening on <paramref name="port"/>, with the event explorer at / when given; dispose the returned app to stop.</summary>
+    public static async Task<WebApplication> StartAsync(LocalFunctionsHost host, int port, CancellationToken ct, EventExplorer? explorer = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KestrelFrontEnd).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -24,8 +25,14 @@ public static class KestrelFrontEnd
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port));
         var app = builder.Build();
         var baseUrl = $"http://localhost:{port}";
+        var stopping = app.Lifetime.ApplicationStopping;
         app.Run(async context =>
         {
+            if (explorer is not null && await explorer.TryHandleAsync(context, stopping).ConfigureAwait(false))
+            {
+                return;
+            }
+
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
             var headers = context.Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? "")));
