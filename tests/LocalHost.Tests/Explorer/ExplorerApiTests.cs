@@ -24,7 +24,7 @@ public sealed class ExplorerApiTests
         var errors = new StringWriter();
         await using var host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(azurite.ConnectionString) { RetryDelayScale = 0.001, Error = TextWriter.Synchronized(errors) }, ct);
         host.StartConsumers();
-        var port = FreePort();
+        var port = Shutdown.LocalHostProcess.FreePort();
         await using var kestrel = await KestrelFrontEnd.StartAsync(host, port, ct, new EventExplorer(host, traces));
         using var client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
 
@@ -108,11 +108,4 @@ public sealed class ExplorerApiTests
 
     private static async Task<JsonDocument> GetAsync(HttpClient client, string path) =>
         JsonDocument.Parse(await client.GetStringAsync(new Uri(path, UriKind.Relative)));
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
