@@ -16,10 +16,11 @@ public static class Cli
     /// <summary>Usage text.</summary>
     public const string Usage = """
         Usage:
-          dotnet run --project functions/LocalHost [-- demo] [--serve] [--port <n>] [--faults <faults>]
+          dotnet run --project functions/LocalHost [-- demo] [--serve] [--port <n>] [--orders <n>] [--faults <faults>] [--fresh-azurite]
               Runs every context in process (Azurite started when none is reachable), drives a seeded store scenario
               through the HTTP functions and prints what happened. --serve keeps serving http://localhost:<port>/api/...
-              afterwards (default port 7071) until Ctrl+C.
+              afterwards (default port 7071) until SIGTERM or Ctrl+C (a second one forces the exit). --fresh-azurite starts
+              a new in-memory Azurite even when one is running.
           dotnet run --project functions/LocalHost -- replay --input <file.jsonl> --out <dir> [--faults <faults>] [--seed <n>]
                                                      [--redeliver-dead-letters <Context|all>[:id,id...]]
                                                      [--retain <events per partition>] [--start-late <Context>[,<Context>...]]
@@ -70,7 +71,7 @@ public static class Cli
                 case "replay":
                     return await ReplayCommand.RunReplayAsync(ParseReplay(options), output, error, ct).ConfigureAwait(false);
                 default:
-                    Reject(options, "port", "serve", "seed", "orders", "faults");
+                    Reject(options, "port", "serve", "seed", "orders", "faults", "fresh-azurite");
                     return await DemoCommand.RunAsync(ParseDemo(options), output, error, ct).ConfigureAwait(false);
             }
         }
@@ -119,7 +120,7 @@ public static class Cli
                 value = name[(eq + 1)..];
                 name = name[..eq];
             }
-            else if (name is "serve" or "dry-run")
+            else if (name is "serve" or "dry-run" or "fresh-azurite")
             {
                 value = "true";
             }
@@ -241,7 +242,8 @@ public static class Cli
             throw new UsageException(ex.Message);
         }
 
-        return new DemoOptions(port, serve, Seed(options), orders) { Faults = faults };
+        var fresh = options.TryGetValue("fresh-azurite", out var fa) && !string.Equals(fa, "false", StringComparison.OrdinalIgnoreCase);
+        return new DemoOptions(port, serve, Seed(options), orders) { Faults = faults, FreshAzurite = fresh };
     }
 
     private static int Seed(Dictionary<string, string> options) =>

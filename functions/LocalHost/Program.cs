@@ -1,21 +1,13 @@
 using Store.LocalHost;
 
-using var stopping = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl+C stops gracefully (Azurite and Kestrel are shut down); a second one kills the process.
-    if (!stopping.IsCancellationRequested)
-    {
-        e.Cancel = true;
-        stopping.Cancel();
-    }
-};
-
+using var signals = new ShutdownSignals(Console.Error);
 try
 {
-    return await Cli.RunAsync(args, Console.Out, Console.Error, stopping.Token);
+    return await Cli.RunAsync(args, Console.Out, Console.Error, signals.Stopping);
 }
-catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+catch (OperationCanceledException) when (signals.Requested)
 {
-    return 130;
+    // Asked to stop (SIGTERM, SIGINT, Ctrl+C) and stopped cleanly: a success, as for any service.
+    await Console.Error.WriteLineAsync("stopped.");
+    return 0;
 }

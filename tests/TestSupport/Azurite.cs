@@ -61,11 +61,13 @@ public static class Azurite
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // Kept open by this process: Azurite exits when it ends (see exit-with-parent.cjs).
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var arg in new[]
                  {
-                     entry, "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+                     "--require", Path.Combine(root, "tests", "TestSupport", "exit-with-parent.cjs"), entry, "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
                      "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
                      "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
                  })

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Store.LocalHost.Explorer;
 using Store.LocalHost.Hosting;
 using Store.LocalHost.Http;
 using Store.LocalHost.Tracing;
@@ -15,6 +16,9 @@ public sealed record DemoOptions(int Port, bool Serve, int Seed, int Orders)
 
     /// <summary>Wall-clock seconds per second of the timer schedules and relay thresholds (0.05: the relay runs every 3 s and publishes outboxes pending for 3 s).</summary>
     public double TimerTimeScale { get; init; } = 0.05;
+
+    /// <summary>Start a new in-memory Azurite even when one is listening on the default ports.</summary>
+    public bool FreshAzurite { get; init; }
 }
 
 /// <summary>
@@ -36,7 +40,16 @@ public static class DemoCommand
         try
         {
             await output.WriteLineAsync("Local host: finding or starting Azurite...").ConfigureAwait(false);
-            var storage = await Azurite.EnsureRunningAsync(p => azurite = p).ConfigureAwait(false);
+            string storage;
+            if (options.FreshAzurite)
+            {
+                (azurite, storage) = await Azurite.StartNewAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                storage = await Azurite.EnsureRunningAsync(p => azurite = p).ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync(azurite is null ? "  using the Azurite that is already running" : $"  started Azurite (pid {azurite.Id}, in memory)").ConfigureAwait(false);
 
             var outage = options.Faults.PublishFail > 0 || options.Faults.TableFail > 0;
@@ -63,8 +76,12 @@ public static class DemoCommand
 
             try
             {
-                kestrel = await KestrelFrontEnd.StartAsync(host, options.Port, ct).ConfigureAwait(false);
+                kestrel = await KestrelFrontEnd.StartAsync(host, options.Port, ct, options.Serve ? new EventExplorer(host, traces) : null).ConfigureAwait(false);
                 await output.WriteLineAsync($"  HTTP functions on http://localhost:{options.Port}/api/ ({string.Join(", ", host.Http.Describe())})").ConfigureAwait(false);
+                if (options.Serve)
+                {
+                    await output.WriteLineAsync($"  event explorer on http://localhost:{options.Port}/ (JSON API under /explorer/api/)").ConfigureAwait(false);
+                }
             }
             catch (IOException ex)
             {
@@ -83,7 +100,7 @@ public static class DemoCommand
 
             if (options.Serve && kestrel is not null)
             {
-                await output.WriteLineAsync($"Serving http://localhost:{options.Port}/api/ until Ctrl+C (e.g. curl http://localhost:{options.Port}/api/orders/<id>).").ConfigureAwait(false);
+                await output.WriteLineAsync($"Serving http://localhost:{options.Port}/api/ until SIGTERM or Ctrl+C (e.g. curl http://localhost:{options.Port}/api/orders/<id>).").ConfigureAwait(false);
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
             }
 

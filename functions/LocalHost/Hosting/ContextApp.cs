@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Store.Eventing.Catalog;
 using Store.Eventing.Publishing;
 using Store.LocalHost.EventLog;
 using Store.LocalHost.Functions;
@@ -15,17 +16,8 @@ public sealed record ContextRegistration(string Name, Assembly Assembly, Func<IS
     /// <summary>Limits discovery to some types of the assembly (null: every type); lets tests host small probe apps.</summary>
     public Func<Type, bool>? TypeFilter { get; init; }
 
-    /// <summary>The seven contexts, each registered exactly as its Program.cs does (Add&lt;Context&gt;Context).</summary>
-    public static IReadOnlyList<ContextRegistration> All { get; } =
-    [
-        new("Sales", typeof(Store.Sales.SalesRegistration).Assembly, Store.Sales.SalesRegistration.AddSalesContext),
-        new("Inventory", typeof(Store.Inventory.InventoryRegistration).Assembly, Store.Inventory.InventoryRegistration.AddInventoryContext),
-        new("Payments", typeof(Store.Payments.PaymentsRegistration).Assembly, Store.Payments.PaymentsRegistration.AddPaymentsContext),
-        new("Fulfillment", typeof(Store.Fulfillment.FulfillmentRegistration).Assembly, Store.Fulfillment.FulfillmentRegistration.AddFulfillmentContext),
-        new("Tracking", typeof(Store.Tracking.TrackingRegistration).Assembly, Store.Tracking.TrackingRegistration.AddTrackingContext),
-        new("Loyalty", typeof(Store.Loyalty.LoyaltyRegistration).Assembly, Store.Loyalty.LoyaltyRegistration.AddLoyaltyContext),
-        new("Notifications", typeof(Store.Notifications.NotificationsRegistration).Assembly, Store.Notifications.NotificationsRegistration.AddNotificationsContext),
-    ];
+    /// <summary>The catalog's contexts, each registered exactly as its Program.cs does (found by <see cref="ContextDiscovery"/>).</summary>
+    public static IReadOnlyList<ContextRegistration> All { get; } = ContextDiscovery.FromCatalog(EventCatalog.Current);
 }
 
 /// <summary>One function app: its own DI container (built by its registration, with the publisher swapped for the embedded log) and its functions.</summary>

@@ -91,9 +91,10 @@ internal sealed class PartitionPump(LocalFunctionsHost host, ContextApp app, Fun
                 }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            // Host stopping.
+            // Host stopping: a batch in flight (whatever its invocation threw on the way out) is abandoned without a
+            // checkpoint, so the next run delivers it again.
         }
         catch (Exception ex)
         {

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Store.LocalHost.Explorer;
 using Store.LocalHost.Hosting;
 
 namespace Store.LocalHost.Http;
@@ -9,16 +12,27 @@ namespace Store.LocalHost.Http;
 /// <summary>Serves the HTTP functions on localhost with Kestrel, like <c>func start</c> does (http://localhost:7071/api/...).</summary>
 public static class KestrelFrontEnd
 {
-    /// <summary>Starts listening on <paramref name="port"/>; dispose the returned app to stop.</summary>
-    public static async Task<WebApplication> StartAsync(LocalFunctionsHost host, int port, CancellationToken ct)
+    /// <summary>Starts listening on <paramref name="port"/>, with the event explorer at / when given; dispose the returned app to stop.</summary>
+    public static async Task<WebApplication> StartAsync(LocalFunctionsHost host, int port, CancellationToken ct, EventExplorer? explorer = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KestrelFrontEnd).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
+
+        // The local host owns the stop signals (ShutdownSignals); the default console lifetime would swallow SIGTERM and
+        // Ctrl+C to stop only this web app. Open requests (the explorer's event streams) get 3 s to end on stop.
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port));
         var app = builder.Build();
         var baseUrl = $"http://localhost:{port}";
+        var stopping = app.Lifetime.ApplicationStopping;
         app.Run(async context =>
         {
+            if (explorer is not null && await explorer.TryHandleAsync(context, stopping).ConfigureAwait(false))
+            {
+                return;
+            }
+
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
             var headers = context.Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? "")));
@@ -34,5 +48,13 @@ public static class KestrelFrontEnd
         });
         await app.StartAsync(ct).ConfigureAwait(false);
         return app;
+    }
+
+    /// <summary>A lifetime that registers no signal handlers.</summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
