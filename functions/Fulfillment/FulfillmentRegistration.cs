@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Hosting;
 using Store.Fulfillment.Events;
 using Store.Fulfillment.Functions;
@@ -30,13 +29,8 @@ public static class FulfillmentRegistration
             .Add(FulfillmentEventTypes.OrderWithdrawn, FulfillmentJson.Default.OrderWithdrawn)
             .Add(FulfillmentEventTypes.CancellationRejected, FulfillmentJson.Default.CancellationRejected));
 
-        var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
-        services.AddSingleton(sp => new FulfillmentProjection(sp.GetRequiredService<CloudEventCodec>()));
-        services.AddSingleton(sp => new FulfillmentProcessor(sp.CreateKeyedProcessor(
-            sp.CreateStateStore(tableName, FulfillmentJson.Default.FulfillmentOrder),
-            sp.GetRequiredService<FulfillmentProjection>(),
-            "fulfillment")));
-        services.AddOutboxRelay(sp => sp.GetRequiredService<FulfillmentProcessor>().Inner.Store);
+        services.AddStateTable(configuration, TableNameSetting, DefaultTableName, FulfillmentJson.Default.FulfillmentOrder);
+        services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>("fulfillment");
         services.AddSingleton<FulfillmentFunctions>();
         return services;
     }

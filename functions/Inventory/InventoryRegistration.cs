@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.DeadLetters;
 using Store.Eventing.Hosting;
-using Store.Eventing.Publishing;
+using Store.Eventing.Processing;
 using Store.Eventing.State;
 using Store.Inventory.Events;
 using Store.Inventory.State;
@@ -38,22 +36,15 @@ public static class InventoryRegistration
 
         var options = InventoryOptions.From(configuration);
         services.AddSingleton(options);
-        services.AddSingleton(sp => sp.CreateStateStore(options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockBatchProcessor.CacheCapacity));
-        services.AddSingleton(sp => sp.CreateStateStore(options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0));
+        services.AddStateTable(configuration, "Inventory:StockTable", options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockBatchProcessor.CacheCapacity);
+        services.AddStateTable(configuration, "Inventory:ReceiptsTable", options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0);
+        services.AddEntityCommands<ReceiptRequest>();
         services.AddSingleton(sp => new StockBatchProcessor(
             sp.GetRequiredService<TableStateStore<StockRow>>(),
-            sp.GetRequiredService<CloudEventCodec>(),
-            sp.GetRequiredService<DeadLetterWriter>(),
+            sp.GetRequiredService<EventBatchHandler>(),
             sp.GetRequiredService<OutboxConfirmations>(),
             sp.GetRequiredService<ILogger<StockBatchProcessor>>()));
-        services.AddSingleton(sp => new ReceiptIngress(
-            sp.GetRequiredService<TableStateStore<ReceiptRequest>>(),
-            sp.GetRequiredService<CloudEventCodec>(),
-            sp.GetRequiredService<IEventPublisher>(),
-            sp.GetRequiredService<OutboxConfirmations>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddOutboxRelay(sp => sp.GetRequiredService<TableStateStore<StockRow>>());
-        services.AddOutboxRelay(sp => sp.GetRequiredService<TableStateStore<ReceiptRequest>>());
+        services.AddSingleton<ReceiptIngress>();
         services.AddSingleton(sp => new StockQueries(sp.GetRequiredService<TableStateStore<StockRow>>()));
         services.AddSingleton<Functions.StockFunctions>();
         services.AddSingleton<Functions.StockEventFunctions>();

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Hosting;
 using Store.Loyalty.Events;
 using Store.Loyalty.Functions;
@@ -25,13 +24,8 @@ public static class LoyaltyRegistration
             .Add(LoyaltyEventTypes.ShipmentRequested, LoyaltyJson.Default.ShipmentRequested)
             .Add(LoyaltyEventTypes.TierChanged, LoyaltyJson.Default.TierChanged));
 
-        var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
-        services.AddSingleton(sp => new LoyaltyProjection(sp.GetRequiredService<CloudEventCodec>()));
-        services.AddSingleton(sp => new LoyaltyProcessor(sp.CreateKeyedProcessor(
-            sp.CreateStateStore(tableName, LoyaltyJson.Default.CustomerLoyalty),
-            sp.GetRequiredService<LoyaltyProjection>(),
-            "loyalty")));
-        services.AddOutboxRelay(sp => sp.GetRequiredService<LoyaltyProcessor>().Store);
+        services.AddStateTable(configuration, TableNameSetting, DefaultTableName, LoyaltyJson.Default.CustomerLoyalty);
+        services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>("loyalty");
         services.AddSingleton<LoyaltyFunctions>();
         services.AddSingleton<LoyaltyQueryFunctions>();
         return services;

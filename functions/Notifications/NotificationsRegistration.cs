@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Hosting;
 using Store.Notifications.Decisions;
 using Store.Notifications.Events;
@@ -34,7 +33,7 @@ public static class NotificationsRegistration
         }
 
         services.AddSingleton(new NotificationsOptions(channel));
-        services.AddSingleton(sp => new Notifier(sp.GetRequiredService<CloudEventCodec>(), sp.GetRequiredService<NotificationsOptions>()));
+        services.AddSingleton<Notifier>();
         services.AddSingleton<NotificationsFunctions>();
         return services;
     }

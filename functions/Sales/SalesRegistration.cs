@@ -12,6 +12,9 @@ public static class SalesRegistration
     /// <summary>Setting naming the orders table (default <c>salesorders</c>).</summary>
     public const string OrdersTableSetting = "Sales:OrdersTable";
 
+    /// <summary>Default orders table.</summary>
+    public const string DefaultOrdersTable = "salesorders";
+
     /// <summary>Registers everything the Sales functions need.</summary>
     public static IServiceCollection AddSalesContext(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,12 +25,9 @@ public static class SalesRegistration
             .Add(SalesEventTypes.OrderWithdrawn, SalesJson.Default.OrderWithdrawn)
             .Add(SalesEventTypes.CancellationRejected, SalesJson.Default.CancellationRejected));
 
-        var tableName = configuration[OrdersTableSetting] is { Length: > 0 } configured ? configured : OrderTable.DefaultName;
-        services.AddSingleton(sp => new OrderTable(sp.CreateStateStore(tableName, SalesJson.Default.OrderState)));
-        services.AddSingleton<OrderShipmentsProjection>();
-        services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<OrderTable>().Store, sp.GetRequiredService<OrderShipmentsProjection>(), SalesEventTypes.ConsumerGroup));
-        services.AddSingleton<OrderIngress>();
-        services.AddOutboxRelay(sp => sp.GetRequiredService<OrderTable>().Store);
+        services.AddStateTable(configuration, OrdersTableSetting, DefaultOrdersTable, SalesJson.Default.OrderState);
+        services.AddKeyedProjection<OrderState, OrderShipmentsProjection>(SalesEventTypes.ConsumerGroup);
+        services.AddEntityCommands<OrderState>();
         return services;
     }
 }

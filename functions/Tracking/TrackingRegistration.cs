@@ -38,13 +38,8 @@ public static class TrackingRegistration
             .Add(TrackingEventTypes.OrderWithdrawn, TrackingJson.Default.OrderWithdrawn)
             .Add(TrackingEventTypes.CancellationRejected, TrackingJson.Default.CancellationRejected));
 
-        var tableName = configuration[TableNameSetting] is { Length: > 0 } configured ? configured : DefaultTableName;
-        services.AddSingleton<TrackingProjection>();
-        services.AddSingleton(sp => new TrackingProcessor(sp.CreateKeyedProcessor(
-            sp.CreateStateStore(tableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity),
-            sp.GetRequiredService<TrackingProjection>(),
-            "tracking")));
-        services.AddOutboxRelay(sp => sp.GetRequiredService<TrackingProcessor>().Inner.Store);
+        services.AddStateTable(configuration, TableNameSetting, DefaultTableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity);
+        services.AddKeyedProjection<TrackedOrder, TrackingProjection>("tracking");
         services.AddSingleton<TrackingFunctions>();
         services.AddSingleton<OrderQueryFunctions>();
         return services;

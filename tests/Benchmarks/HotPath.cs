@@ -25,6 +25,7 @@ public class HotPathBenchmarks
 {
     private static readonly DateTimeOffset Time = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly CloudEventCodec _codec;
+    private readonly OutputEncoder _outputs;
     private readonly byte[] _body;
     private readonly PaymentPolicy _policy = PaymentPolicy.Default;
 
@@ -35,6 +36,7 @@ public class HotPathBenchmarks
             .Add(PaymentsEventTypes.PaymentAuthorized, PaymentsJson.Default.PaymentAuthorized)
             .Add(PaymentsEventTypes.PaymentDeclined, PaymentsJson.Default.PaymentDeclined));
         var order = new OrderPlaced("O-000123", "C-042", [new OrderLine("SKU-0001", 2, 19.99m), new OrderLine("SKU-0002", 1, 5.50m)], 45.48m, "EUR");
+        _outputs = new OutputEncoder(_codec, "Payments");
         _body = _codec.Encode(new CloudEventHeader("6d3a7c1e-6f0e-4f9b-9a8f-0f1e2d3c4b5a", PaymentsEventTypes.OrderPlaced, "/store/sales", order.OrderId, Time,
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), order);
     }
@@ -55,7 +57,7 @@ public class HotPathBenchmarks
         var decoded = _codec.Decode(_body).Event!;
         var inbound = new InboundEvent(decoded, new EventPosition("sales-orders", "0", 1, "0", Time),
             new RawEvent(_body, EmptyProperties, "sales-orders", "0", "0", 1, Time));
-        return PaymentDecisions.Decide(inbound, _policy, _codec).Outputs[0];
+        return _outputs.Encode(PaymentDecisions.Decide(inbound, _policy).Outputs[0], inbound);
     }
 
     private static readonly Dictionary<string, object> EmptyProperties = [];

@@ -298,14 +298,14 @@ internal sealed class PerEventStockProcessor(TableStateStore<StockRow> store, Cl
             _ => throw new InvalidOperationException(output.GetType().Name),
         };
         var id = EventIds.Derive(input.Event.Id, role);
-        var header = new CloudEventHeader(id, type, InventoryEventTypes.Source, orderId, input.Event.Time, input.Event.TraceParent);
+        var header = new CloudEventHeader(id, type, "/store/inventory", orderId, input.Event.Time, input.Event.TraceParent);
         var body = output switch
         {
             StockReserved r => codec.Encode(header, r),
             StockReservationRejected r => codec.Encode(header, r),
             _ => codec.Encode(header, (StockReleased)output),
         };
-        return new OutgoingEvent(InventoryEventTypes.StockHub, orderId, id, type, body, input.Event.TraceParent);
+        return new OutgoingEvent("inventory-stock", orderId, id, type, body, input.Event.TraceParent);
     }
 
     private sealed class View(Dictionary<string, StateRecord<StockRow>> rows) : IStockView

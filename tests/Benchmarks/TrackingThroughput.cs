@@ -34,19 +34,11 @@ internal static class TrackingThroughput
         services.AddSingleton<IEventPublisher>(new NullPublisher());
         services.AddTrackingContext(storage.Configuration((TrackingRegistration.TableNameSetting, "benchtrack" + Guid.NewGuid().ToString("N")[..10])));
         await using var provider = services.BuildServiceProvider();
-        var shipped = provider.GetRequiredService<TrackingProcessor>();
-        KeyedBatchProcessor<TrackedOrder> processor;
-        if (cache)
-        {
-            processor = shipped.Inner;
-        }
-        else
-        {
-            var store = new TableStateStore<TrackedOrder>(shipped.Inner.Store.Table, TrackingJson.Default.TrackedOrder);
-            processor = provider.CreateKeyedProcessor(store, provider.GetRequiredService<TrackingProjection>(), "tracking");
-        }
-
-        await shipped.EnsureTableAsync(CancellationToken.None).ConfigureAwait(false);
+        var shipped = provider.GetRequiredService<TableStateStore<TrackedOrder>>();
+        var processor = cache
+            ? provider.GetRequiredService<KeyedBatchProcessor<TrackedOrder>>()
+            : provider.CreateKeyedProcessor(new TableStateStore<TrackedOrder>(shipped.Table, TrackingJson.Default.TrackedOrder), provider.GetRequiredService<TrackingProjection>(), "tracking");
+        await shipped.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
         var confirmations = provider.GetRequiredService<OutboxConfirmations>();
         var batches = 0;
         var clock = Stopwatch.StartNew();

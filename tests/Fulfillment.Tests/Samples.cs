@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
 using Store.Eventing.Processing;
+using Store.Eventing.Publishing;
 using Store.Fulfillment.Decisions;
 using Store.Fulfillment.Events;
+using Store.Fulfillment.State;
 
 namespace Store.Fulfillment.Tests;
 
@@ -86,6 +88,12 @@ public static class Samples
             }
         }
     }
+
+    /// <summary>What Fulfillment emits on <paramref name="input"/> from <paramref name="state"/>, encoded by the kit as it publishes it.</summary>
+    public static IReadOnlyList<OutgoingEvent> Emitted(FulfillmentProjection projection, FulfillmentOrder state, InboundEvent input) =>
+        [.. Outputs.Encode(projection.Apply(state, input).Outputs, input)];
+
+    private static readonly OutputEncoder Outputs = new(Codec, "Fulfillment");
 
     public static string Text(byte[] body) => Encoding.UTF8.GetString(body);
 

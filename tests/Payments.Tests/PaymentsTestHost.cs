@@ -39,7 +39,7 @@ public sealed class PaymentsTestHost : IDisposable
 
     public CloudEventCodec Codec => _services.GetRequiredService<CloudEventCodec>();
 
-    public IReadOnlyList<OutgoingEvent> PaymentEvents => Publisher.To(PaymentsEventTypes.PaymentsHub);
+    public IReadOnlyList<OutgoingEvent> PaymentEvents => Publisher.To("payments");
 
     public IReadOnlyList<OutgoingEvent> DeadLetters => Publisher.To("dead-letters");
 

@@ -64,9 +64,9 @@ public sealed class SalesTestHost : IDisposable
 
     public CloudEventCodec Codec => _services.GetRequiredService<CloudEventCodec>();
 
-    public TableStateStore<OrderState> Store => _services.GetRequiredService<OrderTable>().Store;
+    public TableStateStore<OrderState> Store => _services.GetRequiredService<TableStateStore<OrderState>>();
 
-    public IReadOnlyList<OutgoingEvent> SalesEvents => Publisher.To(SalesEventTypes.SalesOrdersHub);
+    public IReadOnlyList<OutgoingEvent> SalesEvents => Publisher.To("sales-orders");
 
     public IReadOnlyList<OutgoingEvent> DeadLetters => Publisher.To("dead-letters");
 

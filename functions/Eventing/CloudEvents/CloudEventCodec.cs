@@ -317,10 +317,11 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
 
     private void Write<T>(Utf8JsonWriter writer, in CloudEventHeader header, T data)
     {
-        var registration = Registry.For<T>();
+        // The record's runtime type names the registration, so an output typed as object encodes too.
+        var registration = Registry.For(data?.GetType() ?? typeof(T));
         if (registration.Type != header.Type)
         {
-            throw new ArgumentException($"Header type '{header.Type}' does not match {typeof(T).Name} ('{registration.Type}').", nameof(header));
+            throw new ArgumentException($"Header type '{header.Type}' does not match {data?.GetType().Name} ('{registration.Type}').", nameof(header));
         }
 
         writer.WriteStartObject();
@@ -338,7 +339,7 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
         }
 
         writer.WritePropertyName("data"u8);
-        JsonSerializer.Serialize(writer, data, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)registration.TypeInfo);
+        JsonSerializer.Serialize(writer, data, registration.TypeInfo);
         writer.WriteEndObject();
     }
 

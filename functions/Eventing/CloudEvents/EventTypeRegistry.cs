@@ -86,10 +86,13 @@ public sealed class EventTypeRegistry
         _byType.TryGetValue(type, out registration);
 
     /// <summary>Finds the registration of a record type.</summary>
-    public EventRegistration For<T>() =>
-        _byClrType.TryGetValue(typeof(T), out var registration)
+    public EventRegistration For<T>() => For(typeof(T));
+
+    /// <summary>Finds the registration of a record type.</summary>
+    public EventRegistration For(Type type) =>
+        _byClrType.TryGetValue(type, out var registration)
             ? registration
-            : throw new InvalidOperationException($"{typeof(T).Name} is not registered as an event type.");
+            : throw new InvalidOperationException($"{type.Name} is not registered as an event type.");
 
     /// <summary>True when the catalog knows the type (so a consumer that does not handle it may skip it rather than dead-letter it).</summary>
     public bool IsKnownToCatalog(string type) => _catalogTypes.Contains(type);

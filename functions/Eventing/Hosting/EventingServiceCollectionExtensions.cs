@@ -98,11 +98,42 @@ public static class EventingServiceCollectionExtensions
     public static IServiceCollection AddOutboxRelay<TState>(this IServiceCollection services, Func<IServiceProvider, TableStateStore<TState>> store) =>
         services.AddSingleton<IRelayedOutbox>(sp => new RelayedOutbox<TState>(store(sp)));
 
+    /// <summary>
+    /// Registers the context's state table of <typeparamref name="TState"/> rows (name from setting <paramref name="setting"/>,
+    /// default <paramref name="defaultName"/>; created on first use) and lets the outbox relay watch it. Resolve it as
+    /// <see cref="TableStateStore{TState}"/>.
+    /// </summary>
+    public static IServiceCollection AddStateTable<TState>(
+        this IServiceCollection services, IConfiguration configuration, string setting, string defaultName,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0)
+    {
+        var tableName = configuration[setting] is { Length: > 0 } configured ? configured : defaultName;
+        services.AddSingleton(sp => sp.CreateStateStore(tableName, stateType, appliedWindow, cacheCapacity));
+        return services.AddOutboxRelay(sp => sp.GetRequiredService<TableStateStore<TState>>());
+    }
+
+    /// <summary>
+    /// Registers a keyed projection over the <typeparamref name="TState"/> table (see <see cref="AddStateTable{TState}"/>):
+    /// resolve <see cref="KeyedBatchProcessor{TState}"/> and pass its <c>ProcessAsync</c> to the batch handler. Rule
+    /// violations are dead-lettered for <paramref name="consumerGroup"/>.
+    /// </summary>
+    public static IServiceCollection AddKeyedProjection<TState, TProjection>(this IServiceCollection services, string consumerGroup)
+        where TProjection : class, IKeyedProjection<TState>
+    {
+        services.AddSingleton<TProjection>();
+        return services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<TableStateStore<TState>>(), sp.GetRequiredService<TProjection>(), consumerGroup));
+    }
+
+    /// <summary>Registers <see cref="EntityCommands{TState}"/> over the <typeparamref name="TState"/> table (see <see cref="AddStateTable{TState}"/>).</summary>
+    public static IServiceCollection AddEntityCommands<TState>(this IServiceCollection services)
+        where TState : class =>
+        services.AddSingleton<EntityCommands<TState>>();
+
     /// <summary>Creates a keyed batch processor whose rule violations are dead-lettered for <paramref name="consumerGroup"/>.</summary>
     public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection, string consumerGroup)
     {
         var handler = sp.GetRequiredService<EventBatchHandler>();
-        return new KeyedBatchProcessor<TState>(store, projection, (e, error) => handler.DeadLetter(e, consumerGroup, error), sp.GetRequiredService<OutboxConfirmations>());
+        return new KeyedBatchProcessor<TState>(store, projection, (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>());
     }
 
     /// <summary>Logger helper for hosts that build contexts outside the Functions host.</summary>

@@ -28,6 +28,9 @@ public sealed partial class EventBatchHandler(
 {
     private readonly DeliveryOptions _delivery = delivery ?? DeliveryOptions.Default;
 
+    /// <summary>Encodes this context's typed outputs (see <see cref="Emit"/>).</summary>
+    public OutputEncoder Outputs { get; } = new(codec, deadLetters.Context);
+
     /// <summary>The codec (registry of the types this context reads and writes).</summary>
     public CloudEventCodec Codec => codec;
 
@@ -135,7 +138,10 @@ public sealed partial class EventBatchHandler(
         return outcome;
     }
 
-    /// <summary>Runs a stateless transform: each decodable event maps to outputs (or a rule violation) with no state.</summary>
+    /// <summary>
+    /// Runs a stateless transform: each decodable event maps to outputs (or a rule violation) with no state. A decision
+    /// whose state is false ("not mine") counts the event as ignored, not applied.
+    /// </summary>
     public Task<BatchOutcome> HandleStatelessAsync(
         IReadOnlyList<EventData> events,
         TriggerContext trigger,
@@ -144,7 +150,7 @@ public sealed partial class EventBatchHandler(
         HandleAsync(events, trigger, (inbound, _) =>
         {
             var outputs = new List<OutgoingEvent>();
-            int applied = 0, rejected = 0;
+            int applied = 0, rejected = 0, ignored = 0;
             foreach (var e in inbound)
             {
                 var decision = decide(e);
@@ -153,14 +159,18 @@ public sealed partial class EventBatchHandler(
                     outputs.Add(deadLetters.Create(e.Raw, trigger.ConsumerGroup, error, e.Event.TraceParent));
                     rejected++;
                 }
+                else if (decision.State)
+                {
+                    outputs.AddRange(Outputs.Encode(decision.Outputs, e));
+                    applied++;
+                }
                 else
                 {
-                    outputs.AddRange(decision.Outputs);
-                    applied++;
+                    ignored++;
                 }
             }
 
-            return Task.FromResult(new ProcessResult(outputs, null, applied, 0, rejected, 0, 0));
+            return Task.FromResult(new ProcessResult(outputs, null, applied, 0, rejected, ignored, 0));
         }, ct);
 
     /// <summary>Builds the dead letter of an inbound event for this context (used by stateful processors for rule violations).</summary>

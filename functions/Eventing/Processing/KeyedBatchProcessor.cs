@@ -4,9 +4,19 @@ using Store.Eventing.State;
 
 namespace Store.Eventing.Processing;
 
-/// <summary>The result of applying one event to one entity's state: the new state and the outputs, or a rejection.</summary>
-public readonly record struct Decision<TState>(TState State, IReadOnlyList<OutgoingEvent> Outputs, DataError? Rejection = null)
+/// <summary>
+/// The result of applying one event to one entity's state: the new state and the events to emit (typed outputs; the
+/// kit derives their envelopes, see <see cref="Emit"/>), or a rejection. For a stateless decision the state says
+/// whether the event was this context's to handle: false counts it as ignored, not applied.
+/// </summary>
+public readonly record struct Decision<TState>(TState State, IReadOnlyList<Emit> Outputs, DataError? Rejection = null)
 {
+    /// <summary>The new state, emitting nothing.</summary>
+    public Decision(TState state)
+        : this(state, [])
+    {
+    }
+
     /// <summary>The event is valid data but breaks a rule: dead-letter it and keep the state.</summary>
     public static Decision<TState> Reject(TState state, string message) => new(state, [], new DataError(DataErrorKind.RuleViolation, message));
 }
@@ -16,6 +26,12 @@ public interface IKeyedProjection<TState>
 {
     /// <summary>The entity an event applies to; null when this consumer has nothing to do with the event.</summary>
     EntityKey? KeyOf(InboundEvent e);
+
+    /// <summary>
+    /// Every entity an event applies to (e.g. an order's row and its day's aggregate); by default the one of
+    /// <see cref="KeyOf"/>. The event is applied to each row separately, and each row records it as applied.
+    /// </summary>
+    IEnumerable<EntityKey> KeysOf(InboundEvent e) => KeyOf(e) is { } key ? [key] : [];
 
     /// <summary>The state of an entity that does not exist yet.</summary>
     TState Initial(EntityKey key);
@@ -45,9 +61,10 @@ public sealed class KeyedBatchProcessor<TState>(
     TableStateStore<TState> store,
     IKeyedProjection<TState> projection,
     Func<InboundEvent, DataError, OutgoingEvent> deadLetter,
+    OutputEncoder outputEncoder,
     OutboxConfirmations confirmations,
     int maxConcurrency = 8,
-    int maxConflictRetries = 8)
+    int maxConflictRetries = ConflictRetry.MaxRetries)
 {
     /// <summary>The store.</summary>
     public TableStateStore<TState> Store => store;
@@ -79,12 +96,18 @@ public sealed class KeyedBatchProcessor<TState>(
         var byPartition = new Dictionary<string, Dictionary<string, List<InboundEvent>>>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            if (projection.KeyOf(e) is not { } key)
+            var any = false;
+            foreach (var key in projection.KeysOf(e))
             {
-                ignored++;
-                continue;
+                any = true;
+                Add(key, e);
             }
 
+            ignored += any ? 0 : 1;
+        }
+
+        void Add(EntityKey key, InboundEvent e)
+        {
             if (!byPartition.TryGetValue(key.PartitionKey, out var rows))
             {
                 byPartition[key.PartitionKey] = rows = new Dictionary<string, List<InboundEvent>>(StringComparer.Ordinal);
@@ -155,7 +178,7 @@ public sealed class KeyedBatchProcessor<TState>(
                     else
                     {
                         state = decision.State;
-                        produced.AddRange(decision.Outputs);
+                        produced.AddRange(outputEncoder.Encode(decision.Outputs, e));
                         applied++;
                     }
 
@@ -195,7 +218,7 @@ public sealed class KeyedBatchProcessor<TState>(
             catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)
             {
                 // Another writer changed these entities: re-read and re-apply (decisions are pure, so this is safe).
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * (attempt + 1))), ct).ConfigureAwait(false);
+                await ConflictRetry.BackOffAsync(attempt, ct).ConfigureAwait(false);
             }
         }
     }

@@ -7,6 +7,16 @@ namespace Store.Eventing.State;
 /// <summary>Building blocks for Azure Tables keys: hash buckets for partition keys and an injective escape for ids.</summary>
 public static class TableKeys
 {
+    /// <summary>
+    /// The key of an entity spread over hash buckets: PartitionKey = <see cref="HashBucket"/> of the id (16^<paramref name="hexDigits"/>
+    /// partitions, so a batch's entities share few partitions and coalesce into few entity-group transactions), RowKey =
+    /// the escaped id (see <see cref="IdOf"/>).
+    /// </summary>
+    public static EntityKey Bucketed(string id, int hexDigits) => new(HashBucket(id, hexDigits), Escape(id));
+
+    /// <summary>The id of a row key made by <see cref="Bucketed"/> or <see cref="Escape"/>.</summary>
+    public static string IdOf(string rowKey) => Unescape(rowKey);
+
     /// <summary>The first <paramref name="hexDigits"/> hex digits (1–4) of the SHA-256 of <paramref name="id"/>: a stable bucket among 16^digits.</summary>
     public static string HashBucket(string id, int hexDigits)
     {

@@ -72,7 +72,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     public int CachedRows => _cache?.Count ?? 0;
 
     /// <summary>
-    /// Creates the table if it does not exist, once per store: later calls return the same completed task. A failed or
+    /// Creates the table if it does not exist, once per store (reads and commits call it, so the table is created lazily): later calls return the same completed task. A failed or
     /// cancelled attempt (storage unavailable) is retried by the next call; racing callers are harmless.
     /// </summary>
     public Task EnsureCreatedAsync(CancellationToken ct)
@@ -131,6 +131,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             return result;
         }
 
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
         var read = new StateRecord<TState>[misses.Count];
         if (misses.Count == 1)
         {
@@ -216,6 +217,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// <summary>Reads every row of a partition (for queries and exports).</summary>
     public async Task<List<StateRecord<TState>>> ReadPartitionAsync(string partitionKey, CancellationToken ct)
     {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
         var rows = new List<StateRecord<TState>>();
         await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), cancellationToken: ct).ConfigureAwait(false))
         {
@@ -228,9 +230,14 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         return rows;
     }
 
+    /// <summary>The state of one entity (for queries); null when it does not exist.</summary>
+    public async Task<TState?> FindAsync(EntityKey key, CancellationToken ct) =>
+        (await GetAsync(key.PartitionKey, key.RowKey, ct).ConfigureAwait(false)) is { } record ? record.State : default;
+
     /// <summary>Reads one row; null when missing.</summary>
     public async Task<StateRecord<TState>?> GetAsync(string partitionKey, string rowKey, CancellationToken ct)
     {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
         Interlocked.Increment(ref _roundTrips);
         return response.HasValue ? FromEntity(response.Value!, response.Value!.ETag, fresh: true) : null;
@@ -246,6 +253,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// </summary>
     public async Task CommitAsync(string partitionKey, IReadOnlyList<StateRecord<TState>> records, CancellationToken ct)
     {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
         var dirty = new List<StateRecord<TState>>(records.Count);
         foreach (var record in records)
         {
@@ -436,6 +444,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// </summary>
     public async Task CommitConcurrentlyAsync(string partitionKey, IReadOnlyList<IReadOnlyList<StateRecord<TState>>> transactions, CancellationToken ct)
     {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
         foreach (var records in transactions)
         {
             var operations = records.Where(r => r.IsDirty).Sum(OperationsOf);

@@ -12,9 +12,9 @@ public sealed record ShipmentRequest(string EventId, DateTimeOffset Time, string
 
 /// <summary>
 /// Fulfillment's answer to a cancel: <see cref="OrderWithdrawn"/> (before the shipment) or <see cref="CancellationRejected"/>
-/// (after it), with the output's deterministic id, time and trace.
+/// (after it), with the output's deterministic id, time and trace; <see cref="Role"/> names its id within the order's scope.
 /// </summary>
-public sealed record CancellationAnswer(string EventId, string Type, DateTimeOffset Time, string? TraceParent, object Data);
+public sealed record CancellationAnswer(string EventId, string Type, DateTimeOffset Time, string? TraceParent, object Data, string Role);
 
 /// <summary>The new state of an order and what it triggers: a shipment request, or the answer to a cancel, or nothing.</summary>
 public readonly record struct FulfillmentDecision(FulfillmentOrder State, ShipmentRequest? Shipment, CancellationAnswer? CancellationAnswer = null);
@@ -35,8 +35,11 @@ public readonly record struct FulfillmentDecision(FulfillmentOrder State, Shipme
 /// </remarks>
 public static class FulfillmentDecider
 {
-    /// <summary>CloudEvents source of Fulfillment's events.</summary>
-    public const string Source = "/store/fulfillment";
+    /// <summary>The role of a shipment-requested event: its id derives from it and the order's <see cref="Scope"/>.</summary>
+    public const string ShipmentRequestedRole = "shipment-requested";
+
+    /// <summary>What the ids of an order's outputs derive from (with their roles): the order id only, whatever input caused them.</summary>
+    public static string Scope(string orderId) => "fulfillment/" + orderId;
 
     /// <summary>Applies one input event to an order.</summary>
     public static FulfillmentDecision Decide(FulfillmentOrder state, EventMeta meta, object data)
@@ -62,10 +65,13 @@ public static class FulfillmentDecider
     }
 
     /// <summary>The id of the order's <c>order-withdrawn</c> event, derived from the order id only.</summary>
-    public static string WithdrawalIdFor(string orderId) => EventIds.Derive("fulfillment/" + orderId, "order-withdrawn");
+    public static string WithdrawalIdFor(string orderId) => EventIds.Derive(Scope(orderId), WithdrawnRole);
+
+    private const string WithdrawnRole = "order-withdrawn";
+    private const string RejectedRole = "cancellation-rejected";
 
     /// <summary>The id of the order's <c>cancellation-rejected</c> event, derived from the order id only.</summary>
-    public static string CancellationRejectionIdFor(string orderId) => EventIds.Derive("fulfillment/" + orderId, "cancellation-rejected");
+    public static string CancellationRejectionIdFor(string orderId) => EventIds.Derive(Scope(orderId), RejectedRole);
 
     /// <summary>Why a cancellation is rejected (the only reason there is).</summary>
     public const string AlreadyShipped = "already-shipped";
@@ -78,9 +84,9 @@ public static class FulfillmentDecider
         // Time and trace are the cancel's, so the answer is byte-identical however often the cancel is redelivered.
         return order.ShipmentRequested
             ? new CancellationAnswer(CancellationRejectionIdFor(order.OrderId), FulfillmentEventTypes.CancellationRejected, cancel.Time, cancel.TraceParent,
-                new CancellationRejected(order.OrderId, customerId, order.ShipmentId!, AlreadyShipped))
+                new CancellationRejected(order.OrderId, customerId, order.ShipmentId!, AlreadyShipped), RejectedRole)
             : new CancellationAnswer(WithdrawalIdFor(order.OrderId), FulfillmentEventTypes.OrderWithdrawn, cancel.Time, cancel.TraceParent,
-                new OrderWithdrawn(order.OrderId, customerId, cancel.Reason));
+                new OrderWithdrawn(order.OrderId, customerId, cancel.Reason), WithdrawnRole);
     }
 
     /// <summary>True when the order is ready to ship: placed, reserved, authorised, not cancelled, not declined, not yet requested.</summary>
@@ -89,10 +95,10 @@ public static class FulfillmentDecider
         order.Placed is not null && order.Reserved is not null && order.Authorized is not null;
 
     /// <summary>The shipment id of an order: derived from the order id only, so every arrival order gives the same id.</summary>
-    public static string ShipmentIdFor(string orderId) => EventIds.Derive("fulfillment/" + orderId, "shipment");
+    public static string ShipmentIdFor(string orderId) => EventIds.Derive(Scope(orderId), "shipment");
 
     /// <summary>The id of the order's <c>shipment-requested</c> event, derived from the order id only.</summary>
-    public static string EventIdFor(string orderId) => EventIds.Derive("fulfillment/" + orderId, "shipment-requested");
+    public static string EventIdFor(string orderId) => EventIds.Derive(Scope(orderId), ShipmentRequestedRole);
 
     private static FulfillmentDecision TryRequestShipment(FulfillmentOrder order)
     {

@@ -7,7 +7,7 @@ using Store.Fulfillment.State;
 namespace Store.Fulfillment.Functions;
 
 /// <summary>Fulfillment's Event Hubs triggers: one per consumed hub, all feeding the same order join.</summary>
-public sealed class FulfillmentFunctions(EventBatchHandler handler, FulfillmentProcessor processor)
+public sealed class FulfillmentFunctions(EventBatchHandler handler, KeyedBatchProcessor<FulfillmentOrder> processor)
 {
     private const string Context = "Fulfillment";
     private const string ConsumerGroup = "fulfillment";

@@ -1,4 +1,3 @@
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
 using Store.Eventing.State;
@@ -7,43 +6,29 @@ using Store.Fulfillment.Events;
 
 namespace Store.Fulfillment.State;
 
-/// <summary>Keys Fulfillment's inputs by order and turns the decider's shipment requests and cancellation answers into encoded events.</summary>
-public sealed class FulfillmentProjection(CloudEventCodec codec) : IKeyedProjection<FulfillmentOrder>
+/// <summary>Keys Fulfillment's inputs by order and emits the decider's shipment requests and cancellation answers.</summary>
+public sealed class FulfillmentProjection : IKeyedProjection<FulfillmentOrder>
 {
-    /// <summary>The hub Fulfillment owns.</summary>
-    public const string ShipmentsHub = "fulfillment-shipments";
+    /// <summary>An order's row: 256 hash buckets of the order id (a batch's orders coalesce into few transactions), row key the escaped id.</summary>
+    public static EntityKey KeyOf(string orderId) => TableKeys.Bucketed(orderId, 2);
 
     /// <inheritdoc />
-    public EntityKey? KeyOf(InboundEvent e) => OrderIdOf(e.Event.Data) is { } orderId ? OrderKeys.For(orderId) : null;
+    public EntityKey? KeyOf(InboundEvent e) => OrderIdOf(e.Event.Data) is { } orderId ? KeyOf(orderId) : null;
 
     /// <inheritdoc />
-    public FulfillmentOrder Initial(EntityKey key) => new(OrderKeys.OrderIdOf(key.RowKey));
+    public FulfillmentOrder Initial(EntityKey key) => new(TableKeys.IdOf(key.RowKey));
 
     /// <inheritdoc />
     public Decision<FulfillmentOrder> Apply(FulfillmentOrder state, InboundEvent e)
     {
         var decision = FulfillmentDecider.Decide(state, new EventMeta(e.Event.Id, e.Event.Time, e.Event.TraceParent), e.Event.Data);
-        if (decision.CancellationAnswer is { } answer)
+        var scope = FulfillmentDecider.Scope(decision.State.OrderId);
+        return decision switch
         {
-            var orderId = decision.State.OrderId;
-            var answerHeader = new CloudEventHeader(answer.EventId, answer.Type, FulfillmentDecider.Source, orderId, answer.Time, answer.TraceParent);
-            var body = answer.Data switch
-            {
-                OrderWithdrawn w => codec.Encode(answerHeader, w),
-                CancellationRejected r => codec.Encode(answerHeader, r),
-                _ => throw new InvalidOperationException($"Unexpected cancellation answer {answer.Data.GetType().Name}."),
-            };
-            return new Decision<FulfillmentOrder>(decision.State, [new OutgoingEvent(ShipmentsHub, orderId, answer.EventId, answer.Type, body, answer.TraceParent)]);
-        }
-
-        if (decision.Shipment is not { } shipment)
-        {
-            return new Decision<FulfillmentOrder>(decision.State, []);
-        }
-
-        var header = new CloudEventHeader(shipment.EventId, FulfillmentEventTypes.ShipmentRequested, FulfillmentDecider.Source, shipment.Data.OrderId, shipment.Time, shipment.TraceParent);
-        var output = new OutgoingEvent(ShipmentsHub, shipment.Data.OrderId, shipment.EventId, FulfillmentEventTypes.ShipmentRequested, codec.Encode(header, shipment.Data), shipment.TraceParent);
-        return new Decision<FulfillmentOrder>(decision.State, [output]);
+            { CancellationAnswer: { } answer } => new(decision.State, [new Emit(answer.Data, answer.Role, new EventCause(scope, answer.Time, answer.TraceParent))]),
+            { Shipment: { } shipment } => new(decision.State, [new Emit(shipment.Data, FulfillmentDecider.ShipmentRequestedRole, new EventCause(scope, shipment.Time, shipment.TraceParent))]),
+            _ => new(decision.State),
+        };
     }
 
     private static string? OrderIdOf(object data) => data switch

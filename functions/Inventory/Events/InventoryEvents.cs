@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Store.Inventory.Events;
 
-/// <summary>CloudEvents types Inventory reads and writes, and the hubs involved (from schemas/catalog.json).</summary>
+/// <summary>CloudEvents types Inventory reads and writes, and its consumer group.</summary>
 public static class InventoryEventTypes
 {
     public const string StockReceived = "inventory.stock-received.v1";
@@ -14,12 +14,6 @@ public static class InventoryEventTypes
     public const string PaymentDeclined = "payments.payment-declined.v1";
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
     public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
-
-    /// <summary>The stream Inventory owns.</summary>
-    public const string StockHub = "inventory-stock";
-
-    /// <summary>CloudEvents source of everything Inventory emits.</summary>
-    public const string Source = "/store/inventory";
 
     /// <summary>Inventory's consumer group on every hub it reads.</summary>
     public const string ConsumerGroup = "inventory";

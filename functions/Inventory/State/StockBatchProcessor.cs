@@ -18,11 +18,10 @@ namespace Store.Inventory.State;
 /// </summary>
 public sealed partial class StockBatchProcessor(
     TableStateStore<StockRow> store,
-    CloudEventCodec codec,
-    DeadLetterWriter deadLetters,
+    EventBatchHandler handler,
     OutboxConfirmations confirmations,
     ILogger<StockBatchProcessor> logger,
-    int maxConflictRetries = 40)
+    int maxConflictRetries = ConflictRetry.HotRowRetries)
 {
     /// <summary>
     /// Rows kept in the stock store's per-process cache: every hot SKU row and the recent order rows (a row with its
@@ -103,7 +102,7 @@ public sealed partial class StockBatchProcessor(
                 _writer.Release();
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 * Math.Min(attempt + 1, 20))), ct).ConfigureAwait(false);
+            await ConflictRetry.BackOffAsync(attempt, ct).ConfigureAwait(false);
         }
     }
 
@@ -156,7 +155,7 @@ public sealed partial class StockBatchProcessor(
             var decision = decisions[i];
             if (decision.Violation is { } violation)
             {
-                failed.Add(deadLetters.Create(events[i].Raw, InventoryEventTypes.ConsumerGroup, new DataError(DataErrorKind.RuleViolation, violation), events[i].Event.TraceParent));
+                failed.Add(handler.DeadLetter(events[i], InventoryEventTypes.ConsumerGroup, new DataError(DataErrorKind.RuleViolation, violation)));
             }
             else if (decision.IsNoOp)
             {
@@ -432,20 +431,13 @@ public sealed partial class StockBatchProcessor(
         return rows;
     }
 
-    private OutgoingEvent Encode(InboundEvent input, object output) => output switch
+    private OutgoingEvent Encode(InboundEvent input, object output) => handler.Outputs.Encode(new Emit(output, output switch
     {
-        StockReserved r => Encode(input, "stock-reserved", InventoryEventTypes.StockReserved, r.OrderId, r),
-        StockReservationRejected r => Encode(input, "stock-reservation-rejected", InventoryEventTypes.StockReservationRejected, r.OrderId, r),
-        StockReleased r => Encode(input, "stock-released", InventoryEventTypes.StockReleased, r.OrderId, r),
+        StockReserved => "stock-reserved",
+        StockReservationRejected => "stock-reservation-rejected",
+        StockReleased => "stock-released",
         _ => throw new InvalidOperationException($"Inventory does not emit {output.GetType().Name}."),
-    };
-
-    private OutgoingEvent Encode<T>(InboundEvent input, string role, string type, string orderId, T data)
-    {
-        var id = EventIds.Derive(input.Event.Id, role);
-        var header = new CloudEventHeader(id, type, InventoryEventTypes.Source, orderId, input.Event.Time, input.Event.TraceParent);
-        return new OutgoingEvent(InventoryEventTypes.StockHub, orderId, id, type, codec.Encode(header, data), input.Event.TraceParent);
-    }
+    }), input);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Inventory stock batch lost an optimistic-concurrency race (attempt {Attempt}); re-reading and re-applying")]
     private static partial void LogConflict(ILogger logger, Exception exception, int attempt);

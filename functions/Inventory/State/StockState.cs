@@ -39,8 +39,8 @@
 //   only on a decline (never authorised, never shipped) or on Fulfillment's own withdrawal, which excludes a shipment.
 // - Rejections are decided on committed reads of the SKU rows; only rows that change are ETag-conditioned. A
 //   rejection moves no stock, so no invariant depends on it.
-using System.Text;
 using System.Text.Json.Serialization;
+using Store.Eventing.State;
 
 namespace Store.Inventory.State;
 
@@ -97,34 +97,5 @@ public static class StockKeys
     /// <summary>Row key of an applied receipt.</summary>
     public static string Receipt(string receiptId) => "receipt|" + Escape(receiptId);
 
-    /// <summary>
-    /// Makes an id safe as (part of) a PartitionKey/RowKey: '%', '/', '\', '#', '?' and control characters become
-    /// %XX. Injective, so distinct ids never share a key.
-    /// </summary>
-    public static string Escape(string id)
-    {
-        if (!id.Any(NeedsEscape))
-        {
-            return id;
-        }
-
-        var sb = new StringBuilder(id.Length + 8);
-        foreach (var c in id)
-        {
-            if (NeedsEscape(c))
-            {
-                sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    // U+2028/U+2029: Azurite cannot match them in a key (see TableKeys). They escape as %2028/%2029, still injective: no
-    // character with code 0x20 is ever escaped, so no two-digit escape starts with "20".
-    private static bool NeedsEscape(char c) => c is '%' or '/' or '\\' or '#' or '?' or '\u2028' or '\u2029' || char.IsControl(c);
+    private static string Escape(string id) => TableKeys.Escape(id);
 }

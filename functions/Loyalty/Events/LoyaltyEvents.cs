@@ -10,12 +10,6 @@ public static class LoyaltyEventTypes
     public const string OrderPlaced = "sales.order-placed.v1";
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
     public const string TierChanged = "loyalty.tier-changed.v1";
-
-    /// <summary>The hub Loyalty owns.</summary>
-    public const string TiersHub = "loyalty-tiers";
-
-    /// <summary>CloudEvents source of Loyalty's events.</summary>
-    public const string Source = "/store/loyalty";
 }
 
 /// <summary>An order line as carried by sales and fulfillment events.</summary>

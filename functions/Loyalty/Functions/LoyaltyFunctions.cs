@@ -7,7 +7,7 @@ using Store.Loyalty.State;
 namespace Store.Loyalty.Functions;
 
 /// <summary>Loyalty's Event Hubs triggers: one per consumed hub, both feeding the same customer entities.</summary>
-public sealed class LoyaltyFunctions(EventBatchHandler handler, LoyaltyProcessor processor)
+public sealed class LoyaltyFunctions(EventBatchHandler handler, KeyedBatchProcessor<CustomerLoyalty> processor)
 {
     private const string Context = "Loyalty";
     private const string ConsumerGroup = "loyalty";

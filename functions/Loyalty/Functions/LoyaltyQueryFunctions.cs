@@ -4,13 +4,14 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
 using Store.Eventing.Processing;
+using Store.Eventing.State;
 using Store.Loyalty.Events;
 using Store.Loyalty.State;
 
 namespace Store.Loyalty.Functions;
 
 /// <summary>The customer loyalty query, served from Loyalty's own view.</summary>
-public sealed class LoyaltyQueryFunctions(LoyaltyProcessor processor)
+public sealed class LoyaltyQueryFunctions(TableStateStore<CustomerLoyalty> customers)
 {
     /// <summary><c>GET /api/customers/{id}/loyalty</c>: points and tier, 404 when Loyalty has never seen the customer.</summary>
     [Function("Loyalty_GetCustomer")]
@@ -22,7 +23,7 @@ public sealed class LoyaltyQueryFunctions(LoyaltyProcessor processor)
         CustomerLoyalty? state;
         try
         {
-            state = await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            state = await customers.FindAsync(LoyaltyProjection.KeyOf(id), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (TransientFailures.IsTransient(ex))
         {

@@ -21,17 +21,19 @@ namespace Store.Loyalty.State;
 /// fixes them at emission time can be arrival-order independent without knowing future events, so ids, not bytes,
 /// are the dedup key downstream.
 /// </remarks>
-public sealed class LoyaltyProjection(CloudEventCodec codec) : IKeyedProjection<CustomerLoyalty>
+public sealed class LoyaltyProjection : IKeyedProjection<CustomerLoyalty>
 {
     /// <summary>The id of the event announcing that <paramref name="customerId"/> reached <paramref name="newTier"/>.</summary>
-    public static string TierChangedId(string customerId, string newTier) =>
-        EventIds.Derive("loyalty/" + customerId, "tier-changed/" + newTier);
+    public static string TierChangedId(string customerId, string newTier) => EventIds.Derive(Scope(customerId), Role(newTier));
+
+    /// <summary>A customer's row: 16 hash buckets of the customer id (a batch writes few partitions), row key the escaped id.</summary>
+    public static EntityKey KeyOf(string customerId) => TableKeys.Bucketed(customerId, 1);
 
     /// <inheritdoc />
     public EntityKey? KeyOf(InboundEvent e) => e.Event.Data switch
     {
-        OrderPlaced placed => CustomerKeys.For(placed.CustomerId),
-        ShipmentRequested shipment => CustomerKeys.For(shipment.CustomerId),
+        OrderPlaced placed => KeyOf(placed.CustomerId),
+        ShipmentRequested shipment => KeyOf(shipment.CustomerId),
         _ => null,
     };
 
@@ -53,17 +55,16 @@ public sealed class LoyaltyProjection(CloudEventCodec codec) : IKeyedProjection<
             return Decision<CustomerLoyalty>.Reject(state, reason);
         }
 
-        var outputs = decision.Changes.Select(change => Encode(change, e)).ToArray();
+        // Id from the customer and the tier reached; time and trace from the input that caused the crossing.
+        var outputs = decision.Changes
+            .Select(change => new Emit(change, Role(change.NewTier), EventCause.Of(e) with { Scope = Scope(change.CustomerId) }))
+            .ToArray();
         return new Decision<CustomerLoyalty>(decision.State, outputs);
     }
 
-    /// <summary>Builds the outgoing tier-changed for a crossing caused by <paramref name="cause"/>.</summary>
-    public OutgoingEvent Encode(TierChanged change, InboundEvent cause)
-    {
-        var id = TierChangedId(change.CustomerId, change.NewTier);
-        var header = new CloudEventHeader(id, LoyaltyEventTypes.TierChanged, LoyaltyEventTypes.Source, change.CustomerId, cause.Event.Time, cause.Event.TraceParent);
-        return new OutgoingEvent(LoyaltyEventTypes.TiersHub, change.CustomerId, id, LoyaltyEventTypes.TierChanged, codec.Encode(header, change), cause.Event.TraceParent);
-    }
+    private static string Scope(string customerId) => "loyalty/" + customerId;
+
+    private static string Role(string newTier) => "tier-changed/" + newTier;
 
     // The row key is escaped, so the customer id comes from the first event that creates the entity.
     private static CustomerLoyalty Named(CustomerLoyalty state, string customerId) =>

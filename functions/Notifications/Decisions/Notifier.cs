@@ -6,12 +6,12 @@ using Store.Notifications.Events;
 namespace Store.Notifications.Decisions;
 
 /// <summary>Notifications' stateless decision: one customer-facing input event becomes one notification-requested.</summary>
-public sealed class Notifier(CloudEventCodec codec, NotificationsOptions options)
+public sealed class Notifier(NotificationsOptions options)
 {
     /// <summary>Role used to derive the output id from the input id.</summary>
     public const string Role = "notification-requested";
 
-    /// <summary>Maps one decoded input; inputs of other types produce nothing.</summary>
+    /// <summary>Maps one decoded input; inputs of other types are not Notifications' (state false: counted as ignored).</summary>
     public Decision<bool> Decide(InboundEvent e)
     {
         var id = EventIds.Derive(e.Event.Id, Role);
@@ -32,9 +32,7 @@ public sealed class Notifier(CloudEventCodec codec, NotificationsOptions options
             return new Decision<bool>(false, []);
         }
 
-        var header = new CloudEventHeader(id, NotificationsEventTypes.NotificationRequested, NotificationsEventTypes.Source, notification.CustomerId, e.Event.Time, e.Event.TraceParent);
-        var output = new OutgoingEvent(NotificationsEventTypes.OutboxHub, notification.CustomerId, id, NotificationsEventTypes.NotificationRequested, codec.Encode(header, notification), e.Event.TraceParent);
-        return new Decision<bool>(true, [output]);
+        return new Decision<bool>(true, [new Emit(notification, Role)]);
     }
 }
 

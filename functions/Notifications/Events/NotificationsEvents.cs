@@ -13,12 +13,6 @@ public static class NotificationsEventTypes
     public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
     public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
     public const string NotificationRequested = "notifications.notification-requested.v1";
-
-    /// <summary>The hub Notifications owns.</summary>
-    public const string OutboxHub = "notifications-outbox";
-
-    /// <summary>CloudEvents source of Notifications' events.</summary>
-    public const string Source = "/store/notifications";
 }
 
 /// <summary>An order line of a shipment.</summary>

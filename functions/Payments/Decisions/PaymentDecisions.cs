@@ -1,4 +1,3 @@
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
 using Store.Payments.Events;
@@ -36,26 +35,17 @@ public static class PaymentDecisions
     }
 
     /// <summary>
-    /// Maps an inbound order-placed event to its payment event: id derived from the input id and the role, time and
-    /// trace parent taken from the input, partition key = order id. Redelivery yields byte-identical output.
+    /// Maps an inbound order-placed event to its payment event (id derived from the input id and the role; time and
+    /// trace from the input), so redelivery yields byte-identical output.
     /// </summary>
-    public static Decision<bool> Decide(InboundEvent e, PaymentPolicy policy, CloudEventCodec codec)
+    public static Decision<bool> Decide(InboundEvent e, PaymentPolicy policy)
     {
         var order = e.DataAs<OrderPlaced>();
         var decision = Decide(order, policy);
-        OutgoingEvent output = decision.Authorized
-            ? Encode(codec, e, PaymentsEventTypes.PaymentAuthorized, "payment-authorized", order.OrderId,
-                new PaymentAuthorized(order.OrderId, order.CustomerId, order.Total, order.Currency))
-            : Encode(codec, e, PaymentsEventTypes.PaymentDeclined, "payment-declined", order.OrderId,
-                new PaymentDeclined(order.OrderId, order.CustomerId, order.Total, order.Currency, Truncate(decision.Reason!, 200)));
+        var output = decision.Authorized
+            ? new Emit(new PaymentAuthorized(order.OrderId, order.CustomerId, order.Total, order.Currency), "payment-authorized")
+            : new Emit(new PaymentDeclined(order.OrderId, order.CustomerId, order.Total, order.Currency, Truncate(decision.Reason!, 200)), "payment-declined");
         return new Decision<bool>(true, [output]);
-    }
-
-    private static OutgoingEvent Encode<T>(CloudEventCodec codec, InboundEvent input, string type, string role, string orderId, T data)
-    {
-        var id = EventIds.Derive(input.Event.Id, role);
-        var header = new CloudEventHeader(id, type, PaymentsEventTypes.Source, orderId, input.Event.Time, input.Event.TraceParent);
-        return new OutgoingEvent(PaymentsEventTypes.PaymentsHub, orderId, id, type, codec.Encode(header, data), input.Event.TraceParent);
     }
 
     // The schema caps the reason at 200 characters; a long currency code cannot occur (schema: 3 letters), but stay safe.

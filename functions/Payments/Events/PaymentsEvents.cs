@@ -27,17 +27,11 @@ public static class PaymentsEventTypes
     /// <summary>Emitted when the payment is declined.</summary>
     public const string PaymentDeclined = "payments.payment-declined.v1";
 
-    /// <summary>The hub Payments owns.</summary>
-    public const string PaymentsHub = "payments";
-
     /// <summary>The hub Payments consumes.</summary>
     public const string SalesOrdersHub = "sales-orders";
 
     /// <summary>Payments' consumer group.</summary>
     public const string ConsumerGroup = "payments";
-
-    /// <summary>CloudEvents source of Payments events.</summary>
-    public const string Source = "/store/payments";
 }
 
 /// <summary>Source-generated serialization for Payments events.</summary>

@@ -19,6 +19,6 @@ public sealed class OnSalesOrdersFunction(EventBatchHandler handler, PaymentPoli
         handler.HandleStatelessAsync(
             events,
             context.EventHubTrigger("Payments", PaymentsEventTypes.SalesOrdersHub, PaymentsEventTypes.ConsumerGroup),
-            e => PaymentDecisions.Decide(e, policy, handler.Codec),
+            e => PaymentDecisions.Decide(e, policy),
             cancellationToken);
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Http;
 using Store.Eventing.Processing;
 using Store.Sales.Decisions;
@@ -14,7 +13,7 @@ namespace Store.Sales.Functions;
 /// <c>POST /api/orders/{id}/cancel</c>: requests the cancellation of an accepted order not known to have shipped, publishing
 /// <c>sales.order-cancelled.v1</c> once; 202 "cancellation-requested" (Fulfillment decides: withdrawn, or rejected as already shipped).
 /// </summary>
-public sealed partial class CancelOrderFunction(OrderIngress ingress, CloudEventCodec codec, TimeProvider time, ILogger<CancelOrderFunction> logger)
+public sealed partial class CancelOrderFunction(EntityCommands<OrderState> orders, TimeProvider time, ILogger<CancelOrderFunction> logger)
 {
     [Function("Sales_CancelOrder")]
     public async Task<HttpResponseData> Run(
@@ -45,12 +44,12 @@ public sealed partial class CancelOrderFunction(OrderIngress ingress, CloudEvent
         CancelOutcome outcome;
         try
         {
-            outcome = await ingress.ExecuteAsync(id, state =>
+            outcome = await orders.ExecuteAsync(OrderKeys.For(id), state =>
             {
                 var decision = OrderDecisions.Cancel(state, command, time.GetUtcNow());
                 return decision.Cancelled is { } cancelled
-                    ? new IngressDecision<CancelOutcome>(decision.Outcome, decision.State, SalesOutputs.Cancelled(codec, cancelled, decision.State!.CancelledAt!.Value, traceParent))
-                    : new IngressDecision<CancelOutcome>(decision.Outcome);
+                    ? new CommandDecision<OrderState, CancelOutcome>(decision.Outcome, decision.State, [SalesOutputs.Cancelled(cancelled, decision.State!.CancelledAt!.Value, traceParent)])
+                    : new CommandDecision<OrderState, CancelOutcome>(decision.Outcome);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (TransientFailures.IsTransient(ex))

@@ -8,7 +8,7 @@ using Store.Sales.State;
 namespace Store.Sales.Functions;
 
 /// <summary>Consumes <c>fulfillment-shipments</c>: marks orders shipped (no longer cancellable), withdrawn or with their cancellation rejected.</summary>
-public sealed class OnFulfillmentShipmentsFunction(EventBatchHandler handler, KeyedBatchProcessor<OrderState> processor, OrderTable table)
+public sealed class OnFulfillmentShipmentsFunction(EventBatchHandler handler, KeyedBatchProcessor<OrderState> processor)
 {
     [Function("Sales_OnFulfillmentShipments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
@@ -19,10 +19,6 @@ public sealed class OnFulfillmentShipmentsFunction(EventBatchHandler handler, Ke
         handler.HandleAsync(
             events,
             context.EventHubTrigger("Sales", SalesEventTypes.FulfillmentShipmentsHub, SalesEventTypes.ConsumerGroup),
-            async (batch, ct) =>
-            {
-                await table.EnsureCreatedAsync(ct).ConfigureAwait(false);
-                return await processor.ProcessAsync(batch, ct).ConfigureAwait(false);
-            },
+            processor.ProcessAsync,
             cancellationToken);
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Http;
 using Store.Eventing.Processing;
 using Store.Sales.Decisions;
@@ -11,7 +10,7 @@ using Store.Sales.State;
 namespace Store.Sales.Functions;
 
 /// <summary><c>POST /api/orders</c>: validates and accepts an order, publishing <c>sales.order-placed.v1</c> once per order id.</summary>
-public sealed partial class PlaceOrderFunction(OrderIngress ingress, CloudEventCodec codec, TimeProvider time, ILogger<PlaceOrderFunction> logger)
+public sealed partial class PlaceOrderFunction(EntityCommands<OrderState> orders, TimeProvider time, ILogger<PlaceOrderFunction> logger)
 {
     [Function("Sales_PlaceOrder")]
     public async Task<HttpResponseData> Run(
@@ -35,12 +34,12 @@ public sealed partial class PlaceOrderFunction(OrderIngress ingress, CloudEventC
         PlaceOutcome outcome;
         try
         {
-            outcome = await ingress.ExecuteAsync(command.OrderId, state =>
+            outcome = await orders.ExecuteAsync(OrderKeys.For(command.OrderId), state =>
             {
                 var decision = OrderDecisions.Place(state, command, time.GetUtcNow());
                 return decision.Placed is { } placed
-                    ? new IngressDecision<PlaceOutcome>(decision.Outcome, decision.State, SalesOutputs.Placed(codec, placed, decision.State.AcceptedAt!.Value, traceParent))
-                    : new IngressDecision<PlaceOutcome>(decision.Outcome);
+                    ? new CommandDecision<OrderState, PlaceOutcome>(decision.Outcome, decision.State, [SalesOutputs.Placed(placed, decision.State.AcceptedAt!.Value, traceParent)])
+                    : new CommandDecision<OrderState, PlaceOutcome>(decision.Outcome);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (TransientFailures.IsTransient(ex))

@@ -31,10 +31,10 @@ public sealed class OrderShipmentsProjection : IKeyedProjection<OrderState>
         OrderWithdrawn => OrderDecisions.MarkCancellationOutcome(state, CancellationOutcomes.Withdrawn),
         CancellationRejected => OrderDecisions.MarkCancellationOutcome(state, CancellationOutcomes.Rejected),
         _ => state,
-    }, []);
+    });
 }
 
-/// <summary>Where an order lives in the orders table: one partition per order, so orders never contend with each other.</summary>
+/// <summary>Where an order lives in the orders table: one partition per order (the escaped id), so orders never contend with each other.</summary>
 public static class OrderKeys
 {
     /// <summary>The row key of the order entity inside its partition.</summary>

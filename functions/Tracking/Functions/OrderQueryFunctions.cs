@@ -4,13 +4,14 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
 using Store.Eventing.Processing;
+using Store.Eventing.State;
 using Store.Tracking.Events;
 using Store.Tracking.State;
 
 namespace Store.Tracking.Functions;
 
 /// <summary>The order-status query, served from Tracking's own view.</summary>
-public sealed class OrderQueryFunctions(TrackingProcessor processor)
+public sealed class OrderQueryFunctions(TableStateStore<TrackedOrder> orders)
 {
     /// <summary><c>GET /api/orders/{id}</c>: 200 with the view, or 404 problem details when no event of the order has been seen.</summary>
     [Function("Tracking_GetOrder")]
@@ -22,7 +23,8 @@ public sealed class OrderQueryFunctions(TrackingProcessor processor)
         OrderStatusView? view;
         try
         {
-            view = string.IsNullOrWhiteSpace(id) ? null : await processor.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            view = string.IsNullOrWhiteSpace(id) ? null
+                : (await orders.FindAsync(TrackingProjection.KeyOf(id), cancellationToken).ConfigureAwait(false)) is { Facts.Count: > 0 } order ? order.View : null;
         }
         catch (Exception ex) when (TransientFailures.IsTransient(ex))
         {

@@ -7,7 +7,7 @@ using Store.Tracking.State;
 namespace Store.Tracking.Functions;
 
 /// <summary>Tracking's Event Hubs triggers: one per consumed hub, all feeding the order-status view.</summary>
-public sealed class TrackingFunctions(EventBatchHandler handler, TrackingProcessor processor)
+public sealed class TrackingFunctions(EventBatchHandler handler, KeyedBatchProcessor<TrackedOrder> processor)
 {
     private const string Context = "Tracking";
     private const string ConsumerGroup = "tracking";

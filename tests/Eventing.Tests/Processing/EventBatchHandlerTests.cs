@@ -188,4 +188,23 @@ public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
         Assert.Equal((2, 1, 1), (outcome.Received, outcome.Processed, outcome.DeadLettered));
         Assert.Contains("FORBIDDEN", Encoding.UTF8.GetString(kit.Publisher.To("dead-letters").Single().Body), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task StatelessHandler_CountsNotMineAsIgnored_NotAsApplied()
+    {
+        var kit = await NewHarness();
+        var batch = new[]
+        {
+            EventBatches.Received(TestCodec.ReceivedBody("n1", "MINE", 1, kit.Codec), 1),
+            EventBatches.Received(TestCodec.ReceivedBody("n2", "OTHER", 1, kit.Codec), 2),
+        };
+
+        var outcome = await kit.Handler.HandleStatelessAsync(batch, KitHarness.Trigger(), e =>
+            e.DataAs<StockReceived>().Sku == "MINE"
+                ? new Decision<bool>(true, [new Store.Eventing.Publishing.Emit(new StockReserved("o-1", "c", []), "echo")])
+                : new Decision<bool>(false),
+            CancellationToken.None);
+
+        Assert.Equal((2, 1, 1, 1), (outcome.Received, outcome.Processed, outcome.Ignored, outcome.Emitted));
+    }
 }

@@ -18,8 +18,8 @@ public sealed class KitHarness
         Confirmations = new OutboxConfirmations();
         Handler = new EventBatchHandler(Codec, new DeadLetterWriter("Inventory", TimeProvider.System), Publisher, Confirmations, new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance);
         Store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal, cacheCapacity: cacheCapacity);
-        Projection = new SkuTotalsProjection(Codec);
-        Processor = new KeyedBatchProcessor<SkuTotal>(Store, Projection, (e, error) => Handler.DeadLetter(e, "inventory", error), Confirmations, maxConcurrency);
+        Projection = new SkuTotalsProjection();
+        Processor = new KeyedBatchProcessor<SkuTotal>(Store, Projection, (e, error) => Handler.DeadLetter(e, "inventory", error), Handler.Outputs, Confirmations, maxConcurrency);
     }
 
     public CloudEventCodec Codec { get; }

@@ -1,4 +1,3 @@
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
 using Store.Eventing.State;
@@ -6,7 +5,7 @@ using Store.Eventing.State;
 namespace Store.Eventing.Tests.Processing;
 
 /// <summary>A minimal stateful projection: totals stock received per SKU and emits one output per receipt; negative rule via a magic SKU.</summary>
-public sealed class SkuTotalsProjection(CloudEventCodec codec, string partitionKey = "p") : IKeyedProjection<SkuTotal>
+public sealed class SkuTotalsProjection(string partitionKey = "p") : IKeyedProjection<SkuTotal>
 {
     public int Applies;
 
@@ -23,8 +22,7 @@ public sealed class SkuTotalsProjection(CloudEventCodec codec, string partitionK
             return Decision<SkuTotal>.Reject(state, "SKU FORBIDDEN cannot be stocked.");
         }
 
-        var id = EventIds.Derive(e.Event.Id, "echo");
-        var body = codec.Encode(new CloudEventHeader(id, TestCodec.Reserved, "/tests", r.Sku, e.Event.Time), new StockReserved("o-" + r.ReceiptId, "c", [new ReservedLine(r.Sku, r.Quantity)]));
-        return new Decision<SkuTotal>(state with { Quantity = state.Quantity + r.Quantity, Receipts = state.Receipts + 1 }, [new OutgoingEvent("inventory-stock", r.Sku, id, TestCodec.Reserved, body)]);
+        var echo = new Emit(new StockReserved("o-" + r.ReceiptId, "c", [new ReservedLine(r.Sku, r.Quantity)]), "echo");
+        return new Decision<SkuTotal>(state with { Quantity = state.Quantity + r.Quantity, Receipts = state.Receipts + 1 }, [echo]);
     }
 }

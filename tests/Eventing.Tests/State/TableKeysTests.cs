@@ -37,4 +37,15 @@ public sealed class TableKeysTests
         Assert.NotEqual(TableKeys.Escape("~002f"), TableKeys.Escape("/"));
         Assert.Equal("~002f", TableKeys.Unescape(TableKeys.Escape("~002f")));
     }
+
+    [Fact]
+    public void Bucketed_SpreadsIdsOverAtMost16PowDigitsStableBuckets_AndRoundTripsTheId()
+    {
+        var keys = Enumerable.Range(0, 5000).Select(i => TableKeys.Bucketed($"order-{i}/x", 2)).ToArray();
+
+        Assert.InRange(keys.Select(k => k.PartitionKey).Distinct().Count(), 200, 256);
+        Assert.All(keys, k => Assert.Matches("^[0-9a-f]{2}$", k.PartitionKey));
+        Assert.Equal(keys[7], TableKeys.Bucketed("order-7/x", 2));
+        Assert.Equal("order-7/x", TableKeys.IdOf(keys[7].RowKey));
+    }
 }

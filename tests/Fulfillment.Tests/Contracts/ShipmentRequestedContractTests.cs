@@ -11,11 +11,11 @@ public sealed class ShipmentRequestedContractTests
     [Fact]
     public void EmittedShipmentRequested_ValidatesAgainstItsSchemaAndDecodes()
     {
-        var projection = new FulfillmentProjection(Codec);
-        var state = projection.Initial(OrderKeys.For("k-1"));
+        var projection = new FulfillmentProjection();
+        var state = projection.Initial(FulfillmentProjection.KeyOf("k-1"));
         state = projection.Apply(state, Inbound(Placed("k-1"))).State;
         state = projection.Apply(state, Inbound(Reserved("k-1"))).State;
-        var output = Assert.Single(projection.Apply(state, Inbound(Authorized("k-1"))).Outputs);
+        var output = Assert.Single(Emitted(projection, state, Inbound(Authorized("k-1"))));
 
         var registration = Codec.Registry.For<ShipmentRequested>();
         using var document = JsonDocument.Parse(output.Body);
@@ -34,22 +34,22 @@ public sealed class ShipmentRequestedContractTests
     [Fact]
     public void EmittedCancellationAnswers_ValidateAgainstTheirSchemasAndDecode()
     {
-        var projection = new FulfillmentProjection(Codec);
-        var withdrawn = projection.Initial(OrderKeys.For("w-1"));
+        var projection = new FulfillmentProjection();
+        var withdrawn = projection.Initial(FulfillmentProjection.KeyOf("w-1"));
         withdrawn = projection.Apply(withdrawn, Inbound(Placed("w-1"))).State;
-        var withdrawal = Assert.Single(projection.Apply(withdrawn, Inbound(Cancelled("w-1"))).Outputs);
+        var withdrawal = Assert.Single(Emitted(projection, withdrawn, Inbound(Cancelled("w-1"))));
 
-        var shipped = projection.Initial(OrderKeys.For("r-1"));
+        var shipped = projection.Initial(FulfillmentProjection.KeyOf("r-1"));
         foreach (var e in new[] { Placed("r-1"), Reserved("r-1"), Authorized("r-1") })
         {
             shipped = projection.Apply(shipped, Inbound(e)).State;
         }
 
-        var rejection = Assert.Single(projection.Apply(shipped, Inbound(Cancelled("r-1"))).Outputs);
+        var rejection = Assert.Single(Emitted(projection, shipped, Inbound(Cancelled("r-1"))));
 
         foreach (var (output, type, orderId) in new[] { (withdrawal, FulfillmentEventTypes.OrderWithdrawn, "w-1"), (rejection, FulfillmentEventTypes.CancellationRejected, "r-1") })
         {
-            Assert.Equal((FulfillmentProjection.ShipmentsHub, orderId, type), (output.Hub, output.PartitionKey, output.Type));
+            Assert.Equal(("fulfillment-shipments", orderId, type), (output.Hub, output.PartitionKey, output.Type));
             using var document = JsonDocument.Parse(output.Body);
             var root = document.RootElement;
             Assert.True(Codec.Registry.TryGet(type, out var registration));

@@ -9,18 +9,19 @@ namespace Store.Fulfillment.Tests.Decisions;
 public sealed class OrderIndependenceTests
 {
     private const string OrderId = "order-perm";
-    private static readonly FulfillmentProjection Projection = new(Codec);
+    private static readonly FulfillmentProjection Projection = new();
 
     private static List<OutgoingEvent> Apply(IEnumerable<TestEvent> events)
     {
-        var state = Projection.Initial(OrderKeys.For(OrderId));
+        var state = Projection.Initial(FulfillmentProjection.KeyOf(OrderId));
         var outputs = new List<OutgoingEvent>();
         foreach (var e in events)
         {
-            var decision = Projection.Apply(state, Inbound(e));
+            var input = Inbound(e);
+            var decision = Projection.Apply(state, input);
             Assert.Null(decision.Rejection);
+            outputs.AddRange(Emitted(Projection, state, input));
             state = decision.State;
-            outputs.AddRange(decision.Outputs);
         }
 
         return outputs;
@@ -35,7 +36,7 @@ public sealed class OrderIndependenceTests
         foreach (var permutation in Permutations(events))
         {
             var output = Assert.Single(Apply(permutation));
-            Assert.Equal(FulfillmentProjection.ShipmentsHub, output.Hub);
+            Assert.Equal("fulfillment-shipments", output.Hub);
             Assert.Equal(OrderId, output.PartitionKey);
             bodies.Add(Text(output.Body));
             runs++;
@@ -110,10 +111,10 @@ public sealed class OrderIndependenceTests
             var outputs = new List<string>();
             foreach (var e in shuffled)
             {
-                var state = states.TryGetValue(e.OrderId, out var s) ? s : Projection.Initial(OrderKeys.For(e.OrderId));
-                var decision = Projection.Apply(state, Inbound(e));
-                states[e.OrderId] = decision.State;
-                outputs.AddRange(decision.Outputs.Select(o => Text(o.Body)));
+                var state = states.TryGetValue(e.OrderId, out var s) ? s : Projection.Initial(FulfillmentProjection.KeyOf(e.OrderId));
+                var input = Inbound(e);
+                states[e.OrderId] = Projection.Apply(state, input).State;
+                outputs.AddRange(Emitted(Projection, state, input).Select(o => Text(o.Body)));
             }
 
             var sorted = outputs.Order(StringComparer.Ordinal).ToArray();

@@ -43,7 +43,7 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
         Assert.Equal(ids.Order(StringComparer.Ordinal), app.Shipments.Select(s => s.PartitionKey).Order(StringComparer.Ordinal));
         var states = await app.StatesAsync();
         Assert.Equal(150, states.Count);
-        Assert.All(ids, id => Assert.Contains(OrderKeys.Bucket(id) + "/" + id, states.Keys));
+        Assert.All(ids, id => Assert.Contains(FulfillmentProjection.KeyOf(id).PartitionKey + "/" + id, states.Keys));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ContractTests(AzuriteFixture azurite)
         await app.OnShipments("0", app.Withdrawn(Withdraw("o1")));
         await app.OnPayments("0", app.Declined(Decline("o2")));
 
-        var emitted = app.Publisher.To(InventoryEventTypes.StockHub);
+        var emitted = app.Publisher.To("inventory-stock");
         Assert.Equal(
             new[] { InventoryEventTypes.StockReceived, InventoryEventTypes.StockReserved, InventoryEventTypes.StockReservationRejected, InventoryEventTypes.StockReleased }.Order(StringComparer.Ordinal),
             emitted.Select(e => e.Type).Distinct().Order(StringComparer.Ordinal));

@@ -106,7 +106,7 @@ internal sealed class InventoryApp : IDisposable
 
     /// <summary>Published events of one type, decoded (this validates them against their schemas).</summary>
     public IReadOnlyList<T> PublishedData<T>(string type) =>
-        Publisher.To(InventoryEventTypes.StockHub).Where(e => e.Type == type).Select(e => (T)Codec.Decode(e.Body).Event!.Data).ToArray();
+        Publisher.To("inventory-stock").Where(e => e.Type == type).Select(e => (T)Codec.Decode(e.Body).Event!.Data).ToArray();
 
     public void Dispose() => _services.Dispose();
 }

@@ -139,14 +139,14 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
                 model.Orders.Values.Select(o => (o.OrderId, o.Status)).Order(),
                 rows.Values.Select(r => r.State!.Order).OfType<OrderReservation>().Select(o => (o.OrderId, o.Status)).Order());
             InventoryInvariantPropertyTests.AssertInvariants(model, tracker, context);
-            var distinctOutputs = app.Publisher.To(InventoryEventTypes.StockHub).Select(e => e.Id).Distinct().Count();
+            var distinctOutputs = app.Publisher.To("inventory-stock").Select(e => e.Id).Distinct().Count();
             Assert.Equal(tracker.Reserved.Count + tracker.Rejected.Count + tracker.Released.Count, distinctOutputs);
         }
     }
 
     /// <summary>What both instances published, once per event id (an instance may re-publish another's unconfirmed outbox).</summary>
     private static IEnumerable<T> Published<T>(string type, params InventoryApp[] apps) =>
-        apps.SelectMany(a => a.Publisher.To(InventoryEventTypes.StockHub).Where(e => e.Type == type).Select(e => (a, e)))
+        apps.SelectMany(a => a.Publisher.To("inventory-stock").Where(e => e.Type == type).Select(e => (a, e)))
             .DistinctBy(x => x.e.Id)
             .Select(x => (T)x.a.Codec.Decode(x.e.Body).Event!.Data);
 

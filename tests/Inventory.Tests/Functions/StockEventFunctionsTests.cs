@@ -23,7 +23,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         var outcome = await app.OnSalesOrders("0", placed);
 
         Assert.Equal(1, outcome.Processed);
-        var published = Assert.Single(app.Publisher.To(InventoryEventTypes.StockHub));
+        var published = Assert.Single(app.Publisher.To("inventory-stock"));
         Assert.Equal(EventIds.Derive("placed-o1", "stock-reserved"), published.Id);
         Assert.Equal("o1", published.PartitionKey);
         var decoded = app.Codec.Decode(published.Body).Event!;
@@ -76,7 +76,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         var outcome = await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 1))), app.CancelRequested("o1"));
 
         Assert.Equal(0, outcome.DeadLettered);
-        Assert.Equal([InventoryEventTypes.StockReserved], app.Publisher.To(InventoryEventTypes.StockHub).Select(e => e.Type));
+        Assert.Equal([InventoryEventTypes.StockReserved], app.Publisher.To("inventory-stock").Select(e => e.Type));
         Assert.Equal(OrderStatus.Reserved, (await app.OrderAsync("o1"))!.Status);
         Assert.Equal(new SkuStock("A", 1, 1, 0, 2), await app.SkuAsync("A"));
     }
@@ -93,7 +93,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
 
         Assert.Equal(
             [InventoryEventTypes.StockReserved, InventoryEventTypes.StockReleased, InventoryEventTypes.StockReserved],
-            app.Publisher.To(InventoryEventTypes.StockHub).Select(e => e.Type));
+            app.Publisher.To("inventory-stock").Select(e => e.Type));
         Assert.Equal(new SkuStock("A", 0, 1, 0, 1), await app.SkuAsync("A"));
     }
 
@@ -106,7 +106,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         await app.OnPayments("3", app.Declined(Decline("o1")));
         await app.OnSalesOrders("1", app.Placed(Order("o1", ("A", 2))));
 
-        Assert.Empty(app.Publisher.To(InventoryEventTypes.StockHub));
+        Assert.Empty(app.Publisher.To("inventory-stock"));
         Assert.Equal(new SkuStock("A", 5, 0, 0, 5), await app.SkuAsync("A"));
         Assert.Equal(OrderStatus.Voided, (await app.OrderAsync("o1"))!.Status);
     }
@@ -257,7 +257,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<TimeoutException>(() => app.OnSalesOrders("0", batch));
         await app.OnSalesOrders("0", batch);
 
-        var reserved = Assert.Single(app.Publisher.To(InventoryEventTypes.StockHub));
+        var reserved = Assert.Single(app.Publisher.To("inventory-stock"));
         Assert.Equal(EventIds.Derive("placed-o1", "stock-reserved"), reserved.Id);
         Assert.Equal(new SkuStock("A", 3, 2, 0, 5), await app.SkuAsync("A"));
     }

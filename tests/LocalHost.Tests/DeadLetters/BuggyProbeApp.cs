@@ -28,9 +28,13 @@ public sealed record ProbeOrder(string OrderId, string CustomerId);
 
 public sealed record ProbeState(IReadOnlyList<string> Orders);
 
+/// <summary>What the probe emits for each order it handles (sent as a catalog type on a hub the probe borrows, see <see cref="ProbeProjection.OutputHub"/>).</summary>
+public sealed record ProbeSeen(string OrderId, string CustomerId);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ProbeOrder))]
 [JsonSerializable(typeof(ProbeState))]
+[JsonSerializable(typeof(ProbeSeen))]
 public sealed partial class ProbeJson : JsonSerializerContext;
 
 /// <summary>
@@ -54,9 +58,7 @@ public sealed class ProbeProjection(ProbeBug bug) : IKeyedProjection<ProbeState>
             throw new InvalidOperationException($"probe bug: cannot handle customer {order.CustomerId}");
         }
 
-        var seen = new OutgoingEvent(OutputHub, order.OrderId, EventIds.Derive(e.Event.Id, "probe-seen"), "probe.order-seen.v1",
-            Encoding.UTF8.GetBytes($$"""{"orderId":"{{order.OrderId}}"}"""), e.Event.TraceParent);
-        return new Decision<ProbeState>(new ProbeState([.. state.Orders, order.OrderId]), [seen]);
+        return new Decision<ProbeState>(new ProbeState([.. state.Orders, order.OrderId]), [new Emit(new ProbeSeen(order.OrderId, order.CustomerId), "probe-seen")]);
     }
 }
 
@@ -77,7 +79,10 @@ internal static class BuggyProbe
     public static ContextRegistration Registration(ProbeBug bug, string table) =>
         new("BuggyProbe", typeof(BuggyProbeFunctions).Assembly, (services, configuration) =>
         {
-            var registry = new EventTypeRegistry(EventCatalog.Current).Add("sales.order-placed.v1", ProbeJson.Default.ProbeOrder);
+            // The probe is no catalog context: it emits as Notifications (a catalog sender of notifications-outbox).
+            var registry = new EventTypeRegistry(EventCatalog.Current)
+                .Add("sales.order-placed.v1", ProbeJson.Default.ProbeOrder)
+                .Add("notifications.notification-requested.v1", ProbeJson.Default.ProbeSeen);
             services.AddSingleton(bug);
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton(new CloudEventCodec(registry));
@@ -91,6 +96,7 @@ internal static class BuggyProbe
             services.AddSingleton(sp => new KeyedBatchProcessor<ProbeState>(
                 sp.GetRequiredService<TableStateStore<ProbeState>>(), new ProbeProjection(bug),
                 (e, error) => sp.GetRequiredService<EventBatchHandler>().DeadLetter(e, "buggy-probe", error),
+                new OutputEncoder(sp.GetRequiredService<CloudEventCodec>(), "Notifications"),
                 sp.GetRequiredService<OutboxConfirmations>()));
             services.AddSingleton<BuggyProbeFunctions>();
             return services;

@@ -77,8 +77,8 @@ public sealed class LateStartConvergenceTests(AzuriteFixture azurite, ITestOutpu
         }
 
         // Same tier-changed ids, each published once per run, and exactly the thresholds each customer reached.
-        var outA = a.Publisher.To(LoyaltyEventTypes.TiersHub);
-        var outB = b.Publisher.To(LoyaltyEventTypes.TiersHub);
+        var outA = a.Publisher.To("loyalty-tiers");
+        var outB = b.Publisher.To("loyalty-tiers");
         Assert.Equal(outA.Count, outA.Select(e => e.Id).Distinct().Count());
         Assert.Equal(outB.Count, outB.Select(e => e.Id).Distinct().Count());
         var expectedIds = history.ExpectedPoints

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.CloudEvents;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
+using Store.Eventing.State;
 using Store.Loyalty.Events;
 using Store.Loyalty.Functions;
 using Store.Loyalty.State;
@@ -32,7 +33,7 @@ public sealed class LoyaltyApp : IDisposable
         Codec = _services.GetRequiredService<CloudEventCodec>();
         Triggers = _services.GetRequiredService<LoyaltyFunctions>();
         Query = _services.GetRequiredService<LoyaltyQueryFunctions>();
-        Processor = _services.GetRequiredService<LoyaltyProcessor>();
+        Store = _services.GetRequiredService<TableStateStore<CustomerLoyalty>>();
     }
 
     public string TableName { get; }
@@ -45,7 +46,10 @@ public sealed class LoyaltyApp : IDisposable
 
     public LoyaltyQueryFunctions Query { get; }
 
-    public LoyaltyProcessor Processor { get; }
+    public TableStateStore<CustomerLoyalty> Store { get; }
+
+    /// <summary>A customer's state; null when Loyalty has never seen the customer.</summary>
+    public Task<CustomerLoyalty?> FindAsync(string customerId) => Store.FindAsync(LoyaltyProjection.KeyOf(customerId), CancellationToken.None);
 
     public static LoyaltyApp Create(AzuriteFixture azurite) => new(azurite);
 
@@ -62,9 +66,9 @@ public sealed class LoyaltyApp : IDisposable
     public async Task<Dictionary<string, CustomerLoyalty>> CustomersAsync()
     {
         var result = new Dictionary<string, CustomerLoyalty>(StringComparer.Ordinal);
-        foreach (var bucket in Enumerable.Range(0, CustomerKeys.Buckets).Select(i => "c" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)))
+        foreach (var bucket in Enumerable.Range(0, 16).Select(i => i.ToString("x1", System.Globalization.CultureInfo.InvariantCulture)))
         {
-            foreach (var record in await Processor.Store.ReadPartitionAsync(bucket, CancellationToken.None))
+            foreach (var record in await Store.ReadPartitionAsync(bucket, CancellationToken.None))
             {
                 result[record.State!.CustomerId] = record.State;
             }
@@ -75,8 +79,8 @@ public sealed class LoyaltyApp : IDisposable
 
     public async Task<TableEntity?> EntityAsync(string customerId)
     {
-        var key = CustomerKeys.For(customerId);
-        var response = await Processor.Store.Table.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey);
+        var key = LoyaltyProjection.KeyOf(customerId);
+        var response = await Store.Table.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey);
         return response.HasValue ? response.Value : null;
     }
 

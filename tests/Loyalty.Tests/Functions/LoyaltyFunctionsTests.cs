@@ -22,7 +22,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
         await app.SalesOrders([EventBatches.Received(app.OrderPlaced("e1", "o1", "alice", 1500.99m, T0), 1)]);
         await app.Shipments([EventBatches.Received(app.ShipmentRequested("e2", "o1", "alice", null, T0.AddMinutes(5)), 1)], "2");
 
-        var published = Assert.Single(app.Publisher.To(LoyaltyEventTypes.TiersHub));
+        var published = Assert.Single(app.Publisher.To("loyalty-tiers"));
         Assert.Equal("alice", published.PartitionKey);
         Assert.Equal(LoyaltyProjection.TierChangedId("alice", Tiers.Silver), published.Id);
         var decoded = app.Codec.Decode(published.Body);
@@ -39,13 +39,13 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
 
         var shipped = await app.Shipments([EventBatches.Received(app.ShipmentRequested("e2", "o1", "bob", null, T0), 1)]);
         Assert.Equal(1, shipped.Processed);
-        Assert.Empty(app.Publisher.To(LoyaltyEventTypes.TiersHub));
+        Assert.Empty(app.Publisher.To("loyalty-tiers"));
 
         await app.SalesOrders([EventBatches.Received(app.OrderPlaced("e1", "o1", "bob", 5000m, T0), 1)]);
 
-        var changes = app.Publisher.To(LoyaltyEventTypes.TiersHub).Select(e => (TierChanged)app.Codec.Decode(e.Body).Event!.Data).ToArray();
+        var changes = app.Publisher.To("loyalty-tiers").Select(e => (TierChanged)app.Codec.Decode(e.Body).Event!.Data).ToArray();
         Assert.Equal([new TierChanged("bob", Tiers.Bronze, Tiers.Silver, 5000), new TierChanged("bob", Tiers.Silver, Tiers.Gold, 5000)], changes);
-        Assert.Equal(5000, (await app.Processor.FindAsync("bob", CancellationToken.None))!.Points);
+        Assert.Equal(5000, (await app.FindAsync("bob"))!.Points);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
         Assert.Equal(before!.GetString("State"), after!.GetString("State"));
         Assert.Equal(before.GetString("Positions"), after.GetString("Positions"));
         Assert.Equal(published, app.Publisher.Published.Select(e => e.Id));
-        Assert.Equal(1100, (await app.Processor.FindAsync("carol", CancellationToken.None))!.Points);
+        Assert.Equal(1100, (await app.FindAsync("carol"))!.Points);
     }
 
     [Fact]
@@ -85,9 +85,9 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
 
         await app.Shipments(shipment);
 
-        var published = Assert.Single(app.Publisher.To(LoyaltyEventTypes.TiersHub));
+        var published = Assert.Single(app.Publisher.To("loyalty-tiers"));
         Assert.Equal(LoyaltyProjection.TierChangedId("dave", Tiers.Silver), published.Id);
-        Assert.Equal(1000, (await app.Processor.FindAsync("dave", CancellationToken.None))!.Points);
+        Assert.Equal(1000, (await app.FindAsync("dave"))!.Points);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
         Assert.Equal(3, deadLetters.Count);
         var kinds = deadLetters.Select(d => JsonDocument.Parse(d.Body).RootElement.GetProperty("data").GetProperty("error").GetProperty("kind").GetString()!).Order().ToArray();
         Assert.Equal(["malformed-json", "rule-violation", "schema-violation"], kinds);
-        var erin = await app.Processor.FindAsync("erin", CancellationToken.None);
+        var erin = await app.FindAsync("erin");
         Assert.Equal(["o1", "o5"], erin!.Pending.Keys);
     }
 
@@ -134,7 +134,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
         using var app = LoyaltyApp.Create(azurite);
         await app.Shipments([EventBatches.Received(app.ShipmentRequested("e1", "o1", "frank", 800m), 1), EventBatches.Received(app.ShipmentRequested("e2", "o2", "frank", 4500m), 2)]);
 
-        var events = app.Publisher.To(LoyaltyEventTypes.TiersHub);
+        var events = app.Publisher.To("loyalty-tiers");
         Assert.Equal(2, events.Count);
         var registration = app.Codec.Registry.For<TierChanged>();
         foreach (var e in events)

@@ -29,7 +29,7 @@ public sealed class NotificationsFunctionsTests
         var outcome = await app.Deliver(hub, EventBatches.Received(input, 1));
 
         Assert.Equal((1, 1, 0), (outcome.Processed, outcome.Emitted, outcome.DeadLettered));
-        var published = Assert.Single(app.Publisher.To(NotificationsEventTypes.OutboxHub));
+        var published = Assert.Single(app.Publisher.To("notifications-outbox"));
         var decoded = app.Codec.Decode(published.Body).Event!;
         var notification = (NotificationRequested)decoded.Data;
         var expectedId = EventIds.Derive("in-1", Notifier.Role);
@@ -48,7 +48,7 @@ public sealed class NotificationsFunctionsTests
         await app.Deliver(hub, EventBatches.Received(Input(app, type, "in-" + template), 1));
 
         var registration = app.Codec.Registry.For<NotificationRequested>();
-        var published = Assert.Single(app.Publisher.To(NotificationsEventTypes.OutboxHub));
+        var published = Assert.Single(app.Publisher.To("notifications-outbox"));
         using var doc = JsonDocument.Parse(published.Body);
         Assert.True(registration.Schema.Evaluate(doc.RootElement.GetProperty("data")).IsValid);
         Assert.Equal(registration.SchemaId, doc.RootElement.GetProperty("dataschema").GetString());
@@ -84,7 +84,7 @@ public sealed class NotificationsFunctionsTests
             EventBatches.Received(Input(app, NotificationsEventTypes.PaymentDeclined, "p-4"), 4));
 
         Assert.Equal((2, 2), (outcome.Processed, outcome.DeadLettered));
-        Assert.Equal(2, app.Publisher.To(NotificationsEventTypes.OutboxHub).Count);
+        Assert.Equal(2, app.Publisher.To("notifications-outbox").Count);
         var kinds = app.Publisher.To("dead-letters").Select(d => JsonDocument.Parse(d.Body).RootElement.GetProperty("data").GetProperty("error").GetProperty("kind").GetString()!).Order();
         Assert.Equal(["malformed-json", "schema-violation"], kinds);
     }

@@ -25,7 +25,7 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal($$"""{"orderId":"{{orderId}}","status":"accepted"}""", response.ReadBody());
         Assert.Contains("application/json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
         var published = Assert.Single(_host.SalesEvents);
-        Assert.Equal((SalesEventTypes.SalesOrdersHub, orderId, SalesOutputs.PlacedId(orderId), SalesEventTypes.OrderPlaced),
+        Assert.Equal(("sales-orders", orderId, SalesOutputs.PlacedId(orderId), SalesEventTypes.OrderPlaced),
             (published.Hub, published.PartitionKey, published.Id, published.Type));
         var decoded = _host.Codec.Decode(published.Body).Event!;
         Assert.Equal(SalesTestHost.T0, decoded.Time);

@@ -127,7 +127,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
 
         var states = await app.StatesAsync();
         Assert.Equal(120, states.Count);
-        Assert.All(ids, id => Assert.Contains(OrderKeys.Bucket(id) + "/" + id, states.Keys));
+        Assert.All(ids, id => Assert.Contains(TrackingProjection.KeyOf(id).PartitionKey + "/" + id, states.Keys));
         using var json = JsonDocument.Parse((await app.GetAsync("bulk-77")).Body);
         Assert.Equal(OrderStatus.PaymentDeclined, json.RootElement.GetProperty("status").GetString());
         Assert.Equal("limit-exceeded", json.RootElement.GetProperty("payment").GetProperty("reason").GetString());

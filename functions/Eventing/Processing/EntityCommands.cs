@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Store.Eventing.Publishing;
+using Store.Eventing.State;
+
+namespace Store.Eventing.Processing;
+
+/// <summary>
+/// What a command decided: the answer for the caller and, when something changed, the entity's new state with the
+/// events it emits (each with its own <see cref="EventCause"/>: a command has no input event).
+/// </summary>
+public readonly record struct CommandDecision<TState, TAnswer>(TAnswer Answer, TState? NewState = null, IReadOnlyList<Emit>? Outputs = null)
+    where TState : class;
+
+/// <summary>
+/// Runs commands (e.g. HTTP requests) against single entities of one state table: read the entity, decide (pure),
+/// commit the new state with its outputs in the entity's outbox (ETag-conditioned; on a lost race re-read and decide
+/// again, see <see cref="ConflictRetry"/>), publish the outbox, confirm it and clear it. Outputs committed earlier but
+/// not known to be published (a failed publish, a crash) go out with the next command on the entity. If publishing
+/// fails the outputs stay in the outbox and the failure propagates (answer 503); the client's retry, the entity's next
+/// writer or the outbox relay publishes them under the same ids.
+/// </summary>
+public sealed partial class EntityCommands<TState>(
+    TableStateStore<TState> store,
+    EventBatchHandler handler,
+    IEventPublisher publisher,
+    OutboxConfirmations confirmations,
+    EventingMetrics metrics,
+    ILogger<EntityCommands<TState>> logger)
+    where TState : class
+{
+    /// <summary>Executes <paramref name="decide"/> on the current state of <paramref name="key"/> (null when the entity does not exist).</summary>
+    public async Task<TAnswer> ExecuteAsync<TAnswer>(EntityKey key, Func<TState?, CommandDecision<TState, TAnswer>> decide, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var record = (await store.ReadAsync(key.PartitionKey, [key.RowKey], ct).ConfigureAwait(false))[key.RowKey];
+            var decision = decide(record.State);
+            IReadOnlyList<OutgoingEvent> pending = confirmations.IsConfirmed(record.OutboxToken) ? [] : record.Outbox;
+            if (decision.NewState is { } state)
+            {
+                record.State = state;
+                record.Outbox = [.. pending, .. handler.Outputs.Encode(decision.Outputs ?? [], null)];
+                record.OutboxToken = Guid.NewGuid().ToString("N");
+                record.IsDirty = true;
+                try
+                {
+                    await store.CommitAsync(key.PartitionKey, [record], ct).ConfigureAwait(false);
+                }
+                catch (ConcurrencyConflictException) when (attempt < ConflictRetry.MaxRetries)
+                {
+                    // A concurrent request or trigger changed the entity: decide again on the fresh state.
+                    LogConflict(logger, store.Table.Name, key.PartitionKey, attempt + 1);
+                    await ConflictRetry.BackOffAsync(attempt, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                pending = record.Outbox;
+            }
+
+            if (pending.Count > 0)
+            {
+                await publisher.PublishAsync(pending, ct).ConfigureAwait(false);
+                confirmations.Confirm(record.OutboxToken!);
+                metrics.Emitted.Add(pending.Count, new TagList { { "context", handler.Outputs.Context }, { "hub", pending[0].Hub } });
+                await ClearAsync(record, ct).ConfigureAwait(false);
+            }
+
+            return decision.Answer;
+        }
+    }
+
+    private async Task ClearAsync(StateRecord<TState> record, CancellationToken ct)
+    {
+        try
+        {
+            await store.ClearOutboxesAsync([record], ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            // Published and confirmed in this process: the outbox and its marker stay until the relay clears them
+            // (it sees the token confirmed here and does not publish again).
+            LogNotCleared(logger, ex, store.Table.Name, record.Key.PartitionKey);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox of {Table}/{PartitionKey} published but not cleared; the outbox relay clears it")]
+    private static partial void LogNotCleared(ILogger logger, Exception exception, string table, string partitionKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Table}/{PartitionKey} changed concurrently; deciding again (attempt {Attempt})")]
+    private static partial void LogConflict(ILogger logger, string table, string partitionKey, int attempt);
+}
