@@ -9,8 +9,8 @@ func streams(catalog object) array =>
     connection: domain.connection
     hub: stream.hub
     deadLetter: stream.?deadLetter ?? false
-    // A stream's owner is its only sender, except the dead-letter stream that lists every context as a sender.
-    senders: stream.?senders ?? [domain.owner]
+    // A stream's owner is its only sender; every context of the catalog may send to the dead-letter stream.
+    senders: stream.?senders ?? ((stream.?deadLetter ?? false) ? map(catalog.contexts, c => c.name) : [domain.owner])
     consumers: stream.consumers
   })))
 

@@ -39,8 +39,14 @@ public sealed record EventCatalog(
 
     /// <summary>Hubs a context may send to: the streams of the domains it owns, plus the dead-letter hub.</summary>
     public IReadOnlyList<string> HubsSentBy(string context) =>
-        Streams.Where(s => s.Domain.Owner == context || (s.Stream.Senders?.Contains(context) ?? false))
-            .Select(s => s.Stream.Hub).ToArray();
+        Streams.Where(s => SendersOf(s.Domain, s.Stream).Contains(context)).Select(s => s.Stream.Hub).ToArray();
+
+    /// <summary>
+    /// The contexts that send to a stream: the ones it lists, else every context for the dead-letter stream (any context
+    /// may dead-letter), else its domain's owner. A new context is a sender of dead letters by being in <c>contexts</c>.
+    /// </summary>
+    public IReadOnlyList<string> SendersOf(DomainInfo domain, StreamInfo stream) =>
+        stream.Senders ?? (stream.DeadLetter ? [.. Contexts.Select(c => c.Name)] : [domain.Owner]);
 
     /// <summary>Hubs a context consumes, with its consumer group.</summary>
     public IReadOnlyList<(string Hub, string ConsumerGroup)> HubsConsumedBy(string context) =>

@@ -57,7 +57,7 @@ public sealed class OutputEncoder(CloudEventCodec codec, string context, EventCa
     {
         var registration = codec.Registry.For(type);
         var hubs = _catalog.Streams
-            .Where(s => (s.Domain.Owner == context || (s.Stream.Senders?.Contains(context) ?? false)) && s.Stream.Events.Contains(registration.Type))
+            .Where(s => _catalog.SendersOf(s.Domain, s.Stream).Contains(context) && s.Stream.Events.Contains(registration.Type))
             .Select(s => s.Stream.Hub).ToArray();
         if (hubs.Length != 1)
         {

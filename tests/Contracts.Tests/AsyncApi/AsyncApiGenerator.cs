@@ -87,7 +87,7 @@ public static class AsyncApiGenerator
         foreach (var (domain, stream) in catalog.Streams)
         {
             var channelMessages = new JsonObject();
-            var sources = (stream.DeadLetter ? stream.Senders ?? [] : [domain.Owner]).Select(SourceOf).ToArray();
+            var sources = catalog.SendersOf(domain, stream).Select(SourceOf).ToArray();
             foreach (var type in stream.Events)
             {
                 var info = catalog.EventTypes.SingleOrDefault(t => t.Type == type)
@@ -110,7 +110,7 @@ public static class AsyncApiGenerator
                     ["partitionCount"] = stream.Partitions,
                     ["retentionHours"] = stream.RetentionHours,
                     ["deadLetter"] = stream.DeadLetter,
-                    ["senders"] = new JsonArray([.. Senders(domain, stream).Select(s => JsonValue.Create(s))]),
+                    ["senders"] = new JsonArray([.. catalog.SendersOf(domain, stream).Select(s => JsonValue.Create(s))]),
                     ["consumerGroups"] = new JsonArray([.. stream.Consumers.Select(c => new JsonObject
                     {
                         ["context"] = c.Context,
@@ -123,7 +123,7 @@ public static class AsyncApiGenerator
         var operations = new JsonObject();
         foreach (var participant in Participants(catalog))
         {
-            foreach (var (domain, stream) in catalog.Streams.Where(s => Senders(s.Domain, s.Stream).Contains(participant)))
+            foreach (var (domain, stream) in catalog.Streams.Where(s => catalog.SendersOf(s.Domain, s.Stream).Contains(participant)))
             {
                 operations[$"{participant}.send.{stream.Hub}"] = Operation("send", participant, domain, stream, consumerGroup: null);
             }
@@ -182,17 +182,9 @@ public static class AsyncApiGenerator
     /// <summary>The CloudEvents <c>source</c> a context writes.</summary>
     public static string SourceOf(string context) => "/store/" + context.ToLowerInvariant();
 
-    /// <summary>Contexts that send to a stream: the owner, or for a dead-letter stream its listed senders.</summary>
-    public static IReadOnlyList<string> Senders(DomainInfo domain, StreamInfo stream)
-    {
-        ArgumentNullException.ThrowIfNull(domain);
-        ArgumentNullException.ThrowIfNull(stream);
-        return stream.DeadLetter ? stream.Senders ?? [] : [domain.Owner];
-    }
-
     private static IEnumerable<string> Participants(EventCatalog catalog) =>
         catalog.Contexts.Select(c => c.Name)
-            .Concat(catalog.Streams.SelectMany(s => Senders(s.Domain, s.Stream)))
+            .Concat(catalog.Streams.SelectMany(s => catalog.SendersOf(s.Domain, s.Stream)))
             .Concat(catalog.Streams.SelectMany(s => s.Stream.Consumers.Select(c => c.Context)))
             .Distinct(StringComparer.Ordinal);
 

@@ -19,9 +19,9 @@ public sealed record Catalog(
     public IEnumerable<(CatalogDomain Domain, CatalogStream Stream)> Streams =>
         Domains.SelectMany(d => d.Streams.Select(s => (d, s)));
 
-    /// <summary>Hubs a context may send to: streams its context owns, and streams that list it as a sender (dead letters).</summary>
+    /// <summary>Hubs a context may send to: streams that list it as a sender, else the dead-letter stream (every context), else its domain's streams.</summary>
     public IReadOnlySet<string> HubsSentBy(string context) =>
-        Streams.Where(x => x.Stream.Senders is { } senders ? senders.Contains(context) : x.Domain.Owner == context)
+        Streams.Where(x => x.Stream.Senders is { } senders ? senders.Contains(context) : x.Stream.DeadLetter ? Contexts.Any(c => c.Name == context) : x.Domain.Owner == context)
             .Select(x => x.Stream.Hub).ToHashSet();
 
     public IReadOnlySet<string> HubsConsumedBy(string context) =>
