@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.CloudEvents;
 using Store.Eventing.Processing;
@@ -36,26 +37,69 @@ internal static class InventoryThroughput
             $"{Report.F(shipped.TransactionsPerBatch, "0.0")} transactions/batch) vs per-event baseline {Report.F(baseline.EventsPerSecond)} events/s " +
             $"({Report.F(baseline.RoundTripsPerEvent, "0.00")} round trips/event): {Report.F(shipped.EventsPerSecond / baseline.EventsPerSecond, "0.0")}x" +
             $"  [targets: >= 10x, >= 8,000 events/s; same final stock: {same}]");
+
+        await RunModelledAsync(storage, Math.Max(200, orders / 5)).ConfigureAwait(false);
     }
 
-    private static async Task<(Result, Azure.Data.Tables.TableClient)> RunShippedAsync(Storage storage, InventoryLoad load)
+    /// <summary>
+    /// The same comparison through the Azure Tables model (tests/TestSupport/AzureTablesModel.cs): 5 ms per request,
+    /// 2,000 entities/s per partition, 20,000 per account, 503 ServerBusy beyond them (retried by the Tables client, then
+    /// by redelivering the batch as the trigger would).
+    /// </summary>
+    private static async Task RunModelledAsync(Storage storage, int orders)
     {
-        var table = storage.Service.GetTableClient("benchstock" + Guid.NewGuid().ToString("N")[..10]);
+        var model = new Store.TestSupport.AzureTablesModel(TimeSpan.FromMilliseconds(5));
+        var service = new TableServiceClient(storage.ConnectionString, new TableClientOptions { Transport = model });
+        var load = InventoryLoad.Create(orders, Skus, Partitions, seed: 7);
+        Report.Line($"Inventory @ 5 ms table latency (Azure Tables model: 2,000 entities/s per partition, 20,000 per account): {load.Total} events ({orders} orders)");
+        var (shipped, _) = await RunShippedAsync(storage, load, service).ConfigureAwait(false);
+        var throttled = model.Throttled;
+        var (baseline, _) = await RunBaselineAsync(storage, load, service).ConfigureAwait(false);
+        Report.Line($"  503 ServerBusy answers: shipped {throttled}, baseline {model.Throttled - throttled}");
+        Report.Summary($"(a) Inventory @ 5 ms table latency: shipped {Report.F(shipped.EventsPerSecond)} events/s vs per-event baseline {Report.F(baseline.EventsPerSecond)} events/s: " +
+            $"{Report.F(shipped.EventsPerSecond / baseline.EventsPerSecond, "0.0")}x  [target: >= 20x]");
+    }
+
+    /// <summary>Runs a batch again while it fails transiently, as the Functions host redelivers it (the checkpoint stays).</summary>
+    private static async Task RetryAsync(Func<Task> run)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await run().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (TransientFailures.IsTransient(ex) && attempt < 50)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<(Result, TableClient)> RunShippedAsync(Storage storage, InventoryLoad load, TableServiceClient? service = null)
+    {
+        var table = (service ?? storage.Service).GetTableClient("benchstock" + Guid.NewGuid().ToString("N")[..10]);
         var services = new ServiceCollection();
         services.AddSingleton<IEventPublisher>(new NullPublisher());
         services.AddInventoryContext(storage.Configuration(("Inventory:StockTable", table.Name), ("Inventory:ReceiptsTable", "benchrcpt" + Guid.NewGuid().ToString("N")[..10])));
+        if (service is not null)
+        {
+            services.AddSingleton(service);
+        }
+
         await using var provider = services.BuildServiceProvider();
         var processor = provider.GetRequiredService<PartitionBatchProcessor<StockRow>>();
         var confirmations = provider.GetRequiredService<OutboxConfirmations>();
 
-        async Task Deliver(IReadOnlyList<InboundEvent> batch)
+        Task Deliver(IReadOnlyList<InboundEvent> batch) => RetryAsync(async () =>
         {
             var result = await processor.ProcessAsync(batch, CancellationToken.None).ConfigureAwait(false);
             if (result.OutboxToken is { } token)
             {
                 confirmations.Confirm(token);
             }
-        }
+        });
 
         // Stock first (not timed).
         foreach (var batch in load.Receipts.Chunk(BatchSize))
@@ -83,9 +127,10 @@ internal static class InventoryThroughput
         return (result, table);
     }
 
-    private static async Task<(Result, Azure.Data.Tables.TableClient)> RunBaselineAsync(Storage storage, InventoryLoad load)
+    private static async Task<(Result, TableClient)> RunBaselineAsync(Storage storage, InventoryLoad load, TableServiceClient? service = null)
     {
-        var table = await storage.NewTableAsync("benchnaive").ConfigureAwait(false);
+        var table = (service ?? storage.Service).GetTableClient("benchnaive" + Guid.NewGuid().ToString("N")[..12]);
+        await table.CreateIfNotExistsAsync().ConfigureAwait(false);
         var services = new ServiceCollection();
         services.AddSingleton<IEventPublisher>(new NullPublisher());
         services.AddInventoryContext(storage.Configuration());
@@ -95,7 +140,7 @@ internal static class InventoryThroughput
 
         foreach (var e in load.Receipts)
         {
-            await baseline.ProcessAsync(e, CancellationToken.None).ConfigureAwait(false);
+            await RetryAsync(() => baseline.ProcessAsync(e, CancellationToken.None)).ConfigureAwait(false);
         }
 
         var (trips, transactions) = (store.RoundTrips, store.Transactions);
@@ -104,7 +149,7 @@ internal static class InventoryThroughput
         {
             foreach (var e in events)
             {
-                await baseline.ProcessAsync(e, CancellationToken.None).ConfigureAwait(false);
+                await RetryAsync(() => baseline.ProcessAsync(e, CancellationToken.None)).ConfigureAwait(false);
             }
         })).ConfigureAwait(false);
         clock.Stop();
@@ -115,9 +160,9 @@ internal static class InventoryThroughput
         return (result, table);
     }
 
-    private static async Task<bool> SameStockAsync(Azure.Data.Tables.TableClient a, Azure.Data.Tables.TableClient b)
+    private static async Task<bool> SameStockAsync(TableClient a, TableClient b)
     {
-        async Task<Dictionary<string, SkuStock>> Skus(Azure.Data.Tables.TableClient table)
+        async Task<Dictionary<string, SkuStock>> Skus(TableClient table)
         {
             var store = new TableStateStore<StockRow>(table, InventoryJson.Default.StockRow, appliedWindow: 0);
             var rows = await store.ReadPartitionAsync(StockKeys.Partition, CancellationToken.None).ConfigureAwait(false);

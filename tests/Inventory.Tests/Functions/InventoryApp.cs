@@ -45,7 +45,7 @@ internal sealed class InventoryApp : IDisposable
         Create(azurite, azurite.NewTable("invstock").Name, azurite.NewTable("invrcpt").Name);
 
     /// <summary>A new process (empty caches) over existing tables.</summary>
-    public static InventoryApp Create(AzuriteFixture azurite, string stockTable, string receiptsTable)
+    public static InventoryApp Create(AzuriteFixture azurite, string stockTable, string receiptsTable, Azure.Data.Tables.TableClientOptions? tableOptions = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -57,6 +57,12 @@ internal sealed class InventoryApp : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IEventPublisher>(publisher);
         services.AddInventoryContext(configuration);
+        if (tableOptions is not null)
+        {
+            // E.g. the Azure Tables model (tests/TestSupport/AzureTablesModel.cs) in front of Azurite as the transport.
+            services.AddSingleton(new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString, tableOptions));
+        }
+
         return new InventoryApp(services.BuildServiceProvider(), publisher, stockTable, receiptsTable);
     }
 
