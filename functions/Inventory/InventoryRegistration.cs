@@ -8,13 +8,18 @@ using Store.Inventory.State;
 
 namespace Store.Inventory;
 
-/// <summary>Table names of Inventory (settings <c>Inventory:StockTable</c> and <c>Inventory:ReceiptsTable</c>).</summary>
-public sealed record InventoryOptions(string StockTable = "inventorystock", string ReceiptsTable = "inventoryreceipts")
+/// <summary>
+/// Table names of Inventory (settings <c>Inventory:StockTable</c>, <c>Inventory:ReceiptsTable</c>) and the stock shard
+/// count N (<c>Inventory:StockShards</c>, default 1: today's single "stock" partition; N &gt; 1 is refused until the shard
+/// saga is wired, see Decisions/ShardedStockDecisions.cs; changing N on a deployed system is a migration).
+/// </summary>
+public sealed record InventoryOptions(string StockTable = "inventorystock", string ReceiptsTable = "inventoryreceipts", int StockShards = 1)
 {
     /// <summary>Reads the options from configuration, with defaults.</summary>
     public static InventoryOptions From(IConfiguration configuration) => new(
         configuration["Inventory:StockTable"] is { Length: > 0 } stock ? stock : "inventorystock",
-        configuration["Inventory:ReceiptsTable"] is { Length: > 0 } receipts ? receipts : "inventoryreceipts");
+        configuration["Inventory:ReceiptsTable"] is { Length: > 0 } receipts ? receipts : "inventoryreceipts",
+        configuration["Inventory:StockShards"] is { Length: > 0 } shards ? int.Parse(shards, System.Globalization.CultureInfo.InvariantCulture) : 1);
 }
 
 /// <summary>The Inventory context's services; used by Program.cs and by the local host.</summary>
@@ -34,6 +39,11 @@ public static class InventoryRegistration
             .Add(InventoryEventTypes.OrderWithdrawn, InventoryJson.Default.OrderWithdrawn));
 
         var options = InventoryOptions.From(configuration);
+        if (options.StockShards != 1)
+        {
+            throw new InvalidOperationException($"Inventory:StockShards = {options.StockShards}: only 1 is supported so far (the sharded reservation saga's decisions exist, its processor wiring does not).");
+        }
+
         services.AddSingleton(options);
         services.AddStateTable(configuration, "Inventory:StockTable", options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockPartition.CacheCapacity);
         services.AddStateTable(configuration, "Inventory:ReceiptsTable", options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0);
