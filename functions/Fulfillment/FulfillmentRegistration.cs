@@ -30,7 +30,7 @@ public static class FulfillmentRegistration
             .Add(FulfillmentEventTypes.CancellationRejected, FulfillmentJson.Default.CancellationRejected));
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, FulfillmentJson.Default.FulfillmentOrder);
-        services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>("fulfillment");
+        services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>();
         services.AddSingleton<FulfillmentFunctions>();
         return services;
     }

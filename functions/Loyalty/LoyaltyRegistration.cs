@@ -25,7 +25,7 @@ public static class LoyaltyRegistration
             .Add(LoyaltyEventTypes.TierChanged, LoyaltyJson.Default.TierChanged));
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, LoyaltyJson.Default.CustomerLoyalty);
-        services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>("loyalty");
+        services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>();
         services.AddSingleton<LoyaltyFunctions>();
         services.AddSingleton<LoyaltyQueryFunctions>();
         return services;

@@ -26,7 +26,7 @@ public static class SalesRegistration
             .Add(SalesEventTypes.CancellationRejected, SalesJson.Default.CancellationRejected));
 
         services.AddStateTable(configuration, OrdersTableSetting, DefaultOrdersTable, SalesJson.Default.OrderState);
-        services.AddKeyedProjection<OrderState, OrderShipmentsProjection>(SalesEventTypes.ConsumerGroup);
+        services.AddKeyedProjection<OrderState, OrderShipmentsProjection>();
         services.AddEntityCommands<OrderState>();
         return services;
     }

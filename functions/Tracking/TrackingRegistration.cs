@@ -39,7 +39,7 @@ public static class TrackingRegistration
             .Add(TrackingEventTypes.CancellationRejected, TrackingJson.Default.CancellationRejected));
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity);
-        services.AddKeyedProjection<TrackedOrder, TrackingProjection>("tracking");
+        services.AddKeyedProjection<TrackedOrder, TrackingProjection>();
         services.AddSingleton<TrackingFunctions>();
         services.AddSingleton<OrderQueryFunctions>();
         return services;

@@ -52,6 +52,12 @@ public sealed record EventCatalog(
     public IReadOnlyList<(string Hub, string ConsumerGroup)> HubsConsumedBy(string context) =>
         Streams.SelectMany(s => s.Stream.Consumers.Where(c => c.Context == context).Select(c => (s.Stream.Hub, c.ConsumerGroup)))
             .ToArray();
+
+    /// <summary>The one consumer group a context reads every hub with.</summary>
+    public string ConsumerGroupOf(string context) =>
+        HubsConsumedBy(context).Select(h => h.ConsumerGroup).Distinct().ToArray() is [var group]
+            ? group
+            : throw new InvalidOperationException($"Context '{context}' must consume with exactly one consumer group in schemas/catalog.json.");
 }
 
 /// <summary>A bounded context (one function app).</summary>

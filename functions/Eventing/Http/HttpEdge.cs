@@ -3,10 +3,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Net.Http.Headers;
+using Store.Eventing.Processing;
 
 namespace Store.Eventing.Http;
 
@@ -142,6 +144,30 @@ public static class HttpEdge
         }
 
         return EdgeBody.Accepted(document, body);
+    }
+
+    /// <summary>
+    /// A read-only query's answer: 200 with the view <paramref name="find"/> returns, 404 problem details
+    /// (<paramref name="notFoundTitle"/>, <paramref name="notFoundDetail"/>) when it returns null, 503 when storage is unavailable.
+    /// </summary>
+    public static async Task<HttpResponseData> QueryAsync<T>(
+        HttpRequestData req, Func<CancellationToken, Task<T?>> find, JsonTypeInfo<T> view, string notFoundTitle, string notFoundDetail, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(find);
+        T? found;
+        try
+        {
+            found = await find(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            return await UnavailableAsync(req, ct).ConfigureAwait(false);
+        }
+
+        return found is null
+            ? await NotFoundAsync(req, notFoundTitle, notFoundDetail, ct).ConfigureAwait(false)
+            : await JsonAsync(req, HttpStatusCode.OK, JsonSerializer.SerializeToUtf8Bytes(found, view), ct).ConfigureAwait(false);
     }
 
     /// <summary>400 with every validation error per field.</summary>

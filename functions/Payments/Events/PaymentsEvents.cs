@@ -26,12 +26,6 @@ public static class PaymentsEventTypes
 
     /// <summary>Emitted when the payment is declined.</summary>
     public const string PaymentDeclined = "payments.payment-declined.v1";
-
-    /// <summary>The hub Payments consumes.</summary>
-    public const string SalesOrdersHub = "sales-orders";
-
-    /// <summary>Payments' consumer group.</summary>
-    public const string ConsumerGroup = "payments";
 }
 
 /// <summary>Source-generated serialization for Payments events.</summary>

@@ -49,10 +49,4 @@ public static class SalesEventTypes
 
     /// <summary>Read from Fulfillment: the cancel came after the shipment; the order ships.</summary>
     public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
-
-    /// <summary>The hub Sales consumes.</summary>
-    public const string FulfillmentShipmentsHub = "fulfillment-shipments";
-
-    /// <summary>Sales' consumer group on the hubs it reads.</summary>
-    public const string ConsumerGroup = "sales";
 }
