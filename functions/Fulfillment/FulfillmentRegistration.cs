@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 using Store.Fulfillment.Events;
-using Store.Fulfillment.Functions;
 using Store.Fulfillment.State;
 
 namespace Store.Fulfillment;
@@ -13,7 +12,6 @@ public static class FulfillmentRegistration
     /// <summary>Setting naming the state table (default <see cref="DefaultTableName"/>).</summary>
     public const string TableNameSetting = "Fulfillment:OrdersTable";
 
-    /// <summary>Default state table.</summary>
     public const string DefaultTableName = "fulfillmentorders";
 
     /// <summary>Registers everything the Fulfillment functions need.</summary>
@@ -31,7 +29,6 @@ public static class FulfillmentRegistration
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, FulfillmentJson.Default.FulfillmentOrder);
         services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>();
-        services.AddSingleton<FulfillmentFunctions>();
         return services;
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 using Store.Loyalty.Events;
-using Store.Loyalty.Functions;
 using Store.Loyalty.State;
 
 namespace Store.Loyalty;
@@ -13,7 +12,6 @@ public static class LoyaltyRegistration
     /// <summary>Setting naming the customer table (default <see cref="DefaultTableName"/>).</summary>
     public const string TableNameSetting = "Loyalty:CustomersTable";
 
-    /// <summary>Default customer table.</summary>
     public const string DefaultTableName = "loyaltycustomers";
 
     /// <summary>Registers everything the Loyalty functions need.</summary>
@@ -26,8 +24,6 @@ public static class LoyaltyRegistration
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, LoyaltyJson.Default.CustomerLoyalty);
         services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>();
-        services.AddSingleton<LoyaltyFunctions>();
-        services.AddSingleton<LoyaltyQueryFunctions>();
         return services;
     }
 }

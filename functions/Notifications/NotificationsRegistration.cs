@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 using Store.Notifications.Decisions;
 using Store.Notifications.Events;
-using Store.Notifications.Functions;
 
 namespace Store.Notifications;
 
@@ -34,7 +33,6 @@ public static class NotificationsRegistration
 
         services.AddSingleton(new NotificationsOptions(channel));
         services.AddSingleton<Notifier>();
-        services.AddSingleton<NotificationsFunctions>();
         return services;
     }
 }

@@ -12,7 +12,6 @@ public static class SalesRegistration
     /// <summary>Setting naming the orders table (default <c>salesorders</c>).</summary>
     public const string OrdersTableSetting = "Sales:OrdersTable";
 
-    /// <summary>Default orders table.</summary>
     public const string DefaultOrdersTable = "salesorders";
 
     /// <summary>Registers everything the Sales functions need.</summary>

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 using Store.Tracking.Events;
-using Store.Tracking.Functions;
 using Store.Tracking.State;
 
 namespace Store.Tracking;
@@ -13,7 +12,6 @@ public static class TrackingRegistration
     /// <summary>Setting naming the state table (default <see cref="DefaultTableName"/>).</summary>
     public const string TableNameSetting = "Tracking:OrdersTable";
 
-    /// <summary>Default state table.</summary>
     public const string DefaultTableName = "trackingorders";
 
     /// <summary>
@@ -40,8 +38,6 @@ public static class TrackingRegistration
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity);
         services.AddKeyedProjection<TrackedOrder, TrackingProjection>();
-        services.AddSingleton<TrackingFunctions>();
-        services.AddSingleton<OrderQueryFunctions>();
         return services;
     }
 }

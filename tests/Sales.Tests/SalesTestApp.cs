@@ -1,7 +1,4 @@
 using Azure.Messaging.EventHubs;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
 using Store.Eventing.State;
@@ -20,92 +17,44 @@ public sealed class FixedTime(DateTimeOffset now) : TimeProvider
     public override DateTimeOffset GetUtcNow() => Now;
 }
 
-/// <summary>
-/// The Sales app as the local host builds it (<see cref="SalesRegistration.AddSalesContext"/>), on a unique table in the
-/// shared Azurite, with a recording publisher and a fixed clock.
-/// </summary>
-public sealed class SalesTestHost : IDisposable
+/// <summary>Sales' app for tests: the shared <see cref="TestApp"/> on a unique table in the shared Azurite, with a fixed clock.</summary>
+public static class SalesTestApp
 {
     public static readonly DateTimeOffset T0 = new(2026, 3, 1, 9, 30, 0, TimeSpan.Zero);
 
-    private readonly ServiceProvider _services;
+    public static TestApp Create(AzuriteFixture azurite) => new(SalesRegistration.AddSalesContext, azurite.ConnectionString,
+        new Dictionary<string, string?> { [SalesRegistration.OrdersTableSetting] = azurite.NewTable("salesorders").Name }, new FixedTime(T0));
 
-    public SalesTestHost(AzuriteFixture azurite)
-    {
-        TableName = azurite.NewTable("salesorders").Name;
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["StateStorage"] = azurite.ConnectionString,
-                [SalesRegistration.OrdersTableSetting] = TableName,
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IEventPublisher>(Publisher);
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddSalesContext(configuration);
-        _services = services.BuildServiceProvider();
-        Place = ActivatorUtilities.CreateInstance<PlaceOrderFunction>(_services);
-        Cancel = ActivatorUtilities.CreateInstance<CancelOrderFunction>(_services);
-        Shipments = ActivatorUtilities.CreateInstance<OnFulfillmentShipmentsFunction>(_services);
-    }
+    public static FixedTime Clock(this TestApp app) => (FixedTime)app.Get<TimeProvider>();
 
-    public string TableName { get; }
+    public static IReadOnlyList<OutgoingEvent> SalesEvents(this TestApp app) => app.Publisher.To("sales-orders");
 
-    public RecordingPublisher Publisher { get; } = new();
+    public static async Task<InMemoryHttpResponse> PlaceAsync(this TestApp app, string? json) =>
+        (InMemoryHttpResponse)await app.Get<PlaceOrderFunction>().Run(TestApp.Request("Sales_PlaceOrder", "POST", "/api/orders", json), CancellationToken.None);
 
-    public FixedTime Clock { get; } = new(T0);
+    public static async Task<InMemoryHttpResponse> CancelAsync(this TestApp app, string id, string? json = null) =>
+        (InMemoryHttpResponse)await app.Get<CancelOrderFunction>().Run(
+            TestApp.Request("Sales_CancelOrder", "POST", $"/api/orders/{Uri.EscapeDataString(id)}/cancel", json), id, CancellationToken.None);
 
-    public PlaceOrderFunction Place { get; }
+    public static Task<BatchOutcome> DeliverShipmentsAsync(this TestApp app, EventData[] batch, string partitionId = "0") =>
+        app.DeliverAsync("fulfillment-shipments", batch, partitionId);
 
-    public CancelOrderFunction Cancel { get; }
+    public static byte[] OrderWithdrawn(this TestApp app, string orderId) =>
+        EventBatches.CloudEvent(app.Codec, SalesEventTypes.OrderWithdrawn, "withdrawn-event-" + orderId, orderId, new OrderWithdrawn(orderId, "cust-1", "changed my mind"));
 
-    public OnFulfillmentShipmentsFunction Shipments { get; }
-
-    public CloudEventCodec Codec => _services.GetRequiredService<CloudEventCodec>();
-
-    public TableStateStore<OrderState> Store => _services.GetRequiredService<TableStateStore<OrderState>>();
-
-    public IReadOnlyList<OutgoingEvent> SalesEvents => Publisher.To("sales-orders");
-
-    public IReadOnlyList<OutgoingEvent> DeadLetters => Publisher.To("dead-letters");
-
-    public async Task<InMemoryHttpResponse> PlaceAsync(string? json)
-    {
-        var req = InMemoryHttpRequest.Json(EventBatches.FunctionContextFor("0", "Sales_PlaceOrder"), "POST", "/api/orders", json);
-        return (InMemoryHttpResponse)await Place.Run(req, CancellationToken.None);
-    }
-
-    public async Task<InMemoryHttpResponse> CancelAsync(string id, string? json = null)
-    {
-        var req = InMemoryHttpRequest.Json(EventBatches.FunctionContextFor("0", "Sales_CancelOrder"), "POST", $"/api/orders/{Uri.EscapeDataString(id)}/cancel", json);
-        return (InMemoryHttpResponse)await Cancel.Run(req, id, CancellationToken.None);
-    }
-
-    public Task<BatchOutcome> DeliverShipmentsAsync(EventData[] batch, string partitionId = "0") =>
-        Shipments.Run(batch, EventBatches.FunctionContextFor(partitionId, "Sales_OnFulfillmentShipments"), CancellationToken.None);
+    public static byte[] CancellationRejected(this TestApp app, string orderId) =>
+        EventBatches.CloudEvent(app.Codec, SalesEventTypes.CancellationRejected, "rejected-event-" + orderId, orderId, new CancellationRejected(orderId, "cust-1", "shp-" + orderId, "already-shipped"));
 
     /// <summary>A shipment-requested body for <paramref name="orderId"/>; its id is stable per order so redelivery is realistic.</summary>
-    public byte[] OrderWithdrawn(string orderId) =>
-        EventBatches.CloudEvent(Codec, SalesEventTypes.OrderWithdrawn, "withdrawn-event-" + orderId, orderId, new OrderWithdrawn(orderId, "cust-1", "changed my mind"));
-
-    public byte[] CancellationRejected(string orderId) =>
-        EventBatches.CloudEvent(Codec, SalesEventTypes.CancellationRejected, "rejected-event-" + orderId, orderId, new CancellationRejected(orderId, "cust-1", "shp-" + orderId, "already-shipped"));
-
-    public byte[] ShipmentRequested(string orderId, string? shipmentId = null) =>
-        EventBatches.CloudEvent(
-            Codec,
-            SalesEventTypes.ShipmentRequested,
-            "shipment-event-" + orderId,
-            orderId,
+    public static byte[] ShipmentRequested(this TestApp app, string orderId, string? shipmentId = null) =>
+        EventBatches.CloudEvent(app.Codec, SalesEventTypes.ShipmentRequested, "shipment-event-" + orderId, orderId,
             new ShipmentRequested(shipmentId ?? "shp-" + orderId, orderId, "cust-1", [new OrderLine("SKU-1", 1, 10m)], 10m, "EUR"));
 
-    public async Task<StateRecord<OrderState>?> ReadAsync(string orderId) => await Store.GetAsync(orderId, OrderKeys.RowKey, CancellationToken.None);
+    public static Task<StateRecord<OrderState>?> ReadAsync(this TestApp app, string orderId) =>
+        app.Get<TableStateStore<OrderState>>().GetAsync(orderId, OrderKeys.RowKey, CancellationToken.None);
 
     public static string OrderJson(string orderId, string customerId = "cust-1", string currency = "EUR", string lines = """[{"sku":"SKU-1","quantity":2,"unitPrice":10.25},{"sku":"SKU-2","quantity":1,"unitPrice":5}]""") =>
         $$"""{"orderId":"{{orderId}}","customerId":"{{customerId}}","lines":{{lines}},"currency":"{{currency}}"}""";
 
     public static string NewOrderId() => "ord-" + Guid.NewGuid().ToString("N")[..12];
-
-    public void Dispose() => _services.Dispose();
 }

@@ -66,7 +66,7 @@ public sealed class DeadLetterWriter
             Context, consumerGroup, raw.Hub, raw.PartitionId, raw.Offset, raw.SequenceNumber, raw.EnqueuedTime,
             body, encoding, properties, new DeadLetterError(error.KindName, error.Message));
         var id = EventIds.Derive($"{raw.Hub}/{raw.PartitionId}/{raw.SequenceNumber}", "dead-letter/" + Context + "/" + consumerGroup);
-        var header = new CloudEventHeader(id, EventType, "/store/" + Context.ToLowerInvariant(), Context, _time.GetUtcNow(), traceParent);
+        var header = new CloudEventHeader(id, EventType, OutputEncoder.SourceOf(EventCatalog.Current, Context), Context, _time.GetUtcNow(), traceParent);
         return new OutgoingEvent(Hub, Context, id, EventType, _codec.Encode(header, data), traceParent);
     }
 

@@ -15,16 +15,11 @@ public sealed record PaymentAuthorized(string OrderId, string CustomerId, decima
 /// <summary>Data of <c>payments.payment-declined.v1</c>.</summary>
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
-/// <summary>The CloudEvents types and hubs of Payments.</summary>
+/// <summary>The CloudEvents types Payments reads (orders) and writes (its verdicts).</summary>
 public static class PaymentsEventTypes
 {
-    /// <summary>Read from Sales.</summary>
     public const string OrderPlaced = "sales.order-placed.v1";
-
-    /// <summary>Emitted when the payment is authorised.</summary>
     public const string PaymentAuthorized = "payments.payment-authorized.v1";
-
-    /// <summary>Emitted when the payment is declined.</summary>
     public const string PaymentDeclined = "payments.payment-declined.v1";
 }
 
