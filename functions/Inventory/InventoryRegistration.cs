@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Store.Eventing.Hosting;
 using Store.Eventing.Processing;
 using Store.Eventing.State;
@@ -36,14 +35,10 @@ public static class InventoryRegistration
 
         var options = InventoryOptions.From(configuration);
         services.AddSingleton(options);
-        services.AddStateTable(configuration, "Inventory:StockTable", options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockBatchProcessor.CacheCapacity);
+        services.AddStateTable(configuration, "Inventory:StockTable", options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockPartition.CacheCapacity);
         services.AddStateTable(configuration, "Inventory:ReceiptsTable", options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0);
         services.AddEntityCommands<ReceiptRequest>();
-        services.AddSingleton(sp => new StockBatchProcessor(
-            sp.GetRequiredService<TableStateStore<StockRow>>(),
-            sp.GetRequiredService<EventBatchHandler>(),
-            sp.GetRequiredService<OutboxConfirmations>(),
-            sp.GetRequiredService<ILogger<StockBatchProcessor>>()));
+        services.AddPartitionDecisions<StockRow, StockPartition>(InventoryEventTypes.ConsumerGroup);
         services.AddSingleton<ReceiptIngress>();
         services.AddSingleton(sp => new StockQueries(sp.GetRequiredService<TableStateStore<StockRow>>()));
         services.AddSingleton<Functions.StockFunctions>();

@@ -12,7 +12,7 @@ using Store.Inventory.State;
 namespace Store.Benchmarks;
 
 /// <summary>
-/// (a) Inventory-like load through the shipped <see cref="StockBatchProcessor"/> (coalesced reads, row cache, ≤100-row
+/// (a) Inventory-like load through the shipped kit's <see cref="PartitionBatchProcessor{TRow}"/> over Inventory's <see cref="StockPartition"/> (coalesced reads, row cache, ≤100-row
 /// transactions) and through <see cref="PerEventStockProcessor"/> (per-event read-modify-write), same events, same Azurite.
 /// </summary>
 internal static class InventoryThroughput
@@ -45,7 +45,7 @@ internal static class InventoryThroughput
         services.AddSingleton<IEventPublisher>(new NullPublisher());
         services.AddInventoryContext(storage.Configuration(("Inventory:StockTable", table.Name), ("Inventory:ReceiptsTable", "benchrcpt" + Guid.NewGuid().ToString("N")[..10])));
         await using var provider = services.BuildServiceProvider();
-        var processor = provider.GetRequiredService<StockBatchProcessor>();
+        var processor = provider.GetRequiredService<PartitionBatchProcessor<StockRow>>();
         var confirmations = provider.GetRequiredService<OutboxConfirmations>();
 
         async Task Deliver(IReadOnlyList<InboundEvent> batch)
@@ -78,7 +78,7 @@ internal static class InventoryThroughput
         clock.Stop();
 
         var result = new Result(load.Total, clock.Elapsed, store.RoundTrips - trips, store.Transactions - transactions, batches) { EntitiesWritten = store.EntitiesWritten - entities };
-        Report.Line($"  shipped StockBatchProcessor: {load.Total} events in {Report.F(clock.Elapsed.TotalSeconds, "0.00")} s = {Report.F(result.EventsPerSecond)} events/s; " +
+        Report.Line($"  shipped PartitionBatchProcessor (Inventory): {load.Total} events in {Report.F(clock.Elapsed.TotalSeconds, "0.00")} s = {Report.F(result.EventsPerSecond)} events/s; " +
             $"{result.RoundTrips} round trips ({result.Transactions} transactions of {result.EntitiesWritten} entities, {result.RoundTrips - result.Transactions} reads) for {batches} batches");
         return (result, table);
     }

@@ -152,7 +152,7 @@ public sealed class KeyedBatchProcessor<TState>(
         for (var attempt = 0; ; attempt++)
         {
             var records = await store.ReadAsync(partitionKey, rows.Keys, ct).ConfigureAwait(false);
-            var outputs = new List<OutgoingEvent>();
+            var outbox = new BatchOutbox<TState>(confirmations, token);
             int applied = 0, duplicates = 0, rejected = 0;
             var all = new List<StateRecord<TState>>(records.Count);
             foreach (var (rowKey, rowEvents) in rows)
@@ -185,35 +185,20 @@ public sealed class KeyedBatchProcessor<TState>(
                     record.MarkApplied(e);
                 }
 
-                // Outputs of an earlier invocation not known to be published are carried forward; they are published again
-                // unless that invocation is still running in this process (it publishes them; see OutboxConfirmations).
-                var found = record.Outbox.Count == 0 ? FoundOutbox.Published : confirmations.Classify(record.OutboxToken, token);
-                IReadOnlyList<OutgoingEvent> carried = found == FoundOutbox.Published ? [] : record.Outbox;
-                if (produced.Count > 0 || record.IsDirty || (record.Outbox.Count > 0 && carried.Count == 0))
+                // A row with new events or outputs is written; so is one whose published outbox can be cleared.
+                if (produced.Count > 0 || record.IsDirty || (record.Outbox.Count > 0 && outbox.IsPublished(record)))
                 {
-                    if (found == FoundOutbox.InFlight)
-                    {
-                        confirmations.Carry(record.OutboxToken!, token);
-                    }
-
                     record.State = state;
-                    record.Outbox = [.. carried, .. produced];
-                    record.OutboxToken = token;
-                    record.IsDirty = true;
+                    outbox.Write(record, produced);
                 }
-
-                if (found == FoundOutbox.Unpublished)
-                {
-                    outputs.AddRange(carried);
-                }
-
-                outputs.AddRange(produced);
             }
 
             try
             {
                 await store.CommitAsync(partitionKey, all, ct).ConfigureAwait(false);
-                return new PartitionResult(outputs, all.FindAll(r => r.OutboxToken == token && r.Outbox.Count > 0), applied, duplicates, rejected, attempt);
+                var (outputs, committed) = (new List<OutgoingEvent>(), new List<StateRecord<TState>>());
+                outbox.Collect(all, outputs, committed);
+                return new PartitionResult(outputs, committed, applied, duplicates, rejected, attempt);
             }
             catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)
             {

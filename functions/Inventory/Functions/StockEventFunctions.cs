@@ -7,7 +7,7 @@ using Store.Inventory.State;
 namespace Store.Inventory.Functions;
 
 /// <summary>One Event Hubs trigger per hub Inventory consumes (schemas/catalog.json); all feed the same stock processor.</summary>
-public sealed class StockEventFunctions(EventBatchHandler handler, StockBatchProcessor processor)
+public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatchProcessor<StockRow> processor)
 {
     private const string Context = "Inventory";
     private const string Group = "inventory";

@@ -15,18 +15,10 @@
 // acts on status Reserved, a receipt only on a missing receipt row; so redelivery, duplicates and re-application after
 // a conflict are no-ops, without an applied-id log.
 //
-// Batches are coalesced (StockBatchProcessor): every needed row is read once (in parallel chunks), all events of the
-// batch are applied in memory in stream order, and changed rows are written in transactions of at most 100 rows,
-// never splitting one event's rows across two transactions. Events that share no row are independent: the kit's
-// TransactionPlanner packs the batch's connected groups of events into transactions that share no row, and those are
-// committed concurrently (up to 4 in flight), so the processor prepares one while the table executes another; a
-// group of connected events needing more than 100 rows (a very hot SKU) makes the batch commit sequentially in
-// stream order instead. On an ETag conflict (another partition's batch committed
-// first) the batch re-reads and re-applies; already committed events are then no-ops. Within one process the
-// batches of different partitions take turns (they share hot SKU rows, so racing would only cost conflicts); between
-// processes the ETags arbitrate. Outputs go into the outbox of
-// the order row in the same transaction and are published after the commit; an unconfirmed outbox is re-published
-// (same ids) by whoever reads the row next.
+// Batches go through the kit's multi-row partition entry (PartitionBatchProcessor over StockPartition): rows read
+// once through the ETag-validated cache, all events decided in memory in stream order, each event's rows committed in
+// one transaction (independent events concurrently), re-read and re-applied on a conflict, outputs in the order row's
+// outbox, published after the commit and re-published (same ids) by whoever finds them unconfirmed.
 //
 // Limits and interpretations:
 // - An order naming more than 99 distinct SKUs would need 101+ rows in one transaction: it is dead-lettered as a

@@ -1,0 +1,380 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.Publishing;
+using Store.Eventing.State;
+
+namespace Store.Eventing.Processing;
+
+/// <summary>The rows of one table partition an event needs: all of them are read, those in <paramref name="Created"/> may be assumed new when not cached.</summary>
+public sealed record RowsNeeded(string Partition, IReadOnlyCollection<string> Keys, IReadOnlyCollection<string>? Created = null);
+
+/// <summary>A row's new state, with the events it emits (committed in the row's outbox, in the same transaction).</summary>
+public sealed record RowChange<TRow>(string RowKey, TRow State, IReadOnlyList<Emit>? Outputs = null);
+
+/// <summary>What one event does to its partition: the rows it changes (all in one transaction), or a rule violation. No changes: a no-op.</summary>
+public sealed record PartitionDecision<TRow>(IReadOnlyList<RowChange<TRow>> Changes, string? Violation = null)
+{
+    /// <summary>Nothing to do (e.g. a duplicate).</summary>
+    public static PartitionDecision<TRow> NoOp { get; } = new([]);
+}
+
+/// <summary>The rows of the partition as a decision sees them: as loaded, plus the changes of earlier events of the batch.</summary>
+public interface IRowView<TRow>
+{
+    /// <summary>The row's state; null when it does not exist. Only rows named by <see cref="IPartitionDecisions{TRow}"/> are loaded.</summary>
+    TRow? Row(string rowKey);
+}
+
+/// <summary>A context whose events each change several rows of one table partition atomically (Inventory: an order and its SKUs).</summary>
+public interface IPartitionDecisions<TRow>
+{
+    /// <summary>The rows an event needs; null when this consumer has nothing to do with it.</summary>
+    RowsNeeded? RowsOf(InboundEvent e);
+
+    /// <summary>Rows a stored row refers to that the batch must load as well (e.g. the SKU rows of a stored order).</summary>
+    IEnumerable<string> Referenced(TRow row);
+
+    /// <summary>Decides one event (pure, idempotent: a redelivered event must be a no-op).</summary>
+    PartitionDecision<TRow> Decide(IRowView<TRow> rows, InboundEvent e);
+}
+
+/// <summary>
+/// The kit's third entry: multi-row partition decisions with coalesced table I/O. Per partition of the batch: read every
+/// needed row once (from the ETag-validated row cache when possible), decide all events in stream order in memory,
+/// write each changed row once in ETag-conditioned transactions of at most 100 rows without splitting an event's rows
+/// (independent transactions concurrently, see <see cref="TransactionPlanner"/>), on a conflict re-read and re-apply.
+/// Outputs go into the changed rows' outboxes in the same transaction (<see cref="BatchOutbox{TState}"/>) and are
+/// published by the caller after the commit. Decisions need no applied log: they must be idempotent on their own.
+/// </summary>
+public sealed partial class PartitionBatchProcessor<TRow>(
+    TableStateStore<TRow> store,
+    IPartitionDecisions<TRow> decisions,
+    Func<InboundEvent, DataError, OutgoingEvent> deadLetter,
+    OutputEncoder outputEncoder,
+    OutboxConfirmations confirmations,
+    ILogger logger,
+    int maxConflictRetries = ConflictRetry.HotRowRetries)
+    where TRow : class
+{
+    // Batches of different source partitions in this process touch the same rows; letting them race only produces ETag
+    // conflicts and re-reads. One batch at a time per table partition and process; ETags still arbitrate between processes.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _writers = new(StringComparer.Ordinal);
+
+    /// <summary>The store.</summary>
+    public TableStateStore<TRow> Store => store;
+
+    /// <summary>
+    /// Processes a batch; throws transient failures (the whole batch is retried; applied events are no-ops then). The
+    /// caller publishes the outputs, then confirms or abandons the result's outbox token (see OutboxConfirmations).
+    /// </summary>
+    public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
+    {
+        var needed = events.Select(e => (Event: e, Rows: decisions.RowsOf(e)!)).ToList();
+        var ignored = needed.RemoveAll(n => n.Rows is null);
+        var partitions = needed.GroupBy(n => n.Rows.Partition, StringComparer.Ordinal).ToArray();
+        if (partitions.Length == 0)
+        {
+            return ProcessResult.Empty with { Ignored = ignored };
+        }
+
+        var token = Guid.NewGuid().ToString("N");
+        confirmations.Begin(token);
+        try
+        {
+            var results = new PartitionResult[partitions.Length];
+            await Parallel.ForAsync(0, partitions.Length, ct, async (i, c) =>
+                results[i] = await ProcessPartitionAsync(partitions[i].Key, [.. partitions[i]], token, c).ConfigureAwait(false)).ConfigureAwait(false);
+
+            var committed = results.SelectMany(r => r.Committed).ToList();
+            return new ProcessResult(results.SelectMany(r => r.Outputs).ToList(), token, results.Sum(r => r.Applied), results.Sum(r => r.NoOps),
+                results.Sum(r => r.Rejected), ignored, results.Sum(r => r.Conflicts))
+            {
+                Committed = committed.Count == 0 ? null : new CommittedOutbox<TRow>(store, token, committed),
+            };
+        }
+        catch
+        {
+            // The caller confirms the token after publishing; on failure nobody will, so rows carrying it are published by their next reader.
+            confirmations.Abandon(token);
+            throw;
+        }
+    }
+
+    private async Task<PartitionResult> ProcessPartitionAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, string token, CancellationToken ct)
+    {
+        var writer = _writers.GetOrAdd(partition, _ => new SemaphoreSlim(1, 1));
+        var reads = new ReadPlan();
+        for (var attempt = 0; ; attempt++)
+        {
+            await writer.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                PartitionResult? result;
+                while ((result = await AttemptAsync(partition, events, token, reads, ct).ConfigureAwait(false)) is null)
+                {
+                    // A decision looked at cached rows it does not write (a no-op, rejection or rule violation): those
+                    // rows were re-read and the batch is decided again on them. Nothing was committed yet.
+                }
+
+                return result with { Conflicts = attempt };
+            }
+            catch (ConcurrencyConflictException ex) when (attempt < maxConflictRetries)
+            {
+                // Another process committed some of our rows first: re-read everything from the table and re-apply
+                // (decisions are pure and idempotent, so events committed by an earlier transaction of this batch
+                // become no-ops).
+                reads.AllFresh = true;
+                LogConflict(logger, ex, store.Table.Name, partition, attempt + 1);
+            }
+            finally
+            {
+                writer.Release();
+            }
+
+            await ConflictRetry.BackOffAsync(attempt, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One attempt; null when cached rows had to be re-read before anything could be committed.</summary>
+    private async Task<PartitionResult?> AttemptAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, string token, ReadPlan reads, CancellationToken ct)
+    {
+        var rows = await ReadRowsAsync(partition, events, reads, ct).ConfigureAwait(false);
+
+        // 1. Decide every event in memory. A cached row is validated only by the conditional write of that row, so a
+        //    decision may rely on it only if the decision (or an earlier one of this batch) writes it; otherwise the
+        //    row is re-read first (rejections, no-ops and rule violations look at rows they do not change).
+        var view = new OverlayView(rows);
+        var decided = new PartitionDecision<TRow>[events.Count];
+        HashSet<string>? stale = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            view.Looked.Clear();
+            var decision = decided[i] = decisions.Decide(view, events[i].Event);
+            foreach (var key in view.Looked)
+            {
+                if (!view.Verified(key) && !decision.Changes.Any(c => c.RowKey == key))
+                {
+                    (stale ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
+                }
+            }
+
+            view.Apply(decision);
+        }
+
+        if (stale is not null)
+        {
+            store.Evict(partition, stale);
+            reads.MustRead.UnionWith(stale);
+            return null;
+        }
+
+        // 2. Write the decided rows. Events that share no row are independent: their transactions are committed
+        //    concurrently (TransactionPlanner); every event's rows are in one transaction of at most 100 operations.
+        var outbox = new BatchOutbox<TRow>(confirmations, token);
+        var failed = new List<OutgoingEvent>();
+        var changes = new List<int>(events.Count);
+        var changedKeys = new List<IReadOnlyCollection<string>>(events.Count);
+        var noOps = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var decision = decided[i];
+            if (decision.Violation is { } violation)
+            {
+                failed.Add(deadLetter(events[i].Event, new DataError(DataErrorKind.RuleViolation, violation)));
+            }
+            else if (decision.Changes.Count == 0)
+            {
+                noOps++;
+            }
+            else
+            {
+                changes.Add(i);
+                changedKeys.Add(OperationKeys(decision, rows));
+            }
+        }
+
+        if (TransactionPlanner.Plan(changedKeys) is { } plan)
+        {
+            foreach (var i in changes)
+            {
+                Write(events[i].Event, decided[i], rows, outbox);
+            }
+
+            var transactions = plan.Select(members => (IReadOnlyList<StateRecord<TRow>>)members
+                .SelectMany(m => decided[changes[m]].Changes).Select(c => rows[c.RowKey]).Distinct().ToList()).ToList();
+            await store.CommitConcurrentlyAsync(partition, transactions, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            // Some connected events need more than 100 rows together (e.g. many orders of one hot SKU): commit in stream
+            // order, flushing before an event whose rows would not fit, so that no event is split.
+            var group = new Dictionary<string, StateRecord<TRow>>(StringComparer.Ordinal);
+            var operations = new HashSet<string>(StringComparer.Ordinal);
+            for (var n = 0; n < changes.Count; n++)
+            {
+                if (operations.Count + changedKeys[n].Count(k => !operations.Contains(k)) > TableStateStore<TRow>.MaxTransactionSize)
+                {
+                    await store.CommitAsync(partition, [.. group.Values], ct).ConfigureAwait(false);
+                    group.Clear();
+                    operations.Clear();
+                }
+
+                Write(events[changes[n]].Event, decided[changes[n]], rows, outbox);
+                operations.UnionWith(changedKeys[n]);
+                foreach (var c in decided[changes[n]].Changes)
+                {
+                    group[c.RowKey] = rows[c.RowKey];
+                }
+            }
+
+            if (group.Count > 0)
+            {
+                await store.CommitAsync(partition, [.. group.Values], ct).ConfigureAwait(false);
+            }
+        }
+
+        // Publish what this attempt committed, plus outboxes of earlier invocations not known to be published (same ids).
+        var (outputs, committed) = (new List<OutgoingEvent>(failed), new List<StateRecord<TRow>>());
+        outbox.Collect(rows.Values, outputs, committed);
+        return new PartitionResult(outputs, committed, changes.Count, noOps, failed.Count, 0);
+    }
+
+    /// <summary>Puts one event's new row states into the loaded records, and its outputs into their outboxes.</summary>
+    private void Write(InboundEvent e, PartitionDecision<TRow> decision, Dictionary<string, StateRecord<TRow>> rows, BatchOutbox<TRow> outbox)
+    {
+        foreach (var change in decision.Changes)
+        {
+            var record = rows[change.RowKey];
+            record.State = change.State;
+            outbox.Write(record, change.Outputs is { Count: > 0 } outputs ? outputEncoder.Encode(outputs, e) : null);
+        }
+    }
+
+    /// <summary>The table operations of a change: its rows, plus the outbox marker of each row that holds or gets an outbox.</summary>
+    private static List<string> OperationKeys(PartitionDecision<TRow> decision, Dictionary<string, StateRecord<TRow>> rows)
+    {
+        var keys = new List<string>(decision.Changes.Count + 1);
+        foreach (var change in decision.Changes)
+        {
+            keys.Add(change.RowKey);
+            var record = rows.GetValueOrDefault(change.RowKey) ?? throw new InvalidOperationException($"A decision changed row '{change.RowKey}', which it did not name in RowsOf or Referenced.");
+            if (change.Outputs is { Count: > 0 } || record.Outbox.Count > 0)
+            {
+                keys.Add(OutboxMarkers.MarkerPrefix + change.RowKey);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// Reads every row the events need, then the rows stored rows refer to. A row an event creates is assumed new when
+    /// not cached (its insert fails with 409 if it exists after all); rows in <see cref="ReadPlan.MustRead"/>, or every
+    /// row after a conflict, come from the table.
+    /// </summary>
+    private async Task<Dictionary<string, StateRecord<TRow>>> ReadRowsAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, ReadPlan reads, CancellationToken ct)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, needed) in events)
+        {
+            keys.UnionWith(needed.Keys);
+            created.UnionWith(needed.Created ?? []);
+        }
+
+        // Rows that must come from the table are evicted before every read (an earlier attempt's read cached them again).
+        store.Evict(partition, reads.AllFresh ? keys : reads.MustRead);
+        bool AssumeNew(string key) => !reads.AllFresh && created.Contains(key) && !reads.MustRead.Contains(key);
+        var rows = await store.ReadAsync(partition, keys, AssumeNew, ct).ConfigureAwait(false);
+        var more = rows.Values.Where(r => r.State is not null).SelectMany(r => decisions.Referenced(r.State!)).Where(k => !rows.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
+        if (more.Count > 0)
+        {
+            if (reads.AllFresh)
+            {
+                store.Evict(partition, more);
+            }
+
+            foreach (var (key, record) in await store.ReadAsync(partition, more, ct).ConfigureAwait(false))
+            {
+                rows[key] = record;
+            }
+        }
+
+        return rows;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Table}/{Partition} batch lost an optimistic-concurrency race (attempt {Attempt}); re-reading and re-applying")]
+    private static partial void LogConflict(ILogger logger, Exception exception, string table, string partition, int attempt);
+
+    private sealed record PartitionResult(List<OutgoingEvent> Outputs, List<StateRecord<TRow>> Committed, int Applied, int NoOps, int Rejected, int Conflicts);
+
+    /// <summary>Which rows the next attempt must read from the table: all after a conflict, else those a decision looked at without writing.</summary>
+    private sealed class ReadPlan
+    {
+        public bool AllFresh { get; set; }
+
+        public HashSet<string> MustRead { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The decisions' view of the loaded rows plus the in-memory changes of the decisions before (nothing is written to
+    /// the records while deciding), recording which rows the current decision looks at.
+    /// </summary>
+    private sealed class OverlayView(Dictionary<string, StateRecord<TRow>> rows) : IRowView<TRow>
+    {
+        private readonly Dictionary<string, TRow> _changed = new(StringComparer.Ordinal);
+
+        /// <summary>Rows the current decision looked at.</summary>
+        public List<string> Looked { get; } = [];
+
+        /// <summary>True when the row was read from the table in this attempt or is written by an earlier decision of the batch.</summary>
+        public bool Verified(string key) => _changed.ContainsKey(key) || rows[key].IsFresh;
+
+        public void Apply(PartitionDecision<TRow> decision)
+        {
+            if (decision.Violation is null)
+            {
+                foreach (var change in decision.Changes)
+                {
+                    _changed[change.RowKey] = change.State;
+                }
+            }
+        }
+
+        public TRow? Row(string rowKey)
+        {
+            Looked.Add(rowKey);
+            if (_changed.TryGetValue(rowKey, out var changed))
+            {
+                return changed;
+            }
+
+            return rows.TryGetValue(rowKey, out var record) ? record.State : throw new InvalidOperationException($"Row '{rowKey}' was not loaded for this batch.");
+        }
+    }
+}
+
+/// <summary>Registration of the kit's multi-row partition entry.</summary>
+public static class PartitionDecisionsRegistration
+{
+    /// <summary>
+    /// Registers <typeparamref name="TDecisions"/> over the <typeparamref name="TRow"/> table (see <c>AddStateTable</c>):
+    /// resolve <see cref="PartitionBatchProcessor{TRow}"/> and pass its <c>ProcessAsync</c> to the batch handler. Rule
+    /// violations are dead-lettered for <paramref name="consumerGroup"/>.
+    /// </summary>
+    public static IServiceCollection AddPartitionDecisions<TRow, TDecisions>(this IServiceCollection services, string consumerGroup)
+        where TRow : class
+        where TDecisions : class, IPartitionDecisions<TRow>
+    {
+        services.AddSingleton<TDecisions>();
+        return services.AddSingleton(sp =>
+        {
+            var handler = sp.GetRequiredService<EventBatchHandler>();
+            return new PartitionBatchProcessor<TRow>(sp.GetRequiredService<TableStateStore<TRow>>(), sp.GetRequiredService<TDecisions>(),
+                (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionBatchProcessor<TRow>>());
+        });
+    }
+}

@@ -1,0 +1,99 @@
+using Store.Eventing.Publishing;
+
+namespace Store.Eventing.State;
+
+/// <summary>
+/// The outbox handling of one attempt of a batch invocation (token), shared by the kit's batch processors: the first
+/// write of a row in the attempt opens its outbox (outputs of an earlier invocation not known to be published stay and
+/// go out again; those of an invocation still publishing in this process stay but are left to it, see
+/// <see cref="OutboxConfirmations"/>), and <see cref="Collect"/> lists what to publish after the commit.
+/// </summary>
+public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, string token)
+{
+    // Rows opened in this attempt, with how many carried entries an in-flight invocation publishes itself.
+    private readonly Dictionary<StateRecord<TState>, int> _opened = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>True when the row holds no outbox, or one this process has published.</summary>
+    public bool IsPublished(StateRecord<TState> record) =>
+        record.Outbox.Count == 0 || confirmations.Classify(record.OutboxToken, token) == FoundOutbox.Published;
+
+    /// <summary>Marks the row written by this attempt and appends <paramref name="produced"/> to its outbox.</summary>
+    public void Write(StateRecord<TState> record, IEnumerable<OutgoingEvent>? produced = null)
+    {
+        if (!_opened.ContainsKey(record))
+        {
+            var found = record.Outbox.Count == 0 ? FoundOutbox.Published : confirmations.Classify(record.OutboxToken, token);
+            _opened[record] = found == FoundOutbox.InFlight ? record.Outbox.Count : 0;
+            if (found == FoundOutbox.Published)
+            {
+                record.Outbox = [];
+            }
+            else if (found == FoundOutbox.InFlight)
+            {
+                confirmations.Carry(record.OutboxToken!, token);
+            }
+
+            record.OutboxToken = token;
+        }
+
+        record.IsDirty = true;
+        if (produced is not null)
+        {
+            record.Outbox = [.. record.Outbox, .. produced];
+        }
+    }
+
+    /// <summary>
+    /// After the commit: adds to <paramref name="outputs"/> what this attempt committed plus outboxes of earlier
+    /// invocations not known to be published (same ids), and to <paramref name="committed"/> the rows committed with
+    /// an outbox under this token (cleared once published).
+    /// </summary>
+    public void Collect(IEnumerable<StateRecord<TState>> records, List<OutgoingEvent> outputs, List<StateRecord<TState>> committed)
+    {
+        foreach (var record in records)
+        {
+            if (record.Outbox.Count == 0)
+            {
+                continue;
+            }
+
+            if (_opened.TryGetValue(record, out var publishedByOthers))
+            {
+                for (var i = publishedByOthers; i < record.Outbox.Count; i++)
+                {
+                    outputs.Add(record.Outbox[i]);
+                }
+
+                committed.Add(record);
+            }
+            else if (confirmations.Classify(record.OutboxToken, token) == FoundOutbox.Unpublished)
+            {
+                outputs.AddRange(record.Outbox);
+            }
+        }
+    }
+}
+
+/// <summary>The rows an invocation committed with outboxes under its token, to clear once they are published.</summary>
+public interface ICommittedOutbox
+{
+    /// <summary>The invocation's outbox token.</summary>
+    string Token { get; }
+
+    /// <summary>Clears the rows' outboxes and markers (see <see cref="TableStateStore{TState}.ClearOutboxesAsync"/>); returns how many.</summary>
+    Task<int> ClearAsync(CancellationToken ct);
+}
+
+/// <summary>An <see cref="ICommittedOutbox"/> over one state table.</summary>
+public sealed class CommittedOutbox<TState>(TableStateStore<TState> store, string token, IReadOnlyList<StateRecord<TState>> rows) : ICommittedOutbox
+{
+    /// <inheritdoc />
+    public string Token => token;
+
+    /// <summary>The rows.</summary>
+    public IReadOnlyList<StateRecord<TState>> Rows => rows;
+
+    /// <inheritdoc />
+    public Task<int> ClearAsync(CancellationToken ct) =>
+        store.ClearOutboxesAsync(rows.Where(r => r.OutboxToken == token && r.Outbox.Count > 0 && !r.IsDirty), ct);
+}
