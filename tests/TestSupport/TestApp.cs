@@ -23,10 +23,16 @@ public sealed class TestApp : IDisposable
     private readonly Assembly _app;
     private long _sequence;
 
+    private readonly Func<IServiceCollection, IConfiguration, IServiceCollection> _register;
+    private readonly string _storage;
+    private readonly IDictionary<string, string?>? _settings;
+    private readonly TimeProvider? _clock;
+
     /// <summary>Builds the app; <paramref name="storage"/> is the state storage connection string.</summary>
     public TestApp(Func<IServiceCollection, IConfiguration, IServiceCollection> register, string storage, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(register);
+        (_register, _storage, _settings, _clock) = (register, storage, settings, clock);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { [EventCatalog.Current.StateStorageSetting] = storage })
             .Build();
@@ -54,9 +60,15 @@ public sealed class TestApp : IDisposable
     /// <summary>A registered service, or a function class created with the app's services.</summary>
     public T Get<T>() where T : notnull => ActivatorUtilities.GetServiceOrCreateInstance<T>(_services);
 
+    /// <summary>The same app in a new process (empty caches) over the same settings and tables.</summary>
+    public TestApp Restarted() => new(_register, _storage, _settings, _clock);
+
+    /// <summary>One received event with the next sequence number.</summary>
+    public EventData Received(byte[] body, string? partitionKey = null) => EventBatches.Received(body, Interlocked.Increment(ref _sequence), partitionKey);
+
     /// <summary>Received events with increasing sequence numbers.</summary>
     public EventData[] Batch(params (byte[] Body, string? PartitionKey)[] events) =>
-        events.Select(e => EventBatches.Received(e.Body, Interlocked.Increment(ref _sequence), e.PartitionKey)).ToArray();
+        events.Select(e => Received(e.Body, e.PartitionKey)).ToArray();
 
     /// <summary>Delivers a batch to the app's trigger function on <paramref name="hub"/>, as the host would on that partition.</summary>
     public Task<BatchOutcome> DeliverAsync(string hub, EventData[] batch, string partitionId = "0", int retryCount = 0)

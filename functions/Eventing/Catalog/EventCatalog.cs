@@ -18,7 +18,6 @@ public sealed record EventCatalog(
             ?? throw new InvalidOperationException("schemas/catalog.json is empty.");
     });
 
-    /// <summary>The catalog compiled into this assembly.</summary>
     public static EventCatalog Current => Embedded.Value;
 
     /// <summary>Every stream with the domain that holds it.</summary>
@@ -28,7 +27,6 @@ public sealed record EventCatalog(
     /// <summary>The dead-letter hub every context sends failed events to.</summary>
     public StreamInfo DeadLetterStream => Streams.Single(s => s.Stream.DeadLetter).Stream;
 
-    /// <summary>Finds a stream by hub name.</summary>
     public (DomainInfo Domain, StreamInfo Stream) Stream(string hub) =>
         Streams.FirstOrDefault(s => s.Stream.Hub == hub) is { Stream: not null } found
             ? found

@@ -31,13 +31,11 @@ public sealed class EventTypeRegistry
     private readonly HashSet<string> _catalogTypes;
     private readonly EventCatalog _catalog;
 
-    /// <summary>Creates a registry over the embedded catalog.</summary>
     public EventTypeRegistry()
         : this(EventCatalog.Current)
     {
     }
 
-    /// <summary>Creates a registry over a given catalog.</summary>
     public EventTypeRegistry(EventCatalog catalog)
     {
         _catalog = catalog;
@@ -58,14 +56,11 @@ public sealed class EventTypeRegistry
         return this;
     }
 
-    /// <summary>Finds the registration of a CloudEvents type.</summary>
     public bool TryGet(string type, [NotNullWhen(true)] out EventRegistration? registration) =>
         _byType.TryGetValue(type, out registration);
 
-    /// <summary>Finds the registration of a record type.</summary>
     public EventRegistration For<T>() => For(typeof(T));
 
-    /// <summary>Finds the registration of a record type.</summary>
     public EventRegistration For(Type type) =>
         _byClrType.TryGetValue(type, out var registration)
             ? registration

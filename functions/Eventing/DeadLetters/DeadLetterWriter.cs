@@ -36,13 +36,11 @@ public readonly record struct RawEvent(
 /// <summary>Builds dead-letter events for one consuming context. Ids are derived from the source position and consumer, so a redelivered failure dead-letters under the same id.</summary>
 public sealed class DeadLetterWriter
 {
-    /// <summary>The dead-letter CloudEvents type.</summary>
     public const string EventType = "operations.event-dead-lettered.v1";
 
     private readonly CloudEventCodec _codec;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a writer for <paramref name="context"/>.</summary>
     public DeadLetterWriter(string context, TimeProvider time)
     {
         Context = context;
@@ -51,10 +49,8 @@ public sealed class DeadLetterWriter
         _codec = new CloudEventCodec(new EventTypeRegistry().Add(EventType, DeadLetterJsonContext.Default.EventDeadLettered));
     }
 
-    /// <summary>The consuming context.</summary>
     public string Context { get; }
 
-    /// <summary>The dead-letter hub.</summary>
     public string Hub { get; }
 
     /// <summary>Creates the dead-letter event for <paramref name="raw"/> that <paramref name="consumerGroup"/> could not process.</summary>

@@ -41,7 +41,6 @@ public sealed class EdgeBody : IDisposable
 
     internal static EdgeBody Rejected(EdgeProblem problem) => new(null, ReadOnlyMemory<byte>.Empty, problem);
 
-    /// <inheritdoc />
     public void Dispose() => Document?.Dispose();
 }
 
@@ -191,7 +190,6 @@ public static class HttpEdge
         return response;
     }
 
-    /// <summary>Writes a problem-details answer.</summary>
     public static Task<HttpResponseData> ProblemAsync(HttpRequestData req, EdgeProblem problem, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(problem);

@@ -33,7 +33,6 @@ public sealed partial class EventBatchHandler(
     /// <summary>Encodes this context's typed outputs (see <see cref="Emit"/>).</summary>
     public OutputEncoder Outputs { get; } = new(codec, deadLetters.Context);
 
-    /// <summary>The consuming context.</summary>
     public string Context => deadLetters.Context;
 
     /// <summary>The codec (registry of the types this context reads and writes).</summary>

@@ -10,7 +10,6 @@ public sealed class EventHubsPublisher(IAzureClientFactory<EventHubProducerClien
 {
     private const int MaxConcurrentSends = 8;
 
-    /// <inheritdoc />
     public async Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         // One group per (hub, partition key), in arrival order inside each group.
