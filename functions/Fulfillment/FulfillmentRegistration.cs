@@ -14,7 +14,6 @@ public static class FulfillmentRegistration
 
     public const string DefaultTableName = "fulfillmentorders";
 
-    /// <summary>Registers everything the Fulfillment functions need.</summary>
     public static IServiceCollection AddFulfillmentContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Fulfillment", registry => registry

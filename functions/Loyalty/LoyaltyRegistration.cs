@@ -14,7 +14,6 @@ public static class LoyaltyRegistration
 
     public const string DefaultTableName = "loyaltycustomers";
 
-    /// <summary>Registers everything the Loyalty functions need.</summary>
     public static IServiceCollection AddLoyaltyContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Loyalty", registry => registry

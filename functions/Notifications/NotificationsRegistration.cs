@@ -12,7 +12,6 @@ public static class NotificationsRegistration
     /// <summary>Setting naming the channel of every notification: "email" (default), "sms" or "push".</summary>
     public const string DefaultChannelSetting = "Notifications:DefaultChannel";
 
-    /// <summary>Registers everything the Notifications functions need.</summary>
     public static IServiceCollection AddNotificationsContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Notifications", registry => registry

@@ -14,7 +14,6 @@ public static class SalesRegistration
 
     public const string DefaultOrdersTable = "salesorders";
 
-    /// <summary>Registers everything the Sales functions need.</summary>
     public static IServiceCollection AddSalesContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Sales", registry => registry

@@ -21,7 +21,6 @@ public static class TrackingRegistration
     /// </summary>
     public const int CacheCapacity = 20_000;
 
-    /// <summary>Registers everything the Tracking functions need.</summary>
     public static IServiceCollection AddTrackingContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Tracking", registry => registry

@@ -9,10 +9,8 @@ public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 /// <summary>Data of <c>sales.order-placed.v1</c> as Payments reads it.</summary>
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
-/// <summary>Data of <c>payments.payment-authorized.v1</c>.</summary>
 public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency);
 
-/// <summary>Data of <c>payments.payment-declined.v1</c>.</summary>
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
 /// <summary>The CloudEvents types Payments reads (orders) and writes (its verdicts).</summary>

@@ -8,7 +8,6 @@ public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 /// <summary>Data of <c>sales.order-placed.v1</c>: everything consumers need about the accepted order.</summary>
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
-/// <summary>Data of <c>sales.order-cancelled.v1</c>.</summary>
 public sealed record OrderCancelled(
     string OrderId,
     string CustomerId,
