@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 using Store.Fulfillment.Events;
-using Store.Fulfillment.Functions;
 using Store.Fulfillment.State;
 
 namespace Store.Fulfillment;
@@ -13,10 +12,8 @@ public static class FulfillmentRegistration
     /// <summary>Setting naming the state table (default <see cref="DefaultTableName"/>).</summary>
     public const string TableNameSetting = "Fulfillment:OrdersTable";
 
-    /// <summary>Default state table.</summary>
     public const string DefaultTableName = "fulfillmentorders";
 
-    /// <summary>Registers everything the Fulfillment functions need.</summary>
     public static IServiceCollection AddFulfillmentContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Fulfillment", registry => registry
@@ -30,8 +27,7 @@ public static class FulfillmentRegistration
             .Add(FulfillmentEventTypes.CancellationRejected, FulfillmentJson.Default.CancellationRejected));
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, FulfillmentJson.Default.FulfillmentOrder);
-        services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>("fulfillment");
-        services.AddSingleton<FulfillmentFunctions>();
+        services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>();
         return services;
     }
 }

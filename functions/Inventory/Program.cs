@@ -1,16 +1,1 @@
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Store.Eventing.Hosting;
-using Store.Inventory;
-
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.Services.AddInventoryContext(builder.Configuration);
-
-// Traces and metrics of the worker and the eventing kit; exporters chosen by configuration (see EventingTelemetry).
-builder.Services.AddOpenTelemetry()
-    .UseFunctionsWorkerDefaults()
-    .UseEventingTelemetry(builder.Configuration, "Inventory");
-
-builder.Build().Run();
+Store.Eventing.Hosting.ContextApp.Run(args, "Inventory", Store.Inventory.InventoryRegistration.AddInventoryContext);

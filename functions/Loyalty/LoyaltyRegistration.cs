@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 using Store.Loyalty.Events;
-using Store.Loyalty.Functions;
 using Store.Loyalty.State;
 
 namespace Store.Loyalty;
@@ -13,10 +12,8 @@ public static class LoyaltyRegistration
     /// <summary>Setting naming the customer table (default <see cref="DefaultTableName"/>).</summary>
     public const string TableNameSetting = "Loyalty:CustomersTable";
 
-    /// <summary>Default customer table.</summary>
     public const string DefaultTableName = "loyaltycustomers";
 
-    /// <summary>Registers everything the Loyalty functions need.</summary>
     public static IServiceCollection AddLoyaltyContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Loyalty", registry => registry
@@ -25,9 +22,7 @@ public static class LoyaltyRegistration
             .Add(LoyaltyEventTypes.TierChanged, LoyaltyJson.Default.TierChanged));
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, LoyaltyJson.Default.CustomerLoyalty);
-        services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>("loyalty");
-        services.AddSingleton<LoyaltyFunctions>();
-        services.AddSingleton<LoyaltyQueryFunctions>();
+        services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>();
         return services;
     }
 }

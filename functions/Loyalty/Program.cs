@@ -1,16 +1,1 @@
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Store.Eventing.Hosting;
-using Store.Loyalty;
-
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.Services.AddLoyaltyContext(builder.Configuration);
-
-// Traces and metrics of the worker and the eventing kit; exporters chosen by configuration (see EventingTelemetry).
-builder.Services.AddOpenTelemetry()
-    .UseFunctionsWorkerDefaults()
-    .UseEventingTelemetry(builder.Configuration, "Loyalty");
-
-builder.Build().Run();
+Store.Eventing.Hosting.ContextApp.Run(args, "Loyalty", Store.Loyalty.LoyaltyRegistration.AddLoyaltyContext);

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 using Store.Notifications.Decisions;
 using Store.Notifications.Events;
-using Store.Notifications.Functions;
 
 namespace Store.Notifications;
 
@@ -13,7 +12,6 @@ public static class NotificationsRegistration
     /// <summary>Setting naming the channel of every notification: "email" (default), "sms" or "push".</summary>
     public const string DefaultChannelSetting = "Notifications:DefaultChannel";
 
-    /// <summary>Registers everything the Notifications functions need.</summary>
     public static IServiceCollection AddNotificationsContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Notifications", registry => registry
@@ -34,7 +32,6 @@ public static class NotificationsRegistration
 
         services.AddSingleton(new NotificationsOptions(channel));
         services.AddSingleton<Notifier>();
-        services.AddSingleton<NotificationsFunctions>();
         return services;
     }
 }

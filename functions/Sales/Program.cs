@@ -1,16 +1,1 @@
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Store.Eventing.Hosting;
-using Store.Sales;
-
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.Services.AddSalesContext(builder.Configuration);
-
-// Traces and metrics of the worker and the eventing kit; exporters chosen by configuration (see EventingTelemetry).
-builder.Services.AddOpenTelemetry()
-    .UseFunctionsWorkerDefaults()
-    .UseEventingTelemetry(builder.Configuration, "Sales");
-
-builder.Build().Run();
+Store.Eventing.Hosting.ContextApp.Run(args, "Sales", Store.Sales.SalesRegistration.AddSalesContext);

@@ -12,10 +12,8 @@ public static class SalesRegistration
     /// <summary>Setting naming the orders table (default <c>salesorders</c>).</summary>
     public const string OrdersTableSetting = "Sales:OrdersTable";
 
-    /// <summary>Default orders table.</summary>
     public const string DefaultOrdersTable = "salesorders";
 
-    /// <summary>Registers everything the Sales functions need.</summary>
     public static IServiceCollection AddSalesContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Sales", registry => registry
@@ -26,7 +24,7 @@ public static class SalesRegistration
             .Add(SalesEventTypes.CancellationRejected, SalesJson.Default.CancellationRejected));
 
         services.AddStateTable(configuration, OrdersTableSetting, DefaultOrdersTable, SalesJson.Default.OrderState);
-        services.AddKeyedProjection<OrderState, OrderShipmentsProjection>(SalesEventTypes.ConsumerGroup);
+        services.AddKeyedProjection<OrderState, OrderShipmentsProjection>();
         services.AddEntityCommands<OrderState>();
         return services;
     }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 using Store.Tracking.Events;
-using Store.Tracking.Functions;
 using Store.Tracking.State;
 
 namespace Store.Tracking;
@@ -13,7 +12,6 @@ public static class TrackingRegistration
     /// <summary>Setting naming the state table (default <see cref="DefaultTableName"/>).</summary>
     public const string TableNameSetting = "Tracking:OrdersTable";
 
-    /// <summary>Default state table.</summary>
     public const string DefaultTableName = "trackingorders";
 
     /// <summary>
@@ -23,7 +21,6 @@ public static class TrackingRegistration
     /// </summary>
     public const int CacheCapacity = 20_000;
 
-    /// <summary>Registers everything the Tracking functions need.</summary>
     public static IServiceCollection AddTrackingContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Tracking", registry => registry
@@ -39,9 +36,7 @@ public static class TrackingRegistration
             .Add(TrackingEventTypes.CancellationRejected, TrackingJson.Default.CancellationRejected));
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity);
-        services.AddKeyedProjection<TrackedOrder, TrackingProjection>("tracking");
-        services.AddSingleton<TrackingFunctions>();
-        services.AddSingleton<OrderQueryFunctions>();
+        services.AddKeyedProjection<TrackedOrder, TrackingProjection>();
         return services;
     }
 }

@@ -1,13 +1,14 @@
 using System.Text;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Azure.Messaging.EventHubs;
 using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
 using Store.Fulfillment.Decisions;
 using Store.Fulfillment.Events;
+using Store.Eventing.State;
 using Store.Fulfillment.State;
+using Store.TestSupport;
 
 namespace Store.Fulfillment.Tests;
 
@@ -25,10 +26,7 @@ public static class Samples
     public const string Trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     /// <summary>The codec exactly as the app registers it.</summary>
-    public static CloudEventCodec Codec { get; } = new ServiceCollection()
-        .AddFulfillmentContext(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["StateStorage"] = "UseDevelopmentStorage=true" }).Build())
-        .BuildServiceProvider()
-        .GetRequiredService<CloudEventCodec>();
+    public static CloudEventCodec Codec { get; } = new TestApp(FulfillmentRegistration.AddFulfillmentContext, "UseDevelopmentStorage=true").Codec;
 
     public static TestEvent Placed(string orderId, int minute = 0, string customerId = "c-1") => new(
         "sales-orders", FulfillmentEventTypes.OrderPlaced, orderId, new EventMeta($"{orderId}-placed", T0.AddMinutes(minute), Trace),
@@ -70,25 +68,6 @@ public static class Samples
         return new InboundEvent(decoded, position, new RawEvent(body, new Dictionary<string, object>(), e.Hub, "0", position.Offset, sequenceNumber, T0));
     }
 
-    /// <summary>All permutations of a list.</summary>
-    public static IEnumerable<IReadOnlyList<T>> Permutations<T>(IReadOnlyList<T> items)
-    {
-        if (items.Count <= 1)
-        {
-            yield return items;
-            yield break;
-        }
-
-        for (var i = 0; i < items.Count; i++)
-        {
-            var rest = items.Where((_, j) => j != i).ToArray();
-            foreach (var tail in Permutations(rest))
-            {
-                yield return [items[i], .. tail];
-            }
-        }
-    }
-
     /// <summary>What Fulfillment emits on <paramref name="input"/> from <paramref name="state"/>, encoded by the kit as it publishes it.</summary>
     public static IReadOnlyList<OutgoingEvent> Emitted(FulfillmentProjection projection, FulfillmentOrder state, InboundEvent input) =>
         [.. Outputs.Encode(projection.Apply(state, input).Outputs, input)];
@@ -99,4 +78,26 @@ public static class Samples
 
     private static byte[] Encode<T>(TestEvent e, T data) =>
         Codec.Encode(new CloudEventHeader(e.Meta.Id, e.Type, "/tests", e.OrderId, e.Meta.Time, e.Meta.TraceParent), data);
+}
+
+/// <summary>Fulfillment's app for tests: the shared <see cref="TestApp"/> over a fresh table, with Fulfillment's sample events and outputs.</summary>
+public static class FulfillmentTestApp
+{
+    public static TestApp Create(AzuriteFixture azurite) => new(FulfillmentRegistration.AddFulfillmentContext, azurite.ConnectionString,
+        new Dictionary<string, string?> { [FulfillmentRegistration.TableNameSetting] = azurite.NewTable("fulfillment").Name });
+
+    public static EventData[] Batch(this TestApp app, params TestEvent[] events) => app.Batch([.. events.Select(e => (Samples.Body(e), (string?)e.OrderId))]);
+
+    /// <summary>Delivers each event on its own hub, grouping the events of the same hub into one batch.</summary>
+    public static Task DeliverInOrderAsync(this TestApp app, IEnumerable<TestEvent> events) =>
+        app.DeliverInOrderAsync(events.GroupBy(e => e.Hub).SelectMany(g => g).Select(e => (e.Hub, Samples.Body(e), (string?)e.OrderId)));
+
+    public static IReadOnlyList<OutgoingEvent> Shipments(this TestApp app) =>
+        app.Publisher.To("fulfillment-shipments").Where(e => e.Type == FulfillmentEventTypes.ShipmentRequested).ToList();
+
+    /// <summary>Fulfillment's answers to cancels: order-withdrawn and cancellation-rejected.</summary>
+    public static IReadOnlyList<OutgoingEvent> CancellationAnswers(this TestApp app) =>
+        app.Publisher.To("fulfillment-shipments").Where(e => e.Type != FulfillmentEventTypes.ShipmentRequested).ToList();
+
+    public static Task<Dictionary<string, string>> StatesAsync(this TestApp app) => TestApp.StatesAsync(app.Get<TableStateStore<FulfillmentOrder>>().Table);
 }

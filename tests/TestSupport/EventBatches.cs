@@ -32,20 +32,34 @@ public static class EventBatches
     public static byte[] CloudEvent<T>(CloudEventCodec codec, string type, string id, string subject, T data, DateTimeOffset? time = null) =>
         codec.Encode(new CloudEventHeader(id, type, "/tests", subject, time ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), data);
 
-    /// <summary>A <see cref="FunctionContext"/> (mocked at the SDK boundary) whose trigger binding data names the partition.</summary>
-    public static FunctionContext FunctionContextFor(string partitionId, string functionName = "test")
+    /// <summary>
+    /// A <see cref="FunctionContext"/> (mocked at the SDK boundary) whose trigger binding data names the partition, and the
+    /// hub and consumer group when given (the Event Hubs trigger's serialized <c>PartitionContext</c>).
+    /// </summary>
+    public static FunctionContext FunctionContextFor(string partitionId, string functionName = "test", string? hub = null, string? consumerGroup = null, int retryCount = 0)
     {
-        var binding = new Mock<BindingContext>();
-        binding.SetupGet(b => b.BindingData).Returns(new Dictionary<string, object?>
+        var partition = new Dictionary<string, string> { ["PartitionId"] = partitionId };
+        if (hub is not null)
         {
-            ["PartitionContext"] = $"{{\"PartitionId\":\"{partitionId}\"}}",
-        });
+            partition["EventHubName"] = hub;
+        }
+
+        if (consumerGroup is not null)
+        {
+            partition["ConsumerGroup"] = consumerGroup;
+        }
+
+        var binding = new Mock<BindingContext>();
+        binding.SetupGet(b => b.BindingData).Returns(new Dictionary<string, object?> { ["PartitionContext"] = System.Text.Json.JsonSerializer.Serialize(partition) });
+        var retry = new Mock<RetryContext>();
+        retry.SetupGet(r => r.RetryCount).Returns(retryCount);
         var definition = new Mock<FunctionDefinition>();
         definition.SetupGet(d => d.Name).Returns(functionName);
         var context = new Mock<FunctionContext>();
         context.SetupGet(c => c.BindingContext).Returns(binding.Object);
         context.SetupGet(c => c.FunctionDefinition).Returns(definition.Object);
         context.SetupGet(c => c.InvocationId).Returns(Guid.NewGuid().ToString());
+        context.SetupGet(c => c.RetryContext).Returns(retry.Object);
         return context.Object;
     }
 }

@@ -1,8 +1,11 @@
 using System.Text;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Azure.Messaging.EventHubs;
 using Store.Eventing.CloudEvents;
+using Store.Eventing.State;
+using Store.TestSupport;
 using Store.Tracking.Events;
+using Store.Tracking.Functions;
+using Store.Tracking.State;
 
 namespace Store.Tracking.Tests;
 
@@ -17,10 +20,7 @@ public static class Samples
 {
     public static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public static CloudEventCodec Codec { get; } = new ServiceCollection()
-        .AddTrackingContext(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["StateStorage"] = "UseDevelopmentStorage=true" }).Build())
-        .BuildServiceProvider()
-        .GetRequiredService<CloudEventCodec>();
+    public static CloudEventCodec Codec { get; } = new TestApp(TrackingRegistration.AddTrackingContext, "UseDevelopmentStorage=true").Codec;
 
     public static TestEvent Placed(string orderId, int minute = 0) => new("sales-orders", TrackingEventTypes.OrderPlaced, orderId, orderId + "-placed", T0.AddMinutes(minute),
         new OrderPlaced(orderId, "c-1", [new OrderLine("sku-a", 2, 10.50m), new OrderLine("sku-b", 1, 4m)], 25.00m, "EUR"));
@@ -68,27 +68,31 @@ public static class Samples
         _ => throw new ArgumentException(e.Type),
     };
 
-    /// <summary>All permutations of a list.</summary>
-    public static IEnumerable<IReadOnlyList<T>> Permutations<T>(IReadOnlyList<T> items)
-    {
-        if (items.Count <= 1)
-        {
-            yield return items;
-            yield break;
-        }
-
-        for (var i = 0; i < items.Count; i++)
-        {
-            var rest = items.Where((_, j) => j != i).ToArray();
-            foreach (var tail in Permutations(rest))
-            {
-                yield return [items[i], .. tail];
-            }
-        }
-    }
-
     public static string Text(byte[] body) => Encoding.UTF8.GetString(body);
 
     private static byte[] Encode<T>(TestEvent e, T data) =>
         Codec.Encode(new CloudEventHeader(e.Id, e.Type, "/tests", e.OrderId, e.Time), data);
+}
+
+/// <summary>Tracking's app for tests: the shared <see cref="TestApp"/> over a fresh table, with Tracking's sample events and query.</summary>
+public static class TrackingTestApp
+{
+    public static TestApp Create(AzuriteFixture azurite) => new(TrackingRegistration.AddTrackingContext, azurite.ConnectionString,
+        new Dictionary<string, string?> { [TrackingRegistration.TableNameSetting] = azurite.NewTable("tracking").Name });
+
+    public static EventData[] Batch(this TestApp app, params TestEvent[] events) => app.Batch([.. events.Select(e => (Samples.Body(e), (string?)e.OrderId))]);
+
+    public static Task DeliverInOrderAsync(this TestApp app, IEnumerable<TestEvent> events) =>
+        app.DeliverInOrderAsync(events.Select(e => (e.Hub, Samples.Body(e), (string?)e.OrderId)));
+
+    public static Task<Dictionary<string, string>> StatesAsync(this TestApp app) => TestApp.StatesAsync(app.Get<TableStateStore<TrackedOrder>>().Table);
+
+    /// <summary>Calls GET /api/orders/{id}.</summary>
+    public static async Task<(int Status, string ContentType, string Body)> GetAsync(this TestApp app, string id)
+    {
+        var request = TestApp.Request("Tracking_GetOrder", "GET", "/api/orders/" + Uri.EscapeDataString(id));
+        var response = (InMemoryHttpResponse)await app.Get<OrderQueryFunctions>().GetOrder(request, id, CancellationToken.None);
+        var contentType = response.Headers.TryGetValues("Content-Type", out var values) ? string.Join(",", values) : "";
+        return ((int)response.StatusCode, contentType, response.ReadBody());
+    }
 }

@@ -3,12 +3,10 @@ namespace Store.Eventing.Catalog;
 /// <summary>Reads the catalog and JSON Schemas compiled into the kit (they are the checked-in files under <c>schemas/</c>).</summary>
 public static class EmbeddedSchemas
 {
-    /// <summary>Opens <c>schemas/{relativePath}</c>.</summary>
     public static Stream Open(string relativePath) =>
         typeof(EmbeddedSchemas).Assembly.GetManifestResourceStream("schemas/" + relativePath.Replace('\\', '/'))
         ?? throw new FileNotFoundException($"schemas/{relativePath} is not embedded in the eventing kit.");
 
-    /// <summary>Reads <c>schemas/{relativePath}</c> as text.</summary>
     public static string ReadText(string relativePath)
     {
         using var reader = new StreamReader(Open(relativePath));

@@ -18,7 +18,6 @@ public sealed record EventCatalog(
             ?? throw new InvalidOperationException("schemas/catalog.json is empty.");
     });
 
-    /// <summary>The catalog compiled into this assembly.</summary>
     public static EventCatalog Current => Embedded.Value;
 
     /// <summary>Every stream with the domain that holds it.</summary>
@@ -28,7 +27,6 @@ public sealed record EventCatalog(
     /// <summary>The dead-letter hub every context sends failed events to.</summary>
     public StreamInfo DeadLetterStream => Streams.Single(s => s.Stream.DeadLetter).Stream;
 
-    /// <summary>Finds a stream by hub name.</summary>
     public (DomainInfo Domain, StreamInfo Stream) Stream(string hub) =>
         Streams.FirstOrDefault(s => s.Stream.Hub == hub) is { Stream: not null } found
             ? found
@@ -52,6 +50,12 @@ public sealed record EventCatalog(
     public IReadOnlyList<(string Hub, string ConsumerGroup)> HubsConsumedBy(string context) =>
         Streams.SelectMany(s => s.Stream.Consumers.Where(c => c.Context == context).Select(c => (s.Stream.Hub, c.ConsumerGroup)))
             .ToArray();
+
+    /// <summary>The one consumer group a context reads every hub with.</summary>
+    public string ConsumerGroupOf(string context) =>
+        HubsConsumedBy(context).Select(h => h.ConsumerGroup).Distinct().ToArray() is [var group]
+            ? group
+            : throw new InvalidOperationException($"Context '{context}' must consume with exactly one consumer group in schemas/catalog.json.");
 }
 
 /// <summary>A bounded context (one function app).</summary>

@@ -44,7 +44,6 @@ public sealed record DecodedEvent(string Id, string Type, string Source, string?
 /// <summary>The outcome of decoding one body: an event, a skip (known type this consumer does not handle) or a data error.</summary>
 public readonly record struct DecodeResult(DecodedEvent? Event, DataError? Error, string? SkippedType)
 {
-    /// <summary>True when the event was decoded.</summary>
     public bool IsEvent => Event is not null;
 }
 
@@ -76,7 +75,6 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    /// <summary>The registry this codec uses.</summary>
     public EventTypeRegistry Registry { get; } = registry;
 
     /// <summary>Decodes one body. Never throws for bad data: it returns a <see cref="DataError"/> instead.</summary>

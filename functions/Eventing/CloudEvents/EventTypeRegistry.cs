@@ -9,40 +9,17 @@ using Store.Eventing.Catalog;
 namespace Store.Eventing.CloudEvents;
 
 /// <summary>One event type a context reads or writes: its stable type name, its record and its JSON Schema.</summary>
-public sealed class EventRegistration
-{
-    internal EventRegistration(string type, JsonTypeInfo typeInfo, JsonTypeInfo readTypeInfo, JsonSchema schema, string schemaId, string partitionKeyField)
-    {
-        Type = type;
-        TypeInfo = typeInfo;
-        ReadTypeInfo = readTypeInfo;
-        Schema = schema;
-        SchemaId = schemaId;
-        PartitionKeyField = partitionKeyField;
-    }
-
-    /// <summary>CloudEvents type, e.g. <c>sales.order-placed.v1</c>.</summary>
-    public string Type { get; }
-
-    /// <summary>Source-generated serialization metadata of the context's own record for this event.</summary>
-    public JsonTypeInfo TypeInfo { get; }
-
-    /// <summary>
-    /// What the codec binds incoming data with: <see cref="TypeInfo"/>'s options (the context's own) with
-    /// <see cref="System.Text.Json.JsonSerializerOptions.AllowDuplicateProperties"/> off, so that two names reaching one
-    /// property (e.g. "quantity" and "Quantity" under case-insensitive binding) are rejected instead of the last one winning.
-    /// </summary>
-    internal JsonTypeInfo ReadTypeInfo { get; }
-
-    /// <summary>The checked-in JSON Schema (draft 2020-12).</summary>
-    public JsonSchema Schema { get; }
-
-    /// <summary>The schema's <c>$id</c>, written as <c>dataschema</c>.</summary>
-    public string SchemaId { get; }
-
-    /// <summary>The data field whose value is the partition key (from the catalog).</summary>
-    public string PartitionKeyField { get; }
-}
+/// <param name="Type">CloudEvents type, e.g. <c>sales.order-placed.v1</c>.</param>
+/// <param name="TypeInfo">Source-generated serialization metadata of the context's own record for this event.</param>
+/// <param name="Schema">The checked-in JSON Schema (draft 2020-12).</param>
+/// <param name="SchemaId">The schema's <c>$id</c>, written as <c>dataschema</c>.</param>
+/// <param name="PartitionKeyField">The data field whose value is the partition key (from the catalog).</param>
+/// <param name="ReadTypeInfo">
+/// What the codec binds incoming data with: <paramref name="TypeInfo"/>'s options (the context's own) with
+/// <see cref="JsonSerializerOptions.AllowDuplicateProperties"/> off, so that two names reaching one property (e.g.
+/// "quantity" and "Quantity" under case-insensitive binding) are rejected instead of the last one winning.
+/// </param>
+public sealed record EventRegistration(string Type, JsonTypeInfo TypeInfo, JsonSchema Schema, string SchemaId, string PartitionKeyField, JsonTypeInfo ReadTypeInfo);
 
 /// <summary>Maps CloudEvents <c>type</c> to the context's record and the catalog's schema. Types are named explicitly, never by CLR name.</summary>
 public sealed class EventTypeRegistry
@@ -54,13 +31,11 @@ public sealed class EventTypeRegistry
     private readonly HashSet<string> _catalogTypes;
     private readonly EventCatalog _catalog;
 
-    /// <summary>Creates a registry over the embedded catalog.</summary>
     public EventTypeRegistry()
         : this(EventCatalog.Current)
     {
     }
 
-    /// <summary>Creates a registry over a given catalog.</summary>
     public EventTypeRegistry(EventCatalog catalog)
     {
         _catalog = catalog;
@@ -75,20 +50,17 @@ public sealed class EventTypeRegistry
         var (schema, id) = LoadSchema(info.Schema);
         // One strict copy of each context's options (ConditionalWeakTable: shared by the registries of a process).
         var strict = StrictOptions.GetValue(typeInfo.Options, static options => new JsonSerializerOptions(options) { AllowDuplicateProperties = false });
-        var registration = new EventRegistration(type, typeInfo, strict.GetTypeInfo(typeof(T)), schema, id, info.PartitionKey);
+        var registration = new EventRegistration(type, typeInfo, schema, id, info.PartitionKey, strict.GetTypeInfo(typeof(T)));
         _byType.Add(type, registration);
         _byClrType.Add(typeof(T), registration);
         return this;
     }
 
-    /// <summary>Finds the registration of a CloudEvents type.</summary>
     public bool TryGet(string type, [NotNullWhen(true)] out EventRegistration? registration) =>
         _byType.TryGetValue(type, out registration);
 
-    /// <summary>Finds the registration of a record type.</summary>
     public EventRegistration For<T>() => For(typeof(T));
 
-    /// <summary>Finds the registration of a record type.</summary>
     public EventRegistration For(Type type) =>
         _byClrType.TryGetValue(type, out var registration)
             ? registration

@@ -36,13 +36,11 @@ public readonly record struct RawEvent(
 /// <summary>Builds dead-letter events for one consuming context. Ids are derived from the source position and consumer, so a redelivered failure dead-letters under the same id.</summary>
 public sealed class DeadLetterWriter
 {
-    /// <summary>The dead-letter CloudEvents type.</summary>
     public const string EventType = "operations.event-dead-lettered.v1";
 
     private readonly CloudEventCodec _codec;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a writer for <paramref name="context"/>.</summary>
     public DeadLetterWriter(string context, TimeProvider time)
     {
         Context = context;
@@ -51,10 +49,8 @@ public sealed class DeadLetterWriter
         _codec = new CloudEventCodec(new EventTypeRegistry().Add(EventType, DeadLetterJsonContext.Default.EventDeadLettered));
     }
 
-    /// <summary>The consuming context.</summary>
     public string Context { get; }
 
-    /// <summary>The dead-letter hub.</summary>
     public string Hub { get; }
 
     /// <summary>Creates the dead-letter event for <paramref name="raw"/> that <paramref name="consumerGroup"/> could not process.</summary>
@@ -66,7 +62,7 @@ public sealed class DeadLetterWriter
             Context, consumerGroup, raw.Hub, raw.PartitionId, raw.Offset, raw.SequenceNumber, raw.EnqueuedTime,
             body, encoding, properties, new DeadLetterError(error.KindName, error.Message));
         var id = EventIds.Derive($"{raw.Hub}/{raw.PartitionId}/{raw.SequenceNumber}", "dead-letter/" + Context + "/" + consumerGroup);
-        var header = new CloudEventHeader(id, EventType, "/store/" + Context.ToLowerInvariant(), Context, _time.GetUtcNow(), traceParent);
+        var header = new CloudEventHeader(id, EventType, OutputEncoder.SourceOf(EventCatalog.Current, Context), Context, _time.GetUtcNow(), traceParent);
         return new OutgoingEvent(Hub, Context, id, EventType, _codec.Encode(header, data), traceParent);
     }
 

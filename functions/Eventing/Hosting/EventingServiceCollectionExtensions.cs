@@ -4,7 +4,6 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Store.Eventing.Catalog;
 using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
@@ -83,22 +82,6 @@ public static class EventingServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Creates the idempotent state store over <paramref name="tableName"/> in the context's storage; with
-    /// <paramref name="cacheCapacity"/> &gt; 0 it keeps that many rows in an ETag-validated per-process cache.
-    /// </summary>
-    public static TableStateStore<TState> CreateStateStore<TState>(
-        this IServiceProvider sp, string tableName, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0) =>
-        new(sp.GetRequiredService<TableServiceClient>().GetTableClient(tableName), stateType, appliedWindow, cacheCapacity,
-            (sp.GetService<OutboxRelayOptions>() ?? OutboxRelayOptions.Default).IndexRefresh);
-
-    /// <summary>
-    /// Lets the context's <see cref="OutboxRelay"/> watch the outboxes of a state table (every table whose rows hold
-    /// outboxes must be registered, or an outbox whose publish failed waits for the row's next writer).
-    /// </summary>
-    public static IServiceCollection AddOutboxRelay<TState>(this IServiceCollection services, Func<IServiceProvider, TableStateStore<TState>> store) =>
-        services.AddSingleton<IRelayedOutbox>(sp => new RelayedOutbox<TState>(store(sp)));
-
-    /// <summary>
     /// Registers the context's state table of <typeparamref name="TState"/> rows (name from setting <paramref name="setting"/>,
     /// default <paramref name="defaultName"/>; created on first use) and lets the outbox relay watch it. Resolve it as
     /// <see cref="TableStateStore{TState}"/>.
@@ -108,16 +91,18 @@ public static class EventingServiceCollectionExtensions
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0)
     {
         var tableName = configuration[setting] is { Length: > 0 } configured ? configured : defaultName;
-        services.AddSingleton(sp => sp.CreateStateStore(tableName, stateType, appliedWindow, cacheCapacity));
-        return services.AddOutboxRelay(sp => sp.GetRequiredService<TableStateStore<TState>>());
+        services.AddSingleton(sp => new TableStateStore<TState>(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(tableName), stateType, appliedWindow, cacheCapacity,
+            (sp.GetService<OutboxRelayOptions>() ?? OutboxRelayOptions.Default).IndexRefresh));
+        return services.AddSingleton<IRelayedOutbox>(sp => new RelayedOutbox<TState>(sp.GetRequiredService<TableStateStore<TState>>()));
     }
 
     /// <summary>
     /// Registers a keyed projection over the <typeparamref name="TState"/> table (see <see cref="AddStateTable{TState}"/>):
     /// resolve <see cref="KeyedBatchProcessor{TState}"/> and pass its <c>ProcessAsync</c> to the batch handler. Rule
-    /// violations are dead-lettered for <paramref name="consumerGroup"/>.
+    /// violations are dead-lettered for the context's consumer group (from the catalog).
     /// </summary>
-    public static IServiceCollection AddKeyedProjection<TState, TProjection>(this IServiceCollection services, string consumerGroup)
+    public static IServiceCollection AddKeyedProjection<TState, TProjection>(this IServiceCollection services, string? consumerGroup = null)
         where TProjection : class, IKeyedProjection<TState>
     {
         services.AddSingleton<TProjection>();
@@ -129,13 +114,14 @@ public static class EventingServiceCollectionExtensions
         where TState : class =>
         services.AddSingleton<EntityCommands<TState>>();
 
-    /// <summary>Creates a keyed batch processor whose rule violations are dead-lettered for <paramref name="consumerGroup"/>.</summary>
-    public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection, string consumerGroup)
+    /// <summary>
+    /// Creates a keyed batch processor whose rule violations are dead-lettered for <paramref name="consumerGroup"/>
+    /// (default: the context's consumer group in the catalog).
+    /// </summary>
+    public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection, string? consumerGroup = null)
     {
         var handler = sp.GetRequiredService<EventBatchHandler>();
+        consumerGroup ??= EventCatalog.Current.ConsumerGroupOf(handler.Context);
         return new KeyedBatchProcessor<TState>(store, projection, (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>());
     }
-
-    /// <summary>Logger helper for hosts that build contexts outside the Functions host.</summary>
-    public static ILogger<T> LoggerFor<T>(this IServiceProvider sp) => sp.GetRequiredService<ILogger<T>>();
 }

@@ -8,36 +8,44 @@ namespace Store.Eventing.Hosting;
 public static class FunctionContextExtensions
 {
     /// <summary>
-    /// Builds the <see cref="TriggerContext"/> of an Event Hubs invocation. The partition id comes from the trigger's
-    /// <c>PartitionContext</c> binding data (<c>{"PartitionId":"0",...}</c>), which the Functions host and the local host both supply.
+    /// Builds the <see cref="TriggerContext"/> of an Event Hubs invocation from the trigger's <c>PartitionContext</c>
+    /// binding data (<c>{"EventHubName":"sales-orders","ConsumerGroup":"tracking","PartitionId":"0",...}</c>, the
+    /// serialized <c>Azure.Messaging.EventHubs.Consumer.PartitionContext</c> that the WebJobs Event Hubs extension adds in
+    /// <c>EventHubTriggerBindingStrategy.GetBindingData</c>, and the local host too): the hub and consumer
+    /// group are those of the function's trigger attribute, so a context never repeats them.
     /// </summary>
-    public static TriggerContext EventHubTrigger(this FunctionContext context, string consumingContext, string hub, string consumerGroup)
+    public static TriggerContext EventHubTrigger(this FunctionContext context, string consumingContext)
+    {
+        using var partition = PartitionContext(context);
+        return new TriggerContext(
+            consumingContext, Read(partition, "EventHubName"), Read(partition, "ConsumerGroup"), Read(partition, "PartitionId"), context.RetryContext?.RetryCount ?? 0);
+    }
+
+    private static JsonDocument PartitionContext(FunctionContext context)
     {
         if (!context.BindingContext.BindingData.TryGetValue("PartitionContext", out var value) || value is null)
         {
             throw new InvalidOperationException($"The invocation of {context.FunctionDefinition.Name} has no PartitionContext binding data; is it an Event Hubs trigger?");
         }
 
-        var partitionId = value switch
+        return value switch
         {
-            string json => ReadPartitionId(json),
-            JsonElement element => ReadPartitionId(element.GetRawText()),
-            _ => ReadPartitionId(JsonSerializer.Serialize(value, value.GetType(), JsonSerializerOptions.Default)),
+            string json => JsonDocument.Parse(json),
+            JsonElement element => JsonDocument.Parse(element.GetRawText()),
+            _ => JsonDocument.Parse(JsonSerializer.Serialize(value, value.GetType(), JsonSerializerOptions.Default)),
         };
-        return new TriggerContext(consumingContext, hub, consumerGroup, partitionId, context.RetryContext?.RetryCount ?? 0);
     }
 
-    private static string ReadPartitionId(string json)
+    private static string Read(JsonDocument partition, string name)
     {
-        using var doc = JsonDocument.Parse(json);
-        foreach (var property in doc.RootElement.EnumerateObject())
+        foreach (var property in partition.RootElement.EnumerateObject())
         {
-            if (property.NameEquals("PartitionId") || property.NameEquals("partitionId"))
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
             }
         }
 
-        throw new InvalidOperationException("PartitionContext binding data has no PartitionId.");
+        throw new InvalidOperationException($"PartitionContext binding data has no {name}.");
     }
 }

@@ -3,10 +3,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Net.Http.Headers;
+using Store.Eventing.Processing;
 
 namespace Store.Eventing.Http;
 
@@ -39,7 +41,6 @@ public sealed class EdgeBody : IDisposable
 
     internal static EdgeBody Rejected(EdgeProblem problem) => new(null, ReadOnlyMemory<byte>.Empty, problem);
 
-    /// <inheritdoc />
     public void Dispose() => Document?.Dispose();
 }
 
@@ -144,6 +145,30 @@ public static class HttpEdge
         return EdgeBody.Accepted(document, body);
     }
 
+    /// <summary>
+    /// A read-only query's answer: 200 with the view <paramref name="find"/> returns, 404 problem details
+    /// (<paramref name="notFoundTitle"/>, <paramref name="notFoundDetail"/>) when it returns null, 503 when storage is unavailable.
+    /// </summary>
+    public static async Task<HttpResponseData> QueryAsync<T>(
+        HttpRequestData req, Func<CancellationToken, Task<T?>> find, JsonTypeInfo<T> view, string notFoundTitle, string notFoundDetail, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(find);
+        T? found;
+        try
+        {
+            found = await find(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            return await UnavailableAsync(req, ct).ConfigureAwait(false);
+        }
+
+        return found is null
+            ? await NotFoundAsync(req, notFoundTitle, notFoundDetail, ct).ConfigureAwait(false)
+            : await JsonAsync(req, HttpStatusCode.OK, JsonSerializer.SerializeToUtf8Bytes(found, view), ct).ConfigureAwait(false);
+    }
+
     /// <summary>400 with every validation error per field.</summary>
     public static Task<HttpResponseData> ValidationProblemAsync(HttpRequestData req, IReadOnlyDictionary<string, string[]> errors, CancellationToken ct) =>
         ProblemAsync(req, new EdgeProblem(HttpStatusCode.BadRequest, "One or more validation errors occurred.", Errors: errors), ct);
@@ -165,7 +190,6 @@ public static class HttpEdge
         return response;
     }
 
-    /// <summary>Writes a problem-details answer.</summary>
     public static Task<HttpResponseData> ProblemAsync(HttpRequestData req, EdgeProblem problem, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(problem);

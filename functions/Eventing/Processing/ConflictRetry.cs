@@ -7,7 +7,6 @@ namespace Store.Eventing.Processing;
 /// </summary>
 public static class ConflictRetry
 {
-    /// <summary>Retries after the first attempt.</summary>
     public const int MaxRetries = 8;
 
     /// <summary>Retries where every batch of a process contends for the same rows (Inventory's stock partition).</summary>

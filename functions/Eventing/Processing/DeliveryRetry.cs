@@ -27,7 +27,6 @@ namespace Store.Eventing.Processing;
 /// </remarks>
 public static class DeliveryRetry
 {
-    /// <summary>Retry indefinitely.</summary>
     public const int MaxRetryCount = -1;
 
     /// <summary>The first retry waits 2 seconds; the delay doubles per retry.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Azure.Messaging.EventHubs;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Store.Eventing.Hosting;
 using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
 using Store.Eventing.Publishing;
@@ -30,6 +32,8 @@ public sealed partial class EventBatchHandler(
 
     /// <summary>Encodes this context's typed outputs (see <see cref="Emit"/>).</summary>
     public OutputEncoder Outputs { get; } = new(codec, deadLetters.Context);
+
+    public string Context => deadLetters.Context;
 
     /// <summary>The codec (registry of the types this context reads and writes).</summary>
     public CloudEventCodec Codec => codec;
@@ -137,6 +141,21 @@ public sealed partial class EventBatchHandler(
         LogBatch(logger, trigger.Context, trigger.Hub, trigger.PartitionId, outcome.Received, outcome.Processed, outcome.Emitted, outcome.DeadLettered, outcome.Duplicates);
         return outcome;
     }
+
+    /// <summary>
+    /// The call of every Event Hubs trigger function: <c>handler.HandleAsync(events, context, processor.ProcessAsync, ct)</c>.
+    /// Hub, consumer group and partition come from the trigger (see <see cref="Hosting.FunctionContextExtensions.EventHubTrigger(FunctionContext, string)"/>).
+    /// </summary>
+    public Task<BatchOutcome> HandleAsync(
+        IReadOnlyList<EventData> events,
+        FunctionContext function,
+        Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> process,
+        CancellationToken ct) =>
+        HandleAsync(events, function.EventHubTrigger(deadLetters.Context), process, ct);
+
+    /// <summary>A stateless trigger function's call (see <see cref="HandleStatelessAsync(IReadOnlyList{EventData}, TriggerContext, Func{InboundEvent, Decision{bool}}, CancellationToken)"/>).</summary>
+    public Task<BatchOutcome> HandleStatelessAsync(IReadOnlyList<EventData> events, FunctionContext function, Func<InboundEvent, Decision<bool>> decide, CancellationToken ct) =>
+        HandleStatelessAsync(events, function.EventHubTrigger(deadLetters.Context), decide, ct);
 
     /// <summary>
     /// Runs a stateless transform: each decodable event maps to outputs (or a rule violation) with no state. A decision

@@ -6,7 +6,6 @@ namespace Store.Eventing.Processing;
 /// <summary>Metrics and traces of event processing (OpenTelemetry picks them up by name: meter and source "Store.Eventing").</summary>
 public sealed class EventingMetrics : IDisposable
 {
-    /// <summary>Meter and activity source name.</summary>
     public const string Name = "Store.Eventing";
 
     /// <summary>Activity source for batch and ingress spans.</summary>
@@ -14,7 +13,6 @@ public sealed class EventingMetrics : IDisposable
 
     private readonly Meter _meter;
 
-    /// <summary>Creates the instruments.</summary>
     public EventingMetrics(IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(Name) ?? new Meter(Name);
@@ -39,6 +37,5 @@ public sealed class EventingMetrics : IDisposable
     public Counter<long> Relayed { get; }
     public Counter<long> BlockedAttempts { get; }
 
-    /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 }

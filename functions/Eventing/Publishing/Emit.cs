@@ -28,7 +28,6 @@ public sealed class OutputEncoder(CloudEventCodec codec, string context, EventCa
     private readonly EventCatalog _catalog = catalog ?? EventCatalog.Current;
     private readonly ConcurrentDictionary<Type, Route> _routes = new();
 
-    /// <summary>The emitting context.</summary>
     public string Context => context;
 
     /// <summary>The CloudEvents source of this context's events, e.g. <c>/store/sales</c>.</summary>
@@ -50,7 +49,6 @@ public sealed class OutputEncoder(CloudEventCodec codec, string context, EventCa
         return new OutgoingEvent(route.Hub, key, id, route.Type, codec.Encode(header, output.Data), cause.TraceParent);
     }
 
-    /// <summary>Encodes every output of <paramref name="input"/>.</summary>
     public IEnumerable<OutgoingEvent> Encode(IEnumerable<Emit> outputs, InboundEvent? input) => outputs.Select(o => Encode(o, input));
 
     private Route RouteOf(Type type)

@@ -10,30 +10,13 @@ public sealed class EventHubsPublisher(IAzureClientFactory<EventHubProducerClien
 {
     private const int MaxConcurrentSends = 8;
 
-    /// <inheritdoc />
     public async Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        // Group by (hub, partition key) keeping arrival order inside each group.
-        var groups = new Dictionary<(string Hub, string Key), List<OutgoingEvent>>();
-        foreach (var e in events)
-        {
-            if (!groups.TryGetValue((e.Hub, e.PartitionKey), out var list))
-            {
-                groups[(e.Hub, e.PartitionKey)] = list = [];
-            }
-
-            list.Add(e);
-        }
-
+        // One group per (hub, partition key), in arrival order inside each group.
         await Parallel.ForEachAsync(
-            groups,
+            events.GroupBy(e => (e.Hub, e.PartitionKey)),
             new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = cancellationToken },
-            async (group, ct) => await SendGroupAsync(producers.CreateClient(group.Key.Hub), group.Key.Key, group.Value, ct).ConfigureAwait(false))
+            async (group, ct) => await SendGroupAsync(producers.CreateClient(group.Key.Hub), group.Key.PartitionKey, group, ct).ConfigureAwait(false))
             .ConfigureAwait(false);
     }
 
@@ -51,7 +34,7 @@ public sealed class EventHubsPublisher(IAzureClientFactory<EventHubProducerClien
         return data;
     }
 
-    private static async Task SendGroupAsync(EventHubProducerClient producer, string partitionKey, List<OutgoingEvent> events, CancellationToken ct)
+    private static async Task SendGroupAsync(EventHubProducerClient producer, string partitionKey, IEnumerable<OutgoingEvent> events, CancellationToken ct)
     {
         var options = new CreateBatchOptions { PartitionKey = partitionKey };
         var batch = await producer.CreateBatchAsync(options, ct).ConfigureAwait(false);
@@ -60,20 +43,15 @@ public sealed class EventHubsPublisher(IAzureClientFactory<EventHubProducerClien
             foreach (var e in events)
             {
                 var data = ToEventData(e);
-                if (batch.TryAdd(data))
+                if (!batch.TryAdd(data) && batch.Count > 0)
                 {
-                    continue;
+                    await producer.SendAsync(batch, ct).ConfigureAwait(false);
+                    batch.Dispose();
+                    batch = await producer.CreateBatchAsync(options, ct).ConfigureAwait(false);
+                    _ = batch.TryAdd(data);
                 }
 
                 if (batch.Count == 0)
-                {
-                    throw new InvalidOperationException($"Event {e.Id} ({e.Body.Length} bytes) is larger than the hub's maximum batch size.");
-                }
-
-                await producer.SendAsync(batch, ct).ConfigureAwait(false);
-                batch.Dispose();
-                batch = await producer.CreateBatchAsync(options, ct).ConfigureAwait(false);
-                if (!batch.TryAdd(data))
                 {
                     throw new InvalidOperationException($"Event {e.Id} ({e.Body.Length} bytes) is larger than the hub's maximum batch size.");
                 }

@@ -15,7 +15,6 @@ namespace Store.Eventing.Publishing;
 /// </summary>
 public sealed record OutboxRelayOptions(TimeSpan PendingFor, TimeSpan Grace)
 {
-    /// <summary>Defaults.</summary>
     public static OutboxRelayOptions Default { get; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(15));
 
     /// <summary>How often writers re-list a partition in the index.</summary>
@@ -35,10 +34,8 @@ public sealed record OutboxRelayOptions(TimeSpan PendingFor, TimeSpan Grace)
 /// <summary>What one relay run did, summed over the context's tables.</summary>
 public sealed record OutboxRelayOutcome(int Published, int Cleared, int Pending, int StaleMarkers, int Partitions)
 {
-    /// <summary>Nothing.</summary>
     public static OutboxRelayOutcome None { get; } = new(0, 0, 0, 0, 0);
 
-    /// <summary>The sum of two outcomes.</summary>
     public OutboxRelayOutcome Add(OutboxRelayOutcome other) =>
         new(Published + other.Published, Cleared + other.Cleared, Pending + other.Pending, StaleMarkers + other.StaleMarkers, Partitions + other.Partitions);
 }
@@ -46,7 +43,6 @@ public sealed record OutboxRelayOutcome(int Published, int Cleared, int Pending,
 /// <summary>One table whose outboxes the relay watches.</summary>
 public interface IRelayedOutbox
 {
-    /// <summary>The table's name.</summary>
     string Table { get; }
 
     /// <summary>Publishes and clears this table's outboxes pending for longer than the threshold.</summary>
@@ -102,10 +98,8 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
 {
     private const int MaxParallelPartitions = 8;
 
-    /// <inheritdoc />
     public string Table => store.Table.Name;
 
-    /// <inheritdoc />
     public async Task<OutboxRelayOutcome> RelayAsync(IEventPublisher publisher, OutboxConfirmations confirmations, OutboxRelayOptions options, DateTimeOffset now, CancellationToken ct)
     {
         List<IndexedPartition> index;

@@ -17,28 +17,20 @@ public static class FulfillmentEventTypes
     public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
 }
 
-/// <summary>A line of <c>sales.order-placed.v1</c>.</summary>
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
-/// <summary>Data of <c>sales.order-placed.v1</c>.</summary>
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
-/// <summary>Data of <c>sales.order-cancelled.v1</c>.</summary>
 public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason = null);
 
-/// <summary>A line of <c>inventory.stock-reserved.v1</c>.</summary>
 public sealed record ReservedLine(string Sku, int Quantity);
 
-/// <summary>Data of <c>inventory.stock-reserved.v1</c>.</summary>
 public sealed record StockReserved(string OrderId, string CustomerId, IReadOnlyList<ReservedLine> Lines);
 
-/// <summary>Data of <c>payments.payment-authorized.v1</c>.</summary>
 public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency);
 
-/// <summary>Data of <c>payments.payment-declined.v1</c>.</summary>
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
-/// <summary>A line of <c>fulfillment.shipment-requested.v1</c>.</summary>
 public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary>Data of <c>fulfillment.shipment-requested.v1</c>, the event Fulfillment owns.</summary>

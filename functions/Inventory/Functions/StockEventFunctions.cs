@@ -1,6 +1,5 @@
 using Azure.Messaging.EventHubs;
 using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Hosting;
 using Store.Eventing.Processing;
 using Store.Inventory.State;
 
@@ -9,7 +8,6 @@ namespace Store.Inventory.Functions;
 /// <summary>One Event Hubs trigger per hub Inventory consumes (schemas/catalog.json); all feed the same stock processor.</summary>
 public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatchProcessor<StockRow> processor)
 {
-    private const string Context = "Inventory";
     private const string Group = "inventory";
 
     /// <summary>Applies Inventory's own stock-received events (its other outputs on the hub are ignored).</summary>
@@ -18,7 +16,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     public Task<BatchOutcome> OnInventoryStock(
         [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleAsync(events, context.EventHubTrigger(Context, "inventory-stock", Group), processor.ProcessAsync, cancellationToken);
+        handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
     /// <summary>Reserves stock for placed orders (a cancel is only a request; the release follows Fulfillment's withdrawal).</summary>
     [Function("Inventory_OnSalesOrders")]
@@ -26,7 +24,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     public Task<BatchOutcome> OnSalesOrders(
         [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleAsync(events, context.EventHubTrigger(Context, "sales-orders", Group), processor.ProcessAsync, cancellationToken);
+        handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
     /// <summary>Releases stock of orders whose payment was declined.</summary>
     [Function("Inventory_OnPayments")]
@@ -34,7 +32,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     public Task<BatchOutcome> OnPayments(
         [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleAsync(events, context.EventHubTrigger(Context, "payments", Group), processor.ProcessAsync, cancellationToken);
+        handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
     /// <summary>Commits the reservation of orders whose shipment was requested and releases that of orders Fulfillment withdrew.</summary>
     [Function("Inventory_OnFulfillmentShipments")]
@@ -42,5 +40,5 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     public Task<BatchOutcome> OnFulfillmentShipments(
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleAsync(events, context.EventHubTrigger(Context, "fulfillment-shipments", Group), processor.ProcessAsync, cancellationToken);
+        handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 }

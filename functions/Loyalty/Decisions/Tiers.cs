@@ -7,10 +7,8 @@ public static class Tiers
     public const string Silver = "Silver";
     public const string Gold = "Gold";
 
-    /// <summary>Points needed for Silver.</summary>
     public const long SilverThreshold = 1000;
 
-    /// <summary>Points needed for Gold.</summary>
     public const long GoldThreshold = 5000;
 
     /// <summary>The thresholds above Bronze, lowest first, with the tier below and the tier reached.</summary>

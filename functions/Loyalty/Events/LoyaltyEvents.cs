@@ -15,7 +15,6 @@ public static class LoyaltyEventTypes
 /// <summary>An order line as carried by sales and fulfillment events.</summary>
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
-/// <summary>Loyalty's view of <c>sales.order-placed.v1</c>.</summary>
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
 /// <summary>Loyalty's view of <c>fulfillment.shipment-requested.v1</c>; <see cref="Total"/> and <see cref="Currency"/> are optional in the schema.</summary>

@@ -1,6 +1,5 @@
 using Azure.Messaging.EventHubs;
 using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Hosting;
 using Store.Eventing.Processing;
 using Store.Loyalty.State;
 
@@ -9,20 +8,19 @@ namespace Store.Loyalty.Functions;
 /// <summary>Loyalty's Event Hubs triggers: one per consumed hub, both feeding the same customer entities.</summary>
 public sealed class LoyaltyFunctions(EventBatchHandler handler, KeyedBatchProcessor<CustomerLoyalty> processor)
 {
-    private const string Context = "Loyalty";
     private const string ConsumerGroup = "loyalty";
 
     [Function("Loyalty_OnSalesOrders")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnSalesOrders(
         [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
-        FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleAsync(events, context.EventHubTrigger(Context, "sales-orders", ConsumerGroup), processor.ProcessAsync, cancellationToken);
+        FunctionContext context, CancellationToken ct) =>
+        handler.HandleAsync(events, context, processor.ProcessAsync, ct);
 
     [Function("Loyalty_OnFulfillmentShipments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnFulfillmentShipments(
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
-        FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleAsync(events, context.EventHubTrigger(Context, "fulfillment-shipments", ConsumerGroup), processor.ProcessAsync, cancellationToken);
+        FunctionContext context, CancellationToken ct) =>
+        handler.HandleAsync(events, context, processor.ProcessAsync, ct);
 }

@@ -36,6 +36,5 @@ public sealed class Notifier(NotificationsOptions options)
     }
 }
 
-/// <summary>Notifications settings.</summary>
 /// <param name="DefaultChannel">Setting <c>Notifications:DefaultChannel</c>: "email" (default), "sms" or "push".</param>
 public sealed record NotificationsOptions(string DefaultChannel = "email");

@@ -18,7 +18,6 @@ public static class NotificationsEventTypes
 /// <summary>An order line of a shipment.</summary>
 public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 
-/// <summary>Notifications' view of <c>fulfillment.shipment-requested.v1</c>.</summary>
 public sealed record ShipmentRequested(
     string ShipmentId,
     string OrderId,
@@ -30,16 +29,12 @@ public sealed record ShipmentRequested(
 /// <summary>A line that could not be reserved.</summary>
 public sealed record ShortLine(string Sku, int Requested, int Available);
 
-/// <summary>Notifications' view of <c>inventory.stock-reservation-rejected.v1</c>.</summary>
 public sealed record StockReservationRejected(string OrderId, string CustomerId, IReadOnlyList<ShortLine> ShortLines);
 
-/// <summary>Notifications' view of <c>payments.payment-declined.v1</c>.</summary>
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
-/// <summary>Notifications' view of <c>loyalty.tier-changed.v1</c>.</summary>
 public sealed record TierChanged(string CustomerId, string PreviousTier, string NewTier, long Points);
 
-/// <summary>Data of <c>notifications.notification-requested.v1</c>.</summary>
 /// <param name="NotificationId">Deterministic: derived from the input event's id, so a redelivered input asks for the same notification.</param>
 /// <param name="CustomerId">The customer to notify.</param>
 /// <param name="Channel">"email", "sms" or "push".</param>

@@ -1,6 +1,5 @@
 using Azure.Messaging.EventHubs;
 using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Hosting;
 using Store.Eventing.Processing;
 using Store.Notifications.Decisions;
 
@@ -9,34 +8,33 @@ namespace Store.Notifications.Functions;
 /// <summary>Notifications' Event Hubs triggers: one per consumed hub, each a stateless transform to notification requests.</summary>
 public sealed class NotificationsFunctions(EventBatchHandler handler, Notifier notifier)
 {
-    private const string Context = "Notifications";
     private const string ConsumerGroup = "notifications";
 
     [Function("Notifications_OnFulfillmentShipments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnFulfillmentShipments(
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
-        FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleStatelessAsync(events, context.EventHubTrigger(Context, "fulfillment-shipments", ConsumerGroup), notifier.Decide, cancellationToken);
+        FunctionContext context, CancellationToken ct) =>
+        handler.HandleStatelessAsync(events, context, notifier.Decide, ct);
 
     [Function("Notifications_OnInventoryStock")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryStock(
         [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
-        FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleStatelessAsync(events, context.EventHubTrigger(Context, "inventory-stock", ConsumerGroup), notifier.Decide, cancellationToken);
+        FunctionContext context, CancellationToken ct) =>
+        handler.HandleStatelessAsync(events, context, notifier.Decide, ct);
 
     [Function("Notifications_OnPayments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnPayments(
         [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
-        FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleStatelessAsync(events, context.EventHubTrigger(Context, "payments", ConsumerGroup), notifier.Decide, cancellationToken);
+        FunctionContext context, CancellationToken ct) =>
+        handler.HandleStatelessAsync(events, context, notifier.Decide, ct);
 
     [Function("Notifications_OnLoyaltyTiers")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnLoyaltyTiers(
         [EventHubTrigger("loyalty-tiers", Connection = "LoyaltyEventHubConnection", ConsumerGroup = ConsumerGroup)] EventData[] events,
-        FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleStatelessAsync(events, context.EventHubTrigger(Context, "loyalty-tiers", ConsumerGroup), notifier.Decide, cancellationToken);
+        FunctionContext context, CancellationToken ct) =>
+        handler.HandleStatelessAsync(events, context, notifier.Decide, ct);
 }

@@ -7,7 +7,6 @@ namespace Store.Payments.Decisions;
 /// <summary>The outcome of the authorisation rule: authorised, or declined with the reason.</summary>
 public sealed record PaymentDecision(bool Authorized, string? Reason)
 {
-    /// <summary>Authorised.</summary>
     public static PaymentDecision Authorize() => new(true, null);
 
     /// <summary>Declined for <paramref name="reason"/>.</summary>

@@ -13,13 +13,10 @@ public sealed record PaymentPolicy(decimal AuthorizationLimit, FrozenSet<string>
     /// <summary>Setting for the comma-separated supported currencies.</summary>
     public const string SupportedCurrenciesSetting = "Payments:SupportedCurrencies";
 
-    /// <summary>Default limit.</summary>
     public const decimal DefaultAuthorizationLimit = 5000m;
 
-    /// <summary>Default supported currencies.</summary>
     public const string DefaultSupportedCurrencies = "EUR,USD,GBP";
 
-    /// <summary>The policy with the defaults.</summary>
     public static PaymentPolicy Default { get; } = Create(DefaultAuthorizationLimit, DefaultSupportedCurrencies);
 
     /// <summary>Creates a policy from a limit and a comma-separated currency list.</summary>

@@ -9,29 +9,16 @@ public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 /// <summary>Data of <c>sales.order-placed.v1</c> as Payments reads it.</summary>
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
-/// <summary>Data of <c>payments.payment-authorized.v1</c>.</summary>
 public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency);
 
-/// <summary>Data of <c>payments.payment-declined.v1</c>.</summary>
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
-/// <summary>The CloudEvents types and hubs of Payments.</summary>
+/// <summary>The CloudEvents types Payments reads (orders) and writes (its verdicts).</summary>
 public static class PaymentsEventTypes
 {
-    /// <summary>Read from Sales.</summary>
     public const string OrderPlaced = "sales.order-placed.v1";
-
-    /// <summary>Emitted when the payment is authorised.</summary>
     public const string PaymentAuthorized = "payments.payment-authorized.v1";
-
-    /// <summary>Emitted when the payment is declined.</summary>
     public const string PaymentDeclined = "payments.payment-declined.v1";
-
-    /// <summary>The hub Payments consumes.</summary>
-    public const string SalesOrdersHub = "sales-orders";
-
-    /// <summary>Payments' consumer group.</summary>
-    public const string ConsumerGroup = "payments";
 }
 
 /// <summary>Source-generated serialization for Payments events.</summary>

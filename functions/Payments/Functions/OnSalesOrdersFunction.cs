@@ -1,9 +1,7 @@
 using Azure.Messaging.EventHubs;
 using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Hosting;
 using Store.Eventing.Processing;
 using Store.Payments.Decisions;
-using Store.Payments.Events;
 
 namespace Store.Payments.Functions;
 
@@ -14,11 +12,6 @@ public sealed class OnSalesOrdersFunction(EventBatchHandler handler, PaymentPoli
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> Run(
         [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = "payments")] EventData[] events,
-        FunctionContext context,
-        CancellationToken cancellationToken) =>
-        handler.HandleStatelessAsync(
-            events,
-            context.EventHubTrigger("Payments", PaymentsEventTypes.SalesOrdersHub, PaymentsEventTypes.ConsumerGroup),
-            e => PaymentDecisions.Decide(e, policy),
-            cancellationToken);
+        FunctionContext context, CancellationToken ct) =>
+        handler.HandleStatelessAsync(events, context, e => PaymentDecisions.Decide(e, policy), ct);
 }

@@ -17,16 +17,12 @@ public static class OrderValidation
     /// <summary>Maximum length of ids and SKUs (as in the event schemas).</summary>
     public const int MaxIdLength = 128;
 
-    /// <summary>Minimum number of lines.</summary>
     public const int MinLines = 1;
 
-    /// <summary>Maximum number of lines.</summary>
     public const int MaxLines = 100;
 
-    /// <summary>Minimum quantity per line.</summary>
     public const int MinQuantity = 1;
 
-    /// <summary>Maximum quantity per line.</summary>
     public const int MaxQuantity = 1000;
 
     /// <summary>Maximum length of a cancellation reason (as in the event schema).</summary>

@@ -8,7 +8,6 @@ public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 /// <summary>Data of <c>sales.order-placed.v1</c>: everything consumers need about the accepted order.</summary>
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
-/// <summary>Data of <c>sales.order-cancelled.v1</c>.</summary>
 public sealed record OrderCancelled(
     string OrderId,
     string CustomerId,
@@ -32,27 +31,12 @@ public sealed record OrderWithdrawn(
 /// <summary>Data of <c>fulfillment.cancellation-rejected.v1</c> as Sales reads it: the order shipped before the cancel was read.</summary>
 public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
 
-/// <summary>The CloudEvents types Sales reads and writes.</summary>
+/// <summary>The CloudEvents types Sales writes (orders) and reads from Fulfillment (ships, withdrawn, cancellation rejected).</summary>
 public static class SalesEventTypes
 {
-    /// <summary>Emitted when an order is accepted.</summary>
     public const string OrderPlaced = "sales.order-placed.v1";
-
-    /// <summary>Emitted when an order is cancelled.</summary>
     public const string OrderCancelled = "sales.order-cancelled.v1";
-
-    /// <summary>Read from Fulfillment: the order ships, so it can no longer be cancelled.</summary>
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
-
-    /// <summary>Read from Fulfillment: the cancel came before the shipment; the order is cancelled for good.</summary>
     public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
-
-    /// <summary>Read from Fulfillment: the cancel came after the shipment; the order ships.</summary>
     public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
-
-    /// <summary>The hub Sales consumes.</summary>
-    public const string FulfillmentShipmentsHub = "fulfillment-shipments";
-
-    /// <summary>Sales' consumer group on the hubs it reads.</summary>
-    public const string ConsumerGroup = "sales";
 }

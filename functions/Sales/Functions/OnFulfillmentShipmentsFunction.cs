@@ -1,8 +1,6 @@
 using Azure.Messaging.EventHubs;
 using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Hosting;
 using Store.Eventing.Processing;
-using Store.Sales.Events;
 using Store.Sales.State;
 
 namespace Store.Sales.Functions;
@@ -14,11 +12,6 @@ public sealed class OnFulfillmentShipmentsFunction(EventBatchHandler handler, Ke
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> Run(
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = "sales")] EventData[] events,
-        FunctionContext context,
-        CancellationToken cancellationToken) =>
-        handler.HandleAsync(
-            events,
-            context.EventHubTrigger("Sales", SalesEventTypes.FulfillmentShipmentsHub, SalesEventTypes.ConsumerGroup),
-            processor.ProcessAsync,
-            cancellationToken);
+        FunctionContext context, CancellationToken ct) =>
+        handler.HandleAsync(events, context, processor.ProcessAsync, ct);
 }

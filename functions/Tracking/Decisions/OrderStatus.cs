@@ -30,7 +30,6 @@ public static class OrderStatus
     public const string StockReserved = "stock-reserved";
     public const string Placed = "placed";
 
-    /// <summary>A new, empty order.</summary>
     public static TrackedOrder Empty(string orderId) => new(orderId, [], Project(orderId, []));
 
     /// <summary>Applies one event (its id, type, time and data) to an order.</summary>

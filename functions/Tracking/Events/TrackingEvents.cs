@@ -19,46 +19,34 @@ public static class TrackingEventTypes
     public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
 }
 
-/// <summary>A line of <c>sales.order-placed.v1</c>.</summary>
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
-/// <summary>Data of <c>sales.order-placed.v1</c>.</summary>
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
-/// <summary>Data of <c>sales.order-cancelled.v1</c>.</summary>
 public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason = null);
 
 /// <summary>A line of the inventory events.</summary>
 public sealed record StockLine(string Sku, int Quantity);
 
-/// <summary>Data of <c>inventory.stock-reserved.v1</c>.</summary>
 public sealed record StockReserved(string OrderId, string CustomerId, IReadOnlyList<StockLine> Lines);
 
 /// <summary>A line that could not be reserved.</summary>
 public sealed record ShortLine(string Sku, int Requested, int Available);
 
-/// <summary>Data of <c>inventory.stock-reservation-rejected.v1</c>.</summary>
 public sealed record StockReservationRejected(string OrderId, string CustomerId, IReadOnlyList<ShortLine> ShortLines);
 
-/// <summary>Data of <c>inventory.stock-released.v1</c>.</summary>
 public sealed record StockReleased(string OrderId, IReadOnlyList<StockLine> Lines, string Reason, string? CustomerId = null);
 
-/// <summary>Data of <c>payments.payment-authorized.v1</c>.</summary>
 public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency);
 
-/// <summary>Data of <c>payments.payment-declined.v1</c>.</summary>
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
-/// <summary>A line of <c>fulfillment.shipment-requested.v1</c>.</summary>
 public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 
-/// <summary>Data of <c>fulfillment.shipment-requested.v1</c>.</summary>
 public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines, decimal? Total = null, string? Currency = null);
 
-/// <summary>Data of <c>fulfillment.order-withdrawn.v1</c>.</summary>
 public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
 
-/// <summary>Data of <c>fulfillment.cancellation-rejected.v1</c>.</summary>
 public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
 
 /// <summary>Source-generated JSON for Tracking's events, state and HTTP answers (camelCase; null members omitted).</summary>

@@ -3,10 +3,9 @@ using Store.Eventing.Publishing;
 
 namespace Store.Tracking.Functions;
 
-/// <summary>Tracking's outbox relay: publishes outboxes pending longer than the threshold (see <see cref="OutboxRelay"/>).</summary>
+/// <summary>Tracking's outbox relay timer (see <see cref="OutboxRelay"/>); the function must be declared in the app for its metadata.</summary>
 public sealed class OutboxRelayFunction(OutboxRelay relay)
 {
     [Function("Tracking_RelayOutbox")]
-    public Task<OutboxRelayOutcome> Run([TimerTrigger(OutboxRelay.Schedule)] TimerInfo timer, CancellationToken cancellationToken) =>
-        relay.RunAsync("Tracking", cancellationToken);
+    public Task<OutboxRelayOutcome> Run([TimerTrigger(OutboxRelay.Schedule)] TimerInfo timer, CancellationToken ct) => relay.RunAsync("Tracking", ct);
 }

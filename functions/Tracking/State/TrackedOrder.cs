@@ -35,7 +35,6 @@ public sealed record OrderStatusView(
     CancellationView? Cancellation,
     IReadOnlyList<TimelineEntry> Timeline);
 
-/// <summary>The order as placed.</summary>
 public sealed record PlacedView(string CustomerId, decimal Total, string Currency, int LineCount, DateTimeOffset Time);
 
 /// <summary>Stock reservation: "reserved", "rejected" or "released" (released &gt; rejected &gt; reserved).</summary>
@@ -44,7 +43,6 @@ public sealed record ReservationView(string Status, DateTimeOffset Time, string?
 /// <summary>Payment: "authorized" or "declined" (declined wins), with the decline reason.</summary>
 public sealed record PaymentView(string Status, decimal Amount, string Currency, DateTimeOffset Time, string? Reason = null);
 
-/// <summary>The requested shipment.</summary>
 public sealed record ShipmentView(string ShipmentId, DateTimeOffset Time);
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Store.Eventing.Publishing;
 using Store.Fulfillment.Events;
 using Store.Fulfillment.State;
+using static Store.TestSupport.Combinations;
 using static Store.Fulfillment.Tests.Samples;
 
 namespace Store.Fulfillment.Tests.Decisions;

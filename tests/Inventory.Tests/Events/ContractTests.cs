@@ -14,8 +14,8 @@ public sealed class ContractTests(AzuriteFixture azurite)
     [Fact]
     public async Task EveryEmittedEvent_ValidatesAgainstItsSchema_AndCarriesTheCatalogEnvelope()
     {
-        using var app = InventoryApp.Create(azurite);
-        var http = await app.Http.ReceiveStock(
+        using var app = InventoryTestApp.Create(azurite);
+        var http = await app.Http().ReceiveStock(
             InMemoryHttpRequest.Json(EventBatches.FunctionContextFor("0"), "POST", "/api/stock/receipts", """{"receiptId":"r1","sku":"A","quantity":5000}"""),
             CancellationToken.None);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, http.StatusCode);

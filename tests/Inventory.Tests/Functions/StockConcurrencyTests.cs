@@ -24,8 +24,8 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
         var conflicts = 0;
         for (var round = 0; round < Rounds; round++)
         {
-            using var app = InventoryApp.Create(azurite);
-            using var other = app.Restarted(azurite);
+            using var app = InventoryTestApp.Create(azurite);
+            using var other = app.Restarted();
             await app.OnStock("0", app.Stock(Receipt("r1", "HOT", 25)), app.Stock(Receipt("r2", "COLD", 1000)));
             var rng = new Random(round);
             var p0 = Orders(app, "p0", rng);
@@ -63,8 +63,8 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
     {
         for (var round = 0; round < Rounds; round++)
         {
-            using var app = InventoryApp.Create(azurite);
-            using var other = app.Restarted(azurite);
+            using var app = InventoryTestApp.Create(azurite);
+            using var other = app.Restarted();
             await app.OnStock("0", app.Stock(Receipt("r0", "HOT", 10)));
             var rng = new Random(100 + round);
             var orders = Orders(app, "o", rng, count: 60);
@@ -107,7 +107,7 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
     {
         for (var seed = 0; seed < 20; seed++)
         {
-            using var app = InventoryApp.Create(azurite);
+            using var app = InventoryTestApp.Create(azurite);
             var rng = new Random(seed);
             var events = InventoryInvariantPropertyTests.RandomSequence(rng, maxOrders: 12);
             var model = new InMemoryStock();
@@ -145,7 +145,7 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
     }
 
     /// <summary>What both instances published, once per event id (an instance may re-publish another's unconfirmed outbox).</summary>
-    private static IEnumerable<T> Published<T>(string type, params InventoryApp[] apps) =>
+    private static IEnumerable<T> Published<T>(string type, params TestApp[] apps) =>
         apps.SelectMany(a => a.Publisher.To("inventory-stock").Where(e => e.Type == type).Select(e => (a, e)))
             .DistinctBy(x => x.e.Id)
             .Select(x => (T)x.a.Codec.Decode(x.e.Body).Event!.Data);
@@ -158,7 +158,7 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
         _ => "fulfillment-shipments",
     };
 
-    private static EventData ToEventData(InventoryApp app, object e) => e switch
+    private static EventData ToEventData(TestApp app, object e) => e switch
     {
         StockReceived r => app.Stock(r),
         OrderPlaced o => app.Placed(o),
@@ -168,7 +168,7 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
         _ => throw new ArgumentException(e.GetType().Name),
     };
 
-    private static Task<BatchOutcome> Deliver(InventoryApp app, string hub, EventData[] data) => hub switch
+    private static Task<BatchOutcome> Deliver(TestApp app, string hub, EventData[] data) => hub switch
     {
         "inventory-stock" => app.OnStock("0", data),
         "sales-orders" => app.OnSalesOrders("0", data),
@@ -176,7 +176,7 @@ public sealed class StockConcurrencyTests(AzuriteFixture azurite, ITestOutputHel
         _ => app.OnShipments("0", data),
     };
 
-    private static EventData[] Orders(InventoryApp app, string prefix, Random rng, int count = 40) =>
+    private static EventData[] Orders(TestApp app, string prefix, Random rng, int count = 40) =>
         Enumerable.Range(0, count)
             .Select(i => app.Placed(rng.NextDouble() < 0.5
                 ? Order($"{prefix}-{i}", ("HOT", rng.Next(1, 4)))

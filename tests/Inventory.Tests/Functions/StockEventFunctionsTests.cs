@@ -16,7 +16,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReceiptsThenOrder_ReservesStock_AndPublishesStockReservedWithDerivedHeader()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)), app.Stock(Receipt("r2", "B", 3)));
         var placed = app.Placed(Order("o1", ("A", 2), ("B", 3)));
 
@@ -37,7 +37,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task ShortOrder_IsRejectedListingShortLines_AndNothingStaysReserved()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)), app.Stock(Receipt("r2", "B", 1)));
 
         await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 2), ("B", 3))));
@@ -51,7 +51,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task WithdrawalAndDeclineAndShipment_ReleaseOnceAndCommit()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 10)));
         await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 2))), app.Placed(Order("o2", ("A", 3))), app.Placed(Order("o3", ("A", 4))));
 
@@ -70,7 +70,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     public async Task ACancelRequest_ReleasesNothing_OnlyFulfillmentsWithdrawalDoes()
     {
         // The cancel may still lose to the shipment; Fulfillment decides, and a release before its answer could oversell.
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 2)));
 
         var outcome = await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 1))), app.CancelRequested("o1"));
@@ -84,7 +84,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PlacedWithdrawnAndPlacedAgain_AreAppliedInArrivalOrder()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 1)));
 
         await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 1))));
@@ -100,7 +100,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PaymentDeclinedBeforeOrderPlaced_LeavesNothingReserved_AndEmitsNothing()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));
 
         await app.OnPayments("3", app.Declined(Decline("o1")));
@@ -114,7 +114,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task BatchWithMalformedAndSchemaInvalidEvents_DeadLettersThem_AndProcessesTheRest()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));
         var invalid = Encoding.UTF8.GetBytes(
             """{"specversion":"1.0","id":"bad-1","source":"/tests","type":"sales.order-placed.v1","subject":"o9","data":{"orderId":"o9","customerId":"c","lines":[],"total":0,"currency":"EUR"}}""");
@@ -136,7 +136,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task ShipmentForAnUnknownOrder_IsDeadLetteredAsARuleViolation()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
 
         var outcome = await app.OnShipments("0", app.Shipped(Shipment("nope")));
 
@@ -147,7 +147,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task OrderWith99DistinctSkus_IsReservedAtomically_And100DistinctSkusAreDeadLettered()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", Enumerable.Range(0, 100).Select(i => app.Stock(Receipt($"r{i}", $"S{i:000}", 1))).ToArray());
 
         var outcome = await app.OnSalesOrders("0",
@@ -163,9 +163,9 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task BatchTouchingMoreThan100Rows_IsCommittedInSeveralTransactions_WithCoalescedRoundTrips()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", Enumerable.Range(0, 100).Select(i => app.Stock(Receipt($"r{i}", $"S{i % 50}", 10))).ToArray());
-        var before = app.Store.RoundTrips;
+        var before = app.Store().RoundTrips;
 
         // 100 orders over 50 SKUs: 150 rows; SKU rows are hot (each touched by two orders).
         var outcome = await app.OnSalesOrders("0", Enumerable.Range(0, 100).Select(i => app.Placed(Order($"o{i}", ($"S{i % 50}", 3), ($"S{(i + 1) % 50}", 2)))).ToArray());
@@ -176,15 +176,15 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         Assert.All(rows.Values.Select(r => r.State!.Sku).OfType<SkuStock>(), s => Assert.Equal(new SkuStock(s.Sku, 10, 10, 0, 20), s));
 
         // 150 connected rows (a chain of SKUs): committed in stream order in 2 transactions; never one round trip per event.
-        Assert.InRange(app.Store.RoundTrips - before, 2, 10);
+        Assert.InRange(app.Store().RoundTrips - before, 2, 10);
     }
 
     [Fact]
     public async Task IndependentOrders_AreCommittedAsConcurrentTransactionsOfAtMost100Rows_NoEventSplit()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", Enumerable.Range(0, 100).Select(i => app.Stock(Receipt($"r{i}", $"S{i}", 5))).ToArray());
-        var before = app.Store.Transactions;
+        var before = app.Store().Transactions;
 
         // 100 orders, each on its own SKU: 100 independent pairs of rows (order + SKU) = 200 rows plus the pending-outbox
         // marker of each order row, in three transactions of at most 100 entities that never split an event; after the
@@ -192,7 +192,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         var outcome = await app.OnSalesOrders("0", Enumerable.Range(0, 100).Select(i => app.Placed(Order($"o{i}", ($"S{i}", 2)))).ToArray());
 
         Assert.Equal(100, outcome.Processed);
-        Assert.InRange(app.Store.Transactions - before, 3 + 2, 4 + 2);
+        Assert.InRange(app.Store().Transactions - before, 3 + 2, 4 + 2);
         Assert.Equal(100, app.PublishedData<StockReserved>(InventoryEventTypes.StockReserved).Count);
         for (var i = 0; i < 100; i++)
         {
@@ -204,7 +204,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RedeliveryOfAWholeBatch_IsANoOp_SameStateAndNoNewOutputs()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 3)));
         var batch = new[]
         {
@@ -229,7 +229,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RedeliveryInANewProcess_AfterThePublish_PublishesNothingAgain_AndChangesNoState()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 3)));
         var batch = new[] { app.Placed(Order("o1", ("A", 2))), app.Placed(Order("o2", ("A", 2))) };
         await app.OnSalesOrders("0", batch);
@@ -239,7 +239,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         // The first process published and then cleared the outboxes, so a new process has nothing left to publish: the
         // redelivered events are duplicates by id and position. (A crash before the publish leaves the outbox, which the
         // redelivery or the relay publishes: PublishFailureAfterCommit_RedeliveryPublishesTheSameIds_WithoutApplyingTwice.)
-        using var restarted = app.Restarted(azurite);
+        using var restarted = app.Restarted();
         await restarted.OnSalesOrders("0", batch);
 
         Assert.Empty(restarted.Publisher.Published);
@@ -249,7 +249,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PublishFailureAfterCommit_RedeliveryPublishesTheSameIds_WithoutApplyingTwice()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));
         var batch = new[] { app.Placed(Order("o1", ("A", 2))) };
         app.Publisher.FailNext = new TimeoutException("Event Hubs unavailable");
@@ -265,7 +265,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task InventorysOwnOutputsOnItsStream_AreIgnored()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));
         await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 2))));
         var outputs = EventBatches.AsReceived(app.Publisher.Published, 100);
@@ -279,7 +279,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task StockReceived_RedeliveredUnderANewSequenceNumber_IsAppliedOnce()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
 
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)), app.Stock(Receipt("r1", "A", 5)));
         await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));

@@ -10,18 +10,18 @@ namespace Store.Inventory.Tests.Functions;
 [Collection(AzuriteCollection.Name)]
 public sealed class StockFunctionsTests(AzuriteFixture azurite)
 {
-    private static async Task<InMemoryHttpResponse> PostAsync(InventoryApp app, string? json) =>
-        (InMemoryHttpResponse)await app.Http.ReceiveStock(
+    private static async Task<InMemoryHttpResponse> PostAsync(TestApp app, string? json) =>
+        (InMemoryHttpResponse)await app.Http().ReceiveStock(
             InMemoryHttpRequest.Json(EventBatches.FunctionContextFor("0"), "POST", "/api/stock/receipts", json), CancellationToken.None);
 
-    private static async Task<InMemoryHttpResponse> GetAsync(InventoryApp app, string sku) =>
-        (InMemoryHttpResponse)await app.Http.GetStock(
+    private static async Task<InMemoryHttpResponse> GetAsync(TestApp app, string sku) =>
+        (InMemoryHttpResponse)await app.Http().GetStock(
             InMemoryHttpRequest.Json(EventBatches.FunctionContextFor("0"), "GET", "/api/stock/" + sku, null), sku, CancellationToken.None);
 
     [Fact]
     public async Task PostReceipt_Valid_Returns202_AndPublishesStockReceivedKeyedBySku_WithIdFromReceiptId()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
 
         var response = await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}""");
 
@@ -36,7 +36,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PostReceipt_DoesNotChangeStock_UntilTheProcessorConsumesTheEvent()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}""");
 
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(app, "A")).StatusCode);
@@ -50,7 +50,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PostReceipt_RepeatedWithTheSameBody_ReturnsTheSame202_AndPublishesNoSecondEvent()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         var first = await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}""");
 
         var second = await PostAsync(app, """{ "quantity": 5, "sku": "A", "receiptId": "r-1" }""");
@@ -63,7 +63,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PostReceipt_RepeatedAfterAPublishFailure_PublishesTheSameEvent()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         app.Publisher.FailNext = new TimeoutException("Event Hubs unavailable");
         var unavailable = await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}""");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
@@ -78,7 +78,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PostReceipt_SameIdDifferentBody_Returns409_AndPublishesNothing()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}""");
 
         var response = await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":6}""");
@@ -91,7 +91,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PostReceipt_Invalid_Returns400ProblemDetailsListingEveryError()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
 
         var response = await PostAsync(app, """{"receiptId":"","quantity":1.5}""");
 
@@ -106,7 +106,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PostReceipt_MalformedJson_Returns400()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
 
         var response = await PostAsync(app, "{oops");
 
@@ -117,7 +117,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetStock_UnknownSku_Returns404()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
 
         var response = await GetAsync(app, "nothing-here");
 
@@ -128,7 +128,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetStock_AfterReservationAndShipment_ShowsEveryBucket()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await app.OnStock("0", app.Stock(InventoryTestData.Receipt("r1", "A", 10)));
         await app.OnSalesOrders("0", app.Placed(InventoryTestData.Order("o1", ("A", 2))), app.Placed(InventoryTestData.Order("o2", ("A", 3))));
         await app.OnShipments("0", app.Shipped(InventoryTestData.Shipment("o1")));
@@ -141,7 +141,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task SkuWithCharactersTablesForbid_IsStoredAndQueried()
     {
-        using var app = InventoryApp.Create(azurite);
+        using var app = InventoryTestApp.Create(azurite);
         await PostAsync(app, """{"receiptId":"r/1#?","sku":"A/B#1?","quantity":2}""");
         await app.OnStock("0", EventBatches.AsReceived(app.Publisher.Published));
 

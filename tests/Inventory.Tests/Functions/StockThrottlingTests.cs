@@ -20,7 +20,7 @@ public sealed class StockThrottlingTests(AzuriteFixture azurite)
         var model = new AzureTablesModel(partitionEntitiesPerSecond: 100, accountEntitiesPerSecond: 20_000);
         var options = new Azure.Data.Tables.TableClientOptions { Transport = model };
         options.Retry.MaxRetries = 0;
-        using var app = InventoryApp.Create(azurite, azurite.NewTable("invstock").Name, azurite.NewTable("invrcpt").Name, options);
+        using var app = InventoryTestApp.Create(azurite, options);
         await DeliverAsync(() => app.OnStock("0", [.. Enumerable.Range(0, 20).Select(i => app.Stock(Receipt($"r{i}", $"S{i}", 100)))]));
 
         for (var batch = 0; batch < 3; batch++)

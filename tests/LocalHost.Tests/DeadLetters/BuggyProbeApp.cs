@@ -70,7 +70,7 @@ public sealed class BuggyProbeFunctions(EventBatchHandler handler, KeyedBatchPro
         [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = "buggy-probe")] EventData[] events,
         FunctionContext context,
         CancellationToken cancellationToken) =>
-        handler.HandleAsync(events, context.EventHubTrigger("BuggyProbe", "sales-orders", "buggy-probe"), processor.ProcessAsync, cancellationToken);
+        handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 }
 
 internal static class BuggyProbe

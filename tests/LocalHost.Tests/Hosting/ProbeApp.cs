@@ -22,7 +22,7 @@ public sealed class ProbeRecorder
     internal void Record(string function, EventData[] events, FunctionContext context)
     {
         var partitionContext = (string)context.BindingContext.BindingData["PartitionContext"]!;
-        var partitionId = Store.Eventing.Hosting.FunctionContextExtensions.EventHubTrigger(context, "Probe", "sales-orders", "probe").PartitionId;
+        var partitionId = Store.Eventing.Hosting.FunctionContextExtensions.EventHubTrigger(context, "Probe").PartitionId;
         Batches.Enqueue(new ProbeBatch(
             context.FunctionDefinition.Name, partitionId, partitionContext,
             events.Select(e => e.SequenceNumber).ToArray(), events.Select(e => e.EventBody.ToString()).ToArray(),

@@ -24,8 +24,8 @@ public sealed class LateStartConvergenceTests(AzuriteFixture azurite, ITestOutpu
     [Fact]
     public async Task LateStartedLoyalty_ReachesSameStateAndSameTierChangedIdsAsOneRunningFromTheStart()
     {
-        using var a = LoyaltyApp.Create(azurite);
-        using var b = LoyaltyApp.Create(azurite);
+        using var a = LoyaltyTestApp.Create(azurite);
+        using var b = LoyaltyTestApp.Create(azurite);
         var history = History.Generate(a, seed: 2026, customers: 40);
         var streams = new Dictionary<(string Hub, string Partition), List<EventData>>();
         var delivered = new Dictionary<(string Hub, string Partition), int>();
@@ -61,7 +61,7 @@ public sealed class LateStartConvergenceTests(AzuriteFixture azurite, ITestOutpu
         {
             foreach (var chunk in streams[(hub, partition)].Chunk(250))
             {
-                await b.Deliver(hub, chunk, partition);
+                await b.DeliverAsync(hub, chunk, partition);
             }
         }
 
@@ -117,13 +117,13 @@ public sealed class LateStartConvergenceTests(AzuriteFixture azurite, ITestOutpu
         output.WriteLine($"{history.Events.Count} events, {stateA.Count} customers, {outA.Count} tier changes; byte-identical in both runs: {identical}; differing only in points/time (crossed on a different order): {outA.Count - identical}");
     }
 
-    private static async Task DeliverPendingAsync(LoyaltyApp app, Dictionary<(string Hub, string Partition), List<EventData>> streams, Dictionary<(string Hub, string Partition), int> delivered, (string Hub, string Partition) key)
+    private static async Task DeliverPendingAsync(TestApp app, Dictionary<(string Hub, string Partition), List<EventData>> streams, Dictionary<(string Hub, string Partition), int> delivered, (string Hub, string Partition) key)
     {
         var stream = streams[key];
         var from = delivered[key];
         if (from < stream.Count)
         {
-            await app.Deliver(key.Hub, stream.Skip(from).ToArray(), key.Partition);
+            await app.DeliverAsync(key.Hub, stream.Skip(from).ToArray(), key.Partition);
             delivered[key] = stream.Count;
         }
     }
@@ -150,7 +150,7 @@ public sealed class LateStartConvergenceTests(AzuriteFixture azurite, ITestOutpu
     /// <summary>A seeded history: customers, orders (most shipped, some shipments without a total, some shipments published twice).</summary>
     private sealed record History(List<Produced> Events, Dictionary<string, long> ExpectedPoints)
     {
-        public static History Generate(LoyaltyApp codecSource, int seed, int customers)
+        public static History Generate(TestApp codecSource, int seed, int customers)
         {
             var random = new Random(seed);
             var planned = new List<(int Step, int Tie, Produced Event)>();

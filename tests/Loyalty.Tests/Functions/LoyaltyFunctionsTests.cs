@@ -4,6 +4,7 @@ using Azure.Messaging.EventHubs;
 using Store.Eventing.CloudEvents;
 using Store.Loyalty.Decisions;
 using Store.Loyalty.Events;
+using Store.Loyalty.Functions;
 using Store.Loyalty.State;
 using Store.TestSupport;
 
@@ -17,7 +18,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PlacedThenShipped_AccruesPointsAndPublishesTierChangedKeyedByCustomer()
     {
-        using var app = LoyaltyApp.Create(azurite);
+        using var app = LoyaltyTestApp.Create(azurite);
 
         await app.SalesOrders([EventBatches.Received(app.OrderPlaced("e1", "o1", "alice", 1500.99m, T0), 1)]);
         await app.Shipments([EventBatches.Received(app.ShipmentRequested("e2", "o1", "alice", null, T0.AddMinutes(5)), 1)], "2");
@@ -35,7 +36,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task ShipmentBeforeOrderPlacedAcrossHubs_CountsOnceOrderTotalArrives()
     {
-        using var app = LoyaltyApp.Create(azurite);
+        using var app = LoyaltyTestApp.Create(azurite);
 
         var shipped = await app.Shipments([EventBatches.Received(app.ShipmentRequested("e2", "o1", "bob", null, T0), 1)]);
         Assert.Equal(1, shipped.Processed);
@@ -51,7 +52,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RedeliveredBatches_AreNoOps_SameStateNoNewOutputs()
     {
-        using var app = LoyaltyApp.Create(azurite);
+        using var app = LoyaltyTestApp.Create(azurite);
         EventData[] orders = [EventBatches.Received(app.OrderPlaced("e1", "o1", "carol", 700m), 1), EventBatches.Received(app.OrderPlaced("e2", "o2", "carol", 400m), 2)];
         EventData[] shipments = [EventBatches.Received(app.ShipmentRequested("e3", "o1", "carol", null), 7), EventBatches.Received(app.ShipmentRequested("e4", "o2", "carol", 400m), 8)];
         await app.SalesOrders(orders);
@@ -75,7 +76,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PublishFailsAfterCommit_RetriedBatchPublishesTheSameEventFromTheOutbox()
     {
-        using var app = LoyaltyApp.Create(azurite);
+        using var app = LoyaltyTestApp.Create(azurite);
         await app.SalesOrders([EventBatches.Received(app.OrderPlaced("e1", "o1", "dave", 1000m), 1)]);
         EventData[] shipment = [EventBatches.Received(app.ShipmentRequested("e2", "o1", "dave", null), 1)];
         app.Publisher.FailNext = new TimeoutException("event hubs unavailable");
@@ -93,7 +94,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task MalformedSchemaInvalidAndImplausibleEvents_AreDeadLettered_RestOfBatchProcessed()
     {
-        using var app = LoyaltyApp.Create(azurite);
+        using var app = LoyaltyTestApp.Create(azurite);
         var schemaInvalid = System.Text.Encoding.UTF8.GetBytes(
             """{"specversion":"1.0","id":"bad-2","source":"/tests","type":"sales.order-placed.v1","subject":"o2","time":"2026-01-01T00:00:00Z","data":{"orderId":"o2","customerId":"erin","lines":[],"total":-5,"currency":"eur"}}""");
 
@@ -119,7 +120,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task OtherSalesEventTypes_AreSkippedNotDeadLettered()
     {
-        using var app = LoyaltyApp.Create(azurite);
+        using var app = LoyaltyTestApp.Create(azurite);
         var cancelled = System.Text.Encoding.UTF8.GetBytes(
             """{"specversion":"1.0","id":"x1","source":"/tests","type":"sales.order-cancelled.v1","subject":"o1","time":"2026-01-01T00:00:00Z","data":{"orderId":"o1"}}""");
 
@@ -131,7 +132,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task EveryEmittedTierChanged_ValidatesAgainstItsSchema()
     {
-        using var app = LoyaltyApp.Create(azurite);
+        using var app = LoyaltyTestApp.Create(azurite);
         await app.Shipments([EventBatches.Received(app.ShipmentRequested("e1", "o1", "frank", 800m), 1), EventBatches.Received(app.ShipmentRequested("e2", "o2", "frank", 4500m), 2)]);
 
         var events = app.Publisher.To("loyalty-tiers");
@@ -150,12 +151,12 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetCustomer_Known_ReturnsPointsAndTier_Unknown_Returns404()
     {
-        using var app = LoyaltyApp.Create(azurite);
+        using var app = LoyaltyTestApp.Create(azurite);
         await app.Shipments([EventBatches.Received(app.ShipmentRequested("e1", "o1", "gina/1", 1234.56m), 1)]);
         var context = EventBatches.FunctionContextFor("0");
 
-        var known = (InMemoryHttpResponse)await app.Query.GetCustomer(InMemoryHttpRequest.Json(context, "GET", "/api/customers/gina%2F1/loyalty", null), "gina/1", CancellationToken.None);
-        var unknown = (InMemoryHttpResponse)await app.Query.GetCustomer(InMemoryHttpRequest.Json(context, "GET", "/api/customers/nobody/loyalty", null), "nobody", CancellationToken.None);
+        var known = (InMemoryHttpResponse)await app.Get<LoyaltyQueryFunctions>().GetCustomer(InMemoryHttpRequest.Json(context, "GET", "/api/customers/gina%2F1/loyalty", null), "gina/1", CancellationToken.None);
+        var unknown = (InMemoryHttpResponse)await app.Get<LoyaltyQueryFunctions>().GetCustomer(InMemoryHttpRequest.Json(context, "GET", "/api/customers/nobody/loyalty", null), "nobody", CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.OK, known.StatusCode);
         Assert.Equal("""{"customerId":"gina/1","points":1234,"tier":"Silver"}""", known.ReadBody());

@@ -23,7 +23,7 @@ public sealed class NotificationsFunctionsTests
     [MemberData(nameof(Inputs))]
     public async Task EachCustomerFacingEvent_PublishesOneNotificationRequested_KeyedByCustomer_WithDerivedId(string hub, string type, string template)
     {
-        using var app = new NotificationsApp();
+        using var app = NotificationsTestApp.Create();
         var input = Input(app, type, "in-1");
 
         var outcome = await app.Deliver(hub, EventBatches.Received(input, 1));
@@ -44,7 +44,7 @@ public sealed class NotificationsFunctionsTests
     [MemberData(nameof(Inputs))]
     public async Task EveryEmittedNotification_ValidatesAgainstItsSchema(string hub, string type, string template)
     {
-        using var app = new NotificationsApp("push");
+        using var app = NotificationsTestApp.Create("push");
         await app.Deliver(hub, EventBatches.Received(Input(app, type, "in-" + template), 1));
 
         var registration = app.Codec.Registry.For<NotificationRequested>();
@@ -59,7 +59,7 @@ public sealed class NotificationsFunctionsTests
     [Fact]
     public async Task RedeliveredBatch_PublishesByteIdenticalNotifications()
     {
-        using var app = new NotificationsApp();
+        using var app = NotificationsTestApp.Create();
         var batch = new[] { EventBatches.Received(Input(app, NotificationsEventTypes.PaymentDeclined, "p-1"), 1), EventBatches.Received(Input(app, NotificationsEventTypes.PaymentDeclined, "p-2"), 2) };
 
         await app.Deliver("payments", batch);
@@ -73,7 +73,7 @@ public sealed class NotificationsFunctionsTests
     [Fact]
     public async Task MalformedAndSchemaInvalidEvents_AreDeadLettered_RestOfBatchProcessed()
     {
-        using var app = new NotificationsApp();
+        using var app = NotificationsTestApp.Create();
         var invalid = Encoding.UTF8.GetBytes(
             """{"specversion":"1.0","id":"bad","source":"/tests","type":"payments.payment-declined.v1","subject":"o","time":"2026-01-01T00:00:00Z","data":{"orderId":"o","customerId":"c","amount":-1,"currency":"EUR"}}""");
 
@@ -92,7 +92,7 @@ public sealed class NotificationsFunctionsTests
     [Fact]
     public async Task OtherEventTypesOnConsumedHubs_AreSkipped()
     {
-        using var app = new NotificationsApp();
+        using var app = NotificationsTestApp.Create();
         var received = Encoding.UTF8.GetBytes(
             """{"specversion":"1.0","id":"r1","source":"/tests","type":"inventory.stock-received.v1","subject":"SKU-A","time":"2026-01-01T00:00:00Z","data":{"receiptId":"r1","sku":"SKU-A","quantity":3}}""");
 
@@ -113,14 +113,14 @@ public sealed class NotificationsFunctionsTests
     [Fact]
     public async Task DefaultChannelSetting_IsUsedForEveryNotification()
     {
-        using var app = new NotificationsApp("SMS");
+        using var app = NotificationsTestApp.Create("SMS");
         await app.Deliver("loyalty-tiers", EventBatches.Received(Input(app, NotificationsEventTypes.TierChanged, "t-1"), 1));
 
         var notification = (NotificationRequested)app.Codec.Decode(app.Publisher.Published.Single().Body).Event!.Data;
         Assert.Equal("sms", notification.Channel);
     }
 
-    private static byte[] Input(NotificationsApp app, string type, string id) => type switch
+    private static byte[] Input(TestApp app, string type, string id) => type switch
     {
         NotificationsEventTypes.ShipmentRequested => app.Event(type, id, "o-1", Samples.Shipment()),
         NotificationsEventTypes.StockReservationRejected => app.Event(type, id, "o-2", Samples.Rejected()),

@@ -7,14 +7,14 @@ namespace Store.Payments.Tests.Functions;
 /// <summary>Every event Payments emits validates against its checked-in schema.</summary>
 public sealed class PaymentsContractTests : IDisposable
 {
-    private readonly PaymentsTestHost _host = new();
+    private readonly TestApp _host = PaymentsTestApp.Create();
 
     public void Dispose() => _host.Dispose();
 
     [Fact]
     public async Task Payment_authorized_and_payment_declined_validate_against_their_schemas()
     {
-        await _host.DeliverAsync(
+        await _host.DeliverOrdersAsync(
         [
             EventBatches.Received(_host.OrderPlaced("o-zero", 0m), 1, "o-zero"),
             EventBatches.Received(_host.OrderPlaced("o-limit", 5000m), 2, "o-limit"),
@@ -22,9 +22,9 @@ public sealed class PaymentsContractTests : IDisposable
             EventBatches.Received(_host.OrderPlaced("o-both", 79228162514264337593543950m, "XAF"), 4, "o-both"),
         ]);
 
-        Assert.Equal(4, _host.PaymentEvents.Count);
-        Assert.Equal(2, _host.PaymentEvents.Count(e => e.Type == PaymentsEventTypes.PaymentDeclined));
-        Assert.All(_host.PaymentEvents, e =>
+        Assert.Equal(4, _host.PaymentEvents().Count);
+        Assert.Equal(2, _host.PaymentEvents().Count(e => e.Type == PaymentsEventTypes.PaymentDeclined));
+        Assert.All(_host.PaymentEvents(), e =>
         {
             var result = _host.Codec.Decode(e.Body);
             Assert.True(result.IsEvent, $"{e.Type}: {result.Error?.Message}");

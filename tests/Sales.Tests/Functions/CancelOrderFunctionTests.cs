@@ -9,14 +9,14 @@ namespace Store.Sales.Tests.Functions;
 [Collection(AzuriteCollection.Name)]
 public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposable
 {
-    private readonly SalesTestHost _host = new(azurite);
+    private readonly TestApp _host = SalesTestApp.Create(azurite);
 
     public void Dispose() => _host.Dispose();
 
     private async Task<string> PlacedOrderAsync()
     {
-        var orderId = SalesTestHost.NewOrderId();
-        Assert.Equal(HttpStatusCode.Accepted, (await _host.PlaceAsync(SalesTestHost.OrderJson(orderId))).StatusCode);
+        var orderId = SalesTestApp.NewOrderId();
+        Assert.Equal(HttpStatusCode.Accepted, (await _host.PlaceAsync(SalesTestApp.OrderJson(orderId))).StatusCode);
         return orderId;
     }
 
@@ -24,16 +24,16 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
     public async Task Cancelling_an_accepted_order_is_202_and_publishes_order_cancelled_with_customer_and_reason()
     {
         var orderId = await PlacedOrderAsync();
-        _host.Clock.Now = SalesTestHost.T0.AddMinutes(3);
+        _host.Clock().Now = SalesTestApp.T0.AddMinutes(3);
 
         var response = await _host.CancelAsync(orderId, """{"reason":"found it cheaper"}""");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal($$"""{"orderId":"{{orderId}}","status":"cancellation-requested"}""", response.ReadBody());
-        var published = _host.SalesEvents.Single(e => e.Type == SalesEventTypes.OrderCancelled);
+        var published = _host.SalesEvents().Single(e => e.Type == SalesEventTypes.OrderCancelled);
         Assert.Equal((orderId, SalesOutputs.CancelledId(orderId)), (published.PartitionKey, published.Id));
         var decoded = _host.Codec.Decode(published.Body).Event!;
-        Assert.Equal(SalesTestHost.T0.AddMinutes(3), decoded.Time);
+        Assert.Equal(SalesTestApp.T0.AddMinutes(3), decoded.Time);
         Assert.Equal(new OrderCancelled(orderId, "cust-1", "found it cheaper"), decoded.Data);
     }
 
@@ -45,14 +45,14 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
         var response = await _host.CancelAsync(orderId);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var body = JsonDocument.Parse(_host.SalesEvents.Last().Body).RootElement.GetProperty("data");
+        var body = JsonDocument.Parse(_host.SalesEvents().Last().Body).RootElement.GetProperty("data");
         Assert.False(body.TryGetProperty("reason", out _));
     }
 
     [Fact]
     public async Task Cancelling_an_unknown_order_is_404_problem_details()
     {
-        var response = await _host.CancelAsync(SalesTestHost.NewOrderId());
+        var response = await _host.CancelAsync(SalesTestApp.NewOrderId());
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("application/problem+json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal(first.ReadBody(), second.ReadBody());
-        Assert.Single(_host.SalesEvents, e => e.Type == SalesEventTypes.OrderCancelled);
+        Assert.Single(_host.SalesEvents(), e => e.Type == SalesEventTypes.OrderCancelled);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(409, JsonDocument.Parse(response.ReadBody()).RootElement.GetProperty("status").GetInt32());
-        Assert.DoesNotContain(_host.SalesEvents, e => e.Type == SalesEventTypes.OrderCancelled);
+        Assert.DoesNotContain(_host.SalesEvents(), e => e.Type == SalesEventTypes.OrderCancelled);
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True(JsonDocument.Parse(response.ReadBody()).RootElement.TryGetProperty("errors", out _));
-        Assert.DoesNotContain(_host.SalesEvents, e => e.Type == SalesEventTypes.OrderCancelled);
+        Assert.DoesNotContain(_host.SalesEvents(), e => e.Type == SalesEventTypes.OrderCancelled);
     }
 
     [Fact]
@@ -108,14 +108,14 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
         _host.Publisher.FailNext = new TimeoutException("event hubs timed out");
 
         var failed = await _host.CancelAsync(orderId, """{"reason":"r"}""");
-        _host.Clock.Now = SalesTestHost.T0.AddHours(1);
+        _host.Clock().Now = SalesTestApp.T0.AddHours(1);
         var retried = await _host.CancelAsync(orderId, """{"reason":"r"}""");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
-        var cancelled = Assert.Single(_host.SalesEvents, e => e.Type == SalesEventTypes.OrderCancelled);
+        var cancelled = Assert.Single(_host.SalesEvents(), e => e.Type == SalesEventTypes.OrderCancelled);
         Assert.Equal(SalesOutputs.CancelledId(orderId), cancelled.Id);
-        Assert.Equal(SalesTestHost.T0, _host.Codec.Decode(cancelled.Body).Event!.Time);
+        Assert.Equal(SalesTestApp.T0, _host.Codec.Decode(cancelled.Body).Event!.Time);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
             var state = (await _host.ReadAsync(orderId))!.State!;
             Assert.True(state.IsShipped);
             // Counted by id: a concurrent writer may re-publish an outbox entry it cannot know was published, always under the same id.
-            var cancelEvents = _host.SalesEvents.Where(e => e.Type == SalesEventTypes.OrderCancelled && e.PartitionKey == orderId).Select(e => e.Id).Distinct().Count();
+            var cancelEvents = _host.SalesEvents().Where(e => e.Type == SalesEventTypes.OrderCancelled && e.PartitionKey == orderId).Select(e => e.Id).Distinct().Count();
             if (answer.StatusCode == HttpStatusCode.Accepted)
             {
                 Assert.True(state.IsCancelled);

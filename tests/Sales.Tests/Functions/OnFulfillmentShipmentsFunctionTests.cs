@@ -11,15 +11,15 @@ namespace Store.Sales.Tests.Functions;
 [Collection(AzuriteCollection.Name)]
 public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) : IDisposable
 {
-    private readonly SalesTestHost _host = new(azurite);
+    private readonly TestApp _host = SalesTestApp.Create(azurite);
 
     public void Dispose() => _host.Dispose();
 
     [Fact]
     public async Task Shipment_requested_marks_the_order_shipped_and_emits_nothing()
     {
-        var orderId = SalesTestHost.NewOrderId();
-        await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        var orderId = SalesTestApp.NewOrderId();
+        await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
         _host.Publisher.Clear();
 
         var outcome = await _host.DeliverShipmentsAsync([EventBatches.Received(_host.ShipmentRequested(orderId, "shp-9"), 1, orderId)]);
@@ -33,11 +33,11 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
     [Fact]
     public async Task Fulfillments_answer_to_a_cancel_is_the_orders_final_state()
     {
-        var withdrawnId = SalesTestHost.NewOrderId();
-        var rejectedId = SalesTestHost.NewOrderId();
+        var withdrawnId = SalesTestApp.NewOrderId();
+        var rejectedId = SalesTestApp.NewOrderId();
         foreach (var id in new[] { withdrawnId, rejectedId })
         {
-            await _host.PlaceAsync(SalesTestHost.OrderJson(id));
+            await _host.PlaceAsync(SalesTestApp.OrderJson(id));
             Assert.Equal(HttpStatusCode.Accepted, (await _host.CancelAsync(id)).StatusCode);
             Assert.Equal("cancellation-requested", (await _host.ReadAsync(id))!.State!.Status);
         }
@@ -61,8 +61,8 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
     [Fact]
     public async Task Redelivery_of_the_same_batch_is_a_no_op()
     {
-        var orderId = SalesTestHost.NewOrderId();
-        await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        var orderId = SalesTestApp.NewOrderId();
+        await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
         var batch = new[] { EventBatches.Received(_host.ShipmentRequested(orderId), 7, orderId) };
         await _host.DeliverShipmentsAsync(batch);
         var before = await _host.ReadAsync(orderId);
@@ -79,8 +79,8 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
     [Fact]
     public async Task Same_shipment_event_redelivered_at_another_sequence_number_is_a_duplicate()
     {
-        var orderId = SalesTestHost.NewOrderId();
-        await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        var orderId = SalesTestApp.NewOrderId();
+        await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
         await _host.DeliverShipmentsAsync([EventBatches.Received(_host.ShipmentRequested(orderId), 1, orderId)]);
 
         var again = await _host.DeliverShipmentsAsync([EventBatches.Received(_host.ShipmentRequested(orderId), 2, orderId)], partitionId: "1");
@@ -91,10 +91,10 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
     [Fact]
     public async Task Malformed_and_schema_invalid_events_are_dead_lettered_and_the_rest_of_the_batch_is_processed()
     {
-        var first = SalesTestHost.NewOrderId();
-        var second = SalesTestHost.NewOrderId();
-        await _host.PlaceAsync(SalesTestHost.OrderJson(first));
-        await _host.PlaceAsync(SalesTestHost.OrderJson(second));
+        var first = SalesTestApp.NewOrderId();
+        var second = SalesTestApp.NewOrderId();
+        await _host.PlaceAsync(SalesTestApp.OrderJson(first));
+        await _host.PlaceAsync(SalesTestApp.OrderJson(second));
         _host.Publisher.Clear();
         var schemaInvalid = Encoding.UTF8.GetBytes($$$"""
             {"specversion":"1.0","id":"bad-1","source":"/tests","type":"fulfillment.shipment-requested.v1","subject":"{{{first}}}",
@@ -123,28 +123,28 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
     [Fact]
     public async Task Shipment_for_an_order_sales_never_accepted_leaves_a_marker_so_cancel_is_404_then_409_once_accepted()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
 
         await _host.DeliverShipmentsAsync([EventBatches.Received(_host.ShipmentRequested(orderId), 1, orderId)]);
 
         Assert.Equal("unknown", (await _host.ReadAsync(orderId))!.State!.Status);
         Assert.Equal(HttpStatusCode.NotFound, (await _host.CancelAsync(orderId)).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await _host.PlaceAsync(SalesTestHost.OrderJson(orderId))).StatusCode);
-        Assert.Single(_host.SalesEvents, e => e.Type == SalesEventTypes.OrderPlaced);
+        Assert.Equal(HttpStatusCode.Accepted, (await _host.PlaceAsync(SalesTestApp.OrderJson(orderId))).StatusCode);
+        Assert.Single(_host.SalesEvents(), e => e.Type == SalesEventTypes.OrderPlaced);
         Assert.Equal(HttpStatusCode.Conflict, (await _host.CancelAsync(orderId)).StatusCode);
     }
 
     [Fact]
     public async Task Order_placed_event_left_in_the_outbox_by_a_failed_request_is_published_by_the_shipment_trigger()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
         _host.Publisher.FailNext = new TimeoutException("down");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _host.PlaceAsync(SalesTestHost.OrderJson(orderId))).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _host.PlaceAsync(SalesTestApp.OrderJson(orderId))).StatusCode);
 
         var outcome = await _host.DeliverShipmentsAsync([EventBatches.Received(_host.ShipmentRequested(orderId), 1, orderId)]);
 
         Assert.Equal(1, outcome.Emitted);
-        var placed = Assert.Single(_host.SalesEvents);
+        var placed = Assert.Single(_host.SalesEvents());
         Assert.Equal(Store.Sales.Decisions.SalesOutputs.PlacedId(orderId), placed.Id);
         var data = JsonDocument.Parse(placed.Body).RootElement.GetProperty("data");
         Assert.Equal(orderId, data.GetProperty("orderId").GetString());

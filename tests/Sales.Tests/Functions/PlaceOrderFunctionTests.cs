@@ -10,25 +10,25 @@ namespace Store.Sales.Tests.Functions;
 [Collection(AzuriteCollection.Name)]
 public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposable
 {
-    private readonly SalesTestHost _host = new(azurite);
+    private readonly TestApp _host = SalesTestApp.Create(azurite);
 
     public void Dispose() => _host.Dispose();
 
     [Fact]
     public async Task Valid_order_is_accepted_with_202_and_publishes_order_placed_once()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
 
-        var response = await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        var response = await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal($$"""{"orderId":"{{orderId}}","status":"accepted"}""", response.ReadBody());
         Assert.Contains("application/json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
-        var published = Assert.Single(_host.SalesEvents);
+        var published = Assert.Single(_host.SalesEvents());
         Assert.Equal(("sales-orders", orderId, SalesOutputs.PlacedId(orderId), SalesEventTypes.OrderPlaced),
             (published.Hub, published.PartitionKey, published.Id, published.Type));
         var decoded = _host.Codec.Decode(published.Body).Event!;
-        Assert.Equal(SalesTestHost.T0, decoded.Time);
+        Assert.Equal(SalesTestApp.T0, decoded.Time);
         Assert.Equal("/store/sales", decoded.Source);
         Assert.Equal(orderId, decoded.Subject);
         var placed = (OrderPlaced)decoded.Data;
@@ -38,23 +38,23 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
     [Fact]
     public async Task Accepted_order_is_stored_with_its_acceptance_time_and_an_empty_outbox()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
 
-        await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
 
         var record = await _host.ReadAsync(orderId);
         Assert.NotNull(record);
         Assert.Equal("accepted", record.State!.Status);
-        Assert.Equal(SalesTestHost.T0, record.State.AcceptedAt);
+        Assert.Equal(SalesTestApp.T0, record.State.AcceptedAt);
         Assert.Empty(record.Outbox);
     }
 
     [Fact]
     public async Task Same_order_id_and_same_body_again_answers_the_same_202_and_publishes_no_second_event()
     {
-        var orderId = SalesTestHost.NewOrderId();
-        var first = await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
-        _host.Clock.Now = SalesTestHost.T0.AddMinutes(10);
+        var orderId = SalesTestApp.NewOrderId();
+        var first = await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
+        _host.Clock().Now = SalesTestApp.T0.AddMinutes(10);
 
         // Same order, other whitespace, property order and number notation.
         var second = await _host.PlaceAsync($$"""
@@ -64,29 +64,29 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
 
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal(first.ReadBody(), second.ReadBody());
-        Assert.Single(_host.SalesEvents);
-        Assert.Equal(SalesTestHost.T0, (await _host.ReadAsync(orderId))!.State!.AcceptedAt);
+        Assert.Single(_host.SalesEvents());
+        Assert.Equal(SalesTestApp.T0, (await _host.ReadAsync(orderId))!.State!.AcceptedAt);
     }
 
     [Fact]
     public async Task Different_body_for_an_existing_order_id_is_409_problem_details_and_publishes_nothing()
     {
-        var orderId = SalesTestHost.NewOrderId();
-        await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        var orderId = SalesTestApp.NewOrderId();
+        await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
 
-        var response = await _host.PlaceAsync(SalesTestHost.OrderJson(orderId, customerId: "someone-else"));
+        var response = await _host.PlaceAsync(SalesTestApp.OrderJson(orderId, customerId: "someone-else"));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("application/problem+json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
         using var problem = JsonDocument.Parse(response.ReadBody());
         Assert.Equal(409, problem.RootElement.GetProperty("status").GetInt32());
-        Assert.Single(_host.SalesEvents);
+        Assert.Single(_host.SalesEvents());
     }
 
     [Fact]
     public async Task Invalid_order_is_400_problem_details_listing_every_error_and_nothing_is_stored_or_published()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
 
         var response = await _host.PlaceAsync($$"""
             {"orderId":"{{orderId}}","customerId":"","currency":"euro",
@@ -122,10 +122,10 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
     [Fact]
     public async Task Publish_failure_answers_503_keeps_the_event_in_the_outbox_and_a_retry_republishes_it_under_the_same_id()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
         _host.Publisher.FailNext = new EventHubsException(isTransient: true, "sales-orders", "service busy", EventHubsException.FailureReason.ServiceBusy);
 
-        var failed = await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        var failed = await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.Contains("application/problem+json", failed.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
@@ -135,53 +135,53 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
         var pending = Assert.Single(stored!.Outbox);
         Assert.Equal(SalesOutputs.PlacedId(orderId), pending.Id);
 
-        _host.Clock.Now = SalesTestHost.T0.AddMinutes(1);
-        var retried = await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        _host.Clock().Now = SalesTestApp.T0.AddMinutes(1);
+        var retried = await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
 
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
-        var published = Assert.Single(_host.SalesEvents);
+        var published = Assert.Single(_host.SalesEvents());
         Assert.Equal(pending.Id, published.Id);
         Assert.Equal(pending.Body, published.Body);
-        Assert.Equal(SalesTestHost.T0, _host.Codec.Decode(published.Body).Event!.Time);
+        Assert.Equal(SalesTestApp.T0, _host.Codec.Decode(published.Body).Event!.Time);
         Assert.Empty((await _host.ReadAsync(orderId))!.Outbox);
     }
 
     [Fact]
     public async Task Event_left_in_the_outbox_is_published_before_a_later_cancel_of_the_same_order()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
         _host.Publisher.FailNext = new EventHubsException(isTransient: true, "sales-orders");
-        await _host.PlaceAsync(SalesTestHost.OrderJson(orderId));
+        await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
 
         var cancelled = await _host.CancelAsync(orderId);
 
         Assert.Equal(HttpStatusCode.Accepted, cancelled.StatusCode);
-        Assert.Equal([SalesEventTypes.OrderPlaced, SalesEventTypes.OrderCancelled], _host.SalesEvents.Select(e => e.Type));
+        Assert.Equal([SalesEventTypes.OrderPlaced, SalesEventTypes.OrderCancelled], _host.SalesEvents().Select(e => e.Type));
     }
 
     [Fact]
     public async Task Concurrent_identical_requests_all_get_202_and_produce_one_order_placed_event_id()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _host.PlaceAsync(SalesTestHost.OrderJson(orderId))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _host.PlaceAsync(SalesTestApp.OrderJson(orderId))));
 
         // A request racing the first one's publish may re-publish the outbox entry, always under the same id and bytes.
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
-        Assert.Equal([SalesOutputs.PlacedId(orderId)], _host.SalesEvents.Select(e => e.Id).Distinct());
-        Assert.Single(_host.SalesEvents.Select(e => Convert.ToBase64String(e.Body)).Distinct());
-        Assert.Equal(SalesTestHost.T0, (await _host.ReadAsync(orderId))!.State!.AcceptedAt);
+        Assert.Equal([SalesOutputs.PlacedId(orderId)], _host.SalesEvents().Select(e => e.Id).Distinct());
+        Assert.Single(_host.SalesEvents().Select(e => Convert.ToBase64String(e.Body)).Distinct());
+        Assert.Equal(SalesTestApp.T0, (await _host.ReadAsync(orderId))!.State!.AcceptedAt);
     }
 
     [Fact]
     public async Task Concurrent_requests_with_different_bodies_for_one_id_accept_exactly_one_and_409_the_rest()
     {
-        var orderId = SalesTestHost.NewOrderId();
+        var orderId = SalesTestApp.NewOrderId();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _host.PlaceAsync(SalesTestHost.OrderJson(orderId, customerId: "cust-" + i))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _host.PlaceAsync(SalesTestApp.OrderJson(orderId, customerId: "cust-" + i))));
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
         Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
-        Assert.Single(_host.SalesEvents.Select(e => e.Id).Distinct());
+        Assert.Single(_host.SalesEvents().Select(e => e.Id).Distinct());
     }
 }

@@ -10,7 +10,7 @@ namespace Store.Sales.Tests.Functions;
 [Collection(AzuriteCollection.Name)]
 public sealed class SalesContractTests(AzuriteFixture azurite) : IDisposable
 {
-    private readonly SalesTestHost _host = new(azurite);
+    private readonly TestApp _host = SalesTestApp.Create(azurite);
 
     public void Dispose() => _host.Dispose();
 
@@ -30,16 +30,16 @@ public sealed class SalesContractTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Order_placed_and_order_cancelled_validate_against_their_schemas()
     {
-        var withReason = SalesTestHost.NewOrderId();
-        var withoutReason = SalesTestHost.NewOrderId();
+        var withReason = SalesTestApp.NewOrderId();
+        var withoutReason = SalesTestApp.NewOrderId();
         var lines = "[" + string.Join(",", Enumerable.Range(0, 100).Select(i => $$"""{"sku":"SKU-{{i}}","quantity":{{(i % 2 == 0 ? 1 : 1000)}},"unitPrice":{{(i % 3 == 0 ? "0" : "19.99")}}}""")) + "]";
-        await _host.PlaceAsync(SalesTestHost.OrderJson(withReason, lines: lines));
-        await _host.PlaceAsync(SalesTestHost.OrderJson(withoutReason, currency: "JPY"));
+        await _host.PlaceAsync(SalesTestApp.OrderJson(withReason, lines: lines));
+        await _host.PlaceAsync(SalesTestApp.OrderJson(withoutReason, currency: "JPY"));
         await _host.CancelAsync(withReason, $$"""{"reason":"{{new string('x', 500)}}"}""");
         await _host.CancelAsync(withoutReason);
 
-        Assert.Equal(4, _host.SalesEvents.Count);
-        Assert.All(_host.SalesEvents, AssertValidAgainstSchema);
+        Assert.Equal(4, _host.SalesEvents().Count);
+        Assert.All(_host.SalesEvents(), AssertValidAgainstSchema);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Store.Tracking.Decisions;
+using static Store.TestSupport.Combinations;
 using static Store.Tracking.Tests.Samples;
 
 namespace Store.Tracking.Tests.Decisions;

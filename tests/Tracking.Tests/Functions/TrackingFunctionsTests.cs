@@ -14,7 +14,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task EventsFromAllFourHubs_AreServedByGetOrderAsJson()
     {
-        using var app = new TrackingApp(azurite);
+        using var app = TrackingTestApp.Create(azurite);
 
         await app.DeliverInOrderAsync([Shipped("o-1", 3), Authorized("o-1", 2), Reserved("o-1", 1), Placed("o-1", 0)]);
         var (status, contentType, body) = await app.GetAsync("o-1");
@@ -40,7 +40,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task UnknownOrder_Is404ProblemDetails()
     {
-        using var app = new TrackingApp(azurite);
+        using var app = TrackingTestApp.Create(azurite);
 
         var (status, contentType, body) = await app.GetAsync("nope");
 
@@ -54,7 +54,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task OrderIdWithReservedCharacters_IsStoredAndFound()
     {
-        using var app = new TrackingApp(azurite);
+        using var app = TrackingTestApp.Create(azurite);
 
         await app.DeliverInOrderAsync([Placed("a/b#c?d")]);
 
@@ -65,7 +65,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RedeliveryOfAWholeBatch_IsANoOp()
     {
-        using var app = new TrackingApp(azurite);
+        using var app = TrackingTestApp.Create(azurite);
         var batch = app.Batch(Placed("r-1"), Placed("r-2"), Cancelled("r-1"));
         await app.DeliverAsync("sales-orders", batch);
         var before = await app.StatesAsync();
@@ -81,7 +81,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task MalformedAndSchemaInvalidEvents_AreDeadLetteredAndTheRestOfTheBatchIsProcessed()
     {
-        using var app = new TrackingApp(azurite);
+        using var app = TrackingTestApp.Create(azurite);
         var invalid = Codec.Encode(
             new CloudEventHeader("bad-1", TrackingEventTypes.PaymentDeclined, "/tests", "d-2", T0),
             new PaymentDeclined("d-2", "c-1", 5m, "EUR", ""));
@@ -105,7 +105,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task StockReceived_IsSkippedNotDeadLettered()
     {
-        using var app = new TrackingApp(azurite);
+        using var app = TrackingTestApp.Create(azurite);
         var received = """
             {"specversion":"1.0","id":"rcv-1","source":"/store/inventory","type":"inventory.stock-received.v1","subject":"sku-a","time":"2026-03-01T12:00:00Z","data":{"receiptId":"r-1","sku":"sku-a","quantity":5}}
             """;
@@ -119,7 +119,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task ManyOrdersAcrossBuckets_AreEachStoredUnderTheirBucketAndFound()
     {
-        using var app = new TrackingApp(azurite);
+        using var app = TrackingTestApp.Create(azurite);
         var ids = Enumerable.Range(0, 120).Select(i => $"bulk-{i}").ToArray();
 
         await app.DeliverAsync("sales-orders", app.Batch([.. ids.Select(id => Placed(id))]));
@@ -141,7 +141,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
         string? expected = null;
         for (var run = 0; run < 4; run++)
         {
-            using var app = new TrackingApp(azurite);
+            using var app = TrackingTestApp.Create(azurite);
 
             await app.DeliverInOrderAsync(events.OrderBy(_ => random.Next()).ToArray());
 

@@ -1,0 +1,24 @@
+using Azure.Messaging.EventHubs;
+using Store.Eventing.CloudEvents;
+using Store.Eventing.Processing;
+using Store.Eventing.Publishing;
+using Store.Payments.Events;
+using Store.TestSupport;
+
+namespace Store.Payments.Tests;
+
+/// <summary>Payments' app for tests: the shared <see cref="TestApp"/> (stateless: the storage setting is never used).</summary>
+public static class PaymentsTestApp
+{
+    public static readonly DateTimeOffset T0 = new(2026, 3, 1, 9, 30, 0, TimeSpan.Zero);
+
+    public static TestApp Create(IDictionary<string, string?>? settings = null) => new(PaymentsRegistration.AddPaymentsContext, "UseDevelopmentStorage=true", settings);
+
+    public static IReadOnlyList<OutgoingEvent> PaymentEvents(this TestApp app) => app.Publisher.To("payments");
+
+    public static Task<BatchOutcome> DeliverOrdersAsync(this TestApp app, EventData[] batch, string partitionId = "0") => app.DeliverAsync("sales-orders", batch, partitionId);
+
+    public static byte[] OrderPlaced(this TestApp app, string orderId, decimal total, string currency = "EUR", string? traceParent = null) =>
+        app.Codec.Encode(new CloudEventHeader("placed-" + orderId, PaymentsEventTypes.OrderPlaced, "/store/sales", orderId, T0, traceParent),
+            new OrderPlaced(orderId, "cust-1", [new OrderLine("SKU-1", 1, total)], total, currency));
+}
