@@ -78,7 +78,8 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         foreach (var registration in options.Contexts)
         {
             var stats = host.StatsOf(registration.Name);
-            var publisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered), stats);
+            var logPublisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered), stats);
+            Func<IServiceProvider, IEventPublisher> publisher = options.Publisher ?? (_ => logPublisher);
             var app = await ContextApp.StartAsync(registration, configuration, publisher, services =>
             {
                 // Each try of a Table request may fail with 503, as in Azure: the SDK's own retries (3, delays scaled like the
