@@ -73,7 +73,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
     /// <summary>Builds every context app (its own DI container and functions) over a new log with the catalog's hubs.</summary>
     public static async Task<LocalFunctionsHost> StartAsync(LocalHostOptions options, CancellationToken ct)
     {
-        var host = new LocalFunctionsHost(options, new EventStreamLog(EventCatalog.Current));
+        var host = new LocalFunctionsHost(options, new EventStreamLog(EventCatalog.Current.Streams.Select(s => (s.Stream.Hub, options.Partitions ?? s.Stream.Partitions))));
         var configuration = BuildConfiguration(options);
         foreach (var registration in options.Contexts)
         {

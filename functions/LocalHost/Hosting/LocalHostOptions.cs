@@ -44,6 +44,9 @@ public sealed record LocalHostOptions(string StorageConnectionString)
     /// </summary>
     public Func<IServiceProvider, IEventPublisher>? Publisher { get; init; }
 
+    /// <summary>Partitions of every hub of the embedded log (null: the catalog's default). The Azure rebuild runs with the deployment's.</summary>
+    public int? Partitions { get; init; }
+
     /// <summary>The state tables as the host itself reads them (outbox census); null: <see cref="StorageConnectionString"/>.</summary>
     public TableServiceClient? StateTables { get; init; }
 

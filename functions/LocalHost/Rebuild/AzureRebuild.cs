@@ -150,7 +150,7 @@ public sealed class AzureRebuild(AzureRebuildOptions options, ILiveHubs live, To
             var range = plan.Archived.Count == 0 ? "nothing archived" : string.Create(CultureInfo.InvariantCulture, $"sequence 0..{plan.Archived[^1].SequenceNumber} in {plan.Blobs.Count} blob(s), {plan.Blobs[0]} .. {plan.Blobs[^1]}");
             var liveRange = plan.LastLive < plan.Switchover ? "empty" : string.Create(CultureInfo.InvariantCulture, $"{plan.Switchover}..{plan.LastLive}");
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{prefix}{dry}read {plan.Hub}/{plan.PartitionId} from {ArchiveContainer(catalog.Stream(plan.Hub).Domain.Name)}: {range}; deliver 0..{plan.Switchover - 1}, the live hub holds {liveRange}: switch over at {plan.Switchover}")).ConfigureAwait(false);
+                $"{prefix}{dry}read {plan.Hub}/{plan.PartitionId} from {ArchiveContainer(catalog.Stream(plan.Hub).Domain.Name)}: {range}; deliver {(plan.Switchover == 0 ? "nothing" : $"0..{plan.Switchover - 1}")}, the live hub holds {liveRange}: switch over at {plan.Switchover}")).ConfigureAwait(false);
         }
 
         if (options.DryRun)
@@ -212,11 +212,12 @@ public sealed class AzureRebuild(AzureRebuildOptions options, ILiveHubs live, To
         {
             var domain = catalog.Stream(hub).Domain.Name;
             var fqdn = options.Namespaces[domain];
+            // The deployment's partition count (infra/main.bicep eventHubPartitions), the same on every hub.
             var ids = await live.GetPartitionIdsAsync(fqdn, hub, ct).ConfigureAwait(false);
-            var expected = Enumerable.Range(0, catalog.Stream(hub).Stream.Partitions).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-            if (!ids.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal)))
+            var expected = Enumerable.Range(0, ids.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            if (!ids.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal)) || (plans.Count > 0 && plans.Max(p => int.Parse(p.PartitionId, CultureInfo.InvariantCulture)) + 1 != ids.Length))
             {
-                throw new PartitionMismatchException($"Hub '{hub}' has partitions [{string.Join(",", ids)}] in {fqdn} but {expected.Length} here; run the rebuild with the deployment's partition count.");
+                throw new PartitionMismatchException($"Hub '{hub}' in {fqdn} has partitions [{string.Join(",", ids)}]; expected 0..n-1 with the same n on every hub (the deployment's eventHubPartitions).");
             }
 
             var container = archive.GetBlobContainerClient(ArchiveContainer(domain));
@@ -279,6 +280,7 @@ public sealed class AzureRebuild(AzureRebuildOptions options, ILiveHubs live, To
         var hostOptions = new LocalHostOptions(options.State.IsEndpoint ? string.Empty : options.State.Value)
         {
             Contexts = [registration],
+            Partitions = plans.Count == 0 ? null : plans.Max(p => int.Parse(p.PartitionId, CultureInfo.InvariantCulture)) + 1,
             Settings = settings,
             StateTables = tables,
             Publisher = publisher ?? (sp => ActivatorUtilities.CreateInstance<EventHubsPublisher>(sp)),

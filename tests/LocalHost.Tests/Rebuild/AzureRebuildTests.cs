@@ -85,6 +85,11 @@ public sealed class AzureRebuildTests : IDisposable
         Assert.Matches(@"the live hub holds 0\.\.\d+: switch over at 0", dry.Out);
         await AssertUntouchedAsync(tables, ownTable, checkpoints, staleCheckpoint);
 
+        // A deployment with another partition count (eventHubPartitions = 8): the runner takes the live hubs' count.
+        var eight = await RunAsync(options, LiveHubs(archive, SwitchoverOf, gapAt: null, partitions: 8).Object, new EventStreamLog(catalog));
+        Assert.True(eight.Exit == 0, eight.Error);
+        Assert.Contains("would read sales-orders/7 from archive-sales: nothing archived; deliver nothing, the live hub holds empty: switch over at 0", eight.Out, StringComparison.Ordinal);
+
         // Archive and live hub do not overlap on sales-orders/1: refused with the missing range, nothing deleted.
         var gapLive = LiveHubs(archive, SwitchoverOf, gapAt: ("sales-orders", "1"));
         var gap = await RunAsync(options with { DryRun = false }, gapLive.Object, new EventStreamLog(catalog));
@@ -164,12 +169,12 @@ public sealed class AzureRebuildTests : IDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
-    private static Mock<ILiveHubs> LiveHubs(CaptureArchive archive, Func<string, string, long> switchoverOf, (string Hub, string Partition)? gapAt)
+    private static Mock<ILiveHubs> LiveHubs(CaptureArchive archive, Func<string, string, long> switchoverOf, (string Hub, string Partition)? gapAt, int? partitions = null)
     {
         var live = new Mock<ILiveHubs>(MockBehavior.Strict);
         live.Setup(l => l.GetPartitionIdsAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string _, string hub, CancellationToken _) =>
-                Enumerable.Range(0, EventCatalog.Current.Stream(hub).Stream.Partitions).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+                Enumerable.Range(0, partitions ?? EventCatalog.Current.Stream(hub).Stream.Partitions).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
         live.Setup(l => l.GetPartitionPropertiesAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string _, string hub, string partition, CancellationToken _) =>
             {
