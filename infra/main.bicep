@@ -76,6 +76,14 @@ param captureIntervalSeconds int = 300
 @description('Event Hubs Capture size window: a capture file is written when this many bytes accumulate, whichever window comes first.')
 param captureSizeLimitBytes int = 314572800
 
+// Partitions per hub: a deployment parameter, default from the catalog (schemas/catalog.json "partitions"). Standard tier
+// allows 1-32. A hub's partition count cannot be lowered (on Standard, not changed at all) once created: another value
+// for a deployed system is a migration to new hubs (README "Partitions"), not a redeploy.
+@minValue(1)
+@maxValue(32)
+@description('Partitions of every event hub (Standard tier: at most 32). Fixed once the hubs exist: changing it means new hubs.')
+param eventHubPartitions int = loadJsonContent('../schemas/catalog.json').partitions
+
 @description('Lock the stream archive against deletion (the system of record; azd down needs the lock removed first).')
 param archiveDeleteLock bool = true
 
@@ -152,6 +160,7 @@ module domainStreams 'modules/domain-streams.bicep' = [
     scope: rg
     params: {
       domain: domain
+      partitionCount: eventHubPartitions
       namespaceName: namespaceNames[domain.name]
       location: location
       tags: tags

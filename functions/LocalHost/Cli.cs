@@ -35,6 +35,13 @@ public static class Cli
               Rebuilds the context's state from <dir>/capture/ alone: fresh tables, no checkpoints, bootstrap through its
               functions; writes <dir>/rebuilt/state/<Context>/. --dry-run prints the tables it would delete and the capture
               files and sequence ranges it would read.
+          dotnet run --project functions/LocalHost -- rebuild <Context> --azure --archive <blob endpoint> --state <table endpoint>
+                                                     --host-storage <blob endpoint> --namespaces <domain>=<FQDN>[,...] [--dry-run]
+              The same rebuild against Azure (the app's Event Hubs triggers disabled): reads the capture blobs of every
+              consumed hub up to the live hub's first sequence number (refuses on a gap), deletes every row of the context's
+              tables and its checkpoints, bootstraps through its functions (outputs published with their original ids) and
+              writes each partition's checkpoint at the switchover. Entra ID (DefaultAzureCredential), no keys; connection
+              strings instead of endpoints for Azurite. --namespaces also takes azd's EVENTHUB_NAMESPACES JSON.
           dotnet run --project functions/LocalHost -- deadletters list --dir <replay-out-dir> [--context <Context>]
               Lists <dir>/streams/dead-letters.jsonl: id, consumer, group, source hub/partition#seq, error kind, message, time.
         <faults>: comma list of crash=<p> (host dies after a batch, before its checkpoint), duplicate=<p> (batch
@@ -56,11 +63,17 @@ public static class Cli
                     await output.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 0;
                 case "rebuild":
-                    Reject(options, "dir", "dry-run");
                     if (args.Length < 2 || args[1].StartsWith("--", StringComparison.Ordinal))
                     {
-                        throw new UsageException("rebuild needs a context: rebuild <Context> --dir <replay-out-dir> [--dry-run].");
+                        throw new UsageException("rebuild needs a context: rebuild <Context> --dir <replay-out-dir> [--dry-run], or rebuild <Context> --azure ... (see usage).");
                     }
+
+                    if (options.ContainsKey("azure"))
+                    {
+                        return await RunAzureRebuildAsync(args[1], options, output, error, ct).ConfigureAwait(false);
+                    }
+
+                    Reject(options, "dir", "dry-run");
 
                     if (!options.TryGetValue("dir", out var dir) || string.IsNullOrWhiteSpace(dir))
                     {
@@ -120,7 +133,7 @@ public static class Cli
                 value = name[(eq + 1)..];
                 name = name[..eq];
             }
-            else if (name is "serve" or "dry-run" or "fresh-azurite")
+            else if (name is "serve" or "dry-run" or "fresh-azurite" or "azure")
             {
                 value = "true";
             }
@@ -215,6 +228,65 @@ public static class Cli
         }
 
         return DeadLettersCommand.ListAsync(dir, options.TryGetValue("context", out var context) ? context : null, output, error);
+    }
+
+    private static async Task<int> RunAzureRebuildAsync(string context, Dictionary<string, string> options, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var rebuild = ParseAzureRebuild(context, options);
+        var credential = new Azure.Identity.DefaultAzureCredential();
+        await using var live = new EventHubsLiveHubs(credential);
+        return await new AzureRebuild(rebuild, live, credential).RunAsync(output, error, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates the options of <c>rebuild &lt;Context&gt; --azure</c>.</summary>
+    public static AzureRebuildOptions ParseAzureRebuild(string context, Dictionary<string, string> options)
+    {
+        Reject(options, "azure", "archive", "state", "host-storage", "namespaces", "dry-run");
+        string Required(string name, string what) =>
+            options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : throw new UsageException($"rebuild --azure needs --{name} <{what}>.");
+
+        var archive = Required("archive", "archive account blob endpoint or connection string");
+        var state = Required("state", "the context's state account table endpoint or connection string");
+        var hostStorage = Required("host-storage", "the context app's host storage blob endpoint or connection string");
+        var namespaces = ParseNamespaces(Required("namespaces", "domain=namespace FQDN,... or azd's EVENTHUB_NAMESPACES JSON"));
+        return new AzureRebuildOptions(context, new StorageAddress(archive), new StorageAddress(state), new StorageAddress(hostStorage), namespaces, options.ContainsKey("dry-run"));
+    }
+
+    /// <summary><c>sales=evhns-sales-x.servicebus.windows.net,...</c> or the JSON object azd outputs as EVENTHUB_NAMESPACES.</summary>
+    public static IReadOnlyDictionary<string, string> ParseNamespaces(string value)
+    {
+        Dictionary<string, string> result;
+        if (value.TrimStart().StartsWith('{'))
+        {
+            try
+            {
+                result = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(value) ?? [];
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new UsageException($"--namespaces: not a JSON object of strings ({ex.Message}).");
+            }
+        }
+        else
+        {
+            result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || eq == pair.Length - 1 || !result.TryAdd(pair[..eq], pair[(eq + 1)..]))
+                {
+                    throw new UsageException($"--namespaces: '{pair}' is not a new <domain>=<namespace FQDN> pair.");
+                }
+            }
+        }
+
+        var domains = Store.Eventing.Catalog.EventCatalog.Current.Domains.Select(d => d.Name).ToList();
+        if (result.FirstOrDefault(p => !domains.Contains(p.Key) || !p.Value.Contains('.', StringComparison.Ordinal)) is { Key: not null } bad)
+        {
+            throw new UsageException($"--namespaces: '{bad.Key}={bad.Value}' is not <domain>=<namespace FQDN> (domains: {string.Join(", ", domains)}).");
+        }
+
+        return result;
     }
 
     private static DemoOptions ParseDemo(Dictionary<string, string> options)

@@ -4,6 +4,11 @@
 @description('The domain entry of schemas/catalog.json.')
 param domain object
 
+@minValue(1)
+@maxValue(32)
+@description('Partitions of every hub of the domain (main.bicep eventHubPartitions).')
+param partitionCount int
+
 param namespaceName string
 param location string
 param tags object
@@ -69,7 +74,7 @@ module hubs 'event-hub.bicep' = [
     params: {
       namespaceName: namespace.name
       hubName: stream.hub
-      partitionCount: stream.partitions
+      partitionCount: partitionCount
       retentionHours: stream.retentionHours
       consumerGroups: map(stream.consumers, c => c.consumerGroup)
       capture: {

@@ -26,6 +26,16 @@ public sealed class EmulatorConfigTests
     }
 
     [Fact]
+    public void Every_emulator_hub_has_the_catalog_default_partitions()
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Repo.EmulatorConfigPath))!;
+        var entities = config["UserConfig"]!["NamespaceConfig"]![0]!["Entities"]!.AsArray();
+
+        Assert.Equal(_catalog.Streams.Count(), entities.Count);
+        Assert.All(entities, e => Assert.Equal(_catalog.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)e!["PartitionCount"]));
+    }
+
+    [Fact]
     public void Config_json_has_one_namespace_within_the_emulator_limits()
     {
         var config = JsonNode.Parse(File.ReadAllText(Repo.EmulatorConfigPath))!;

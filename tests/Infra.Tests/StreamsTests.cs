@@ -17,18 +17,37 @@ public sealed class StreamsTests(InfraFixture infra)
     }
 
     [Fact]
-    public void Hubs_have_the_catalog_partitions_and_retention_in_their_domain_namespace()
+    public void Hubs_have_the_catalog_default_partitions_and_retention_in_their_domain_namespace()
     {
         var hubs = infra.Resources("Microsoft.EventHub/namespaces/eventhubs").ToDictionary(h => ((string)h["name"]!).Split('/')[1]);
 
         Assert.Equal(infra.Catalog.Streams.Select(s => s.Stream.Hub).Order(), hubs.Keys.Order());
+        Assert.InRange(infra.Catalog.Partitions, 1, 32);
         foreach (var (domain, stream) in infra.Catalog.Streams)
         {
             var hub = hubs[stream.Hub];
             Assert.StartsWith($"evhns-{domain.Name}-", (string)hub["name"]!, StringComparison.Ordinal);
-            Assert.Equal(stream.Partitions, (int)hub["properties"]!["partitionCount"]!);
+            Assert.Equal(infra.Catalog.Partitions, (int)hub["properties"]!["partitionCount"]!);
             Assert.Equal(stream.RetentionHours, (int)hub["properties"]!["retentionDescription"]!["retentionTimeInHours"]!);
         }
+    }
+
+    [Fact]
+    public void Partitions_are_a_deployment_parameter_applied_to_every_hub()
+    {
+        Assert.NotEqual(InfraFixture.VariantPartitions, infra.Catalog.Partitions);
+        var hubs = infra.VariantResources("Microsoft.EventHub/namespaces/eventhubs").ToList();
+
+        Assert.Equal(infra.Catalog.Streams.Count(), hubs.Count);
+        Assert.All(hubs, hub => Assert.Equal(InfraFixture.VariantPartitions, (int)hub["properties"]!["partitionCount"]!));
+    }
+
+    [Fact]
+    public void Azd_passes_the_partitions_with_the_catalog_default()
+    {
+        // main.parameters.json maps EVENTHUB_PARTITIONS (azd env) to the parameter; its fallback must be the catalog's.
+        var parameters = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Infra, "main.parameters.json")))!;
+        Assert.Equal($"${{EVENTHUB_PARTITIONS={infra.Catalog.Partitions}}}", (string?)parameters["parameters"]!["eventHubPartitions"]!["value"]);
     }
 
     [Fact]

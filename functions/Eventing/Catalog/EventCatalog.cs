@@ -14,9 +14,31 @@ public sealed record EventCatalog(
     private static readonly Lazy<EventCatalog> Embedded = new(() =>
     {
         using var stream = EmbeddedSchemas.Open("catalog.json");
-        return JsonSerializer.Deserialize(stream, CatalogJsonContext.Default.EventCatalog)
-            ?? throw new InvalidOperationException("schemas/catalog.json is empty.");
+        return (JsonSerializer.Deserialize(stream, CatalogJsonContext.Default.EventCatalog)
+            ?? throw new InvalidOperationException("schemas/catalog.json is empty.")).WithDefaultPartitions();
     });
+
+    /// <summary>
+    /// Every hub's partition count unless a deployment sets its own (infra/main.bicep <c>eventHubPartitions</c>): one value
+    /// for all hubs, 1-32 (Event Hubs Standard).
+    /// </summary>
+    public int Partitions { get; init; }
+
+    /// <summary>Gives every stream the catalog's partition count (streams carry none of their own).</summary>
+    public EventCatalog WithDefaultPartitions()
+    {
+        if (Partitions is < 1 or > 32)
+        {
+            throw new InvalidOperationException($"schemas/catalog.json: partitions {Partitions} is outside 1-32 (Event Hubs Standard).");
+        }
+
+        if (Streams.FirstOrDefault(s => s.Stream.Partitions != 0) is { Stream: not null } own)
+        {
+            throw new InvalidOperationException($"schemas/catalog.json: stream '{own.Stream.Hub}' sets its own partitions; every hub takes the catalog's (a deployment parameter).");
+        }
+
+        return this with { Domains = [.. Domains.Select(d => d with { Streams = [.. d.Streams.Select(s => s with { Partitions = Partitions })] })] };
+    }
 
     public static EventCatalog Current => Embedded.Value;
 

@@ -113,12 +113,20 @@ public sealed class CaptureArchive(string root)
     public IReadOnlyList<StoredEvent> ReadPartition(string hub, string partitionId) =>
         _read.GetOrAdd((hub, partitionId), key => Load(key.Hub, key.Partition));
 
-    private List<StoredEvent> Load(string hub, string partitionId)
+    private List<StoredEvent> Load(string hub, string partitionId) =>
+        Sequence(hub, partitionId, FilesOf(hub, partitionId).Select(path => (IReadOnlyList<CapturedEvent>)CaptureFile.Read(path)));
+
+    /// <summary>
+    /// The events of one partition's capture files, given in archive (name) order, as one run of consecutive sequence
+    /// numbers; a hole between files (a lost file) throws <see cref="ArchiveGapException"/>. Shared by the capture folder
+    /// and the Azure runner's blob archive.
+    /// </summary>
+    public static List<StoredEvent> Sequence(string hub, string partitionId, IEnumerable<IReadOnlyList<CapturedEvent>> files)
     {
         var events = new List<StoredEvent>();
-        foreach (var path in FilesOf(hub, partitionId))
+        foreach (var file in files)
         {
-            foreach (var captured in CaptureFile.Read(path))
+            foreach (var captured in file)
             {
                 // Files hold consecutive sequence numbers; a hole inside the archive (a lost file) is a gap too.
                 if (events.Count > 0 && captured.SequenceNumber != events[^1].SequenceNumber + 1)

@@ -264,6 +264,34 @@ public sealed class EventStreamLog
         }
     }
 
+    /// <summary>
+    /// Loads history into an empty partition as its live log, keeping sequence numbers and offsets (the Azure rebuild
+    /// delivers the archive up to the switchover this way). The history must start at sequence number 0 and be consecutive.
+    /// </summary>
+    public void Restore(string hub, string partitionId, IReadOnlyList<StoredEvent> history)
+    {
+        var partition = PartitionOf(hub, partitionId);
+        for (var i = 0; i < history.Count; i++)
+        {
+            if (history[i].SequenceNumber != i || history[i].Hub != hub || history[i].PartitionId != partitionId)
+            {
+                throw new ArgumentException($"Restore needs {hub}/{partitionId}'s events from sequence number 0 without holes; event {i} is {history[i].Hub}/{history[i].PartitionId}#{history[i].SequenceNumber}.", nameof(history));
+            }
+        }
+
+        lock (_gate)
+        {
+            if (partition.Events.Count > 0)
+            {
+                throw new InvalidOperationException($"Restore needs an empty partition ({hub}/{partitionId} holds {partition.Events.Count} events).");
+            }
+
+            partition.Events.AddRange(history);
+            partition.NextOffset = history.Count == 0 ? 0 : history[^1].Offset + Math.Max(1, history[^1].Body.Length);
+            SignalLocked();
+        }
+    }
+
     private static void CaptureLocked(CaptureArchive archive, string hub, int index, Partition partition, long upTo, List<string> files)
     {
         if (upTo <= partition.CapturedUpTo)

@@ -46,14 +46,18 @@ public sealed class ContextApp : IAsyncDisposable
     /// Builds the app: calls its Add&lt;Context&gt;Context(services, configuration), then replaces the kit's Event Hubs
     /// publisher with <paramref name="publisher"/>, and starts any hosted services it registered.
     /// </summary>
-    public static async Task<ContextApp> StartAsync(ContextRegistration registration, IConfiguration configuration, IEventPublisher publisher, Action<IServiceCollection>? configure, CancellationToken ct)
+    public static Task<ContextApp> StartAsync(ContextRegistration registration, IConfiguration configuration, IEventPublisher publisher, Action<IServiceCollection>? configure, CancellationToken ct) =>
+        StartAsync(registration, configuration, _ => publisher, configure, ct);
+
+    /// <summary>As above, with the publisher built from the app's own services (the kit's Event Hubs publisher needs them).</summary>
+    public static async Task<ContextApp> StartAsync(ContextRegistration registration, IConfiguration configuration, Func<IServiceProvider, IEventPublisher> publisher, Action<IServiceCollection>? configure, CancellationToken ct)
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         configure?.Invoke(services);
         registration.Register(services, configuration);
         services.RemoveAll<IEventPublisher>();
-        services.AddSingleton(publisher);
+        services.AddSingleton<IEventPublisher>(publisher);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         var app = new ContextApp(registration.Name, provider, FunctionDiscovery.Discover(registration.Name, registration.Assembly, configuration, registration.TypeFilter));
         foreach (var hosted in provider.GetServices<IHostedService>())

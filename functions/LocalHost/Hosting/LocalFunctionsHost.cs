@@ -73,12 +73,13 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
     /// <summary>Builds every context app (its own DI container and functions) over a new log with the catalog's hubs.</summary>
     public static async Task<LocalFunctionsHost> StartAsync(LocalHostOptions options, CancellationToken ct)
     {
-        var host = new LocalFunctionsHost(options, new EventStreamLog(EventCatalog.Current));
+        var host = new LocalFunctionsHost(options, new EventStreamLog(EventCatalog.Current.Streams.Select(s => (s.Stream.Hub, options.Partitions ?? s.Stream.Partitions))));
         var configuration = BuildConfiguration(options);
         foreach (var registration in options.Contexts)
         {
             var stats = host.StatsOf(registration.Name);
-            var publisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered), stats);
+            var logPublisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered), stats);
+            Func<IServiceProvider, IEventPublisher> publisher = options.Publisher ?? (_ => logPublisher);
             var app = await ContextApp.StartAsync(registration, configuration, publisher, services =>
             {
                 // Each try of a Table request may fail with 503, as in Azure: the SDK's own retries (3, delays scaled like the

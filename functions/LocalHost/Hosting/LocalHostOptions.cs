@@ -1,4 +1,6 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using Store.Eventing.Publishing;
 
 namespace Store.LocalHost.Hosting;
 
@@ -35,6 +37,18 @@ public sealed record LocalHostOptions(string StorageConnectionString)
 
     /// <summary>Where failed invocations and warnings go.</summary>
     public TextWriter Error { get; init; } = Console.Error;
+
+    /// <summary>
+    /// The publisher each context gets, built from its own services (null: the embedded log). The Azure rebuild publishes
+    /// with the kit's Event Hubs publisher.
+    /// </summary>
+    public Func<IServiceProvider, IEventPublisher>? Publisher { get; init; }
+
+    /// <summary>Partitions of every hub of the embedded log (null: the catalog's default). The Azure rebuild runs with the deployment's.</summary>
+    public int? Partitions { get; init; }
+
+    /// <summary>The state tables as the host itself reads them (outbox census); null: <see cref="StorageConnectionString"/>.</summary>
+    public TableServiceClient? StateTables { get; init; }
 
     /// <summary>Writes a line to <see cref="Error"/> per retry (off in replay with outage faults, where there are thousands).</summary>
     public bool LogRetries { get; init; } = true;

@@ -18,9 +18,12 @@ public sealed record OutboxCount(string Context, int PendingRows, int Markers, i
 public static class OutboxCensus
 {
     /// <summary>Counts per context (a table belongs to the context whose lowercase name prefixes it).</summary>
-    public static async Task<IReadOnlyList<OutboxCount>> CountAsync(string connectionString, IEnumerable<string> contexts, CancellationToken ct)
+    public static Task<IReadOnlyList<OutboxCount>> CountAsync(string connectionString, IEnumerable<string> contexts, CancellationToken ct) =>
+        CountAsync(new TableServiceClient(connectionString), contexts, ct);
+
+    /// <summary>Counts per context in <paramref name="service"/>.</summary>
+    public static async Task<IReadOnlyList<OutboxCount>> CountAsync(TableServiceClient service, IEnumerable<string> contexts, CancellationToken ct)
     {
-        var service = new TableServiceClient(connectionString);
         var names = contexts.ToList();
         var counts = names.ToDictionary(c => c, c => new OutboxCount(c, 0, 0, 0), StringComparer.Ordinal);
         foreach (var table in await ReplayExport.ListTablesAsync(service, ct).ConfigureAwait(false))
@@ -71,7 +74,7 @@ public static class OutboxSettling
         while (true)
         {
             await drain(ct).ConfigureAwait(false);
-            var counts = await OutboxCensus.CountAsync(host.Options.StorageConnectionString, host.Apps.Select(a => a.Name), ct).ConfigureAwait(false);
+            var counts = await OutboxCensus.CountAsync(host.Options.StateTables ?? new TableServiceClient(host.Options.StorageConnectionString), host.Apps.Select(a => a.Name), ct).ConfigureAwait(false);
             if (counts.All(c => c.PendingRows == 0 && c.Markers == 0 && (!untilIndexEmpty || c.IndexRows == 0)) || DateTime.UtcNow > deadline)
             {
                 return counts;

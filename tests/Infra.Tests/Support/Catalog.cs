@@ -3,12 +3,13 @@ using System.Text.Json.Serialization;
 
 namespace Infra.Tests.Support;
 
-/// <summary>The parts of schemas/catalog.json the infrastructure derives from.</summary>
+/// <summary>The parts of schemas/catalog.json the infrastructure derives from (<c>partitions</c>: every hub's default partition count).</summary>
 public sealed record Catalog(
     [property: JsonPropertyName("system")] string System,
     [property: JsonPropertyName("contexts")] IReadOnlyList<CatalogContext> Contexts,
     [property: JsonPropertyName("domains")] IReadOnlyList<CatalogDomain> Domains,
-    [property: JsonPropertyName("stateStorageSetting")] string StateStorageSetting)
+    [property: JsonPropertyName("stateStorageSetting")] string StateStorageSetting,
+    [property: JsonPropertyName("partitions")] int Partitions)
 {
     private static readonly JsonSerializerOptions Options = new() { ReadCommentHandling = JsonCommentHandling.Skip };
 
@@ -44,7 +45,6 @@ public sealed record CatalogDomain(
 
 public sealed record CatalogStream(
     [property: JsonPropertyName("hub")] string Hub,
-    [property: JsonPropertyName("partitions")] int Partitions,
     [property: JsonPropertyName("retentionHours")] int RetentionHours,
     [property: JsonPropertyName("deadLetter")] bool DeadLetter,
     [property: JsonPropertyName("senders")] IReadOnlyList<string>? Senders,

@@ -14,6 +14,7 @@ public static class EmulatorConfig
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>Every hub with the catalog's default partition count (the deployment parameter's default).</summary>
     public static string Generate(Catalog catalog)
     {
         var entities = new JsonArray();
@@ -23,7 +24,7 @@ public static class EmulatorConfig
             {
                 ["Name"] = stream.Hub,
                 // The emulator's schema types PartitionCount as a string.
-                ["PartitionCount"] = stream.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["PartitionCount"] = catalog.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
 
             // $Default always exists; a hub without consumers omits the list (the schema requires at least one item).

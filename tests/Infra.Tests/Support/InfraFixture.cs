@@ -12,6 +12,9 @@ public sealed class InfraFixture : IDisposable
     public const string EnvironmentName = "citest";
     public const string DeveloperPrincipalId = "11111111-2222-3333-4444-555555555555";
 
+    /// <summary>The variant's partitions per hub: the documented large deployment (not the catalog default).</summary>
+    public const int VariantPartitions = 32;
+
     private readonly string _work = Directory.CreateTempSubdirectory("infra-tests-").FullName;
 
     public InfraFixture()
@@ -33,7 +36,7 @@ public sealed class InfraFixture : IDisposable
         var probedFile = Path.Combine(_work, "probed", "main.json");
         Directory.CreateDirectory(Path.GetDirectoryName(probedFile)!);
         File.WriteAllText(probedFile, probed.ToJsonString());
-        VariantSnapshot = RunSnapshot("probed", "main.json", "param vnetEnabled = true\nparam principalType = 'ServicePrincipal'");
+        VariantSnapshot = RunSnapshot("probed", "main.json", $"param vnetEnabled = true\nparam principalType = 'ServicePrincipal'\nparam eventHubPartitions = {VariantPartitions}");
         NestedDeployments = DeploymentProbe.Read(VariantSnapshot);
     }
 
@@ -44,7 +47,7 @@ public sealed class InfraFixture : IDisposable
 
     public JsonObject Snapshot { get; }
 
-    /// <summary>main.bicep with vnetEnabled = true and principalType = 'ServicePrincipal' (plus the deployment-name probes).</summary>
+    /// <summary>main.bicep with vnetEnabled = true, principalType = 'ServicePrincipal' and <see cref="VariantPartitions"/> partitions (plus the deployment-name probes).</summary>
     public JsonObject VariantSnapshot { get; }
 
     public IEnumerable<JsonObject> VariantResources(string type) =>
