@@ -19,7 +19,9 @@ public sealed record InventoryOptions(string StockTable = "inventorystock", stri
     public static InventoryOptions From(IConfiguration configuration) => new(
         configuration["Inventory:StockTable"] is { Length: > 0 } stock ? stock : "inventorystock",
         configuration["Inventory:ReceiptsTable"] is { Length: > 0 } receipts ? receipts : "inventoryreceipts",
-        configuration["Inventory:StockShards"] is { Length: > 0 } shards ? int.Parse(shards, System.Globalization.CultureInfo.InvariantCulture) : 1);
+        configuration["Inventory:StockShards"] is not { Length: > 0 } shards ? 1
+            : int.TryParse(shards, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+            : throw new InvalidOperationException($"Inventory:StockShards = '{shards}' is not a positive whole number."));
 }
 
 /// <summary>The Inventory context's services; used by Program.cs and by the local host.</summary>

@@ -208,6 +208,7 @@ public sealed class AzureRebuild(AzureRebuildOptions options, ILiveHubs live, To
     {
         var catalog = EventCatalog.Current;
         var plans = new List<PartitionPlan>();
+        int? partitionCount = null;
         foreach (var hub in hubs)
         {
             var domain = catalog.Stream(hub).Domain.Name;
@@ -215,7 +216,8 @@ public sealed class AzureRebuild(AzureRebuildOptions options, ILiveHubs live, To
             // The deployment's partition count (infra/main.bicep eventHubPartitions), the same on every hub.
             var ids = await live.GetPartitionIdsAsync(fqdn, hub, ct).ConfigureAwait(false);
             var expected = Enumerable.Range(0, ids.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-            if (!ids.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal)) || (plans.Count > 0 && plans.Max(p => int.Parse(p.PartitionId, CultureInfo.InvariantCulture)) + 1 != ids.Length))
+            partitionCount ??= ids.Length;
+            if (!ids.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal)) || ids.Length != partitionCount)
             {
                 throw new PartitionMismatchException($"Hub '{hub}' in {fqdn} has partitions [{string.Join(",", ids)}]; expected 0..n-1 with the same n on every hub (the deployment's eventHubPartitions).");
             }

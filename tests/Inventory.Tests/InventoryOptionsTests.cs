@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Store.Inventory.Tests;
+
+/// <summary>The shard count setting: absent means one shard; anything else is refused with the value named, until the saga is wired.</summary>
+public sealed class InventoryOptionsTests
+{
+    [Fact]
+    public void WithoutTheSetting_StockHasOneShard() =>
+        Assert.Equal(1, InventoryOptions.From(Settings(null)).StockShards);
+
+    [Theory]
+    [InlineData("abc", "'abc' is not a positive whole number")]
+    [InlineData("0", "'0' is not a positive whole number")]
+    [InlineData("4", "only 1 is supported so far")]
+    public void AnyOtherShardCount_IsRefusedAtStartUp_WithTheValue(string value, string expected)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddInventoryContext(Settings(value)));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Settings(string? shards) => new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["Inventory:StockShards"] = shards, ["StateStorage"] = "UseDevelopmentStorage=true" })
+        .Build();
+}
