@@ -16,15 +16,7 @@ public static class FulfillmentRegistration
 
     public static IServiceCollection AddFulfillmentContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddEventing(configuration, "Fulfillment", registry => registry
-            .Add(FulfillmentEventTypes.OrderPlaced, FulfillmentJson.Default.OrderPlaced)
-            .Add(FulfillmentEventTypes.OrderCancelled, FulfillmentJson.Default.OrderCancelled)
-            .Add(FulfillmentEventTypes.StockReserved, FulfillmentJson.Default.StockReserved)
-            .Add(FulfillmentEventTypes.PaymentAuthorized, FulfillmentJson.Default.PaymentAuthorized)
-            .Add(FulfillmentEventTypes.PaymentDeclined, FulfillmentJson.Default.PaymentDeclined)
-            .Add(FulfillmentEventTypes.ShipmentRequested, FulfillmentJson.Default.ShipmentRequested)
-            .Add(FulfillmentEventTypes.OrderWithdrawn, FulfillmentJson.Default.OrderWithdrawn)
-            .Add(FulfillmentEventTypes.CancellationRejected, FulfillmentJson.Default.CancellationRejected));
+        services.AddEventing(configuration, "Fulfillment", FulfillmentJson.Default);
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, FulfillmentJson.Default.FulfillmentOrder);
         services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>();

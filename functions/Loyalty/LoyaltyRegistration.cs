@@ -16,10 +16,7 @@ public static class LoyaltyRegistration
 
     public static IServiceCollection AddLoyaltyContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddEventing(configuration, "Loyalty", registry => registry
-            .Add(LoyaltyEventTypes.OrderPlaced, LoyaltyJson.Default.OrderPlaced)
-            .Add(LoyaltyEventTypes.ShipmentRequested, LoyaltyJson.Default.ShipmentRequested)
-            .Add(LoyaltyEventTypes.TierChanged, LoyaltyJson.Default.TierChanged));
+        services.AddEventing(configuration, "Loyalty", LoyaltyJson.Default);
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, LoyaltyJson.Default.CustomerLoyalty);
         services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>();

@@ -14,14 +14,7 @@ public static class NotificationsRegistration
 
     public static IServiceCollection AddNotificationsContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddEventing(configuration, "Notifications", registry => registry
-            .Add(NotificationsEventTypes.ShipmentRequested, NotificationsJson.Default.ShipmentRequested)
-            .Add(NotificationsEventTypes.StockReservationRejected, NotificationsJson.Default.StockReservationRejected)
-            .Add(NotificationsEventTypes.PaymentDeclined, NotificationsJson.Default.PaymentDeclined)
-            .Add(NotificationsEventTypes.TierChanged, NotificationsJson.Default.TierChanged)
-            .Add(NotificationsEventTypes.OrderWithdrawn, NotificationsJson.Default.OrderWithdrawn)
-            .Add(NotificationsEventTypes.CancellationRejected, NotificationsJson.Default.CancellationRejected)
-            .Add(NotificationsEventTypes.NotificationRequested, NotificationsJson.Default.NotificationRequested));
+        services.AddEventing(configuration, "Notifications", NotificationsJson.Default);
 
         var channel = configuration[DefaultChannelSetting] is { Length: > 0 } configured ? configured.Trim().ToLowerInvariant() : "email";
         if (!NotificationRules.Channels.Contains(channel))

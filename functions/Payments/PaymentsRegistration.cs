@@ -12,10 +12,7 @@ public static class PaymentsRegistration
     /// <summary>Registers everything the Payments functions need (settings: <c>Payments:AuthorizationLimit</c>, <c>Payments:SupportedCurrencies</c>).</summary>
     public static IServiceCollection AddPaymentsContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddEventing(configuration, "Payments", registry => registry
-            .Add(PaymentsEventTypes.OrderPlaced, PaymentsJson.Default.OrderPlaced)
-            .Add(PaymentsEventTypes.PaymentAuthorized, PaymentsJson.Default.PaymentAuthorized)
-            .Add(PaymentsEventTypes.PaymentDeclined, PaymentsJson.Default.PaymentDeclined));
+        services.AddEventing(configuration, "Payments", PaymentsJson.Default);
         services.AddSingleton(PaymentPolicy.FromConfiguration(configuration));
         return services;
     }

@@ -16,12 +16,7 @@ public static class SalesRegistration
 
     public static IServiceCollection AddSalesContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddEventing(configuration, "Sales", registry => registry
-            .Add(SalesEventTypes.OrderPlaced, SalesJson.Default.OrderPlaced)
-            .Add(SalesEventTypes.OrderCancelled, SalesJson.Default.OrderCancelled)
-            .Add(SalesEventTypes.ShipmentRequested, SalesJson.Default.ShipmentRequested)
-            .Add(SalesEventTypes.OrderWithdrawn, SalesJson.Default.OrderWithdrawn)
-            .Add(SalesEventTypes.CancellationRejected, SalesJson.Default.CancellationRejected));
+        services.AddEventing(configuration, "Sales", SalesJson.Default);
 
         services.AddStateTable(configuration, OrdersTableSetting, DefaultOrdersTable, SalesJson.Default.OrderState);
         services.AddKeyedProjection<OrderState, OrderShipmentsProjection>();

@@ -23,17 +23,7 @@ public static class TrackingRegistration
 
     public static IServiceCollection AddTrackingContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddEventing(configuration, "Tracking", registry => registry
-            .Add(TrackingEventTypes.OrderPlaced, TrackingJson.Default.OrderPlaced)
-            .Add(TrackingEventTypes.OrderCancelled, TrackingJson.Default.OrderCancelled)
-            .Add(TrackingEventTypes.StockReserved, TrackingJson.Default.StockReserved)
-            .Add(TrackingEventTypes.StockReservationRejected, TrackingJson.Default.StockReservationRejected)
-            .Add(TrackingEventTypes.StockReleased, TrackingJson.Default.StockReleased)
-            .Add(TrackingEventTypes.PaymentAuthorized, TrackingJson.Default.PaymentAuthorized)
-            .Add(TrackingEventTypes.PaymentDeclined, TrackingJson.Default.PaymentDeclined)
-            .Add(TrackingEventTypes.ShipmentRequested, TrackingJson.Default.ShipmentRequested)
-            .Add(TrackingEventTypes.OrderWithdrawn, TrackingJson.Default.OrderWithdrawn)
-            .Add(TrackingEventTypes.CancellationRejected, TrackingJson.Default.CancellationRejected));
+        services.AddEventing(configuration, "Tracking", TrackingJson.Default);
 
         services.AddStateTable(configuration, TableNameSetting, DefaultTableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity);
         services.AddKeyedProjection<TrackedOrder, TrackingProjection>();

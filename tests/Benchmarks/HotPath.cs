@@ -31,13 +31,10 @@ public class HotPathBenchmarks
 
     public HotPathBenchmarks()
     {
-        _codec = new CloudEventCodec(new EventTypeRegistry()
-            .Add(PaymentsEventTypes.OrderPlaced, PaymentsJson.Default.OrderPlaced)
-            .Add(PaymentsEventTypes.PaymentAuthorized, PaymentsJson.Default.PaymentAuthorized)
-            .Add(PaymentsEventTypes.PaymentDeclined, PaymentsJson.Default.PaymentDeclined));
+        _codec = new CloudEventCodec(new EventTypeRegistry().AddAll(PaymentsJson.Default));
         var order = new OrderPlaced("O-000123", "C-042", [new OrderLine("SKU-0001", 2, 19.99m), new OrderLine("SKU-0002", 1, 5.50m)], 45.48m, "EUR");
         _outputs = new OutputEncoder(_codec, "Payments");
-        _body = _codec.Encode(new CloudEventHeader("6d3a7c1e-6f0e-4f9b-9a8f-0f1e2d3c4b5a", PaymentsEventTypes.OrderPlaced, "/store/sales", order.OrderId, Time,
+        _body = _codec.Encode(new CloudEventHeader("6d3a7c1e-6f0e-4f9b-9a8f-0f1e2d3c4b5a", CloudEventTypeAttribute.Of<OrderPlaced>(), "/store/sales", order.OrderId, Time,
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), order);
     }
 
@@ -46,7 +43,7 @@ public class HotPathBenchmarks
     {
         var input = JsonSerializer.Deserialize(_body, PlainJsonContext.Default.PlainOrderPlacedEnvelope)!;
         var order = input.Data;
-        var output = new PlainAuthorizedEnvelope("1.0", input.Id, "/store/payments", PaymentsEventTypes.PaymentAuthorized, order.OrderId, input.Time, "application/json",
+        var output = new PlainAuthorizedEnvelope("1.0", input.Id, "/store/payments", CloudEventTypeAttribute.Of<PaymentAuthorized>(), order.OrderId, input.Time, "application/json",
             new PaymentAuthorized(order.OrderId, order.CustomerId, order.Total, order.Currency));
         return JsonSerializer.SerializeToUtf8Bytes(output, PlainJsonContext.Default.PlainAuthorizedEnvelope);
     }

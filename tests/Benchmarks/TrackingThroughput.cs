@@ -7,6 +7,7 @@ using Store.Eventing.State;
 using Store.Tracking;
 using Store.Tracking.Events;
 using Store.Tracking.State;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Benchmarks;
 
@@ -74,10 +75,10 @@ internal static class TrackingThroughput
         {
             var id = $"O-{i:000000}";
             var customer = $"C-{i % 500}";
-            feeds[0].Add(Inbound.Of($"placed-{i}", TrackingEventTypes.OrderPlaced, id, new OrderPlaced(id, customer, lines, 10m, "EUR"), "sales-orders", "0", i + 1));
-            feeds[1].Add(Inbound.Of($"reserved-{i}", TrackingEventTypes.StockReserved, id, new StockReserved(id, customer, stock), "inventory-stock", "0", i + 1));
-            feeds[2].Add(Inbound.Of($"authorized-{i}", TrackingEventTypes.PaymentAuthorized, id, new PaymentAuthorized(id, customer, 10m, "EUR"), "payments", "0", i + 1));
-            feeds[3].Add(Inbound.Of($"shipment-{i}", TrackingEventTypes.ShipmentRequested, id,
+            feeds[0].Add(Inbound.Of($"placed-{i}", CloudEventTypeAttribute.Of<OrderPlaced>(), id, new OrderPlaced(id, customer, lines, 10m, "EUR"), "sales-orders", "0", i + 1));
+            feeds[1].Add(Inbound.Of($"reserved-{i}", CloudEventTypeAttribute.Of<StockReserved>(), id, new StockReserved(id, customer, stock), "inventory-stock", "0", i + 1));
+            feeds[2].Add(Inbound.Of($"authorized-{i}", CloudEventTypeAttribute.Of<PaymentAuthorized>(), id, new PaymentAuthorized(id, customer, 10m, "EUR"), "payments", "0", i + 1));
+            feeds[3].Add(Inbound.Of($"shipment-{i}", CloudEventTypeAttribute.Of<ShipmentRequested>(), id,
                 new ShipmentRequested("S-" + id, id, customer, [new ShipmentLine("SKU-1", 1, 10m)]), "fulfillment-shipments", "0", i + 1));
         }
 

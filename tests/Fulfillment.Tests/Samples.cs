@@ -29,23 +29,23 @@ public static class Samples
     public static CloudEventCodec Codec { get; } = new TestApp(FulfillmentRegistration.AddFulfillmentContext, "UseDevelopmentStorage=true").Codec;
 
     public static TestEvent Placed(string orderId, int minute = 0, string customerId = "c-1") => new(
-        "sales-orders", FulfillmentEventTypes.OrderPlaced, orderId, new EventMeta($"{orderId}-placed", T0.AddMinutes(minute), Trace),
+        "sales-orders", CloudEventTypeAttribute.Of<OrderPlaced>(), orderId, new EventMeta($"{orderId}-placed", T0.AddMinutes(minute), Trace),
         new OrderPlaced(orderId, customerId, [new OrderLine("sku-a", 2, 10.50m), new OrderLine("sku-b", 1, 4m)], 25.00m, "EUR"));
 
     public static TestEvent Reserved(string orderId, int minute = 1, string customerId = "c-1") => new(
-        "inventory-stock", FulfillmentEventTypes.StockReserved, orderId, new EventMeta($"{orderId}-reserved", T0.AddMinutes(minute), "00-11111111111111111111111111111111-2222222222222222-01"),
+        "inventory-stock", CloudEventTypeAttribute.Of<StockReserved>(), orderId, new EventMeta($"{orderId}-reserved", T0.AddMinutes(minute), "00-11111111111111111111111111111111-2222222222222222-01"),
         new StockReserved(orderId, customerId, [new ReservedLine("sku-a", 2), new ReservedLine("sku-b", 1)]));
 
     public static TestEvent Authorized(string orderId, int minute = 2, string customerId = "c-1") => new(
-        "payments", FulfillmentEventTypes.PaymentAuthorized, orderId, new EventMeta($"{orderId}-authorized", T0.AddMinutes(minute), "00-33333333333333333333333333333333-4444444444444444-01"),
+        "payments", CloudEventTypeAttribute.Of<PaymentAuthorized>(), orderId, new EventMeta($"{orderId}-authorized", T0.AddMinutes(minute), "00-33333333333333333333333333333333-4444444444444444-01"),
         new PaymentAuthorized(orderId, customerId, 25.00m, "EUR"));
 
     public static TestEvent Declined(string orderId, int minute = 2, string customerId = "c-1") => new(
-        "payments", FulfillmentEventTypes.PaymentDeclined, orderId, new EventMeta($"{orderId}-declined", T0.AddMinutes(minute), null),
+        "payments", CloudEventTypeAttribute.Of<PaymentDeclined>(), orderId, new EventMeta($"{orderId}-declined", T0.AddMinutes(minute), null),
         new PaymentDeclined(orderId, customerId, 25.00m, "EUR", "limit-exceeded"));
 
     public static TestEvent Cancelled(string orderId, int minute = 3, string customerId = "c-1") => new(
-        "sales-orders", FulfillmentEventTypes.OrderCancelled, orderId, new EventMeta($"{orderId}-cancelled", T0.AddMinutes(minute), null),
+        "sales-orders", CloudEventTypeAttribute.Of<OrderCancelled>(), orderId, new EventMeta($"{orderId}-cancelled", T0.AddMinutes(minute), null),
         new OrderCancelled(orderId, customerId, "changed my mind"));
 
     /// <summary>The CloudEvents body of a test event.</summary>
@@ -93,11 +93,11 @@ public static class FulfillmentTestApp
         app.DeliverInOrderAsync(events.GroupBy(e => e.Hub).SelectMany(g => g).Select(e => (e.Hub, Samples.Body(e), (string?)e.OrderId)));
 
     public static IReadOnlyList<OutgoingEvent> Shipments(this TestApp app) =>
-        app.Publisher.To("fulfillment-shipments").Where(e => e.Type == FulfillmentEventTypes.ShipmentRequested).ToList();
+        app.Publisher.To("fulfillment-shipments").Where(e => e.Type == CloudEventTypeAttribute.Of<ShipmentRequested>()).ToList();
 
     /// <summary>Fulfillment's answers to cancels: order-withdrawn and cancellation-rejected.</summary>
     public static IReadOnlyList<OutgoingEvent> CancellationAnswers(this TestApp app) =>
-        app.Publisher.To("fulfillment-shipments").Where(e => e.Type != FulfillmentEventTypes.ShipmentRequested).ToList();
+        app.Publisher.To("fulfillment-shipments").Where(e => e.Type != CloudEventTypeAttribute.Of<ShipmentRequested>()).ToList();
 
     public static Task<Dictionary<string, string>> StatesAsync(this TestApp app) => TestApp.StatesAsync(app.Get<TableStateStore<FulfillmentOrder>>().Table);
 }

@@ -19,6 +19,6 @@ public static class PaymentsTestApp
     public static Task<BatchOutcome> DeliverOrdersAsync(this TestApp app, EventData[] batch, string partitionId = "0") => app.DeliverAsync("sales-orders", batch, partitionId);
 
     public static byte[] OrderPlaced(this TestApp app, string orderId, decimal total, string currency = "EUR", string? traceParent = null) =>
-        app.Codec.Encode(new CloudEventHeader("placed-" + orderId, PaymentsEventTypes.OrderPlaced, "/store/sales", orderId, T0, traceParent),
+        app.Codec.Encode(new CloudEventHeader("placed-" + orderId, CloudEventTypeAttribute.Of<OrderPlaced>(), "/store/sales", orderId, T0, traceParent),
             new OrderPlaced(orderId, "cust-1", [new OrderLine("SKU-1", 1, total)], total, currency));
 }

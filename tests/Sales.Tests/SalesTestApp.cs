@@ -6,6 +6,7 @@ using Store.Sales.Events;
 using Store.Sales.Functions;
 using Store.Sales.State;
 using Store.TestSupport;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Sales.Tests;
 
@@ -40,14 +41,14 @@ public static class SalesTestApp
         app.DeliverAsync("fulfillment-shipments", batch, partitionId);
 
     public static byte[] OrderWithdrawn(this TestApp app, string orderId) =>
-        EventBatches.CloudEvent(app.Codec, SalesEventTypes.OrderWithdrawn, "withdrawn-event-" + orderId, orderId, new OrderWithdrawn(orderId, "cust-1", "changed my mind"));
+        EventBatches.CloudEvent(app.Codec, CloudEventTypeAttribute.Of<OrderWithdrawn>(), "withdrawn-event-" + orderId, orderId, new OrderWithdrawn(orderId, "cust-1", "changed my mind"));
 
     public static byte[] CancellationRejected(this TestApp app, string orderId) =>
-        EventBatches.CloudEvent(app.Codec, SalesEventTypes.CancellationRejected, "rejected-event-" + orderId, orderId, new CancellationRejected(orderId, "cust-1", "shp-" + orderId, "already-shipped"));
+        EventBatches.CloudEvent(app.Codec, CloudEventTypeAttribute.Of<CancellationRejected>(), "rejected-event-" + orderId, orderId, new CancellationRejected(orderId, "cust-1", "shp-" + orderId, "already-shipped"));
 
     /// <summary>A shipment-requested body for <paramref name="orderId"/>; its id is stable per order so redelivery is realistic.</summary>
     public static byte[] ShipmentRequested(this TestApp app, string orderId, string? shipmentId = null) =>
-        EventBatches.CloudEvent(app.Codec, SalesEventTypes.ShipmentRequested, "shipment-event-" + orderId, orderId,
+        EventBatches.CloudEvent(app.Codec, CloudEventTypeAttribute.Of<ShipmentRequested>(), "shipment-event-" + orderId, orderId,
             new ShipmentRequested(shipmentId ?? "shp-" + orderId, orderId, "cust-1", [new OrderLine("SKU-1", 1, 10m)], 10m, "EUR"));
 
     public static Task<StateRecord<OrderState>?> ReadAsync(this TestApp app, string orderId) =>

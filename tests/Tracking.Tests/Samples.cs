@@ -22,34 +22,34 @@ public static class Samples
 
     public static CloudEventCodec Codec { get; } = new TestApp(TrackingRegistration.AddTrackingContext, "UseDevelopmentStorage=true").Codec;
 
-    public static TestEvent Placed(string orderId, int minute = 0) => new("sales-orders", TrackingEventTypes.OrderPlaced, orderId, orderId + "-placed", T0.AddMinutes(minute),
+    public static TestEvent Placed(string orderId, int minute = 0) => new("sales-orders", CloudEventTypeAttribute.Of<OrderPlaced>(), orderId, orderId + "-placed", T0.AddMinutes(minute),
         new OrderPlaced(orderId, "c-1", [new OrderLine("sku-a", 2, 10.50m), new OrderLine("sku-b", 1, 4m)], 25.00m, "EUR"));
 
-    public static TestEvent Cancelled(string orderId, int minute = 5) => new("sales-orders", TrackingEventTypes.OrderCancelled, orderId, orderId + "-cancelled", T0.AddMinutes(minute),
+    public static TestEvent Cancelled(string orderId, int minute = 5) => new("sales-orders", CloudEventTypeAttribute.Of<OrderCancelled>(), orderId, orderId + "-cancelled", T0.AddMinutes(minute),
         new OrderCancelled(orderId, "c-1", "changed my mind"));
 
-    public static TestEvent Reserved(string orderId, int minute = 1) => new("inventory-stock", TrackingEventTypes.StockReserved, orderId, orderId + "-reserved", T0.AddMinutes(minute),
+    public static TestEvent Reserved(string orderId, int minute = 1) => new("inventory-stock", CloudEventTypeAttribute.Of<StockReserved>(), orderId, orderId + "-reserved", T0.AddMinutes(minute),
         new StockReserved(orderId, "c-1", [new StockLine("sku-a", 2), new StockLine("sku-b", 1)]));
 
-    public static TestEvent Rejected(string orderId, int minute = 1) => new("inventory-stock", TrackingEventTypes.StockReservationRejected, orderId, orderId + "-rejected", T0.AddMinutes(minute),
+    public static TestEvent Rejected(string orderId, int minute = 1) => new("inventory-stock", CloudEventTypeAttribute.Of<StockReservationRejected>(), orderId, orderId + "-rejected", T0.AddMinutes(minute),
         new StockReservationRejected(orderId, "c-1", [new ShortLine("sku-a", 2, 1)]));
 
-    public static TestEvent Released(string orderId, int minute = 6, string reason = "order-cancelled") => new("inventory-stock", TrackingEventTypes.StockReleased, orderId, orderId + "-released", T0.AddMinutes(minute),
+    public static TestEvent Released(string orderId, int minute = 6, string reason = "order-cancelled") => new("inventory-stock", CloudEventTypeAttribute.Of<StockReleased>(), orderId, orderId + "-released", T0.AddMinutes(minute),
         new StockReleased(orderId, [new StockLine("sku-a", 2)], reason, "c-1"));
 
-    public static TestEvent Authorized(string orderId, int minute = 1) => new("payments", TrackingEventTypes.PaymentAuthorized, orderId, orderId + "-authorized", T0.AddMinutes(minute),
+    public static TestEvent Authorized(string orderId, int minute = 1) => new("payments", CloudEventTypeAttribute.Of<PaymentAuthorized>(), orderId, orderId + "-authorized", T0.AddMinutes(minute),
         new PaymentAuthorized(orderId, "c-1", 25.00m, "EUR"));
 
-    public static TestEvent Declined(string orderId, int minute = 1) => new("payments", TrackingEventTypes.PaymentDeclined, orderId, orderId + "-declined", T0.AddMinutes(minute),
+    public static TestEvent Declined(string orderId, int minute = 1) => new("payments", CloudEventTypeAttribute.Of<PaymentDeclined>(), orderId, orderId + "-declined", T0.AddMinutes(minute),
         new PaymentDeclined(orderId, "c-1", 25.00m, "EUR", "limit-exceeded"));
 
-    public static TestEvent Shipped(string orderId, int minute = 2) => new("fulfillment-shipments", TrackingEventTypes.ShipmentRequested, orderId, orderId + "-shipment", T0.AddMinutes(minute),
+    public static TestEvent Shipped(string orderId, int minute = 2) => new("fulfillment-shipments", CloudEventTypeAttribute.Of<ShipmentRequested>(), orderId, orderId + "-shipment", T0.AddMinutes(minute),
         new ShipmentRequested("ship-" + orderId, orderId, "c-1", [new ShipmentLine("sku-a", 2, 10.50m)], 25.00m, "EUR"));
 
-    public static TestEvent Withdrawn(string orderId, int minute = 5) => new("fulfillment-shipments", TrackingEventTypes.OrderWithdrawn, orderId, orderId + "-withdrawn", T0.AddMinutes(minute),
+    public static TestEvent Withdrawn(string orderId, int minute = 5) => new("fulfillment-shipments", CloudEventTypeAttribute.Of<OrderWithdrawn>(), orderId, orderId + "-withdrawn", T0.AddMinutes(minute),
         new OrderWithdrawn(orderId, "c-1", "changed my mind"));
 
-    public static TestEvent CancellationRejected(string orderId, int minute = 5) => new("fulfillment-shipments", TrackingEventTypes.CancellationRejected, orderId, orderId + "-cancellation-rejected", T0.AddMinutes(minute),
+    public static TestEvent CancellationRejected(string orderId, int minute = 5) => new("fulfillment-shipments", CloudEventTypeAttribute.Of<CancellationRejected>(), orderId, orderId + "-cancellation-rejected", T0.AddMinutes(minute),
         new CancellationRejected(orderId, "c-1", "ship-" + orderId, "already-shipped"));
 
     /// <summary>The CloudEvents body of a test event.</summary>

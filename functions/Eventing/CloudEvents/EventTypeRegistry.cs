@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Json.Schema;
 using Store.Eventing.Catalog;
@@ -43,16 +44,50 @@ public sealed class EventTypeRegistry
     }
 
     /// <summary>Registers <typeparamref name="T"/> as the record for <paramref name="type"/>; the type must be in the catalog.</summary>
-    public EventTypeRegistry Add<T>(string type, JsonTypeInfo<T> typeInfo)
+    public EventTypeRegistry Add<T>(string type, JsonTypeInfo<T> typeInfo) => Add(type, (JsonTypeInfo)typeInfo);
+
+    /// <summary>
+    /// Registers every record that <paramref name="context"/> serializes (its <c>[JsonSerializable]</c> list) and that
+    /// carries <see cref="CloudEventTypeAttribute"/>: a context's event types are declared once, on its records. Only the
+    /// context class's own attributes are read, never other assemblies. Fails when it declares none or a type the
+    /// catalog does not know.
+    /// </summary>
+    public EventTypeRegistry AddAll(JsonSerializerContext context)
+    {
+        var records = context.GetType().GetCustomAttributesData()
+            .Where(a => a.AttributeType == typeof(JsonSerializableAttribute))
+            .Select(a => (Type)a.ConstructorArguments[0].Value!)
+            .Select(t => (Record: t, Type: CloudEventTypeAttribute.Find(t)))
+            .Where(r => r.Type is not null)
+            .ToList();
+        if (records.Count == 0)
+        {
+            throw new ArgumentException($"{context.GetType().Name} serializes no record with [CloudEventType]; a context must declare its event types.", nameof(context));
+        }
+
+        foreach (var (record, type) in records)
+        {
+            Add(type!, context.GetTypeInfo(record)!);
+        }
+
+        return this;
+    }
+
+    private EventTypeRegistry Add(string type, JsonTypeInfo typeInfo)
     {
         var info = _catalog.EventTypes.FirstOrDefault(t => t.Type == type)
-            ?? throw new ArgumentException($"Event type '{type}' is not in schemas/catalog.json.", nameof(type));
+            ?? throw new ArgumentException($"Event type '{type}' (record {typeInfo.Type.Name}) is not in schemas/catalog.json.", nameof(type));
+        if (_byType.TryGetValue(type, out var existing))
+        {
+            throw new ArgumentException($"Event type '{type}' is declared by both {existing.TypeInfo.Type.Name} and {typeInfo.Type.Name}.", nameof(type));
+        }
+
         var (schema, id) = LoadSchema(info.Schema);
         // One strict copy of each context's options (ConditionalWeakTable: shared by the registries of a process).
         var strict = StrictOptions.GetValue(typeInfo.Options, static options => new JsonSerializerOptions(options) { AllowDuplicateProperties = false });
-        var registration = new EventRegistration(type, typeInfo, schema, id, info.PartitionKey, strict.GetTypeInfo(typeof(T)));
+        var registration = new EventRegistration(type, typeInfo, schema, id, info.PartitionKey, strict.GetTypeInfo(typeInfo.Type));
         _byType.Add(type, registration);
-        _byClrType.Add(typeof(T), registration);
+        _byClrType.Add(typeInfo.Type, registration);
         return this;
     }
 

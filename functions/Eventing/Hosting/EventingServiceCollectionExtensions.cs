@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Azure.Messaging.EventHubs.Producer;
 using Microsoft.Extensions.Azure;
@@ -25,6 +26,11 @@ public static class EventingServiceCollectionExtensions
     /// a connection string for the emulator, or <c>__fullyQualifiedNamespace</c> with <c>__credential</c>/<c>__clientId</c>).
     /// The publisher is registered with TryAdd so a host can substitute an in-process stream.
     /// </summary>
+    /// <remarks>The context's event types are the records its <paramref name="json"/> context serializes that carry <see cref="CloudEventTypeAttribute"/>.</remarks>
+    public static IServiceCollection AddEventing(this IServiceCollection services, IConfiguration configuration, string context, JsonSerializerContext json) =>
+        services.AddEventing(configuration, context, registry => registry.AddAll(json));
+
+    /// <summary>As the overload above, with the event types registered by <paramref name="registerTypes"/>.</summary>
     public static IServiceCollection AddEventing(this IServiceCollection services, IConfiguration configuration, string context, Action<EventTypeRegistry> registerTypes)
     {
         var catalog = EventCatalog.Current;

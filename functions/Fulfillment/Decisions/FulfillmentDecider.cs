@@ -83,9 +83,9 @@ public static class FulfillmentDecider
 
         // Time and trace are the cancel's, so the answer is byte-identical however often the cancel is redelivered.
         return order.ShipmentRequested
-            ? new CancellationAnswer(CancellationRejectionIdFor(order.OrderId), FulfillmentEventTypes.CancellationRejected, cancel.Time, cancel.TraceParent,
+            ? new CancellationAnswer(CancellationRejectionIdFor(order.OrderId), CloudEventTypeAttribute.Of<CancellationRejected>(), cancel.Time, cancel.TraceParent,
                 new CancellationRejected(order.OrderId, customerId, order.ShipmentId!, AlreadyShipped), RejectedRole)
-            : new CancellationAnswer(WithdrawalIdFor(order.OrderId), FulfillmentEventTypes.OrderWithdrawn, cancel.Time, cancel.TraceParent,
+            : new CancellationAnswer(WithdrawalIdFor(order.OrderId), CloudEventTypeAttribute.Of<OrderWithdrawn>(), cancel.Time, cancel.TraceParent,
                 new OrderWithdrawn(order.OrderId, customerId, cancel.Reason), WithdrawnRole);
     }
 

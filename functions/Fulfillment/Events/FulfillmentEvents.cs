@@ -1,45 +1,41 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Store.Eventing.CloudEvents;
 using Store.Fulfillment.State;
 
 namespace Store.Fulfillment.Events;
 
-/// <summary>The CloudEvents types Fulfillment reads and writes (names from schemas/catalog.json).</summary>
-public static class FulfillmentEventTypes
-{
-    public const string OrderPlaced = "sales.order-placed.v1";
-    public const string OrderCancelled = "sales.order-cancelled.v1";
-    public const string StockReserved = "inventory.stock-reserved.v1";
-    public const string PaymentAuthorized = "payments.payment-authorized.v1";
-    public const string PaymentDeclined = "payments.payment-declined.v1";
-    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
-    public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
-    public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
-}
-
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
+[CloudEventType("sales.order-placed.v1")]
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
+[CloudEventType("sales.order-cancelled.v1")]
 public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason = null);
 
 public sealed record ReservedLine(string Sku, int Quantity);
 
+[CloudEventType("inventory.stock-reserved.v1")]
 public sealed record StockReserved(string OrderId, string CustomerId, IReadOnlyList<ReservedLine> Lines);
 
+[CloudEventType("payments.payment-authorized.v1")]
 public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency);
 
+[CloudEventType("payments.payment-declined.v1")]
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
 public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary>Data of <c>fulfillment.shipment-requested.v1</c>, the event Fulfillment owns.</summary>
+[CloudEventType("fulfillment.shipment-requested.v1")]
 public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines, decimal Total, string Currency);
 
 /// <summary>Data of <c>fulfillment.order-withdrawn.v1</c>: the cancel came before the shipment; the order never ships.</summary>
+[CloudEventType("fulfillment.order-withdrawn.v1")]
 public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
 
 /// <summary>Data of <c>fulfillment.cancellation-rejected.v1</c>: the cancel came after the shipment; the order ships.</summary>
+[CloudEventType("fulfillment.cancellation-rejected.v1")]
 public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
 
 /// <summary>Source-generated JSON for Fulfillment's events and state (camelCase; optional members are omitted when null).</summary>

@@ -1,23 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Store.Eventing.CloudEvents;
 using Store.Loyalty.State;
 
 namespace Store.Loyalty.Events;
 
-/// <summary>The CloudEvents types Loyalty reads and writes.</summary>
-public static class LoyaltyEventTypes
-{
-    public const string OrderPlaced = "sales.order-placed.v1";
-    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
-    public const string TierChanged = "loyalty.tier-changed.v1";
-}
-
 /// <summary>An order line as carried by sales and fulfillment events.</summary>
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
+[CloudEventType("sales.order-placed.v1")]
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
 /// <summary>Loyalty's view of <c>fulfillment.shipment-requested.v1</c>; <see cref="Total"/> and <see cref="Currency"/> are optional in the schema.</summary>
+[CloudEventType("fulfillment.shipment-requested.v1")]
 public sealed record ShipmentRequested(
     string ShipmentId,
     string OrderId,
@@ -27,6 +22,7 @@ public sealed record ShipmentRequested(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency = null);
 
 /// <summary>Data of <c>loyalty.tier-changed.v1</c>: one threshold crossing of one customer.</summary>
+[CloudEventType("loyalty.tier-changed.v1")]
 public sealed record TierChanged(string CustomerId, string PreviousTier, string NewTier, long Points);
 
 /// <summary>Answer of <c>GET /api/customers/{id}/loyalty</c>.</summary>

@@ -1,23 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Notifications.Events;
-
-/// <summary>The CloudEvents types Notifications reads and writes.</summary>
-public static class NotificationsEventTypes
-{
-    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
-    public const string StockReservationRejected = "inventory.stock-reservation-rejected.v1";
-    public const string PaymentDeclined = "payments.payment-declined.v1";
-    public const string TierChanged = "loyalty.tier-changed.v1";
-    public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
-    public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
-    public const string NotificationRequested = "notifications.notification-requested.v1";
-}
 
 /// <summary>An order line of a shipment.</summary>
 public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 
+[CloudEventType("fulfillment.shipment-requested.v1")]
 public sealed record ShipmentRequested(
     string ShipmentId,
     string OrderId,
@@ -29,10 +19,13 @@ public sealed record ShipmentRequested(
 /// <summary>A line that could not be reserved.</summary>
 public sealed record ShortLine(string Sku, int Requested, int Available);
 
+[CloudEventType("inventory.stock-reservation-rejected.v1")]
 public sealed record StockReservationRejected(string OrderId, string CustomerId, IReadOnlyList<ShortLine> ShortLines);
 
+[CloudEventType("payments.payment-declined.v1")]
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
+[CloudEventType("loyalty.tier-changed.v1")]
 public sealed record TierChanged(string CustomerId, string PreviousTier, string NewTier, long Points);
 
 /// <param name="NotificationId">Deterministic: derived from the input event's id, so a redelivered input asks for the same notification.</param>
@@ -41,6 +34,7 @@ public sealed record TierChanged(string CustomerId, string PreviousTier, string 
 /// <param name="Template">Kebab-case template name, e.g. "payment-declined".</param>
 /// <param name="OrderId">Present when the notification is about an order.</param>
 /// <param name="Data">Template fields as strings, sorted by key.</param>
+[CloudEventType("notifications.notification-requested.v1")]
 public sealed record NotificationRequested(
     string NotificationId,
     string CustomerId,
@@ -50,9 +44,11 @@ public sealed record NotificationRequested(
     IReadOnlyDictionary<string, string> Data);
 
 /// <summary>Notifications' view of <c>fulfillment.order-withdrawn.v1</c>: the customer's cancellation took effect.</summary>
+[CloudEventType("fulfillment.order-withdrawn.v1")]
 public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
 
 /// <summary>Notifications' view of <c>fulfillment.cancellation-rejected.v1</c>: the order had shipped before the cancel was read.</summary>
+[CloudEventType("fulfillment.cancellation-rejected.v1")]
 public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
 
 /// <summary>Source-generated serialization of every Notifications record.</summary>

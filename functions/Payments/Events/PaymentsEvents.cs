@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Payments.Events;
 
@@ -7,19 +8,14 @@ namespace Store.Payments.Events;
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary>Data of <c>sales.order-placed.v1</c> as Payments reads it.</summary>
+[CloudEventType("sales.order-placed.v1")]
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
+[CloudEventType("payments.payment-authorized.v1")]
 public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency);
 
+[CloudEventType("payments.payment-declined.v1")]
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
-
-/// <summary>The CloudEvents types Payments reads (orders) and writes (its verdicts).</summary>
-public static class PaymentsEventTypes
-{
-    public const string OrderPlaced = "sales.order-placed.v1";
-    public const string PaymentAuthorized = "payments.payment-authorized.v1";
-    public const string PaymentDeclined = "payments.payment-declined.v1";
-}
 
 /// <summary>Source-generated serialization for Payments events.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Sales.Events;
 
@@ -6,14 +7,17 @@ namespace Store.Sales.Events;
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary>Data of <c>sales.order-placed.v1</c>: everything consumers need about the accepted order.</summary>
+[CloudEventType("sales.order-placed.v1")]
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
 
+[CloudEventType("sales.order-cancelled.v1")]
 public sealed record OrderCancelled(
     string OrderId,
     string CustomerId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 /// <summary>Data of <c>fulfillment.shipment-requested.v1</c> as Sales reads it (Sales only needs to learn that the order ships).</summary>
+[CloudEventType("fulfillment.shipment-requested.v1")]
 public sealed record ShipmentRequested(
     string ShipmentId,
     string OrderId,
@@ -23,20 +27,13 @@ public sealed record ShipmentRequested(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency = null);
 
 /// <summary>Data of <c>fulfillment.order-withdrawn.v1</c> as Sales reads it: the cancellation took effect.</summary>
+[CloudEventType("fulfillment.order-withdrawn.v1")]
 public sealed record OrderWithdrawn(
     string OrderId,
     string CustomerId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 /// <summary>Data of <c>fulfillment.cancellation-rejected.v1</c> as Sales reads it: the order shipped before the cancel was read.</summary>
+[CloudEventType("fulfillment.cancellation-rejected.v1")]
 public sealed record CancellationRejected(string OrderId, string CustomerId, string ShipmentId, string Reason);
 
-/// <summary>The CloudEvents types Sales writes (orders) and reads from Fulfillment (ships, withdrawn, cancellation rejected).</summary>
-public static class SalesEventTypes
-{
-    public const string OrderPlaced = "sales.order-placed.v1";
-    public const string OrderCancelled = "sales.order-cancelled.v1";
-    public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
-    public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
-    public const string CancellationRejected = "fulfillment.cancellation-rejected.v1";
-}

@@ -1,3 +1,4 @@
+using Store.Eventing.CloudEvents;
 using Store.Tracking.Events;
 using Store.Tracking.State;
 
@@ -64,18 +65,18 @@ public static class OrderStatus
     /// <summary>The view of a set of facts (given in canonical order).</summary>
     public static OrderStatusView Project(string orderId, IReadOnlyList<TrackedFact> facts)
     {
-        TrackedFact? First(string type) => facts.FirstOrDefault(f => f.Type == type);
+        TrackedFact? First<T>() => facts.FirstOrDefault(f => f.Type == CloudEventTypeAttribute.Of<T>());
 
-        var placed = First(TrackingEventTypes.OrderPlaced);
-        var reserved = First(TrackingEventTypes.StockReserved);
-        var rejected = First(TrackingEventTypes.StockReservationRejected);
-        var released = First(TrackingEventTypes.StockReleased);
-        var authorized = First(TrackingEventTypes.PaymentAuthorized);
-        var declined = First(TrackingEventTypes.PaymentDeclined);
-        var shipment = First(TrackingEventTypes.ShipmentRequested);
-        var cancelled = First(TrackingEventTypes.OrderCancelled);
-        var withdrawn = First(TrackingEventTypes.OrderWithdrawn);
-        var cancellationRejected = First(TrackingEventTypes.CancellationRejected);
+        var placed = First<OrderPlaced>();
+        var reserved = First<StockReserved>();
+        var rejected = First<StockReservationRejected>();
+        var released = First<StockReleased>();
+        var authorized = First<PaymentAuthorized>();
+        var declined = First<PaymentDeclined>();
+        var shipment = First<ShipmentRequested>();
+        var cancelled = First<OrderCancelled>();
+        var withdrawn = First<OrderWithdrawn>();
+        var cancellationRejected = First<CancellationRejected>();
 
         var reservation = released is not null ? new ReservationView("released", released.Time, released.Reason)
             : rejected is not null ? new ReservationView("rejected", rejected.Time)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Store.Eventing.CloudEvents;
 
 namespace Store.Eventing.Tests.CloudEvents;
@@ -259,5 +260,29 @@ public sealed class CloudEventCodecTests
     public void Registry_TypeNotInCatalog_Throws()
     {
         Assert.Throws<ArgumentException>(() => new EventTypeRegistry().Add("sales.order-exploded.v1", TestJson.Default.StockReceived));
+    }
+
+    [Fact]
+    public void Registry_AddAll_RegistersEveryAttributedRecordOfTheContextAndNothingElse()
+    {
+        var registry = new EventTypeRegistry().AddAll(TestJson.Default);
+
+        Assert.Equal(typeof(StockReceived), registry.For<StockReceived>().TypeInfo.Type);
+        Assert.Equal(TestCodec.Reserved, registry.For<StockReserved>().Type);
+        Assert.True(registry.TryGet(TestCodec.Received, out _));
+        Assert.Throws<InvalidOperationException>(() => registry.For<SkuTotal>());
+    }
+
+    [Theory]
+    [InlineData(typeof(UnknownTypeJson), "'sales.order-exploded.v1' (record Exploded) is not in schemas/catalog.json")]
+    [InlineData(typeof(NoEventsJson), "NoEventsJson serializes no record with [CloudEventType]")]
+    [InlineData(typeof(TwiceJson), "'inventory.stock-received.v1' is declared by both StockReceived and ReceivedAgain")]
+    public void Registry_AddAll_ContextWithUnknownMissingOrDoubleTypes_FailsWithClearError(Type context, string message)
+    {
+        var json = (JsonSerializerContext)context.GetProperty("Default")!.GetValue(null)!;
+
+        var error = Assert.Throws<ArgumentException>(() => new EventTypeRegistry().AddAll(json));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 }

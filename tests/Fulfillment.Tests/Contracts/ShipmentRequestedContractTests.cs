@@ -47,7 +47,7 @@ public sealed class ShipmentRequestedContractTests
 
         var rejection = Assert.Single(Emitted(projection, shipped, Inbound(Cancelled("r-1"))));
 
-        foreach (var (output, type, orderId) in new[] { (withdrawal, FulfillmentEventTypes.OrderWithdrawn, "w-1"), (rejection, FulfillmentEventTypes.CancellationRejected, "r-1") })
+        foreach (var (output, type, orderId) in new[] { (withdrawal, CloudEventTypeAttribute.Of<OrderWithdrawn>(), "w-1"), (rejection, CloudEventTypeAttribute.Of<CancellationRejected>(), "r-1") })
         {
             Assert.Equal(("fulfillment-shipments", orderId, type), (output.Hub, output.PartitionKey, output.Type));
             using var document = JsonDocument.Parse(output.Body);
@@ -68,7 +68,7 @@ public sealed class ShipmentRequestedContractTests
     public void ShipmentRequested_WithCamelCaseFields_MatchesTheSchemaShape()
     {
         var data = new ShipmentRequested("s-1", "o-1", "c-1", [new ShipmentLine("a", 1, 0m)], 0m, "USD");
-        var body = Codec.Encode(new CloudEventHeader("id-1", FulfillmentEventTypes.ShipmentRequested, "/store/fulfillment", "o-1", T0), data);
+        var body = Codec.Encode(new CloudEventHeader("id-1", CloudEventTypeAttribute.Of<ShipmentRequested>(), "/store/fulfillment", "o-1", T0), data);
 
         using var document = JsonDocument.Parse(body);
         var json = document.RootElement.GetProperty("data");

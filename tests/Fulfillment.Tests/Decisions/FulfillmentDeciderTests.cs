@@ -79,7 +79,7 @@ public sealed class FulfillmentDeciderTests
 
         var answer = Assert.IsType<CancellationAnswer>(decision.CancellationAnswer);
         Assert.Equal(new OrderWithdrawn(OrderId, "c-1", "changed my mind"), answer.Data);
-        Assert.Equal((FulfillmentEventTypes.OrderWithdrawn, FulfillmentDecider.WithdrawalIdFor(OrderId), cancel.Meta.Time), (answer.Type, answer.EventId, answer.Time));
+        Assert.Equal((CloudEventTypeAttribute.Of<OrderWithdrawn>(), FulfillmentDecider.WithdrawalIdFor(OrderId), cancel.Meta.Time), (answer.Type, answer.EventId, answer.Time));
         Assert.True(decision.State.Withdrawn);
 
         // A redelivered cancel answers nothing new, and the join can no longer complete.
@@ -102,7 +102,7 @@ public sealed class FulfillmentDeciderTests
 
         var answer = Assert.IsType<CancellationAnswer>(decision.CancellationAnswer);
         Assert.Equal(new CancellationRejected(OrderId, "c-1", FulfillmentDecider.ShipmentIdFor(OrderId), "already-shipped"), answer.Data);
-        Assert.Equal((FulfillmentEventTypes.CancellationRejected, FulfillmentDecider.CancellationRejectionIdFor(OrderId)), (answer.Type, answer.EventId));
+        Assert.Equal((CloudEventTypeAttribute.Of<CancellationRejected>(), FulfillmentDecider.CancellationRejectionIdFor(OrderId)), (answer.Type, answer.EventId));
         Assert.Null(decision.Shipment);
         Assert.False(decision.State.Withdrawn);
         Assert.True(decision.State.ShipmentRequested);

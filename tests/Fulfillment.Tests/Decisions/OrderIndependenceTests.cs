@@ -3,6 +3,7 @@ using Store.Fulfillment.Events;
 using Store.Fulfillment.State;
 using static Store.TestSupport.Combinations;
 using static Store.Fulfillment.Tests.Samples;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Fulfillment.Tests.Decisions;
 
@@ -64,9 +65,9 @@ public sealed class OrderIndependenceTests
         foreach (var permutation in Permutations(events))
         {
             var outputs = Apply(permutation);
-            var cancelledLast = permutation[^1].Type == FulfillmentEventTypes.OrderCancelled;
+            var cancelledLast = permutation[^1].Type == CloudEventTypeAttribute.Of<OrderCancelled>();
             Assert.Equal(
-                cancelledLast ? [FulfillmentEventTypes.ShipmentRequested, FulfillmentEventTypes.CancellationRejected] : [FulfillmentEventTypes.OrderWithdrawn],
+                cancelledLast ? [CloudEventTypeAttribute.Of<ShipmentRequested>(), CloudEventTypeAttribute.Of<CancellationRejected>()] : [CloudEventTypeAttribute.Of<OrderWithdrawn>()],
                 outputs.Select(o => o.Type));
             foreach (var output in outputs)
             {
@@ -84,7 +85,7 @@ public sealed class OrderIndependenceTests
         TestEvent[] events = [Placed(OrderId), Reserved(OrderId), Declined(OrderId), Cancelled(OrderId)];
         var bodies = Permutations(events).Select(p => Assert.Single(Apply(p))).Select(o =>
         {
-            Assert.Equal(FulfillmentEventTypes.OrderWithdrawn, o.Type);
+            Assert.Equal(CloudEventTypeAttribute.Of<OrderWithdrawn>(), o.Type);
             return Text(o.Body);
         }).ToHashSet(StringComparer.Ordinal);
 

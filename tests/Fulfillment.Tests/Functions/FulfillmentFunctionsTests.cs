@@ -89,7 +89,7 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
         await app.DeliverAsync("sales-orders", app.Batch(Placed("d-1")));
         await app.DeliverAsync("inventory-stock", app.Batch(Reserved("d-1")));
         var invalid = Codec.Encode(
-            new CloudEventHeader("bad-1", FulfillmentEventTypes.PaymentAuthorized, "/tests", "d-2", T0),
+            new CloudEventHeader("bad-1", CloudEventTypeAttribute.Of<PaymentAuthorized>(), "/tests", "d-2", T0),
             new PaymentAuthorized("d-2", "c-1", -5m, "euro"));
         var batch = new[]
         {
@@ -133,7 +133,7 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
 
         // The cancel is answered with a withdrawal (Inventory releases on it); the decline needs none (Inventory releases on it).
         var answer = Assert.Single(app.CancellationAnswers());
-        Assert.Equal((FulfillmentEventTypes.OrderWithdrawn, "c-1"), (answer.Type, answer.PartitionKey));
+        Assert.Equal((CloudEventTypeAttribute.Of<OrderWithdrawn>(), "c-1"), (answer.Type, answer.PartitionKey));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Store.Eventing.State;
 using Store.Loyalty.Events;
 using Store.Loyalty.State;
 using Store.TestSupport;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Loyalty.Tests.Functions;
 
@@ -46,10 +47,10 @@ public static class LoyaltyTestApp
     }
 
     public static byte[] OrderPlaced(this TestApp app, string id, string orderId, string customerId, decimal total, DateTimeOffset? time = null) =>
-        EventBatches.CloudEvent(app.Codec, LoyaltyEventTypes.OrderPlaced, id, orderId,
+        EventBatches.CloudEvent(app.Codec, CloudEventTypeAttribute.Of<OrderPlaced>(), id, orderId,
             new OrderPlaced(orderId, customerId, [new OrderLine("SKU-1", 1, total)], total, "EUR"), time);
 
     public static byte[] ShipmentRequested(this TestApp app, string id, string orderId, string customerId, decimal? total, DateTimeOffset? time = null) =>
-        EventBatches.CloudEvent(app.Codec, LoyaltyEventTypes.ShipmentRequested, id, orderId,
+        EventBatches.CloudEvent(app.Codec, CloudEventTypeAttribute.Of<ShipmentRequested>(), id, orderId,
             new ShipmentRequested("s-" + orderId, orderId, customerId, [new OrderLine("SKU-1", 1, total ?? 1m)], total, total is null ? null : "EUR"), time);
 }

@@ -13,10 +13,10 @@ public sealed class NotificationsFunctionsTests
 {
     public static TheoryData<string, string, string> Inputs => new()
     {
-        { "fulfillment-shipments", NotificationsEventTypes.ShipmentRequested, "shipment-requested" },
-        { "inventory-stock", NotificationsEventTypes.StockReservationRejected, "stock-reservation-rejected" },
-        { "payments", NotificationsEventTypes.PaymentDeclined, "payment-declined" },
-        { "loyalty-tiers", NotificationsEventTypes.TierChanged, "tier-changed" },
+        { "fulfillment-shipments", CloudEventTypeAttribute.Of<ShipmentRequested>(), "shipment-requested" },
+        { "inventory-stock", CloudEventTypeAttribute.Of<StockReservationRejected>(), "stock-reservation-rejected" },
+        { "payments", CloudEventTypeAttribute.Of<PaymentDeclined>(), "payment-declined" },
+        { "loyalty-tiers", CloudEventTypeAttribute.Of<TierChanged>(), "tier-changed" },
     };
 
     [Theory]
@@ -60,7 +60,7 @@ public sealed class NotificationsFunctionsTests
     public async Task RedeliveredBatch_PublishesByteIdenticalNotifications()
     {
         using var app = NotificationsTestApp.Create();
-        var batch = new[] { EventBatches.Received(Input(app, NotificationsEventTypes.PaymentDeclined, "p-1"), 1), EventBatches.Received(Input(app, NotificationsEventTypes.PaymentDeclined, "p-2"), 2) };
+        var batch = new[] { EventBatches.Received(Input(app, CloudEventTypeAttribute.Of<PaymentDeclined>(), "p-1"), 1), EventBatches.Received(Input(app, CloudEventTypeAttribute.Of<PaymentDeclined>(), "p-2"), 2) };
 
         await app.Deliver("payments", batch);
         var first = app.Publisher.Published.ToArray();
@@ -78,10 +78,10 @@ public sealed class NotificationsFunctionsTests
             """{"specversion":"1.0","id":"bad","source":"/tests","type":"payments.payment-declined.v1","subject":"o","time":"2026-01-01T00:00:00Z","data":{"orderId":"o","customerId":"c","amount":-1,"currency":"EUR"}}""");
 
         var outcome = await app.Deliver("payments",
-            EventBatches.Received(Input(app, NotificationsEventTypes.PaymentDeclined, "p-1"), 1),
+            EventBatches.Received(Input(app, CloudEventTypeAttribute.Of<PaymentDeclined>(), "p-1"), 1),
             EventBatches.ReceivedText("}{", 2),
             EventBatches.Received(invalid, 3),
-            EventBatches.Received(Input(app, NotificationsEventTypes.PaymentDeclined, "p-4"), 4));
+            EventBatches.Received(Input(app, CloudEventTypeAttribute.Of<PaymentDeclined>(), "p-4"), 4));
 
         Assert.Equal((2, 2), (outcome.Processed, outcome.DeadLettered));
         Assert.Equal(2, app.Publisher.To("notifications-outbox").Count);
@@ -114,7 +114,7 @@ public sealed class NotificationsFunctionsTests
     public async Task DefaultChannelSetting_IsUsedForEveryNotification()
     {
         using var app = NotificationsTestApp.Create("SMS");
-        await app.Deliver("loyalty-tiers", EventBatches.Received(Input(app, NotificationsEventTypes.TierChanged, "t-1"), 1));
+        await app.Deliver("loyalty-tiers", EventBatches.Received(Input(app, CloudEventTypeAttribute.Of<TierChanged>(), "t-1"), 1));
 
         var notification = (NotificationRequested)app.Codec.Decode(app.Publisher.Published.Single().Body).Event!.Data;
         Assert.Equal("sms", notification.Channel);
@@ -122,10 +122,10 @@ public sealed class NotificationsFunctionsTests
 
     private static byte[] Input(TestApp app, string type, string id) => type switch
     {
-        NotificationsEventTypes.ShipmentRequested => app.Event(type, id, "o-1", Samples.Shipment()),
-        NotificationsEventTypes.StockReservationRejected => app.Event(type, id, "o-2", Samples.Rejected()),
-        NotificationsEventTypes.PaymentDeclined => app.Event(type, id, "o-3", Samples.Declined()),
-        NotificationsEventTypes.TierChanged => app.Event(type, id, "cust-4", Samples.Tier()),
+        _ when type == CloudEventTypeAttribute.Of<ShipmentRequested>() => app.Event(type, id, "o-1", Samples.Shipment()),
+        _ when type == CloudEventTypeAttribute.Of<StockReservationRejected>() => app.Event(type, id, "o-2", Samples.Rejected()),
+        _ when type == CloudEventTypeAttribute.Of<PaymentDeclined>() => app.Event(type, id, "o-3", Samples.Declined()),
+        _ when type == CloudEventTypeAttribute.Of<TierChanged>() => app.Event(type, id, "cust-4", Samples.Tier()),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 }

@@ -20,7 +20,7 @@ public sealed class OnSalesOrdersFunctionTests : IDisposable
 
         Assert.Equal((1, 1, 1, 0), (outcome.Received, outcome.Processed, outcome.Emitted, outcome.DeadLettered));
         var e = Assert.Single(_host.PaymentEvents());
-        Assert.Equal(("payments", "o-1", PaymentsEventTypes.PaymentAuthorized, EventIds.Derive("placed-o-1", "payment-authorized"), TraceParent),
+        Assert.Equal(("payments", "o-1", CloudEventTypeAttribute.Of<PaymentAuthorized>(), EventIds.Derive("placed-o-1", "payment-authorized"), TraceParent),
             (e.Hub, e.PartitionKey, e.Type, e.Id, e.TraceParent));
         var decoded = _host.Codec.Decode(e.Body).Event!;
         Assert.Equal((PaymentsTestApp.T0, "/store/payments", "o-1", TraceParent), (decoded.Time, decoded.Source, decoded.Subject, decoded.TraceParent));
@@ -38,7 +38,7 @@ public sealed class OnSalesOrdersFunctionTests : IDisposable
 
         var declined = _host.PaymentEvents().Select(e => (PaymentDeclined)_host.Codec.Decode(e.Body).Event!.Data).ToArray();
         Assert.Equal(2, declined.Length);
-        Assert.All(_host.PaymentEvents(), e => Assert.Equal(PaymentsEventTypes.PaymentDeclined, e.Type));
+        Assert.All(_host.PaymentEvents(), e => Assert.Equal(CloudEventTypeAttribute.Of<PaymentDeclined>(), e.Type));
         Assert.Equal(("o-big", 5000.01m, "total 5000.01 EUR exceeds the authorization limit of 5000"), (declined[0].OrderId, declined[0].Amount, declined[0].Reason));
         Assert.Equal(("o-jpy", "currency JPY is not supported"), (declined[1].OrderId, declined[1].Reason));
         Assert.Equal(EventIds.Derive("placed-o-big", "payment-declined"), _host.PaymentEvents()[0].Id);
@@ -55,7 +55,7 @@ public sealed class OnSalesOrdersFunctionTests : IDisposable
             EventBatches.Received(host.OrderPlaced("above", 250.01m), 2, "above"),
         ]);
 
-        Assert.Equal([PaymentsEventTypes.PaymentAuthorized, PaymentsEventTypes.PaymentDeclined], host.PaymentEvents().Select(e => e.Type));
+        Assert.Equal([CloudEventTypeAttribute.Of<PaymentAuthorized>(), CloudEventTypeAttribute.Of<PaymentDeclined>()], host.PaymentEvents().Select(e => e.Type));
     }
 
     [Fact]

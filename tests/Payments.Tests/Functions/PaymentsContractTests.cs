@@ -1,6 +1,7 @@
 using Store.Eventing.Catalog;
 using Store.Payments.Events;
 using Store.TestSupport;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Payments.Tests.Functions;
 
@@ -23,7 +24,7 @@ public sealed class PaymentsContractTests : IDisposable
         ]);
 
         Assert.Equal(4, _host.PaymentEvents().Count);
-        Assert.Equal(2, _host.PaymentEvents().Count(e => e.Type == PaymentsEventTypes.PaymentDeclined));
+        Assert.Equal(2, _host.PaymentEvents().Count(e => e.Type == CloudEventTypeAttribute.Of<PaymentDeclined>()));
         Assert.All(_host.PaymentEvents(), e =>
         {
             var result = _host.Codec.Decode(e.Body);

@@ -4,6 +4,7 @@ using Azure.Messaging.EventHubs;
 using Store.Sales.Decisions;
 using Store.Sales.Events;
 using Store.TestSupport;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Sales.Tests.Functions;
 
@@ -25,7 +26,7 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal($$"""{"orderId":"{{orderId}}","status":"accepted"}""", response.ReadBody());
         Assert.Contains("application/json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
         var published = Assert.Single(_host.SalesEvents());
-        Assert.Equal(("sales-orders", orderId, SalesOutputs.PlacedId(orderId), SalesEventTypes.OrderPlaced),
+        Assert.Equal(("sales-orders", orderId, SalesOutputs.PlacedId(orderId), CloudEventTypeAttribute.Of<OrderPlaced>()),
             (published.Hub, published.PartitionKey, published.Id, published.Type));
         var decoded = _host.Codec.Decode(published.Body).Event!;
         Assert.Equal(SalesTestApp.T0, decoded.Time);
@@ -156,7 +157,7 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
         var cancelled = await _host.CancelAsync(orderId);
 
         Assert.Equal(HttpStatusCode.Accepted, cancelled.StatusCode);
-        Assert.Equal([SalesEventTypes.OrderPlaced, SalesEventTypes.OrderCancelled], _host.SalesEvents().Select(e => e.Type));
+        Assert.Equal([CloudEventTypeAttribute.Of<OrderPlaced>(), CloudEventTypeAttribute.Of<OrderCancelled>()], _host.SalesEvents().Select(e => e.Type));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Store.Tracking.Decisions;
 using Store.Tracking.Events;
 using Store.Tracking.State;
 using static Store.Tracking.Tests.Samples;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Tracking.Tests.Decisions;
 
@@ -113,9 +114,9 @@ public sealed class OrderStatusTests
         var view = View(Shipped(OrderId, 3), Authorized(OrderId, 1), Placed(OrderId, 0), Reserved(OrderId, 1));
 
         Assert.Equal(
-            new[] { TrackingEventTypes.OrderPlaced, TrackingEventTypes.StockReserved, TrackingEventTypes.PaymentAuthorized, TrackingEventTypes.ShipmentRequested },
+            new[] { CloudEventTypeAttribute.Of<OrderPlaced>(), CloudEventTypeAttribute.Of<StockReserved>(), CloudEventTypeAttribute.Of<PaymentAuthorized>(), CloudEventTypeAttribute.Of<ShipmentRequested>() },
             view.Timeline.Select(t => t.Type).ToArray());
-        Assert.Equal(new TimelineEntry(TrackingEventTypes.OrderPlaced, T0, OrderId + "-placed"), view.Timeline[0]);
+        Assert.Equal(new TimelineEntry(CloudEventTypeAttribute.Of<OrderPlaced>(), T0, OrderId + "-placed"), view.Timeline[0]);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
         Assert.Equal("authorized", root.GetProperty("payment").GetProperty("status").GetString());
         Assert.Equal("ship-o-1", root.GetProperty("shipment").GetProperty("shipmentId").GetString());
         Assert.Equal(
-            new[] { TrackingEventTypes.OrderPlaced, TrackingEventTypes.StockReserved, TrackingEventTypes.PaymentAuthorized, TrackingEventTypes.ShipmentRequested },
+            new[] { CloudEventTypeAttribute.Of<OrderPlaced>(), CloudEventTypeAttribute.Of<StockReserved>(), CloudEventTypeAttribute.Of<PaymentAuthorized>(), CloudEventTypeAttribute.Of<ShipmentRequested>() },
             root.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("type").GetString() ?? "").ToArray());
         Assert.Empty(app.Publisher.Published);
     }
@@ -83,7 +83,7 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     {
         using var app = TrackingTestApp.Create(azurite);
         var invalid = Codec.Encode(
-            new CloudEventHeader("bad-1", TrackingEventTypes.PaymentDeclined, "/tests", "d-2", T0),
+            new CloudEventHeader("bad-1", CloudEventTypeAttribute.Of<PaymentDeclined>(), "/tests", "d-2", T0),
             new PaymentDeclined("d-2", "c-1", 5m, "EUR", ""));
         var batch = new[]
         {
