@@ -30,15 +30,7 @@ public static class InventoryRegistration
     /// <summary>Registers everything the Inventory functions need.</summary>
     public static IServiceCollection AddInventoryContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddEventing(configuration, "Inventory", registry => registry
-            .Add(InventoryEventTypes.StockReceived, InventoryJson.Default.StockReceived)
-            .Add(InventoryEventTypes.StockReserved, InventoryJson.Default.StockReserved)
-            .Add(InventoryEventTypes.StockReservationRejected, InventoryJson.Default.StockReservationRejected)
-            .Add(InventoryEventTypes.StockReleased, InventoryJson.Default.StockReleased)
-            .Add(InventoryEventTypes.OrderPlaced, InventoryJson.Default.OrderPlaced)
-            .Add(InventoryEventTypes.PaymentDeclined, InventoryJson.Default.PaymentDeclined)
-            .Add(InventoryEventTypes.ShipmentRequested, InventoryJson.Default.ShipmentRequested)
-            .Add(InventoryEventTypes.OrderWithdrawn, InventoryJson.Default.OrderWithdrawn));
+        services.AddEventing(configuration, "Inventory", InventoryJson.Default);
 
         var options = InventoryOptions.From(configuration);
         if (options.StockShards != 1)

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Store.Eventing.CloudEvents;
 
 namespace Store.Inventory.Events;
 
-/// <summary>CloudEvents types Inventory reads and writes, and its consumer group.</summary>
+/// <summary>CloudEvents types Inventory reads and writes (its records carry them as <see cref="CloudEventTypeAttribute"/>), and its consumer group.</summary>
 public static class InventoryEventTypes
 {
     public const string StockReceived = "inventory.stock-received.v1";
@@ -22,21 +23,25 @@ public static class InventoryEventTypes
 // ---- Written by Inventory (inventory-stock) ----
 
 /// <summary><c>inventory.stock-received.v1</c>: a goods receipt for a SKU.</summary>
+[CloudEventType(InventoryEventTypes.StockReceived)]
 public sealed record StockReceived(string ReceiptId, string Sku, int Quantity);
 
 /// <summary>A SKU and quantity in a reservation or release.</summary>
 public sealed record StockLine(string Sku, int Quantity);
 
 /// <summary><c>inventory.stock-reserved.v1</c>: every line of the order is reserved.</summary>
+[CloudEventType(InventoryEventTypes.StockReserved)]
 public sealed record StockReserved(string OrderId, string CustomerId, IReadOnlyList<StockLine> Lines);
 
 /// <summary>A line that could not be reserved: what was requested and what was available.</summary>
 public sealed record ShortLine(string Sku, int Requested, long Available);
 
 /// <summary><c>inventory.stock-reservation-rejected.v1</c>: not every line was available; nothing is reserved.</summary>
+[CloudEventType(InventoryEventTypes.StockReservationRejected)]
 public sealed record StockReservationRejected(string OrderId, string CustomerId, IReadOnlyList<ShortLine> ShortLines);
 
 /// <summary><c>inventory.stock-released.v1</c>: the order's reservation went back to available stock.</summary>
+[CloudEventType(InventoryEventTypes.StockReleased)]
 public sealed record StockReleased(string OrderId, string? CustomerId, IReadOnlyList<StockLine> Lines, string Reason);
 
 // ---- Read by Inventory (only the fields it needs; unknown fields are ignored) ----
@@ -45,18 +50,22 @@ public sealed record StockReleased(string OrderId, string? CustomerId, IReadOnly
 public sealed record OrderPlacedLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary><c>sales.order-placed.v1</c>.</summary>
+[CloudEventType(InventoryEventTypes.OrderPlaced)]
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency);
 
 /// <summary><c>fulfillment.order-withdrawn.v1</c>: the order will never ship; its reservation goes back.</summary>
+[CloudEventType(InventoryEventTypes.OrderWithdrawn)]
 public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
 
 /// <summary><c>payments.payment-declined.v1</c>.</summary>
+[CloudEventType(InventoryEventTypes.PaymentDeclined)]
 public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
 
 /// <summary>A line of <c>fulfillment.shipment-requested.v1</c>.</summary>
 public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary><c>fulfillment.shipment-requested.v1</c> (Inventory acts on the order id; its own reservation row holds the lines).</summary>
+[CloudEventType(InventoryEventTypes.ShipmentRequested)]
 public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines);
 
 // ---- HTTP bodies ----
