@@ -39,6 +39,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return new TableServiceClient(ConnectionString).GetTableClient(new string(name.Where(char.IsLetterOrDigit).ToArray()));
     }
 
+    /// <summary>A fresh, uniquely named table, created.</summary>
+    public async Task<TableClient> CreateTableAsync(string prefix = "t")
+    {
+        var table = NewTable(prefix);
+        await table.CreateIfNotExistsAsync().ConfigureAwait(false);
+        return table;
+    }
+
     /// <summary>The table service.</summary>
     public TableServiceClient TableService => new(ConnectionString);
 

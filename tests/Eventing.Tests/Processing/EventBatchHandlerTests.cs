@@ -11,12 +11,7 @@ namespace Store.Eventing.Tests.Processing;
 [Collection(AzuriteCollection.Name)]
 public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
 {
-    private async Task<KitHarness> NewHarness()
-    {
-        var table = azurite.NewTable("kit");
-        await table.CreateIfNotExistsAsync();
-        return new KitHarness(table);
-    }
+    private Task<KitHarness> NewHarness() => KitHarness.CreateAsync(azurite, "kit");
 
     [Fact]
     public async Task Batch_WithMalformedSchemaInvalidAndUnknownEvents_DeadLettersThemAndProcessesTheRest()
@@ -175,11 +170,7 @@ public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
     public async Task StatelessHandler_MapsEachEvent_AndDeadLettersRejections()
     {
         var kit = await NewHarness();
-        var batch = new[]
-        {
-            EventBatches.Received(TestCodec.ReceivedBody("s1", "G", 1, kit.Codec), 1),
-            EventBatches.Received(TestCodec.ReceivedBody("s2", "FORBIDDEN", 1, kit.Codec), 2),
-        };
+        var batch = kit.Receipts("s", ["G", "FORBIDDEN"]);
 
         var outcome = await kit.Handler.HandleStatelessAsync(batch, KitHarness.Trigger(), e =>
             kit.Projection.Apply(new SkuTotal("x", 0, 0), e) is { Rejection: { } r } ? Decision<bool>.Reject(false, r.Message) : new Decision<bool>(true, []),
@@ -193,11 +184,7 @@ public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
     public async Task StatelessHandler_CountsNotMineAsIgnored_NotAsApplied()
     {
         var kit = await NewHarness();
-        var batch = new[]
-        {
-            EventBatches.Received(TestCodec.ReceivedBody("n1", "MINE", 1, kit.Codec), 1),
-            EventBatches.Received(TestCodec.ReceivedBody("n2", "OTHER", 1, kit.Codec), 2),
-        };
+        var batch = kit.Receipts("n", ["MINE", "OTHER"]);
 
         var outcome = await kit.Handler.HandleStatelessAsync(batch, KitHarness.Trigger(), e =>
             e.DataAs<StockReceived>().Sku == "MINE"

@@ -22,6 +22,9 @@ public sealed class KitHarness
         Processor = new KeyedBatchProcessor<SkuTotal>(Store, Projection, (e, error) => Handler.DeadLetter(e, "inventory", error), Handler.Outputs, Confirmations, maxConcurrency);
     }
 
+    /// <summary>A harness over a fresh, created table named after <paramref name="prefix"/>.</summary>
+    public static async Task<KitHarness> CreateAsync(AzuriteFixture azurite, string prefix) => new(await azurite.CreateTableAsync(prefix));
+
     public CloudEventCodec Codec { get; }
     public RecordingPublisher Publisher { get; }
     public OutboxConfirmations Confirmations { get; }
@@ -34,6 +37,10 @@ public sealed class KitHarness
 
     public Task<BatchOutcome> Deliver(Azure.Messaging.EventHubs.EventData[] batch, string partition = "0") =>
         Handler.HandleAsync(batch, Trigger(partition), Processor.ProcessAsync, CancellationToken.None);
+
+    /// <summary>One receipt of quantity 1 per SKU, with ids <c>{prefix}-0</c>, <c>{prefix}-1</c>... and sequence numbers from <paramref name="firstSequence"/>.</summary>
+    public Azure.Messaging.EventHubs.EventData[] Receipts(string prefix, IEnumerable<string> skus, long firstSequence = 1) =>
+        skus.Select((sku, i) => EventBatches.Received(TestCodec.ReceivedBody($"{prefix}-{i}", sku, 1, Codec), firstSequence + i)).ToArray();
 
     public async Task<SkuTotal?> Read(string sku) => (await Store.GetAsync("p", sku, CancellationToken.None))?.State;
 }

@@ -10,12 +10,7 @@ namespace Store.Eventing.Tests.Processing;
 [Collection(AzuriteCollection.Name)]
 public sealed class OutboxInFlightTests(AzuriteFixture azurite)
 {
-    private async Task<KitHarness> NewKit()
-    {
-        var table = azurite.NewTable("inflight");
-        await table.CreateIfNotExistsAsync();
-        return new KitHarness(table);
-    }
+    private Task<KitHarness> NewKit() => KitHarness.CreateAsync(azurite, "inflight");
 
     [Fact]
     public async Task ConcurrentInvocationOnTheSameRow_DoesNotRepublishTheOutboxOfAnInvocationStillPublishing()

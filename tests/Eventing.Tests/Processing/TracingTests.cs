@@ -11,9 +11,7 @@ public sealed class TracingTests(AzuriteFixture azurite)
     [Fact]
     public async Task EachProcessedEvent_GetsAConsumerSpan_InTheTraceItCarries()
     {
-        var table = azurite.NewTable("trace");
-        await table.CreateIfNotExistsAsync();
-        var kit = new KitHarness(table);
+        var kit = await KitHarness.CreateAsync(azurite, "trace");
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {

@@ -16,12 +16,7 @@ public sealed class StateRowCacheTests(AzuriteFixture azurite)
 {
     private const string Pk = "p";
 
-    private async Task<TableClient> NewTable()
-    {
-        var table = azurite.NewTable("cache");
-        await table.CreateIfNotExistsAsync();
-        return table;
-    }
+    private Task<TableClient> NewTable() => azurite.CreateTableAsync("cache");
 
     private static TableStateStore<SkuTotal> Store(TableClient table, int cache = 100) => new(table, TestJson.Default.SkuTotal, cacheCapacity: cache);
 

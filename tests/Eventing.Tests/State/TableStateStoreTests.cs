@@ -1,4 +1,3 @@
-using Azure.Messaging.EventHubs;
 using Store.Eventing.Processing;
 using Store.Eventing.State;
 using Store.Eventing.Tests.Processing;
@@ -9,21 +8,13 @@ namespace Store.Eventing.Tests.State;
 [Collection(AzuriteCollection.Name)]
 public sealed class TableStateStoreTests(AzuriteFixture azurite)
 {
-    private async Task<Azure.Data.Tables.TableClient> NewTable()
-    {
-        var table = azurite.NewTable("state");
-        await table.CreateIfNotExistsAsync();
-        return table;
-    }
-
-    private static EventData[] Receipts(KitHarness kit, string prefix, IEnumerable<string> skus, long firstSequence = 1) =>
-        skus.Select((sku, i) => EventBatches.Received(TestCodec.ReceivedBody($"{prefix}-{i}", sku, 1, kit.Codec), firstSequence + i)).ToArray();
+    private Task<Azure.Data.Tables.TableClient> NewTable() => azurite.CreateTableAsync("state");
 
     [Fact]
     public async Task RedeliveredBatch_IsANoOp_SameStateAndSameOutputIds()
     {
         var kit = new KitHarness(await NewTable());
-        var batch = Receipts(kit, "r", ["A", "A", "B"]);
+        var batch = kit.Receipts("r", ["A", "A", "B"]);
 
         var first = await kit.Deliver(batch);
         var firstOutputs = kit.Publisher.To("inventory-stock").Select(e => e.Id).ToList();
@@ -67,7 +58,7 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     {
         var table = await NewTable();
         var crashed = new KitHarness(table);
-        var batch = Receipts(crashed, "c", ["A", "B"]);
+        var batch = crashed.Receipts("c", ["A", "B"]);
 
         // Commit the state but never publish (the process "dies" before publishing).
         var result = await crashed.Processor.ProcessAsync(
@@ -93,7 +84,7 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
 
         // Four partitions, each with 30 receipts over the same three SKUs, all at once.
         await Task.WhenAll(writers.Select((kit, p) =>
-            kit.Deliver(Receipts(kit, $"w{p}", Enumerable.Range(0, 30).Select(i => skus[i % 3])), partition: p.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            kit.Deliver(kit.Receipts($"w{p}", Enumerable.Range(0, 30).Select(i => skus[i % 3])), partition: p.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
         foreach (var sku in skus)
         {
@@ -109,7 +100,7 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
         var kit = new KitHarness(await NewTable());
         var skus = Enumerable.Range(0, 250).Select(i => $"SKU-{i:D3}").ToList();
         // Every SKU appears twice in the batch: 500 events, 250 entities.
-        var batch = Receipts(kit, "m", skus.Concat(skus));
+        var batch = kit.Receipts("m", skus.Concat(skus));
 
         var (before, transactionsBefore) = (kit.Store.RoundTrips, kit.Store.Transactions);
         var outcome = await kit.Deliver(batch);
