@@ -30,6 +30,9 @@ public static class SalesTestApp
 
     public static IReadOnlyList<OutgoingEvent> SalesEvents(this TestApp app) => app.Publisher.To("sales-orders");
 
+    /// <summary>The published Sales events of record <typeparamref name="T"/>'s type.</summary>
+    public static IEnumerable<OutgoingEvent> SalesEvents<T>(this TestApp app) => app.SalesEvents().Where(e => e.Type == CloudEventTypeAttribute.Of<T>());
+
     public static async Task<InMemoryHttpResponse> PlaceAsync(this TestApp app, string? json) =>
         (InMemoryHttpResponse)await app.Get<PlaceOrderFunction>().Run(TestApp.Request("Sales_PlaceOrder", "POST", "/api/orders", json), CancellationToken.None);
 

@@ -11,6 +11,16 @@ public sealed class OrderValidationTests
         return OrderValidation.ValidatePlaceOrder(doc.RootElement.Clone());
     }
 
+    /// <summary>Valid, or invalid with exactly one error, at <paramref name="key"/>.</summary>
+    private static void AssertValidOrOnlyError(Validated<PlaceOrder> result, bool valid, string key)
+    {
+        Assert.Equal(valid, result.IsValid);
+        if (!valid)
+        {
+            Assert.Equal([key], result.Errors.Keys);
+        }
+    }
+
     private static string Lines(int count, string line = """{"sku":"S","quantity":1,"unitPrice":1}""") =>
         "[" + string.Join(",", Enumerable.Repeat(line, count)) + "]";
 
@@ -39,13 +49,7 @@ public sealed class OrderValidationTests
     [InlineData(-1, false)]
     public void Quantity_must_be_from_1_to_1000(int quantity, bool valid)
     {
-        var result = Validate(Order($$"""[{"sku":"S","quantity":{{quantity}},"unitPrice":1}]"""));
-
-        Assert.Equal(valid, result.IsValid);
-        if (!valid)
-        {
-            Assert.Equal(["lines[0].quantity"], result.Errors.Keys);
-        }
+        AssertValidOrOnlyError(Validate(Order($$"""[{"sku":"S","quantity":{{quantity}},"unitPrice":1}]""")), valid, "lines[0].quantity");
     }
 
     [Theory]
@@ -67,13 +71,7 @@ public sealed class OrderValidationTests
     [InlineData(101, false)]
     public void An_order_has_1_to_100_lines(int count, bool valid)
     {
-        var result = Validate(Order(Lines(count)));
-
-        Assert.Equal(valid, result.IsValid);
-        if (!valid)
-        {
-            Assert.Equal(["lines"], result.Errors.Keys);
-        }
+        AssertValidOrOnlyError(Validate(Order(Lines(count))), valid, "lines");
     }
 
     [Theory]
@@ -83,13 +81,7 @@ public sealed class OrderValidationTests
     [InlineData("\"1\"", false)]
     public void Unit_price_must_be_zero_or_more(string unitPrice, bool valid)
     {
-        var result = Validate(Order($$"""[{"sku":"S","quantity":1,"unitPrice":{{unitPrice}}}]"""));
-
-        Assert.Equal(valid, result.IsValid);
-        if (!valid)
-        {
-            Assert.Equal(["lines[0].unitPrice"], result.Errors.Keys);
-        }
+        AssertValidOrOnlyError(Validate(Order($$"""[{"sku":"S","quantity":1,"unitPrice":{{unitPrice}}}]""")), valid, "lines[0].unitPrice");
     }
 
     [Theory]
@@ -106,13 +98,7 @@ public sealed class OrderValidationTests
     [InlineData("null", false)]
     public void Currency_must_be_a_known_ISO_4217_code(string currency, bool valid)
     {
-        var result = Validate(Order(currency: currency));
-
-        Assert.Equal(valid, result.IsValid);
-        if (!valid)
-        {
-            Assert.Equal(["currency"], result.Errors.Keys);
-        }
+        AssertValidOrOnlyError(Validate(Order(currency: currency)), valid, "currency");
     }
 
     [Theory]

@@ -130,7 +130,7 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
         Assert.Equal("unknown", (await _host.ReadAsync(orderId))!.State!.Status);
         Assert.Equal(HttpStatusCode.NotFound, (await _host.CancelAsync(orderId)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await _host.PlaceAsync(SalesTestApp.OrderJson(orderId))).StatusCode);
-        Assert.Single(_host.SalesEvents(), e => e.Type == CloudEventTypeAttribute.Of<OrderPlaced>());
+        Assert.Single(_host.SalesEvents<OrderPlaced>());
         Assert.Equal(HttpStatusCode.Conflict, (await _host.CancelAsync(orderId)).StatusCode);
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Store.Eventing.Catalog;
-using Store.Eventing.CloudEvents;
 using Store.Sales.Events;
 using Store.TestSupport;
 
@@ -22,7 +21,7 @@ public sealed class SalesContractTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(e.Id, result.Event.Id);
         using var doc = JsonDocument.Parse(e.Body);
         var registration = _host.Codec.Registry.For<OrderPlaced>();
-        Assert.Equal(e.Type == CloudEventTypeAttribute.Of<OrderPlaced>() ? registration.SchemaId : _host.Codec.Registry.For<OrderCancelled>().SchemaId,
+        Assert.Equal(e.Type == registration.Type ? registration.SchemaId : _host.Codec.Registry.For<OrderCancelled>().SchemaId,
             doc.RootElement.GetProperty("dataschema").GetString());
         Assert.Equal("application/json", doc.RootElement.GetProperty("datacontenttype").GetString());
     }
