@@ -50,23 +50,14 @@ public sealed class TemplateCompilationTests(InfraFixture infra)
         }
     }
 
-    [Fact]
-    public void Main_template_targets_the_subscription_and_loads_the_catalog()
+    /// <summary>The main template targets the subscription and loads the catalog; its parameters file takes the azd environment.</summary>
+    [Theory]
+    [InlineData("main.bicep", "targetScope = 'subscription'", "loadJsonContent('../schemas/catalog.json')", "loadJsonContent('abbreviations.json')")]
+    [InlineData("main.parameters.json", "${AZURE_ENV_NAME}", "${AZURE_LOCATION}", "${AZURE_PRINCIPAL_ID}")]
+    public void Main_template_and_parameters_file_hold_their_fixed_settings(string file, string first, string second, string third)
     {
-        var main = File.ReadAllText(Path.Combine(Repo.Infra, "main.bicep"));
+        var text = File.ReadAllText(Path.Combine(Repo.Infra, file));
 
-        Assert.Contains("targetScope = 'subscription'", main, StringComparison.Ordinal);
-        Assert.Contains("loadJsonContent('../schemas/catalog.json')", main, StringComparison.Ordinal);
-        Assert.Contains("loadJsonContent('abbreviations.json')", main, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parameters_file_takes_the_azd_environment()
-    {
-        var parameters = File.ReadAllText(Path.Combine(Repo.Infra, "main.parameters.json"));
-
-        Assert.Contains("${AZURE_ENV_NAME}", parameters, StringComparison.Ordinal);
-        Assert.Contains("${AZURE_LOCATION}", parameters, StringComparison.Ordinal);
-        Assert.Contains("${AZURE_PRINCIPAL_ID}", parameters, StringComparison.Ordinal);
+        Assert.All(new[] { first, second, third }, expected => Assert.Contains(expected, text, StringComparison.Ordinal));
     }
 }
