@@ -41,30 +41,22 @@ public sealed partial class CancelOrderFunction(EntityCommands<OrderState> order
 
         var command = validated.Value!;
         var traceParent = Activity.Current?.Id;
-        CancelOutcome outcome;
-        try
+        return await orders.ExecuteAsync(req, id, state =>
         {
-            outcome = await orders.ExecuteAsync(OrderKeys.For(id), state =>
+            var decision = OrderDecisions.Cancel(state, command, time.GetUtcNow());
+            return decision.Cancelled is { } cancelled
+                ? new CommandDecision<OrderState, CancelOutcome>(decision.Outcome, decision.State, [SalesOutputs.Cancelled(cancelled, decision.State!.CancelledAt!.Value, traceParent)])
+                : new CommandDecision<OrderState, CancelOutcome>(decision.Outcome);
+        }, outcome =>
+        {
+            LogOutcome(logger, id, outcome);
+            return outcome switch
             {
-                var decision = OrderDecisions.Cancel(state, command, time.GetUtcNow());
-                return decision.Cancelled is { } cancelled
-                    ? new CommandDecision<OrderState, CancelOutcome>(decision.Outcome, decision.State, [SalesOutputs.Cancelled(cancelled, decision.State!.CancelledAt!.Value, traceParent)])
-                    : new CommandDecision<OrderState, CancelOutcome>(decision.Outcome);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TransientFailures.IsTransient(ex))
-        {
-            LogUnavailable(logger, ex, id);
-            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
-        }
-
-        LogOutcome(logger, id, outcome);
-        return outcome switch
-        {
-            CancelOutcome.NotFound => await HttpAnswers.NotFoundAsync(req, id, cancellationToken).ConfigureAwait(false),
-            CancelOutcome.AlreadyShipped => await HttpEdge.ConflictAsync(req, $"Order '{id}' has already shipped and can no longer be cancelled.", cancellationToken).ConfigureAwait(false),
-            _ => await HttpAnswers.AcceptedAsync(req, id, "cancellation-requested", cancellationToken).ConfigureAwait(false),
-        };
+                CancelOutcome.NotFound => HttpAnswers.NotFoundAsync(req, id, cancellationToken),
+                CancelOutcome.AlreadyShipped => HttpEdge.ConflictAsync(req, $"Order '{id}' has already shipped and can no longer be cancelled.", cancellationToken),
+                _ => HttpAnswers.AcceptedAsync(req, id, "cancellation-requested", cancellationToken),
+            };
+        }, ex => LogUnavailable(logger, ex, id), cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cancel order {OrderId}: {Outcome}")]

@@ -2,7 +2,10 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
+using Store.Eventing.Processing;
+using Store.Sales.Decisions;
 using Store.Sales.Events;
+using Store.Sales.State;
 
 namespace Store.Sales.Functions;
 
@@ -21,6 +24,28 @@ internal static class HttpAnswers
     public static Task<HttpResponseData> AcceptedAsync(HttpRequestData req, string orderId, string status, CancellationToken ct) =>
         HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, JsonSerializer.SerializeToUtf8Bytes(new OrderAnswer(orderId, status), SalesJson.Default.OrderAnswer), ct,
             ("Location", "/api/orders/" + Uri.EscapeDataString(orderId)));
+
+    /// <summary>
+    /// Runs one command on order <paramref name="orderId"/> and answers its outcome with <paramref name="answer"/>, or 503
+    /// when storage or Event Hubs is unavailable (reported to <paramref name="logUnavailable"/>).
+    /// </summary>
+    public static async Task<HttpResponseData> ExecuteAsync<TOutcome>(
+        this EntityCommands<OrderState> orders, HttpRequestData req, string orderId, Func<OrderState?, CommandDecision<OrderState, TOutcome>> decide,
+        Func<TOutcome, Task<HttpResponseData>> answer, Action<Exception> logUnavailable, CancellationToken ct)
+    {
+        TOutcome outcome;
+        try
+        {
+            outcome = await orders.ExecuteAsync(OrderKeys.For(orderId), decide, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            logUnavailable(ex);
+            return await HttpEdge.UnavailableAsync(req, ct).ConfigureAwait(false);
+        }
+
+        return await answer(outcome).ConfigureAwait(false);
+    }
 
     public static Task<HttpResponseData> NotFoundAsync(HttpRequestData req, string orderId, CancellationToken ct) =>
         HttpEdge.NotFoundAsync(req, "Order not found.", $"There is no order '{orderId}'.", ct);

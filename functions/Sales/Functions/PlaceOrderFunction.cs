@@ -31,27 +31,19 @@ public sealed partial class PlaceOrderFunction(EntityCommands<OrderState> orders
 
         var command = validated.Value!;
         var traceParent = Activity.Current?.Id;
-        PlaceOutcome outcome;
-        try
+        return await orders.ExecuteAsync(req, command.OrderId, state =>
         {
-            outcome = await orders.ExecuteAsync(OrderKeys.For(command.OrderId), state =>
-            {
-                var decision = OrderDecisions.Place(state, command, time.GetUtcNow());
-                return decision.Placed is { } placed
-                    ? new CommandDecision<OrderState, PlaceOutcome>(decision.Outcome, decision.State, [SalesOutputs.Placed(placed, decision.State.AcceptedAt!.Value, traceParent)])
-                    : new CommandDecision<OrderState, PlaceOutcome>(decision.Outcome);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+            var decision = OrderDecisions.Place(state, command, time.GetUtcNow());
+            return decision.Placed is { } placed
+                ? new CommandDecision<OrderState, PlaceOutcome>(decision.Outcome, decision.State, [SalesOutputs.Placed(placed, decision.State.AcceptedAt!.Value, traceParent)])
+                : new CommandDecision<OrderState, PlaceOutcome>(decision.Outcome);
+        }, outcome =>
         {
-            LogUnavailable(logger, ex, command.OrderId);
-            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
-        }
-
-        LogOutcome(logger, command.OrderId, outcome);
-        return outcome == PlaceOutcome.Conflict
-            ? await HttpEdge.ConflictAsync(req, $"Order '{command.OrderId}' already exists with a different body.", cancellationToken).ConfigureAwait(false)
-            : await HttpAnswers.AcceptedAsync(req, command.OrderId, "accepted", cancellationToken).ConfigureAwait(false);
+            LogOutcome(logger, command.OrderId, outcome);
+            return outcome == PlaceOutcome.Conflict
+                ? HttpEdge.ConflictAsync(req, $"Order '{command.OrderId}' already exists with a different body.", cancellationToken)
+                : HttpAnswers.AcceptedAsync(req, command.OrderId, "accepted", cancellationToken);
+        }, ex => LogUnavailable(logger, ex, command.OrderId), cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Place order {OrderId}: {Outcome}")]
