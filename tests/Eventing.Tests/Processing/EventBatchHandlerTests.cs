@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Azure;
+using Azure.Messaging.EventHubs;
 using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
 using Store.Eventing.Processing;
@@ -12,6 +13,18 @@ namespace Store.Eventing.Tests.Processing;
 public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
 {
     private Task<KitHarness> NewHarness() => KitHarness.CreateAsync(azurite, "kit");
+
+    /// <summary><c>{prefix}-1</c> on <paramref name="sku"/>, "boom" on <paramref name="sku"/>, <c>{prefix}-2</c> on <paramref name="otherSku"/>.</summary>
+    private static EventData[] BatchWithBoom(KitHarness kit, string prefix, string sku, string otherSku) =>
+    [
+        EventBatches.Received(TestCodec.ReceivedBody(prefix + "-1", sku, 1, kit.Codec), 1),
+        EventBatches.Received(TestCodec.ReceivedBody("boom", sku, 1, kit.Codec), 2),
+        EventBatches.Received(TestCodec.ReceivedBody(prefix + "-2", otherSku, 1, kit.Codec), 3),
+    ];
+
+    /// <summary>The harness's processor with a bug: any call that includes the "boom" event throws.</summary>
+    private static Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> BuggyOnBoom(KitHarness kit) => (events, ct) =>
+        events.Any(e => e.Event.Id == "boom") ? throw new InvalidOperationException("bug") : kit.Processor.ProcessAsync(events, ct);
 
     [Fact]
     public async Task Batch_WithMalformedSchemaInvalidAndUnknownEvents_DeadLettersThemAndProcessesTheRest()
@@ -115,15 +128,9 @@ public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
     public async Task NonTransientBugInProcessing_IsolatesTheFailingEvent_AndDeadLettersOnlyIt()
     {
         var kit = await NewHarness();
-        var batch = new[]
-        {
-            EventBatches.Received(TestCodec.ReceivedBody("ok-1", "D", 1, kit.Codec), 1),
-            EventBatches.Received(TestCodec.ReceivedBody("boom", "D", 1, kit.Codec), 2),
-            EventBatches.Received(TestCodec.ReceivedBody("ok-2", "E", 1, kit.Codec), 3),
-        };
+        var batch = BatchWithBoom(kit, "ok", "D", "E");
 
-        var outcome = await kit.Handler.HandleAsync(batch, KitHarness.Trigger(), (events, ct) =>
-            events.Any(e => e.Event.Id == "boom") ? throw new InvalidOperationException("bug") : kit.Processor.ProcessAsync(events, ct), CancellationToken.None);
+        var outcome = await kit.Handler.HandleAsync(batch, KitHarness.Trigger(), BuggyOnBoom(kit), CancellationToken.None);
 
         Assert.Equal((2, 1), (outcome.Processed, outcome.DeadLettered));
         var letter = JsonDocument.Parse(kit.Publisher.To("dead-letters").Single().Body).RootElement.GetProperty("data");
@@ -135,19 +142,13 @@ public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
     public async Task PublishFailureAfterTheEventByEventFallback_LosesNothing_TheRetryPublishesTheCommittedOutputs()
     {
         var kit = await NewHarness();
-        var batch = new[]
-        {
-            EventBatches.Received(TestCodec.ReceivedBody("fb-1", "H", 1, kit.Codec), 1),
-            EventBatches.Received(TestCodec.ReceivedBody("boom", "H", 1, kit.Codec), 2),
-            EventBatches.Received(TestCodec.ReceivedBody("fb-2", "I", 1, kit.Codec), 3),
-        };
-        Task<ProcessResult> Process(IReadOnlyList<InboundEvent> events, CancellationToken ct) =>
-            events.Any(e => e.Event.Id == "boom") ? throw new InvalidOperationException("bug") : kit.Processor.ProcessAsync(events, ct);
+        var batch = BatchWithBoom(kit, "fb", "H", "I");
+        var process = BuggyOnBoom(kit);
         kit.Publisher.FailNext = new RequestFailedException(503, "Service unavailable");
 
         // The fallback commits fb-1 and fb-2 one by one, then the publish fails: the batch is retried.
-        await Assert.ThrowsAsync<RequestFailedException>(() => kit.Handler.HandleAsync(batch, KitHarness.Trigger(), Process, CancellationToken.None));
-        await kit.Handler.HandleAsync(batch, KitHarness.Trigger(), Process, CancellationToken.None);
+        await Assert.ThrowsAsync<RequestFailedException>(() => kit.Handler.HandleAsync(batch, KitHarness.Trigger(), process, CancellationToken.None));
+        await kit.Handler.HandleAsync(batch, KitHarness.Trigger(), process, CancellationToken.None);
 
         var published = kit.Publisher.To("inventory-stock").Select(e => e.Id).ToHashSet();
         Assert.Contains(EventIds.Derive("fb-1", "echo"), published);
