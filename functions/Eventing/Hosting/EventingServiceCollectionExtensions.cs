@@ -27,11 +27,7 @@ public static class EventingServiceCollectionExtensions
     /// The publisher is registered with TryAdd so a host can substitute an in-process stream.
     /// </summary>
     /// <remarks>The context's event types are the records its <paramref name="json"/> context serializes that carry <see cref="CloudEventTypeAttribute"/>.</remarks>
-    public static IServiceCollection AddEventing(this IServiceCollection services, IConfiguration configuration, string context, JsonSerializerContext json) =>
-        services.AddEventing(configuration, context, registry => registry.AddAll(json));
-
-    /// <summary>As the overload above, with the event types registered by <paramref name="registerTypes"/>.</summary>
-    public static IServiceCollection AddEventing(this IServiceCollection services, IConfiguration configuration, string context, Action<EventTypeRegistry> registerTypes)
+    public static IServiceCollection AddEventing(this IServiceCollection services, IConfiguration configuration, string context, JsonSerializerContext json)
     {
         var catalog = EventCatalog.Current;
         if (catalog.Contexts.All(c => c.Name != context))
@@ -39,8 +35,7 @@ public static class EventingServiceCollectionExtensions
             throw new ArgumentException($"Context '{context}' is not in schemas/catalog.json.", nameof(context));
         }
 
-        var registry = new EventTypeRegistry(catalog);
-        registerTypes(registry);
+        var registry = new EventTypeRegistry(catalog).AddAll(json);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(registry);
         services.AddSingleton(new CloudEventCodec(registry));
