@@ -306,13 +306,6 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
         }
     }
 
-    /// <summary>Writes an event as CloudEvents structured JSON into <paramref name="output"/>.</summary>
-    public void Write<T>(IBufferWriter<byte> output, in CloudEventHeader header, T data)
-    {
-        using var writer = new Utf8JsonWriter(output);
-        Write(writer, header, data);
-    }
-
     private void Write<T>(Utf8JsonWriter writer, in CloudEventHeader header, T data)
     {
         // The record's runtime type names the registration, so an output typed as object encodes too.

@@ -18,27 +18,12 @@ namespace Store.Eventing.Http;
 /// </summary>
 public sealed record BodyRules(int MaxBytes, bool Required = true);
 
-/// <summary>A request body read at the edge: a parsed JSON document, no body (when allowed), or a rejection to send.</summary>
-public sealed class EdgeBody : IDisposable
+/// <summary>
+/// A request body read at the edge: the parsed <paramref name="Document"/> (null when the body was empty and allowed to
+/// be, or rejected), its bytes (valid UTF-8 JSON whenever Document is set), or the <paramref name="Problem"/> to answer.
+/// </summary>
+public sealed record EdgeBody(JsonDocument? Document, ReadOnlyMemory<byte> Utf8, EdgeProblem? Problem) : IDisposable
 {
-    private EdgeBody(JsonDocument? document, ReadOnlyMemory<byte> utf8, EdgeProblem? problem)
-    {
-        Document = document;
-        Utf8 = utf8;
-        Problem = problem;
-    }
-
-    /// <summary>The parsed body; null when the body was empty (and allowed to be) or rejected.</summary>
-    public JsonDocument? Document { get; }
-
-    /// <summary>The body's bytes: valid UTF-8 JSON whenever <see cref="Document"/> is not null.</summary>
-    public ReadOnlyMemory<byte> Utf8 { get; }
-
-    /// <summary>Why the body was rejected; null when it was accepted.</summary>
-    public EdgeProblem? Problem { get; }
-
-    internal static EdgeBody Accepted(JsonDocument? document, ReadOnlyMemory<byte> utf8) => new(document, utf8, null);
-
     internal static EdgeBody Rejected(EdgeProblem problem) => new(null, ReadOnlyMemory<byte>.Empty, problem);
 
     public void Dispose() => Document?.Dispose();
@@ -107,7 +92,7 @@ public static class HttpEdge
         if (body.IsEmpty)
         {
             // An optional body that is absent has nothing to interpret, whatever its declared type.
-            return rules.Required ? EdgeBody.Rejected(Invalid("body", "A JSON body is required.")) : EdgeBody.Accepted(null, body);
+            return rules.Required ? EdgeBody.Rejected(Invalid("body", "A JSON body is required.")) : new EdgeBody(null, body, null);
         }
 
         if (MediaTypeError(contentType) is { } mediaError)
@@ -142,7 +127,7 @@ public static class HttpEdge
             return EdgeBody.Rejected(Invalid("body", $"The string at {path} is not valid Unicode text (an escaped lone surrogate)."));
         }
 
-        return EdgeBody.Accepted(document, body);
+        return new EdgeBody(document, body, null);
     }
 
     /// <summary>
@@ -269,7 +254,7 @@ public static class HttpEdge
     }
 
     // JSON may escape half of a surrogate pair ("\ud800"): valid JSON and valid UTF-8 bytes, but no text. Such a string
-    // cannot be read as a string, and an event carrying it would fail schema validation at every consumer.
+    // cannot be read as a string (GetString throws), and an event carrying it would fail schema validation at every consumer.
     private static string? FirstUnreadableString(JsonElement element, string path)
     {
         switch (element.ValueKind)
@@ -288,15 +273,10 @@ public static class HttpEdge
 
                 return null;
             case JsonValueKind.Object:
+                // Names were read as text by the parse (it refuses repeated names), so only values are checked.
                 foreach (var property in element.EnumerateObject())
                 {
-                    var name = NameOf(property);
-                    if (name is null || !IsText(name))
-                    {
-                        return path + " (a property name)";
-                    }
-
-                    if (FirstUnreadableString(property.Value, $"{path}.{name}") is { } found)
+                    if (FirstUnreadableString(property.Value, $"{path}.{property.Name}") is { } found)
                     {
                         return found;
                     }
@@ -308,45 +288,17 @@ public static class HttpEdge
         }
     }
 
-    private static string? NameOf(JsonProperty property)
-    {
-        try
-        {
-            return property.Name;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
     private static bool IsText(JsonElement value)
     {
         try
         {
-            return IsText(value.GetString()!);
+            _ = value.GetString();
+            return true;
         }
         catch (InvalidOperationException)
         {
             return false;
         }
-    }
-
-    private static bool IsText(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static int? InvalidUtf8Offset(ReadOnlySpan<byte> body)

@@ -84,7 +84,7 @@ public sealed partial class EventBatchHandler(
         }
 
         var processingStarted = time.GetUtcNow();
-        (ProcessResult Result, List<OutgoingEvent> Failed, List<string> Tokens, List<ICommittedOutbox> Committed) processed;
+        (List<ProcessResult> Results, List<OutgoingEvent> Failed) processed;
         try
         {
             processed = await ProcessWithFallbackAsync(inbound, trigger, process, ct).ConfigureAwait(false);
@@ -96,10 +96,10 @@ public sealed partial class EventBatchHandler(
         }
 
         RecordEventSpans(inbound, trigger, processingStarted);
-        var outputs = new List<OutgoingEvent>(failed.Count + processed.Result.Outputs.Count + processed.Failed.Count);
-        outputs.AddRange(failed);
-        outputs.AddRange(processed.Failed);
-        outputs.AddRange(processed.Result.Outputs);
+        var results = processed.Results;
+        List<OutgoingEvent> outputs = [.. failed, .. processed.Failed, .. results.SelectMany(r => r.Outputs)];
+        // Each result has its own outbox token; all are confirmed after the publish.
+        var tokens = results.Select(r => r.OutboxToken).OfType<string>().ToList();
 
         // Published after the state commit; a failure here throws, the batch is retried and the outbox is published again.
         try
@@ -109,7 +109,7 @@ public sealed partial class EventBatchHandler(
         catch (Exception ex)
         {
             // Not published: rows carrying these tokens must be published by their next reader (e.g. this batch's retry).
-            foreach (var token in processed.Tokens)
+            foreach (var token in tokens)
             {
                 confirmations.Abandon(token);
             }
@@ -123,17 +123,17 @@ public sealed partial class EventBatchHandler(
         }
 
         // Only now, after the publish succeeded, are the outboxes known to be published.
-        foreach (var token in processed.Tokens)
+        foreach (var token in tokens)
         {
             confirmations.Confirm(token);
         }
 
-        await ClearPublishedAsync(processed.Committed, trigger, ct).ConfigureAwait(false);
+        await ClearPublishedAsync(results.Select(r => r.Committed).OfType<ICommittedOutbox>(), trigger, ct).ConfigureAwait(false);
 
         var deadLettered = outputs.Count(o => o.Hub == deadLetters.Hub);
         var outcome = new BatchOutcome(
-            events.Count, processed.Result.Applied, outputs.Count - deadLettered, deadLettered,
-            processed.Result.Duplicates, skipped + processed.Result.Ignored, processed.Result.Conflicts);
+            events.Count, results.Sum(r => r.Applied), outputs.Count - deadLettered, deadLettered,
+            results.Sum(r => r.Duplicates), skipped + results.Sum(r => r.Ignored), results.Sum(r => r.Conflicts));
         metrics.Processed.Add(outcome.Processed, tags);
         metrics.Emitted.Add(outcome.Emitted, tags);
         metrics.DeadLettered.Add(outcome.DeadLettered, tags);
@@ -233,7 +233,7 @@ public sealed partial class EventBatchHandler(
         }
     }
 
-    private async Task<(ProcessResult Result, List<OutgoingEvent> Failed, List<string> Tokens, List<ICommittedOutbox> Committed)> ProcessWithFallbackAsync(
+    private async Task<(List<ProcessResult> Results, List<OutgoingEvent> Failed)> ProcessWithFallbackAsync(
         List<InboundEvent> inbound,
         TriggerContext trigger,
         Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> process,
@@ -241,7 +241,7 @@ public sealed partial class EventBatchHandler(
     {
         if (inbound.Count == 0)
         {
-            return (ProcessResult.Empty, [], [], []);
+            return ([], []);
         }
 
         var givingUp = _delivery.GivesUp(trigger.RetryCount);
@@ -254,8 +254,7 @@ public sealed partial class EventBatchHandler(
         {
             try
             {
-                var result = await process(inbound, ct).ConfigureAwait(false);
-                return (result, [], result.OutboxToken is { } token ? [token] : [], result.Committed is { } c ? [c] : []);
+                return ([await process(inbound, ct).ConfigureAwait(false)], []);
             }
             catch (Exception ex) when (!TransientFailures.IsTransient(ex) && ex is not OperationCanceledException)
             {
@@ -283,13 +282,7 @@ public sealed partial class EventBatchHandler(
             }
         }
 
-
-        var merged = new ProcessResult(
-            results.SelectMany(r => r.Outputs).ToList(), null,
-            results.Sum(r => r.Applied), results.Sum(r => r.Duplicates), results.Sum(r => r.Rejected), results.Sum(r => r.Ignored), results.Sum(r => r.Conflicts));
-        // Each single-event result has its own outbox token; all are confirmed by the caller after the publish.
-        return (merged, failed, results.Where(r => r.OutboxToken is not null).Select(r => r.OutboxToken!).ToList(),
-            results.Where(r => r.Committed is not null).Select(r => r.Committed!).ToList());
+        return (results, failed);
     }
 
     /// <summary>
@@ -297,7 +290,7 @@ public sealed partial class EventBatchHandler(
     /// also carry entries of an invocation still publishing are left to the relay; a failure here is only logged: the
     /// events are out, and the relay clears what is left.
     /// </summary>
-    private async Task ClearPublishedAsync(List<ICommittedOutbox> committed, TriggerContext trigger, CancellationToken ct)
+    private async Task ClearPublishedAsync(IEnumerable<ICommittedOutbox> committed, TriggerContext trigger, CancellationToken ct)
     {
         foreach (var outbox in committed)
         {

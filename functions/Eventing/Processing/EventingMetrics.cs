@@ -22,7 +22,6 @@ public sealed class EventingMetrics : IDisposable
         Duplicates = _meter.CreateCounter<long>("store.events.duplicates", description: "Redelivered events skipped as already applied.");
         Lag = _meter.CreateHistogram<double>("store.events.lag", unit: "ms", description: "Processing lag: now minus enqueued time.");
         BatchSize = _meter.CreateHistogram<int>("store.batch.size", description: "Events per trigger invocation.");
-        TableOperations = _meter.CreateHistogram<int>("store.batch.table_operations", description: "Table round trips per batch.");
         Relayed = _meter.CreateCounter<long>("store.outbox.relayed", description: "Outbox entries published by the outbox relay (committed earlier, not known to be published).");
         BlockedAttempts = _meter.CreateCounter<long>("store.batch.blocked_attempts", description: "Batch attempts that failed transiently; the partition waits for the retry.");
     }
@@ -33,7 +32,6 @@ public sealed class EventingMetrics : IDisposable
     public Counter<long> Duplicates { get; }
     public Histogram<double> Lag { get; }
     public Histogram<int> BatchSize { get; }
-    public Histogram<int> TableOperations { get; }
     public Counter<long> Relayed { get; }
     public Counter<long> BlockedAttempts { get; }
 

@@ -46,7 +46,6 @@ public sealed record ProcessResult(IReadOnlyList<OutgoingEvent> Outputs, string?
     /// <summary>The rows committed with outboxes under <see cref="OutboxToken"/>: cleared by the caller once published.</summary>
     public ICommittedOutbox? Committed { get; init; }
 
-    /// <summary>An empty result.</summary>
     public static ProcessResult Empty { get; } = new([], null, 0, 0, 0, 0, 0);
 }
 
@@ -66,7 +65,6 @@ public sealed class KeyedBatchProcessor<TState>(
     int maxConcurrency = 8,
     int maxConflictRetries = ConflictRetry.MaxRetries)
 {
-    /// <summary>The store.</summary>
     public TableStateStore<TState> Store => store;
 
     /// <summary>
@@ -128,20 +126,10 @@ public sealed class KeyedBatchProcessor<TState>(
             results[i] = await ProcessPartitionAsync(partitions[i].Key, partitions[i].Value, token, ct2).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
-        var outputs = new List<OutgoingEvent>();
-        var committed = new List<StateRecord<TState>>();
-        int applied = 0, duplicates = 0, rejected = 0, conflicts = 0;
-        foreach (var r in results)
-        {
-            outputs.AddRange(r.Outputs);
-            committed.AddRange(r.Committed);
-            applied += r.Applied;
-            duplicates += r.Duplicates;
-            rejected += r.Rejected;
-            conflicts += r.Conflicts;
-        }
-
-        return new ProcessResult(outputs, token, applied, duplicates, rejected, ignored, conflicts)
+        var committed = results.SelectMany(r => r.Committed).ToList();
+        return new ProcessResult(
+            results.SelectMany(r => r.Outputs).ToList(), token,
+            results.Sum(r => r.Applied), results.Sum(r => r.Duplicates), results.Sum(r => r.Rejected), ignored, results.Sum(r => r.Conflicts))
         {
             Committed = committed.Count == 0 ? null : new CommittedOutbox<TState>(store, token, committed),
         };

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Store.Eventing.Processing;
 
@@ -60,21 +59,7 @@ public sealed class AppliedLog
 
     internal string SerializeIds() => string.Join(' ', _ids);
 
-    internal string SerializePositions()
-    {
-        var sb = new StringBuilder("{");
-        foreach (var (source, seq) in _positions)
-        {
-            if (sb.Length > 1)
-            {
-                sb.Append(',');
-            }
-
-            sb.Append(JsonSerializer.Serialize(source, StateJsonContext.Default.String)).Append(':').Append(seq);
-        }
-
-        return sb.Append('}').ToString();
-    }
+    internal string SerializePositions() => JsonSerializer.Serialize(_positions, StateJsonContext.Default.DictionaryStringInt64);
 
     internal static AppliedLog Parse(string? ids, string? positions, int capacity)
     {

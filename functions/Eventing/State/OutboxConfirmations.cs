@@ -76,9 +76,7 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
     public void Abandon(string token)
     {
         _inFlight.TryRemove(token, out _);
-
-        // An abandoned token is never done, whatever it carried: its dependencies no longer matter.
-        _dependsOn.TryRemove(token, out _);
+        _dependsOn.TryRemove(token, out _); // never done, whatever it carried
     }
 
     /// <summary>True when the invocation of <paramref name="token"/> is running in this process.</summary>
@@ -102,7 +100,8 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
             return FoundOutbox.Published;
         }
 
-        return found != mine && IsPending(found) ? FoundOutbox.InFlight : FoundOutbox.Unpublished;
+        // In flight: every invocation in its dependency closure has confirmed or is still running.
+        return found != mine && Closure(found, allowInFlight: true) ? FoundOutbox.InFlight : FoundOutbox.Unpublished;
     }
 
     /// <summary>
@@ -131,13 +130,6 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
             }
         }
     }
-
-    /// <summary>
-    /// True when every entry of the token's outbox is published or about to be: every invocation in its dependency
-    /// closure (itself, those whose entries it carried, and so on) has confirmed or is still running.
-    /// </summary>
-    private bool IsPending(string token) => Closure(token, allowInFlight: true);
-
 
     /// <summary>
     /// Walks the dependency closure of <paramref name="token"/>: false as soon as one token in it is neither confirmed

@@ -100,24 +100,24 @@ public sealed class OutboxMarkers(TableClient table, TimeSpan? refreshEvery = nu
     /// <summary>Removes a partition from the index if its index row did not change since it was read (false otherwise).</summary>
     public async Task<bool> UnlistAsync(IndexedPartition partition, CancellationToken ct)
     {
-        try
+        var deleted = await TryDeleteAsync(IndexPartition, partition.PartitionKey, partition.ETag, ct).ConfigureAwait(false);
+        if (deleted)
         {
-            await table.DeleteEntityAsync(IndexPartition, partition.PartitionKey, partition.ETag, ct).ConfigureAwait(false);
             _indexed.TryRemove(partition.PartitionKey, out _);
-            return true;
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            return false;
-        }
+
+        return deleted;
     }
 
     /// <summary>Deletes a marker whose row holds no outbox, if the marker did not change since it was read.</summary>
-    public async Task<bool> DeleteStaleAsync(string partitionKey, OutboxMarker marker, CancellationToken ct)
+    public Task<bool> DeleteStaleAsync(string partitionKey, OutboxMarker marker, CancellationToken ct) =>
+        TryDeleteAsync(partitionKey, MarkerPrefix + marker.RowKey, marker.ETag, ct);
+
+    private async Task<bool> TryDeleteAsync(string partitionKey, string rowKey, ETag etag, CancellationToken ct)
     {
         try
         {
-            await table.DeleteEntityAsync(partitionKey, MarkerPrefix + marker.RowKey, marker.ETag, ct).ConfigureAwait(false);
+            await table.DeleteEntityAsync(partitionKey, rowKey, etag, ct).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)

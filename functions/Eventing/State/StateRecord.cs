@@ -25,7 +25,6 @@ public sealed class StateRecord<TState>
         StoredOutbox = outbox.Count > 0;
     }
 
-    /// <summary>Partition and row key.</summary>
     public EntityKey Key { get; }
 
     /// <summary>The stored state; null when the entity does not exist yet.</summary>
@@ -37,7 +36,6 @@ public sealed class StateRecord<TState>
     /// <summary>ETag read with the entity; writes are conditional on it (optimistic concurrency, never last-write-wins).</summary>
     public ETag ETag { get; internal set; }
 
-    /// <summary>Idempotency bookkeeping.</summary>
     public AppliedLog Applied { get; }
 
     /// <summary>Outputs committed with the state, to be published (again) until known to be published.</summary>

@@ -38,9 +38,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// <summary>Independent transactions in flight per <see cref="CommitConcurrentlyAsync"/> call.</summary>
     public const int MaxParallelTransactions = 4;
 
-    // OData filters are kept short: this many row keys per query (only the comparison path for benchmarks uses filters).
-    private const int KeysPerQuery = 40;
-
     // A binary property holds at most 64 KiB; the outbox spills over into Outbox1..Outbox14 (an entity holds at most 1 MiB).
     private const int OutboxChunk = 60 * 1024;
     private const int MaxOutboxChunks = 15;
@@ -51,7 +48,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private int _transactions;
     private int _entitiesWritten;
 
-    /// <summary>The table.</summary>
     public TableClient Table => table;
 
     /// <summary>Table requests made by this store so far (reads and transactions), for metrics and benchmarks.</summary>
@@ -64,9 +60,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     public int EntitiesWritten => Volatile.Read(ref _entitiesWritten);
 
     private Task? _created;
-
-    /// <summary>True when this store keeps the ETag-validated row cache.</summary>
-    public bool IsCaching => _cache is not null;
 
     /// <summary>Rows currently cached (0 without a cache).</summary>
     public int CachedRows => _cache?.Count ?? 0;
@@ -154,46 +147,10 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// <summary>Forgets cached rows (e.g. after a conflict), so that the next read goes to the table.</summary>
     public void Evict(string partitionKey, IEnumerable<string> rowKeys)
     {
-        if (_cache is null)
-        {
-            return;
-        }
-
         foreach (var key in rowKeys)
         {
-            _cache.Evict(partitionKey, key);
+            _cache?.Evict(partitionKey, key);
         }
-    }
-
-    /// <summary>
-    /// The former read path, kept to compare with point reads (tests/Benchmarks "reads"): 40-key OR filters per query.
-    /// </summary>
-    internal async Task<Dictionary<string, StateRecord<TState>>> ReadWithFiltersAsync(string partitionKey, IReadOnlyCollection<string> rowKeys, CancellationToken ct)
-    {
-        var result = new Dictionary<string, StateRecord<TState>>(rowKeys.Count, StringComparer.Ordinal);
-        foreach (var chunk in rowKeys.Distinct(StringComparer.Ordinal).Chunk(KeysPerQuery))
-        {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}") + " and (" +
-                string.Join(" or ", chunk.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}"))) + ")";
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct).AsPages().ConfigureAwait(false))
-            {
-                Interlocked.Increment(ref _roundTrips);
-                foreach (var entity in page.Values)
-                {
-                    result[entity.RowKey] = FromEntity(entity, entity.ETag, fresh: true);
-                }
-            }
-        }
-
-        foreach (var key in rowKeys)
-        {
-            if (!result.ContainsKey(key))
-            {
-                result[key] = New(partitionKey, key, fresh: true);
-            }
-        }
-
-        return result;
     }
 
     private async Task<StateRecord<TState>> PointReadAsync(string partitionKey, string rowKey, CancellationToken ct)
@@ -342,21 +299,14 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             {
                 // The failing row is stale in the cache (or was assumed new): forget it so the caller's re-read sees the table.
                 var row = ex.FailedTransactionActionIndex is { } failed ? Array.IndexOf(rowAction, failed) : -1;
-                if (row >= 0)
-                {
-                    _cache?.Evict(partitionKey, entities[row].RowKey);
-                }
-                else
-                {
-                    EvictAll(partitionKey, entities);
-                }
+                Evict(partitionKey, row >= 0 ? [entities[row].RowKey] : entities.Select(e => e.RowKey));
 
                 throw new ConcurrencyConflictException($"Optimistic concurrency conflict in table '{table.Name}', partition '{partitionKey}'.", ex);
             }
             catch
             {
                 // Outcome unknown (the transaction may have committed): stop trusting these rows.
-                EvictAll(partitionKey, entities);
+                Evict(partitionKey, entities.Select(e => e.RowKey));
                 throw;
             }
 
@@ -390,9 +340,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                 var tokens = chunk.Select(r => r.OutboxToken).ToArray();
                 foreach (var record in chunk)
                 {
-                    record.Outbox = [];
-                    record.OutboxToken = null;
-                    record.IsDirty = true;
+                    ClearOutbox(record);
                 }
 
                 try
@@ -414,9 +362,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                         continue;
                     }
 
-                    fresh.Outbox = [];
-                    fresh.OutboxToken = null;
-                    fresh.IsDirty = true;
+                    ClearOutbox(fresh);
                     try
                     {
                         await CommitAsync(partition.Key, [fresh], ct).ConfigureAwait(false);
@@ -431,6 +377,13 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
 
         return cleared;
+
+        static void ClearOutbox(StateRecord<TState> record)
+        {
+            record.Outbox = [];
+            record.OutboxToken = null;
+            record.IsDirty = true;
+        }
     }
 
     /// <summary>The pending-outbox bookkeeping of this table (markers and their partition index), for the relay.</summary>
@@ -473,38 +426,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             }
         }).ConfigureAwait(false);
 
-        Exception? conflict = null;
-        foreach (var failure in failures)
+        if ((Array.Find(failures, f => f is not null and not ConcurrencyConflictException) ?? Array.Find(failures, f => f is not null)) is { } failure)
         {
-            if (failure is ConcurrencyConflictException)
-            {
-                conflict ??= failure;
-            }
-            else if (failure is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-            }
-        }
-
-        if (conflict is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(conflict);
-        }
-    }
-
-    private void EvictAll(string partitionKey, TableEntity[] entities)
-    {
-        if (_cache is null)
-        {
-            return;
-        }
-
-        foreach (var entity in entities)
-        {
-            if (entity is not null)
-            {
-                _cache.Evict(partitionKey, entity.RowKey);
-            }
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 
@@ -595,5 +519,4 @@ internal sealed record StoredOutput(string Hub, string PartitionKey, string Id, 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(StoredOutput[]))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
-[JsonSerializable(typeof(string))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
