@@ -10,8 +10,8 @@ namespace Store.Inventory;
 
 /// <summary>
 /// Table names of Inventory (settings <c>Inventory:StockTable</c>, <c>Inventory:ReceiptsTable</c>) and the stock shard
-/// count N (<c>Inventory:StockShards</c>, default 1: today's single "stock" partition; N &gt; 1 is refused until the shard
-/// saga is wired, see Decisions/ShardedStockDecisions.cs; changing N on a deployed system is a migration).
+/// count N (<c>Inventory:StockShards</c>, 1-32, default 1: one "stock" partition; N &gt; 1: partitions "stock-0".."stock-(N-1)"
+/// and the reservation saga of Decisions/ShardedStockDecisions.cs; changing N on a deployed system is a migration).
 /// </summary>
 public sealed record InventoryOptions(string StockTable = "inventorystock", string ReceiptsTable = "inventoryreceipts", int StockShards = 1)
 {
@@ -20,8 +20,8 @@ public sealed record InventoryOptions(string StockTable = "inventorystock", stri
         configuration["Inventory:StockTable"] is { Length: > 0 } stock ? stock : "inventorystock",
         configuration["Inventory:ReceiptsTable"] is { Length: > 0 } receipts ? receipts : "inventoryreceipts",
         configuration["Inventory:StockShards"] is not { Length: > 0 } shards ? 1
-            : int.TryParse(shards, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n
-            : throw new InvalidOperationException($"Inventory:StockShards = '{shards}' is not a positive whole number."));
+            : int.TryParse(shards, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 32 ? n
+            : throw new InvalidOperationException($"Inventory:StockShards = '{shards}' is not a whole number from 1 to 32."));
 }
 
 /// <summary>The Inventory context's services; used by Program.cs and by the local host.</summary>
@@ -33,18 +33,13 @@ public static class InventoryRegistration
         services.AddEventing(configuration, "Inventory", InventoryJson.Default);
 
         var options = InventoryOptions.From(configuration);
-        if (options.StockShards != 1)
-        {
-            throw new InvalidOperationException($"Inventory:StockShards = {options.StockShards}: only 1 is supported so far (the sharded reservation saga's decisions exist, its processor wiring does not).");
-        }
-
         services.AddSingleton(options);
         services.AddStateTable(configuration, "Inventory:StockTable", options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockPartition.CacheCapacity);
         services.AddStateTable(configuration, "Inventory:ReceiptsTable", options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0);
         services.AddEntityCommands<ReceiptRequest>();
         services.AddPartitionDecisions<StockRow, StockPartition>(InventoryEventTypes.ConsumerGroup);
         services.AddSingleton<ReceiptIngress>();
-        services.AddSingleton(sp => new StockQueries(sp.GetRequiredService<TableStateStore<StockRow>>()));
+        services.AddSingleton(sp => new StockQueries(sp.GetRequiredService<TableStateStore<StockRow>>(), options.StockShards));
         services.AddSingleton<Functions.StockFunctions>();
         services.AddSingleton<Functions.StockEventFunctions>();
         return services;

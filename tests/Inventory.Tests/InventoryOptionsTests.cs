@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Store.Inventory.Tests;
 
-/// <summary>The shard count setting: absent means one shard; anything else is refused with the value named, until the saga is wired.</summary>
+/// <summary>The shard count setting: absent means one shard; 1-32; anything else is refused with the value named.</summary>
 public sealed class InventoryOptionsTests
 {
     [Fact]
@@ -11,9 +11,9 @@ public sealed class InventoryOptionsTests
         Assert.Equal(1, InventoryOptions.From(Settings(null)).StockShards);
 
     [Theory]
-    [InlineData("abc", "'abc' is not a positive whole number")]
-    [InlineData("0", "'0' is not a positive whole number")]
-    [InlineData("4", "only 1 is supported so far")]
+    [InlineData("abc", "'abc' is not a whole number from 1 to 32")]
+    [InlineData("0", "'0' is not a whole number from 1 to 32")]
+    [InlineData("33", "'33' is not a whole number from 1 to 32")]
     public void AnyOtherShardCount_IsRefusedAtStartUp_WithTheValue(string value, string expected)
     {
         var ex = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddInventoryContext(Settings(value)));

@@ -1,5 +1,5 @@
-// Sharded stock (issue 15): design of the reservation saga. PURE DECISIONS ONLY: not wired into the running system yet
-// (it runs today's single "stock" partition, i.e. N = 1); see "Status" below.
+// Sharded stock (issue 15): the reservation saga's pure decisions. Wired by State/StockPartition.cs when
+// Inventory:StockShards = N > 1 (N = 1 runs today's single "stock" partition through InventoryDecisions).
 //
 // Shards. A SKU lives in shard hash(sku) mod N (the kit's one bucket hash, TableKeys.HashBucket), table partition
 // "stock-<shard>"; N = 1 keeps today's partition name "stock". An order's row lives in its HOME shard, hash(orderId)
@@ -27,11 +27,12 @@
 // triggers (checkpoints hold), let outboxes drain, copy every row to its new partition with the new N (parts of
 // in-flight sagas stay with their order: finish sagas first), switch N, restart. Not automated.
 //
-// Status: N comes from Inventory:StockShards, default 1 (today's layout and code path); any other value is refused at
-// start-up because the rest is not built yet: the internal hub with its message schemas in the catalog and Bicep, the
-// shard rows and keys in StockPartition, the processor wiring, the local host's N = 4 scenarios and the 4-vs-1 shard
-// benchmark. The property tests (tests/Inventory.Tests/Decisions/ShardedStockPropertyTests.cs) check these decisions'
-// invariants and compensation at N = 1 and N = 4 under random interleavings, redelivery and crashes.
+// Wiring: StockPartition routes each event to its shard (receipts: the SKU's; order events and PartDecided: the order's
+// home; ReservePart/ReleasePart/CommitPart: their target) and turns a ShardDecision into row changes whose outputs sit in
+// the order row's (or part row's) outbox. The messages travel on the internal hub "inventory-shards" (partition key
+// "target" = the receiving shard) and come back through StockEventFunctions.OnShards. Property tests
+// (tests/Inventory.Tests/Decisions/ShardedStockPropertyTests.cs) check the invariants at N = 1 and N = 4.
+using Store.Eventing.CloudEvents;
 using Store.Eventing.State;
 using Store.Inventory.Events;
 using Store.Inventory.State;
@@ -45,11 +46,15 @@ public static class StockShards
     public static int Of(string id, int shards) =>
         shards == 1 ? 0 : int.Parse(TableKeys.HashBucket(id, 4), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) % shards;
 
+    /// <summary>A shard as a partition key on the internal hub.</summary>
+    public static string Key(int shard) => shard.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The table partition of a shard: "stock" when there is one shard (today's layout), else "stock-&lt;shard&gt;".</summary>
     public static string Partition(int shard, int shards) => shards == 1 ? StockKeys.Partition : StockKeys.Partition + "-" + shard;
 }
 
 /// <summary>Where one shard's part of an order stands.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PartStatus>))]
 public enum PartStatus
 {
     Pending,
@@ -70,16 +75,36 @@ public sealed record SagaOrder(string OrderId, string? CustomerId, OrderStatus? 
 }
 
 /// <summary>Home → shard: reserve these lines all or none.</summary>
-public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyList<SkuQuantity> Lines);
+[CloudEventType(InventoryEventTypes.ReservePart)]
+public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyList<SkuQuantity> Lines)
+{
+    /// <summary>The receiving shard: the message's partition key on the internal hub.</summary>
+    public string Target => StockShards.Key(Shard);
+}
 
 /// <summary>Shard → home: the part is reserved, or short (with its short lines).</summary>
-public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reserved, IReadOnlyList<ShortLine> Short);
+[CloudEventType(InventoryEventTypes.PartDecided)]
+public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reserved, IReadOnlyList<ShortLine> Short)
+{
+    /// <summary>The receiving shard (the home).</summary>
+    public string Target => StockShards.Key(Home);
+}
 
 /// <summary>Home → shard: release the part (compensation, or the order's release).</summary>
-public sealed record ReleasePart(string OrderId, int Shard);
+[CloudEventType(InventoryEventTypes.ReleasePart)]
+public sealed record ReleasePart(string OrderId, int Shard)
+{
+    /// <summary>The receiving shard.</summary>
+    public string Target => StockShards.Key(Shard);
+}
 
 /// <summary>Home → shard: commit the part (shipment requested).</summary>
-public sealed record CommitPart(string OrderId, int Shard);
+[CloudEventType(InventoryEventTypes.CommitPart)]
+public sealed record CommitPart(string OrderId, int Shard)
+{
+    /// <summary>The receiving shard.</summary>
+    public string Target => StockShards.Key(Shard);
+}
 
 /// <summary>The rows of one shard a decision reads.</summary>
 public interface IShardView

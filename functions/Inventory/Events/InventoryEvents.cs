@@ -15,6 +15,10 @@ public static class InventoryEventTypes
     public const string PaymentDeclined = "payments.payment-declined.v1";
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
     public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
+    public const string ReservePart = "inventory.reserve-part.v1";
+    public const string PartDecided = "inventory.part-decided.v1";
+    public const string ReleasePart = "inventory.release-part.v1";
+    public const string CommitPart = "inventory.commit-part.v1";
 
     /// <summary>Inventory's consumer group on every hub it reads.</summary>
     public const string ConsumerGroup = "inventory";
@@ -90,4 +94,8 @@ public sealed record StockLevel(string Sku, long Available, long Reserved, long 
 [JsonSerializable(typeof(StockLevel))]
 [JsonSerializable(typeof(State.StockRow))]
 [JsonSerializable(typeof(State.ReceiptRequest))]
+[JsonSerializable(typeof(Decisions.ReservePart))]
+[JsonSerializable(typeof(Decisions.PartDecided))]
+[JsonSerializable(typeof(Decisions.ReleasePart))]
+[JsonSerializable(typeof(Decisions.CommitPart))]
 public sealed partial class InventoryJson : JsonSerializerContext;

@@ -41,4 +41,12 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
         [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
+
+    /// <summary>The sharded reservation saga's messages between stock shards (Inventory's internal hub; only with N &gt; 1 shards).</summary>
+    [Function("Inventory_OnShards")]
+    [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
+    public Task<BatchOutcome> OnShards(
+        [EventHubTrigger("inventory-shards", Connection = "InventoryEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        FunctionContext context, CancellationToken cancellationToken) =>
+        handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 }

@@ -66,11 +66,11 @@ public sealed class ReceiptIngress(EntityCommands<ReceiptRequest> receipts, Time
 }
 
 /// <summary><c>GET /api/stock/{sku}</c>: the SKU's stock levels from the stock partition.</summary>
-public sealed class StockQueries(TableStateStore<StockRow> store)
+public sealed class StockQueries(TableStateStore<StockRow> store, int shards = 1)
 {
     /// <summary>The SKU's levels; null when Inventory has never heard of it.</summary>
     public async Task<StockLevel?> GetAsync(string sku, CancellationToken ct) =>
-        (await store.FindAsync(new EntityKey(StockKeys.Partition, StockKeys.Sku(sku)), ct).ConfigureAwait(false))?.Sku is { } s
+        (await store.FindAsync(new EntityKey(Decisions.StockShards.Partition(Decisions.StockShards.Of(sku, shards), shards), StockKeys.Sku(sku)), ct).ConfigureAwait(false))?.Sku is { } s
             ? new StockLevel(s.Sku, s.Available, s.Reserved, s.Committed, s.Received)
             : null;
 

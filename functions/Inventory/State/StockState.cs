@@ -68,8 +68,12 @@ public sealed record OrderReservation(string OrderId, string? CustomerId, OrderS
 /// <summary>A goods receipt applied to stock.</summary>
 public sealed record ReceiptRecord(string ReceiptId, string Sku, int Quantity);
 
-/// <summary>One row of the stock partition: exactly one of the members is set, according to the row key's prefix.</summary>
-public sealed record StockRow(SkuStock? Sku = null, OrderReservation? Order = null, ReceiptRecord? Receipt = null);
+/// <summary>
+/// One row of the stock partition: exactly one of the members is set, according to the row key's prefix. With N &gt; 1
+/// stock shards (Decisions/ShardedStockDecisions.cs) an order's row holds its saga (<c>Saga</c>) and a shard's part of
+/// an order sits in a part row (<c>Part</c>).
+/// </summary>
+public sealed record StockRow(SkuStock? Sku = null, OrderReservation? Order = null, ReceiptRecord? Receipt = null, Decisions.SagaOrder? Saga = null, Decisions.OrderPart? Part = null);
 
 /// <summary>The HTTP ingress's idempotency record of a receipt request (table "inventoryreceipts").</summary>
 public sealed record ReceiptRequest(string ReceiptId, string Sku, int Quantity, string EventId);
@@ -85,6 +89,9 @@ public static class StockKeys
 
     /// <summary>Row key of an order.</summary>
     public static string Order(string orderId) => "order|" + Escape(orderId);
+
+    /// <summary>Row key of a shard's part of an order (N &gt; 1).</summary>
+    public static string Part(string orderId) => "part|" + Escape(orderId);
 
     /// <summary>Row key of an applied receipt.</summary>
     public static string Receipt(string receiptId) => "receipt|" + Escape(receiptId);

@@ -13,13 +13,14 @@ namespace Store.Inventory.Tests.Functions;
 internal static class InventoryTestApp
 {
     /// <summary>A fresh app on fresh tables; <paramref name="tableOptions"/> e.g. puts the Azure Tables model in front of Azurite.</summary>
-    public static TestApp Create(AzuriteFixture azurite, Azure.Data.Tables.TableClientOptions? tableOptions = null) => new(
+    public static TestApp Create(AzuriteFixture azurite, Azure.Data.Tables.TableClientOptions? tableOptions = null, int shards = 1) => new(
         InventoryRegistration.AddInventoryContext,
         azurite.ConnectionString,
         new Dictionary<string, string?>
         {
             ["Inventory:StockTable"] = azurite.NewTable("invstock").Name,
             ["Inventory:ReceiptsTable"] = azurite.NewTable("invrcpt").Name,
+            ["Inventory:StockShards"] = shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
         overrides: tableOptions is null ? null : services => services.AddSingleton(new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString, tableOptions)));
 
@@ -57,7 +58,31 @@ internal static class InventoryTestApp
         (await app.Store().ReadPartitionAsync(StockKeys.Partition, CancellationToken.None)).ToDictionary(r => r.Key.RowKey, StringComparer.Ordinal);
 
     public static async Task<SkuStock?> SkuAsync(this TestApp app, string sku) =>
-        (await app.Store().GetAsync(StockKeys.Partition, StockKeys.Sku(sku), CancellationToken.None))?.State?.Sku;
+        (await app.Store().GetAsync(ShardOf(app, sku), StockKeys.Sku(sku), CancellationToken.None))?.State?.Sku;
+
+    /// <summary>The table partition of <paramref name="id"/>'s stock shard.</summary>
+    public static string ShardOf(this TestApp app, string id) =>
+        global::Store.Inventory.Decisions.StockShards.Partition(global::Store.Inventory.Decisions.StockShards.Of(id, app.Get<InventoryOptions>().StockShards), app.Get<InventoryOptions>().StockShards);
+
+    public static Task<BatchOutcome> OnShards(this TestApp app, string partition, params EventData[] events) => app.DeliverAsync("inventory-shards", events, partition);
+
+    /// <summary>Delivers every saga message published on inventory-shards from index <paramref name="from"/> on, until none is new; returns how many were delivered.</summary>
+    public static async Task<int> PumpShardsAsync(this TestApp app, int from = 0)
+    {
+        var delivered = from;
+        while (app.Publisher.To("inventory-shards") is var all && all.Count > delivered)
+        {
+            var outcome = await app.OnShards("0", [.. all.Skip(delivered).Select(e => app.Received(e.Body, e.PartitionKey))]);
+            if (outcome.DeadLettered > 0)
+            {
+                throw new InvalidOperationException($"{outcome.DeadLettered} saga message(s) dead-lettered.");
+            }
+
+            delivered = all.Count;
+        }
+
+        return delivered - from;
+    }
 
     public static async Task<OrderReservation?> OrderAsync(this TestApp app, string orderId) =>
         (await app.Store().GetAsync(StockKeys.Partition, StockKeys.Order(orderId), CancellationToken.None))?.State?.Order;

@@ -146,6 +146,18 @@ public static class Invariants
             }
         }
 
+        // Sharded stock: every shard's part of an order ends with its order, reserved at most once, never left reserved
+        // (no partial reservation survives a rejection or a release), committed only for a shipped order.
+        foreach (var part in run.InventoryParts)
+        {
+            var (orderId, status) = ((string)part["orderId"]!, (string?)part["status"]);
+            var order = run.InventoryOrders.TryGetValue(orderId, out var o) ? (string?)o["status"] : null;
+            if (status == "Reserved" || (status == "Committed") != (outcomes.GetValueOrDefault(orderId) == Outcome.Shipped && outcomes.ContainsKey(orderId)))
+            {
+                Fail($"{orderId}: its part in shard {part["shard"]} is {status} at quiescence while the order's reservation is {order ?? "missing"}");
+            }
+        }
+
         foreach (var sku in Scenario.Skus)
         {
             var level = run.Stock[sku];

@@ -44,7 +44,8 @@ public enum MalformedKind
 /// <summary>A scenario: the edge steps in order. Deterministic ids (O-n, R-n) name steps by position.</summary>
 public sealed record Scenario(IReadOnlyList<Step> Steps)
 {
-    public static readonly string[] Skus = ["S1", "S2", "S3"];
+    // Three SKUs in three different stock shards at N = 4 (shards 2, 3, 0), so multi-shard orders run the saga.
+    public static readonly string[] Skus = ["S1", "S4", "S5"];
     public static readonly string[] Customers = ["C1", "C2", "C3"];
 
     /// <summary>

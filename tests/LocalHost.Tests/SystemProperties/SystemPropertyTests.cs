@@ -20,9 +20,13 @@ public sealed class SystemPropertyTests(AzuriteFixture azurite, ITestOutputHelpe
     /// <summary>Cases per CI run (one scenario under one interleaving each).</summary>
     public const int DefaultCases = 40;
 
-    [Fact]
-    public async Task RandomScenarios_UnderRandomInterleavingsAndFaults_KeepEveryCrossContextInvariant()
+    /// <summary>At Inventory's default one stock shard and at N = 4 (the scenario's SKUs then sit in three shards, so orders run the saga).</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task RandomScenarios_UnderRandomInterleavingsAndFaults_KeepEveryCrossContextInvariant(int shards)
     {
+        Assert.Equal(Math.Min(shards, 3), Scenario.Skus.Select(s => Store.Inventory.Decisions.StockShards.Of(s, shards)).Distinct().Count());
         var cases = int.TryParse(Environment.GetEnvironmentVariable("SYSTEM_PROPERTY_CASES"), out var n) && n > 0 ? n : DefaultCases;
         var wall = Stopwatch.StartNew();
         var runs = 0;
@@ -30,7 +34,7 @@ public sealed class SystemPropertyTests(AzuriteFixture azurite, ITestOutputHelpe
         await Gen.Select(Scenario.Gen, Schedule.Gen).SampleAsync(
             async (scenario, schedule) =>
             {
-                var run = await RunAndCheckAsync(scenario, schedule);
+                var run = await RunAndCheckAsync(scenario, schedule, shards);
                 Interlocked.Increment(ref runs);
                 Interlocked.Add(ref deliveries, run.Deliveries);
             },
@@ -82,10 +86,10 @@ public sealed class SystemPropertyTests(AzuriteFixture azurite, ITestOutputHelpe
         await RunAndCheckAsync(scenario, new Schedule(seed, Faults: seed == 2));
     }
 
-    private async Task<Observation> RunAndCheckAsync(Scenario scenario, Schedule schedule)
+    private async Task<Observation> RunAndCheckAsync(Scenario scenario, Schedule schedule, int shards = 1)
     {
         var model = ReferenceModel.Of(scenario);
-        var run = await SystemRun.RunAsync(azurite.ConnectionString, scenario, schedule, CancellationToken.None);
+        var run = await SystemRun.RunAsync(azurite.ConnectionString, scenario, schedule, CancellationToken.None, shards);
         var failures = Invariants.Check(scenario, model, run);
         if (failures.Count > 0)
         {

@@ -28,6 +28,7 @@ public sealed record Observation(
     IReadOnlyDictionary<string, JsonObject> Sales,
     IReadOnlyDictionary<string, JsonObject> Fulfillment,
     IReadOnlyDictionary<string, JsonObject> InventoryOrders,
+    IReadOnlyList<JsonObject> InventoryParts,
     IReadOnlyDictionary<string, JsonObject?> Stock,
     IReadOnlyDictionary<string, JsonObject?> Tracking,
     IReadOnlyDictionary<string, JsonObject?> Loyalty,
@@ -44,7 +45,8 @@ public static class SystemRun
 {
     private static int _runs;
 
-    public static async Task<Observation> RunAsync(string storage, Scenario scenario, Schedule schedule, CancellationToken ct)
+    /// <summary>Runs <paramref name="scenario"/>; <paramref name="shards"/> is Inventory's stock shard count N.</summary>
+    public static async Task<Observation> RunAsync(string storage, Scenario scenario, Schedule schedule, CancellationToken ct, int shards = 1)
     {
         var prefix = string.Create(CultureInfo.InvariantCulture, $"p{Interlocked.Increment(ref _runs)}x{Guid.NewGuid():N}")[..16];
         var tables = new Dictionary<string, string?>
@@ -56,10 +58,11 @@ public static class SystemRun
             ["Tracking:OrdersTable"] = prefix + "tracking",
             ["Loyalty:CustomersTable"] = prefix + "loyalty",
         };
+        var settings = new Dictionary<string, string?>(tables) { ["Inventory:StockShards"] = shards.ToString(CultureInfo.InvariantCulture) };
         var errors = new StringWriter();
         var options = new LocalHostOptions(storage)
         {
-            Settings = tables,
+            Settings = settings,
             Faults = schedule.Faults ? new FaultOptions(0.2, 0.2) : FaultOptions.None,
             Seed = schedule.Seed,
             RetryDelayScale = 0.0001,
@@ -151,9 +154,11 @@ public static class SystemRun
 
         var sales = await ReadStatesAsync(storage, tables["Sales:OrdersTable"]!, ct);
         var fulfillment = await ReadStatesAsync(storage, tables["Fulfillment:OrdersTable"]!, ct);
-        var inventory = (await ReadStatesAsync(storage, tables["Inventory:StockTable"]!, ct)).Values
-            .Where(s => s["order"] is JsonObject).Select(s => s["order"]!.AsObject())
+        // An order row holds "order" with one shard, "saga" with N > 1 shards; "part" rows are one shard's part of an order.
+        var stockRows = (await ReadStatesAsync(storage, tables["Inventory:StockTable"]!, ct)).Values.ToList();
+        var inventory = stockRows.Select(s => (s["order"] ?? s["saga"]) as JsonObject).OfType<JsonObject>()
             .ToDictionary(o => (string)o["orderId"]!, StringComparer.Ordinal);
+        var parts = stockRows.Select(s => s["part"] as JsonObject).OfType<JsonObject>().ToList();
 
         var stock = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
         foreach (var sku in Scenario.Skus)
@@ -174,7 +179,7 @@ public static class SystemRun
         }
 
         return new Observation(events, answers, malformedAt, sales.Values.ToDictionary(s => (string)s["orderId"]!, StringComparer.Ordinal),
-            fulfillment.Values.ToDictionary(s => (string)s["orderId"]!, StringComparer.Ordinal), inventory, stock, tracking, loyalty, deliveries, errors);
+            fulfillment.Values.ToDictionary(s => (string)s["orderId"]!, StringComparer.Ordinal), inventory, parts, stock, tracking, loyalty, deliveries, errors);
     }
 
     private static async Task<JsonObject?> GetAsync(LocalFunctionsHost host, string path, CancellationToken ct)
