@@ -30,7 +30,7 @@
 // Wiring: StockPartition routes each event to its shard (receipts: the SKU's; order events and PartDecided: the order's
 // home; ReservePart/ReleasePart/CommitPart: their target) and turns a ShardDecision into row changes whose outputs sit in
 // the order row's (or part row's) outbox. The messages travel on the internal hub "inventory-shards" (partition key
-// "target" = the receiving shard) and come back through StockEventFunctions.OnShards. Property tests
+// "target" = the receiving shard) and come back through StockEventFunctions.OnInventoryShards. Property tests
 // (tests/Inventory.Tests/Decisions/ShardedStockPropertyTests.cs) check the invariants at N = 1 and N = 4.
 using Store.Eventing.CloudEvents;
 using Store.Eventing.State;

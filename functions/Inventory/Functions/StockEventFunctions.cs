@@ -43,9 +43,9 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
     /// <summary>The sharded reservation saga's messages between stock shards (Inventory's internal hub; only with N &gt; 1 shards).</summary>
-    [Function("Inventory_OnShards")]
+    [Function("Inventory_OnInventoryShards")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
-    public Task<BatchOutcome> OnShards(
+    public Task<BatchOutcome> OnInventoryShards(
         [EventHubTrigger("inventory-shards", Connection = "InventoryEventHubConnection", ConsumerGroup = Group)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
