@@ -84,6 +84,13 @@ param captureSizeLimitBytes int = 314572800
 @description('Partitions of every event hub (Standard tier: at most 32). Fixed once the hubs exist: changing it means new hubs.')
 param eventHubPartitions int = loadJsonContent('../schemas/catalog.json').partitions
 
+// Inventory's stock shards (app setting Inventory__StockShards, read by InventoryRegistration). Fixed once stock exists:
+// another value for a deployed system is a migration (README "Partitions").
+@minValue(1)
+@maxValue(32)
+@description('Inventory stock shards N: SKU rows in table partitions stock-<hash(sku) mod N>; 1 keeps one "stock" partition. Fixed once stock exists.')
+param inventoryStockShards int = 1
+
 @description('Lock the stream archive against deletion (the system of record; azd down needs the lock removed first).')
 param archiveDeleteLock bool = true
 
@@ -205,6 +212,7 @@ module contextApps 'modules/context-app.bicep' = [
         c => union(c, { fullyQualifiedNamespace: '${namespaceNames[c.domain]}.${eventHubsSuffix}' })
       )
       stateStorageSetting: catalog.stateStorageSetting
+      settings: context.name == 'Inventory' ? { Inventory__StockShards: string(inventoryStockShards) } : {}
       applicationInsightsName: monitoring.outputs.applicationInsightsName
       applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
       developerPrincipalId: principalId

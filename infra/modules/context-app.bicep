@@ -29,6 +29,9 @@ param connections array
 @description('App setting prefix of the state store (catalog stateStorageSetting).')
 param stateStorageSetting string
 
+@description('The context\'s own app settings (e.g. Inventory__StockShards), added to the connection and identity settings.')
+param settings object = {}
+
 param applicationInsightsName string
 param applicationInsightsConnectionString string
 
@@ -103,7 +106,7 @@ module app 'function-app.bicep' = {
     hostStorageBlobEndpoint: hostStorage.outputs.blobEndpoint
     deploymentContainerName: names.deploymentContainer
     virtualNetworkSubnetId: network.?appSubnetId ?? ''
-    appSettings: union(connectionSettings, {
+    appSettings: union(connectionSettings, settings, {
       AzureWebJobsStorage__blobServiceUri: hostStorage.outputs.blobEndpoint
       AzureWebJobsStorage__tableServiceUri: hostStorage.outputs.tableEndpoint
       AzureWebJobsStorage__credential: 'managedidentity'

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Infra.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Infra.Tests;
 
@@ -81,6 +82,21 @@ public sealed class AppSettingsToServicesTests(InfraFixture infra)
     }
 
     [Fact]
+    public void Inventory_runs_the_stock_shards_the_deployment_parameter_sets()
+    {
+        int Shards(IReadOnlyDictionary<string, string> settings)
+        {
+            var shards = 0;
+            AppComposition.For("Inventory").Resolve(settings, infra.Catalog.HubsSentBy("Inventory"), sp => shards = sp.GetRequiredService<Store.Inventory.InventoryOptions>().StockShards);
+            return shards;
+        }
+
+        Assert.Equal(1, Shards(DeployedSettings("Inventory")));
+        Assert.Equal(InfraFixture.VariantStockShards, Shards(Evaluated(Sites(infra.VariantResources("Microsoft.Web/sites"), "Inventory"))));
+        Assert.All(infra.Catalog.Contexts.Where(c => c.Name != "Inventory"), c => Assert.DoesNotContain(DeployedSettings(c.Name).Keys, k => k.Contains("StockShards", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_setting_the_code_does_not_read_fails_with_its_name()
     {
         // The check itself: an extra, misspelled key must be reported (this is how StateStorage__serviceUri would have shown up).
@@ -136,13 +152,16 @@ public sealed class AppSettingsToServicesTests(InfraFixture infra)
         return resolved;
     }
 
-    private Dictionary<string, string> DeployedSettingsRaw(string context) =>
-        infra.Resources("Microsoft.Web/sites").Single(a => ((string)a["name"]!).StartsWith($"func-{context.ToLowerInvariant()}-", StringComparison.Ordinal))
+    private Dictionary<string, string> DeployedSettingsRaw(string context) => Sites(infra.Resources("Microsoft.Web/sites"), context);
+
+    private static Dictionary<string, string> Sites(IEnumerable<JsonObject> sites, string context) =>
+        sites.Single(a => ((string)a["name"]!).StartsWith($"func-{context.ToLowerInvariant()}-", StringComparison.Ordinal))
             ["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
             .ToDictionary(s => (string)s!["name"]!, s => (string)s!["value"]!);
 
-    private Dictionary<string, string> DeployedSettings(string context) =>
-        DeployedSettingsRaw(context).ToDictionary(s => s.Key, s => DeploymentRuntime.EvaluateString(s.Value));
+    private Dictionary<string, string> DeployedSettings(string context) => Evaluated(DeployedSettingsRaw(context));
+
+    private static Dictionary<string, string> Evaluated(Dictionary<string, string> raw) => raw.ToDictionary(s => s.Key, s => DeploymentRuntime.EvaluateString(s.Value));
 
     private static Dictionary<string, string> SampleSettings() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "local.settings.sample.json")))!["Values"]!.AsObject()

@@ -60,8 +60,8 @@ public sealed class AppComposition
         FunctionClasses.SelectMany(t => t.GetMethods()).SelectMany(m => m.GetParameters())
             .Select(p => p.GetCustomAttribute<EventHubTriggerAttribute>()?.Connection).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Builds the app over <paramref name="settings"/> (app setting names, as Azure and local.settings.json hold them).</summary>
-    public Resolved Resolve(IReadOnlyDictionary<string, string> settings, IReadOnlySet<string> sendHubs)
+    /// <summary>Builds the app over <paramref name="settings"/> (app setting names, as Azure and local.settings.json hold them); <paramref name="inspect"/> sees its services.</summary>
+    public Resolved Resolve(IReadOnlyDictionary<string, string> settings, IReadOnlySet<string> sendHubs, Action<IServiceProvider>? inspect = null)
     {
         var recorder = new RecordingSource(settings);
         var configuration = new ConfigurationBuilder().Add(recorder).Build();
@@ -86,6 +86,7 @@ public sealed class AppComposition
             .Where(s => !s.Equals("AzureWebJobsStorage", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(s => s, s => componentFactory.CreateTokenCredential(configuration.GetSection(s)), StringComparer.OrdinalIgnoreCase);
         var telemetryCredential = EventingTelemetry.AzureMonitorCredential(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        inspect?.Invoke(provider);
 
         var result = new Resolved(functions.Select(f => f.GetType()).ToList(), table.Uri, producers.ToDictionary(p => p.Key, p => (p.Value.FullyQualifiedNamespace, p.Value.EventHubName)), credentials, telemetryCredential);
         foreach (var producer in producers.Values)

@@ -15,6 +15,9 @@ public sealed class InfraFixture : IDisposable
     /// <summary>The variant's partitions per hub: the documented large deployment (not the catalog default).</summary>
     public const int VariantPartitions = 32;
 
+    /// <summary>The variant's Inventory stock shards (not the default 1).</summary>
+    public const int VariantStockShards = 4;
+
     private readonly string _work = Directory.CreateTempSubdirectory("infra-tests-").FullName;
 
     public InfraFixture()
@@ -36,7 +39,7 @@ public sealed class InfraFixture : IDisposable
         var probedFile = Path.Combine(_work, "probed", "main.json");
         Directory.CreateDirectory(Path.GetDirectoryName(probedFile)!);
         File.WriteAllText(probedFile, probed.ToJsonString());
-        VariantSnapshot = RunSnapshot("probed", "main.json", $"param vnetEnabled = true\nparam principalType = 'ServicePrincipal'\nparam eventHubPartitions = {VariantPartitions}");
+        VariantSnapshot = RunSnapshot("probed", "main.json", $"param vnetEnabled = true\nparam principalType = 'ServicePrincipal'\nparam eventHubPartitions = {VariantPartitions}\nparam inventoryStockShards = {VariantStockShards}");
         NestedDeployments = DeploymentProbe.Read(VariantSnapshot);
     }
 
@@ -47,7 +50,7 @@ public sealed class InfraFixture : IDisposable
 
     public JsonObject Snapshot { get; }
 
-    /// <summary>main.bicep with vnetEnabled = true, principalType = 'ServicePrincipal' and <see cref="VariantPartitions"/> partitions (plus the deployment-name probes).</summary>
+    /// <summary>main.bicep with vnetEnabled = true, principalType = 'ServicePrincipal', <see cref="VariantPartitions"/> partitions and <see cref="VariantStockShards"/> stock shards (plus the deployment-name probes).</summary>
     public JsonObject VariantSnapshot { get; }
 
     public IEnumerable<JsonObject> VariantResources(string type) =>
