@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
-using Store.Fulfillment.Events;
-using Store.Fulfillment.State;
 
 namespace Store.Fulfillment;
 

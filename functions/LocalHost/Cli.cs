@@ -1,9 +1,5 @@
-using System.Globalization;
-using Store.LocalHost.DeadLetters;
 using Store.LocalHost.Demo;
-using Store.LocalHost.Hosting;
 using Store.LocalHost.Rebuild;
-using Store.LocalHost.Replay;
 
 namespace Store.LocalHost;
 

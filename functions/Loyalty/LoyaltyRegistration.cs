@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
-using Store.Loyalty.Events;
-using Store.Loyalty.State;
 
 namespace Store.Loyalty;
 

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
-using Store.Notifications.Decisions;
-using Store.Notifications.Events;
 
 namespace Store.Notifications;
 

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
-using Store.Payments.Decisions;
-using Store.Payments.Events;
 
 namespace Store.Payments;
 

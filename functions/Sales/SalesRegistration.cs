@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
-using Store.Sales.Events;
-using Store.Sales.State;
 
 namespace Store.Sales;
 

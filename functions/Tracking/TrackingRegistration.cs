@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
-using Store.Tracking.Events;
-using Store.Tracking.State;
 
 namespace Store.Tracking;
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Store.LocalHost.EventLog;
 using Store.LocalHost.Functions;
 using Store.LocalHost.Hosting;

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
 using Store.Inventory;
 using Store.Inventory.Decisions;
 using Store.Inventory.Events;

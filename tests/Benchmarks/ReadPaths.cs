@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Azure.Data.Tables;
-using Store.Eventing.State;
-
 namespace Store.Benchmarks;
 
 /// <summary>A small state record for the read-path comparison.</summary>

@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.DeadLetters;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
 
 namespace Store.Benchmarks;
 

@@ -1,13 +1,7 @@
-using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
 using Store.Tracking;
 using Store.Tracking.Events;
 using Store.Tracking.State;
-using Store.Eventing.CloudEvents;
 
 namespace Store.Benchmarks;
 

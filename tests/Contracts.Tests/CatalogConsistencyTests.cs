@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Store.Eventing.Catalog;
-
 namespace Store.Contracts.Tests;
 
 /// <summary>The catalog is the single source of truth; these tests keep it internally consistent and in step with the schema files.</summary>

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Store.Eventing.Catalog;
 
 namespace Store.Contracts.Tests;
 

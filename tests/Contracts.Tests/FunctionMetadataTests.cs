@@ -1,7 +1,5 @@
 using System.Reflection;
-using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
-using Store.Eventing.Catalog;
 
 namespace Store.Contracts.Tests;
 

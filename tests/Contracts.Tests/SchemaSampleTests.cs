@@ -1,9 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Json.Schema;
-using Store.Eventing.Catalog;
 using Store.Eventing.CloudEvents;
-using Store.TestSupport;
 
 namespace Store.Contracts.Tests;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using Store.Eventing.Catalog;
-
 namespace Store.Contracts.Tests;
 
 /// <summary>

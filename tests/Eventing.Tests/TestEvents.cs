@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Store.Eventing.CloudEvents;
-
 namespace Store.Eventing.Tests;
 
 /// <summary>A test-side record for a catalog event (consumers own their records).</summary>

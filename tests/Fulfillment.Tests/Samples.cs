@@ -1,14 +1,8 @@
 using System.Text;
 using Azure.Messaging.EventHubs;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
 using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Fulfillment.Decisions;
-using Store.Fulfillment.Events;
 using Store.Eventing.State;
-using Store.Fulfillment.State;
-using Store.TestSupport;
 
 namespace Store.Fulfillment.Tests;
 

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Infra.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Infra.Tests;
 
 /// <summary>

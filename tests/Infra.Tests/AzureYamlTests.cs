@@ -1,5 +1,3 @@
-using Infra.Tests.Support;
-
 namespace Infra.Tests;
 
 /// <summary>azure.yaml deploys exactly the catalog's contexts as function apps.</summary>

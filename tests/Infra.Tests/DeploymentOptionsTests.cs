@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Infra.Tests.Support;
 using Store.Eventing.Processing;
 
 namespace Infra.Tests;

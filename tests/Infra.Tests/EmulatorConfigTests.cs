@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Infra.Tests.Support;
-
 namespace Infra.Tests;
 
 /// <summary>infra/emulator/Config.json is generated from the catalog and stays within the emulator's limits.</summary>

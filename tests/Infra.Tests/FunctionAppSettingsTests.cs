@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Infra.Tests.Support;
-
 namespace Infra.Tests;
 
 /// <summary>Each app gets identity-based connections for exactly the domains it uses, and nothing secret.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Infra.Tests.Support;
-
 namespace Infra.Tests;
 
 [Collection(InfraCollection.Name)]

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Infra.Tests.Support;
-
 namespace Infra.Tests;
 
 /// <summary>

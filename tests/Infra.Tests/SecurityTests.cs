@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Infra.Tests.Support;
-
 namespace Infra.Tests;
 
 /// <summary>Security rules on the compiled ARM JSON and on the resources a deployment would create.</summary>

@@ -1,5 +1,3 @@
-using Infra.Tests.Support;
-
 namespace Infra.Tests;
 
 /// <summary>The namespaces, hubs and consumer groups a deployment creates are exactly the catalog's.</summary>

@@ -1,5 +1,3 @@
-using Infra.Tests.Support;
-
 namespace Infra.Tests;
 
 [Collection(InfraCollection.Name)]

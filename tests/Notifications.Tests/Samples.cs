@@ -1,5 +1,3 @@
-using Store.Notifications.Events;
-
 namespace Store.Notifications.Tests;
 
 /// <summary>Input events as their producers publish them.</summary>

@@ -1,9 +1,6 @@
 using Azure.Messaging.EventHubs;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
-using Store.Payments.Events;
-using Store.TestSupport;
 
 namespace Store.Payments.Tests;
 

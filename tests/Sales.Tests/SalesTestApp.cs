@@ -1,12 +1,7 @@
-using Azure.Messaging.EventHubs;
 using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
 using Store.Eventing.State;
-using Store.Sales.Events;
 using Store.Sales.Functions;
-using Store.Sales.State;
-using Store.TestSupport;
-using Store.Eventing.CloudEvents;
 
 namespace Store.Sales.Tests;
 

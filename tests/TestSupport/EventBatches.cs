@@ -1,9 +1,5 @@
 using System.Text;
-using Azure.Messaging.EventHubs;
-using Microsoft.Azure.Functions.Worker;
 using Moq;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Publishing;
 
 namespace Store.TestSupport;
 

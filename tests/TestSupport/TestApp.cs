@@ -1,13 +1,9 @@
 using System.Reflection;
 using Azure.Data.Tables;
-using Azure.Messaging.EventHubs;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Catalog;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
 using Store.Eventing.State;
 
 namespace Store.TestSupport;

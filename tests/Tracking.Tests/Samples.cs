@@ -1,11 +1,7 @@
 using System.Text;
 using Azure.Messaging.EventHubs;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.State;
-using Store.TestSupport;
-using Store.Tracking.Events;
 using Store.Tracking.Functions;
-using Store.Tracking.State;
 
 namespace Store.Tracking.Tests;
 

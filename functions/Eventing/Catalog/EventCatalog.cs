@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Store.Eventing.Catalog;
 
 /// <summary>The stream catalog (<c>schemas/catalog.json</c>): domains, hubs, owners, event types and consumers.</summary>

@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
-using Json.Schema;
 
 namespace Store.Eventing.CloudEvents;
 

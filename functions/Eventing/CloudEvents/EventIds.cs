@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Store.Eventing.CloudEvents;
 
 /// <summary>Deterministic event ids: an output's id is a name-based UUID (RFC 9562 version 5) of the input id and the output's role.</summary>

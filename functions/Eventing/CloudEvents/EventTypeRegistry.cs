@@ -1,11 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
-using Json.Schema;
-using Store.Eventing.Catalog;
 
 namespace Store.Eventing.CloudEvents;
 

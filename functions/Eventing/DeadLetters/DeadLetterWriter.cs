@@ -1,9 +1,3 @@
-using System.Text;
-using System.Text.Json.Serialization;
-using Store.Eventing.Catalog;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Publishing;
-
 namespace Store.Eventing.DeadLetters;
 
 /// <summary>Data of <c>operations.event-dead-lettered.v1</c>: the original event, where it came from, who failed on it and why.</summary>

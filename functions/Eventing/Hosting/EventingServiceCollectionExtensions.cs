@@ -1,16 +1,4 @@
-using System.Text.Json.Serialization;
-using Azure.Data.Tables;
-using Azure.Messaging.EventHubs.Producer;
-using Microsoft.Extensions.Azure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Store.Eventing.Catalog;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.DeadLetters;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
 
 namespace Store.Eventing.Hosting;
 

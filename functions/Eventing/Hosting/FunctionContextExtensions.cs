@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Processing;
-
 namespace Store.Eventing.Hosting;
 
 /// <summary>Reads what the Event Hubs trigger puts in the binding data.</summary>

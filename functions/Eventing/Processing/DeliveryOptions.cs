@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
-
 namespace Store.Eventing.Processing;
 
 /// <summary>

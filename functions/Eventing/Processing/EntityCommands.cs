@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
-
 namespace Store.Eventing.Processing;
 
 /// <summary>

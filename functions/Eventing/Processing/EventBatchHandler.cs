@@ -1,12 +1,4 @@
-using System.Diagnostics;
-using Azure.Messaging.EventHubs;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
 using Store.Eventing.Hosting;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.DeadLetters;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
 
 namespace Store.Eventing.Processing;
 

@@ -1,6 +1,3 @@
-using Store.Eventing.CloudEvents;
-using Store.Eventing.DeadLetters;
-
 namespace Store.Eventing.Processing;
 
 /// <summary>Where an event sits in its stream.</summary>

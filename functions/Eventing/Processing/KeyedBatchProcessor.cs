@@ -1,7 +1,3 @@
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
-
 namespace Store.Eventing.Processing;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
-
 namespace Store.Eventing.Processing;
 
 /// <summary>The rows of one table partition an event needs: all of them are read, those in <paramref name="Created"/> may be assumed new when not cached.</summary>

@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using Azure;
-using Azure.Messaging.EventHubs;
 
 namespace Store.Eventing.Processing;
 

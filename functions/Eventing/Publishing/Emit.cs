@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using Store.Eventing.Catalog;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Processing;
-
 namespace Store.Eventing.Publishing;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Azure.Messaging.EventHubs;
-using Azure.Messaging.EventHubs.Producer;
-using Microsoft.Extensions.Azure;
-
 namespace Store.Eventing.Publishing;
 
 /// <summary>Publishes with one <see cref="EventHubProducerClient"/> per hub (named clients from Microsoft.Extensions.Azure) using <see cref="EventDataBatch"/> per partition key.</summary>

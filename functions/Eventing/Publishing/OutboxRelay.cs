@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.Processing;
-using Store.Eventing.State;
-
 namespace Store.Eventing.Publishing;
 
 /// <summary>

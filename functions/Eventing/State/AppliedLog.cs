@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Store.Eventing.Processing;
-
 namespace Store.Eventing.State;
 
 /// <summary>

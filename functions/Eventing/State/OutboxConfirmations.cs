@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Store.Eventing.State;
 
 /// <summary>What an invocation should do with an outbox it finds in a row.</summary>

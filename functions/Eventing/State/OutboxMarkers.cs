@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Azure;
-using Azure.Data.Tables;
-
 namespace Store.Eventing.State;
 
 /// <summary>A pending marker as found by the relay: the row it marks, when the row's outbox last changed, its ETag.</summary>

@@ -1,7 +1,3 @@
-using Azure;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-
 namespace Store.Eventing.State;
 
 /// <summary>The row key of a state entity inside its table partition.</summary>

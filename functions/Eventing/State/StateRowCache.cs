@@ -1,5 +1,3 @@
-using Azure;
-
 namespace Store.Eventing.State;
 
 /// <summary>

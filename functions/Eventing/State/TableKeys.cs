@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Store.Eventing.State;
 
 /// <summary>Building blocks for Azure Tables keys: hash buckets for partition keys and an injective escape for ids.</summary>

@@ -1,11 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
-using Azure;
-using Azure.Data.Tables;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-
 namespace Store.Eventing.State;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Store.Eventing.CloudEvents;
-using Store.Fulfillment.Events;
-using Store.Fulfillment.State;
-
 namespace Store.Fulfillment.Decisions;
 
 /// <summary>Envelope facts of an input event that decisions may use (never the clock).</summary>

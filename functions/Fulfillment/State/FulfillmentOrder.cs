@@ -1,5 +1,3 @@
-using Store.Fulfillment.Events;
-
 namespace Store.Fulfillment.State;
 
 /// <summary>

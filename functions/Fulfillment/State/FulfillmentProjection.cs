@@ -1,8 +1,5 @@
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
 using Store.Eventing.State;
 using Store.Fulfillment.Decisions;
-using Store.Fulfillment.Events;
 
 namespace Store.Fulfillment.State;
 

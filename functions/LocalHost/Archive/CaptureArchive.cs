@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using Store.LocalHost.EventLog;
-
 namespace Store.LocalHost.Archive;
 
 /// <summary>

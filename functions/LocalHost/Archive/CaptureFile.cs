@@ -1,4 +1,3 @@
-using System.Globalization;
 using Avro;
 using Avro.File;
 using Avro.Generic;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Store.LocalHost.Hosting;
-
 namespace Store.LocalHost.Archive;
 
 /// <summary>

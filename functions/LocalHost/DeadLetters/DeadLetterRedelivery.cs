@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Store.Eventing.Catalog;
-using Store.Eventing.Publishing;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Hosting;
-
 namespace Store.LocalHost.DeadLetters;
 
 /// <summary>What happened to one redelivered dead letter (deltas of the consumer's counters during its delivery).</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Store.LocalHost.DeadLetters;
 
 /// <summary><c>deadletters list --dir &lt;replay-out-dir&gt; [--context &lt;C&gt;]</c>: the dead letters a replay wrote, as a table.</summary>

@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
-using Store.LocalHost.Explorer;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Http;
-using Store.LocalHost.Tracing;
-using Store.TestSupport;
-
 namespace Store.LocalHost.Demo;
 
 /// <summary>The arguments of <c>demo</c>.</summary>

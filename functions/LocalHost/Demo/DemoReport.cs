@@ -1,11 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using Store.LocalHost.Http;
-using Store.LocalHost.Tracing;
-
 namespace Store.LocalHost.Demo;
 
 /// <summary>The scenario's summary: counters per context, events per hub, stock, order statuses, latency and one order's trace.</summary>

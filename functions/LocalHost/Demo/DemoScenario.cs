@@ -1,15 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Store.LocalHost.Archive;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Functions;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Http;
-using Store.LocalHost.Tracing;
-
 namespace Store.LocalHost.Demo;
 
 /// <summary>The seeded scenario: what it sends and what it measures (its summary is in DemoReport.cs).</summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using Store.Eventing.Catalog;
-using Store.LocalHost.Archive;
-
 namespace Store.LocalHost.EventLog;
 
 /// <summary>One event as stored in a partition: position, routing and payload.</summary>

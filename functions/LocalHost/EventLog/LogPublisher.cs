@@ -1,5 +1,3 @@
-using Store.Eventing.Publishing;
-
 namespace Store.LocalHost.EventLog;
 
 /// <summary>

@@ -1,13 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-using Store.Eventing.Catalog;
-using Store.LocalHost.DeadLetters;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Tracing;
-
 namespace Store.LocalHost.Explorer;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Store.LocalHost.Functions;
 
 /// <summary>The Event Hubs trigger of a function, as declared by its <c>[EventHubTrigger]</c> parameter.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Reflection;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
-
 namespace Store.LocalHost.Functions;
 
 /// <summary>Finds a context's functions by reflection over its <c>[Function]</c>, <c>[EventHubTrigger]</c>, <c>[HttpTrigger]</c> and retry attributes.</summary>

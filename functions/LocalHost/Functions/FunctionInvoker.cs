@@ -1,10 +1,4 @@
-using System.Globalization;
-using System.Reflection;
 using System.Runtime.ExceptionServices;
-using Azure.Messaging.EventHubs;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Store.LocalHost.Functions;
 

@@ -1,12 +1,4 @@
-using System.Reflection;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Store.Eventing.Catalog;
-using Store.Eventing.Publishing;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Functions;
 
 namespace Store.LocalHost.Hosting;
 

@@ -1,8 +1,3 @@
-using System.Reflection;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Store.Eventing.Catalog;
-
 namespace Store.LocalHost.Hosting;
 
 /// <summary>

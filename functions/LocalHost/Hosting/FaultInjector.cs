@@ -1,8 +1,4 @@
-using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Messaging.EventHubs;
-using Store.Eventing.Publishing;
 
 namespace Store.LocalHost.Hosting;
 

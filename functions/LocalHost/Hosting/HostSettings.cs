@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace Store.LocalHost.Hosting;
 
 /// <summary>The host.json settings the local host honours (extensions.eventHubs).</summary>

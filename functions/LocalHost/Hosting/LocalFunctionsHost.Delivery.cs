@@ -1,7 +1,3 @@
-using Azure.Messaging.EventHubs;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Functions;
-
 namespace Store.LocalHost.Hosting;
 
 /// <summary>The delivery engines: background pumps, the deterministic drain, quiescence, and HTTP and timer invocations.</summary>

@@ -1,7 +1,3 @@
-using Store.Eventing.Processing;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Functions;
-
 namespace Store.LocalHost.Hosting;
 
 /// <summary>One batch's delivery with the function's retry policy, and the injected crashes and duplicate deliveries.</summary>

@@ -1,13 +1,4 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.Catalog;
-using Store.Eventing.Publishing;
 using Microsoft.Extensions.Azure;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Functions;
-using Store.LocalHost.Http;
 
 namespace Store.LocalHost.Hosting;
 

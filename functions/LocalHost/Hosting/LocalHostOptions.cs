@@ -1,7 +1,3 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.Publishing;
-
 namespace Store.LocalHost.Hosting;
 
 

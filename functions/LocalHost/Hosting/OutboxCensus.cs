@@ -1,6 +1,4 @@
-using Azure.Data.Tables;
 using Store.Eventing.State;
-using Store.LocalHost.Replay;
 
 namespace Store.LocalHost.Hosting;
 

@@ -1,5 +1,3 @@
-using Store.LocalHost.Functions;
-
 namespace Store.LocalHost.Hosting;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Store.LocalHost.Functions;
-
 namespace Store.LocalHost.Hosting;
 
 /// <summary>

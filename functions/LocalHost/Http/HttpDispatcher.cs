@@ -1,15 +1,6 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
-using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
-using Store.LocalHost.Functions;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Tracing;
-using Store.TestSupport;
 
 namespace Store.LocalHost.Http;
 

@@ -1,11 +1,4 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Store.LocalHost.Explorer;
-using Store.LocalHost.Hosting;
 
 namespace Store.LocalHost.Http;
 

@@ -1,17 +1,5 @@
-using System.Globalization;
-using Azure;
-using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.Catalog;
-using Store.Eventing.Publishing;
-using Store.LocalHost.Archive;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Replay;
 
 namespace Store.LocalHost.Rebuild;
 

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Azure.Core;
-using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Consumer;
 
 namespace Store.LocalHost.Rebuild;

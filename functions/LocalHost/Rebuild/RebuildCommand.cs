@@ -1,11 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.Catalog;
-using Store.LocalHost.Archive;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Replay;
-using Store.LocalHost.Storage;
-
 namespace Store.LocalHost.Rebuild;
 
 /// <summary>The arguments of <c>rebuild</c>.</summary>

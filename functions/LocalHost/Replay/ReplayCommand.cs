@@ -1,12 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.Catalog;
-using Store.LocalHost.Archive;
-using Store.LocalHost.DeadLetters;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Storage;
-
 namespace Store.LocalHost.Replay;
 
 /// <summary>The arguments of <c>replay</c>.</summary>

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Azure.Data.Tables;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Hosting;
-
 namespace Store.LocalHost.Replay;
 
 /// <summary>Writes a run's result: every hub's events, every context's tables, and the per-context summary.</summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Store.LocalHost.EventLog;
-
 namespace Store.LocalHost.Replay;
 
 /// <summary>One input line: the hub, the partition key (null: round robin) and the body bytes (a JSON string is sent as its raw text).</summary>

@@ -1,7 +1,3 @@
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Functions;
-using Store.LocalHost.Hosting;
-
 namespace Store.LocalHost.Scheduling;
 
 /// <summary>

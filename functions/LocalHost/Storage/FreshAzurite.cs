@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Store.TestSupport;
-
 namespace Store.LocalHost.Storage;
 
 /// <summary>

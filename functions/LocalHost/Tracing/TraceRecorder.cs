@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using Store.Eventing.Processing;
-
 namespace Store.LocalHost.Tracing;
 
 /// <summary>One finished span as the local host saw it.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using Store.Loyalty.Events;
-using Store.Loyalty.State;
-
 namespace Store.Loyalty.Decisions;
 
 /// <summary>The outcome of one fact applied to one customer: the new state and the tier crossings it caused, or a rejection.</summary>

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Store.Eventing.CloudEvents;
-using Store.Loyalty.State;
 
 namespace Store.Loyalty.Events;
 

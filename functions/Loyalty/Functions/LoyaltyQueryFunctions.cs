@@ -1,9 +1,5 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
-using Store.Eventing.State;
-using Store.Loyalty.Events;
-using Store.Loyalty.State;
 
 namespace Store.Loyalty.Functions;
 

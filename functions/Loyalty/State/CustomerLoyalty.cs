@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json.Serialization;
-
 namespace Store.Loyalty.State;
 
 /// <summary>

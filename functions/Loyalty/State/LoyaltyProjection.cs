@@ -1,9 +1,4 @@
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
 using Store.Loyalty.Decisions;
-using Store.Loyalty.Events;
 
 namespace Store.Loyalty.State;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Store.Notifications.Events;
 
 namespace Store.Notifications.Decisions;
 

@@ -1,7 +1,4 @@
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
-using Store.Notifications.Events;
 
 namespace Store.Notifications.Decisions;
 

@@ -1,6 +1,4 @@
-using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
-using Store.Payments.Events;
 
 namespace Store.Payments.Decisions;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 
 namespace Store.Payments.Decisions;
 

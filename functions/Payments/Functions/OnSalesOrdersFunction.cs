@@ -1,7 +1,5 @@
 using Azure.Messaging.EventHubs;
 using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Processing;
-using Store.Payments.Decisions;
 
 namespace Store.Payments.Functions;
 

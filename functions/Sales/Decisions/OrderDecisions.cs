@@ -1,6 +1,3 @@
-using Store.Sales.Events;
-using Store.Sales.State;
-
 namespace Store.Sales.Decisions;
 
 /// <summary>How a place-order request ends.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Store.Sales.Events;
-
 namespace Store.Sales.Decisions;
 
 /// <summary>The result of validating a request: the command, or every error per field.</summary>

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
-using Store.Sales.Events;
 
 namespace Store.Sales.Decisions;
 

@@ -1,7 +1,3 @@
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Publishing;
-using Store.Sales.Events;
-
 namespace Store.Sales.Decisions;
 
 /// <summary>

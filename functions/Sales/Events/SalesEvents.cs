@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Store.Eventing.CloudEvents;
-
 namespace Store.Sales.Events;
 
 /// <summary>One order line as carried by Sales events.</summary>

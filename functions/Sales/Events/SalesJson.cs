@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Store.Sales.Decisions;
-using Store.Sales.State;
-
 namespace Store.Sales.Events;
 
 /// <summary>Source-generated serialization for every Sales event, state and HTTP body.</summary>

@@ -1,12 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Logging;
-using Store.Eventing.Http;
-using Store.Eventing.Processing;
-using Store.Sales.Decisions;
-using Store.Sales.State;
-
 namespace Store.Sales.Functions;
 
 /// <summary>

@@ -1,11 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker.Http;
-using Store.Eventing.Http;
-using Store.Eventing.Processing;
-using Store.Sales.Decisions;
-using Store.Sales.Events;
-using Store.Sales.State;
 
 namespace Store.Sales.Functions;
 

@@ -1,7 +1,4 @@
-using Store.Eventing.Processing;
 using Store.Eventing.State;
-using Store.Sales.Decisions;
-using Store.Sales.Events;
 
 namespace Store.Sales.State;
 

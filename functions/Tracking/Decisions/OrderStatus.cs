@@ -1,7 +1,3 @@
-using Store.Eventing.CloudEvents;
-using Store.Tracking.Events;
-using Store.Tracking.State;
-
 namespace Store.Tracking.Decisions;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Store.Eventing.CloudEvents;
-using Store.Tracking.State;
 
 namespace Store.Tracking.Events;
 

@@ -1,9 +1,5 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Store.Eventing.Http;
-using Store.Eventing.State;
-using Store.Tracking.Events;
-using Store.Tracking.State;
 
 namespace Store.Tracking.Functions;
 

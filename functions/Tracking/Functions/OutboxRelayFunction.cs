@@ -1,4 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
 using Store.Eventing.Publishing;
 
 namespace Store.Tracking.Functions;

@@ -1,7 +1,4 @@
-using Store.Eventing.Processing;
-using Store.Eventing.State;
 using Store.Tracking.Decisions;
-using Store.Tracking.Events;
 
 namespace Store.Tracking.State;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Store.Eventing.Catalog;
-
 namespace Store.Contracts.Tests.AsyncApi;
 
 /// <summary>

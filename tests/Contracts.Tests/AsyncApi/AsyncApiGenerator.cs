@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Store.Eventing.Catalog;
-
 namespace Store.Contracts.Tests.AsyncApi;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Store.Contracts.Tests.AsyncApi;
 
 /// <summary>The checked-in AsyncAPI document passes the official parser (@asyncapi/parser via Node), and the parser check can fail.</summary>

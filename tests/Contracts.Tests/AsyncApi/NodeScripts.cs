@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Store.TestSupport;
-
 namespace Store.Contracts.Tests.AsyncApi;
 
 /// <summary>Runs the Node scripts of the contract tests with the repository's pinned npm packages, installing them on first use.</summary>

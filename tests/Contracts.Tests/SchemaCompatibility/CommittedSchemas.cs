@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using Store.Contracts.SchemaCompatibility;
-
 namespace Store.Contracts.Tests.SchemaCompatibility;
 
 /// <summary>Compares the working-tree event schemas with their committed versions (<c>git show HEAD:schemas/…</c>).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Store.Contracts.SchemaCompatibility;
-
 namespace Store.Contracts.Tests.SchemaCompatibility;
 
 /// <summary>Compatible and breaking pairs for every rule of <see cref="SchemaCompatibilityChecker"/>, on a copy of sales.order-placed.v1.</summary>

@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Store.Eventing.CloudEvents;
-
 namespace Store.Eventing.Tests.CloudEvents;
 
 public sealed class CloudEventCodecTests

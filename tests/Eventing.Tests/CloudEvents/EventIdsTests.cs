@@ -1,5 +1,3 @@
-using Store.Eventing.CloudEvents;
-
 namespace Store.Eventing.Tests.CloudEvents;
 
 public sealed class EventIdsTests

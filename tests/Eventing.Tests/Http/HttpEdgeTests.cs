@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Store.Eventing.Http;
 
 namespace Store.Eventing.Tests.Http;

@@ -1,11 +1,4 @@
-using System.Text.Json;
-using Azure;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using Store.Eventing.DeadLetters;
-using Store.Eventing.Processing;
-using Store.Eventing.State;
-using Store.TestSupport;
 
 namespace Store.Eventing.Tests.Processing;
 

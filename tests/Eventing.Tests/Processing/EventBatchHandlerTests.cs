@@ -1,12 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Azure;
-using Azure.Messaging.EventHubs;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.DeadLetters;
-using Store.Eventing.Processing;
-using Store.TestSupport;
-
 namespace Store.Eventing.Tests.Processing;
 
 [Collection(AzuriteCollection.Name)]

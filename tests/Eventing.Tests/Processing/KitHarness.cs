@@ -1,11 +1,3 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging.Abstractions;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.DeadLetters;
-using Store.Eventing.Processing;
-using Store.Eventing.State;
-using Store.TestSupport;
-
 namespace Store.Eventing.Tests.Processing;
 
 /// <summary>Wires the kit the way a context does, over a real Azurite table and a recording publisher.</summary>

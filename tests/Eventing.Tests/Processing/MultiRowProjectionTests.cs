@@ -1,7 +1,3 @@
-using Store.Eventing.Processing;
-using Store.Eventing.State;
-using Store.TestSupport;
-
 namespace Store.Eventing.Tests.Processing;
 
 /// <summary>A projection whose events update two keyed rows: the SKU's own row and a per-day aggregate in another partition.</summary>

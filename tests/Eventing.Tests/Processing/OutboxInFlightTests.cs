@@ -1,5 +1,4 @@
 using Store.Eventing.Tests.State;
-using Store.TestSupport;
 
 namespace Store.Eventing.Tests.Processing;
 

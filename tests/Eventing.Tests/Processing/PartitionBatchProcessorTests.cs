@@ -1,10 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Store.Eventing.DeadLetters;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
-using Store.TestSupport;
-
 namespace Store.Eventing.Tests.Processing;
 
 /// <summary>

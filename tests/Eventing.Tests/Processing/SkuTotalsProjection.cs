@@ -1,7 +1,3 @@
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
-
 namespace Store.Eventing.Tests.Processing;
 
 /// <summary>A minimal stateful projection: totals stock received per SKU and emits one output per receipt; negative rule via a magic SKU.</summary>

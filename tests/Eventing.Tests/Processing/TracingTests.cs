@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Processing;
-using Store.TestSupport;
-
 namespace Store.Eventing.Tests.Processing;
 
 [Collection(AzuriteCollection.Name)]

@@ -1,6 +1,3 @@
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Publishing;
-
 namespace Store.Eventing.Tests.Publishing;
 
 public sealed class OutputEncoderTests

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
-using Store.TestSupport;
 
 namespace Store.Eventing.Tests.State;
 

@@ -1,5 +1,3 @@
-using Store.Eventing.State;
-
 namespace Store.Eventing.Tests.State;
 
 public sealed class OutboxConfirmationsTests

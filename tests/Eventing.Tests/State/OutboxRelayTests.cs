@@ -1,14 +1,5 @@
-using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Logging.Abstractions;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
-using Store.Eventing.Tests.Processing;
-using Store.TestSupport;
 
 namespace Store.Eventing.Tests.State;
 

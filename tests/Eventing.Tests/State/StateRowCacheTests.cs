@@ -1,10 +1,3 @@
-using Azure.Data.Tables;
-using Azure.Messaging.EventHubs;
-using Store.Eventing.Processing;
-using Store.Eventing.State;
-using Store.Eventing.Tests.Processing;
-using Store.TestSupport;
-
 namespace Store.Eventing.Tests.State;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Store.Eventing.State;
 
 namespace Store.Eventing.Tests.State;
 

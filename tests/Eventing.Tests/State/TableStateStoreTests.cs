@@ -1,8 +1,3 @@
-using Store.Eventing.Processing;
-using Store.Eventing.State;
-using Store.Eventing.Tests.Processing;
-using Store.TestSupport;
-
 namespace Store.Eventing.Tests.State;
 
 [Collection(AzuriteCollection.Name)]

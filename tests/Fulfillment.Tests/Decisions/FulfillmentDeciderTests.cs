@@ -1,7 +1,3 @@
-using Store.Eventing.CloudEvents;
-using Store.Fulfillment.Decisions;
-using Store.Fulfillment.Events;
-using Store.Fulfillment.State;
 using static Store.Fulfillment.Tests.Samples;
 
 namespace Store.Fulfillment.Tests.Decisions;

@@ -1,9 +1,5 @@
-using Store.Eventing.Publishing;
-using Store.Fulfillment.Events;
-using Store.Fulfillment.State;
 using static Store.TestSupport.Combinations;
 using static Store.Fulfillment.Tests.Samples;
-using Store.Eventing.CloudEvents;
 
 namespace Store.Fulfillment.Tests.Decisions;
 

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Store.Eventing.CloudEvents;
-using Store.Fulfillment.Events;
-using Store.Fulfillment.State;
-using Store.TestSupport;
 using static Store.Fulfillment.Tests.Samples;
 
 namespace Store.Fulfillment.Tests.Functions;

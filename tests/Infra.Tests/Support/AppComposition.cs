@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -7,7 +6,6 @@ using Azure.Messaging.EventHubs.Producer;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
 
 namespace Infra.Tests.Support;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Infra.Tests.Support;
 
 /// <summary>Result of one Bicep CLI invocation.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Infra.Tests.Support;
 
 /// <summary>One nested deployment as the engine would name it: its evaluated name, the resource group it deploys into, and where it is declared.</summary>

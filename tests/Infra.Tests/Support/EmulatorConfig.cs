@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Infra.Tests.Support;
 
 /// <summary>Generates infra/emulator/Config.json (Event Hubs emulator format) from the catalog.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Infra.Tests.Support;
 
 /// <summary>

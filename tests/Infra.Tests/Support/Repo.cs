@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Infra.Tests.Support;
 
 /// <summary>Locates the repository and the restored Bicep CLI.</summary>

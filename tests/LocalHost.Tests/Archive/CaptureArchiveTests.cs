@@ -1,10 +1,5 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Avro.File;
 using Avro.Generic;
-using Store.LocalHost.Archive;
-using Store.LocalHost.EventLog;
-using Store.TestSupport;
 
 namespace Store.LocalHost.Tests.Archive;
 

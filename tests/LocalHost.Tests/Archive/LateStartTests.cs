@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Store.Eventing.Catalog;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Replay;
-using Store.LocalHost.Tests.Replay;
-
 namespace Store.LocalHost.Tests.Archive;
 
 /// <summary>

@@ -1,18 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure.Data.Tables;
-using Azure.Messaging.EventHubs;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
-using Store.Eventing.Catalog;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.DeadLetters;
 using Store.Eventing.Hosting;
-using Store.Eventing.Processing;
 using Store.Eventing.Publishing;
-using Store.Eventing.State;
-using Store.LocalHost.Hosting;
 
 namespace Store.LocalHost.Tests.DeadLetters;
 

@@ -1,9 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Store.Eventing.Catalog;
-using Store.LocalHost.DeadLetters;
-
 namespace Store.LocalHost.Tests.DeadLetters;
 
 /// <summary>

@@ -1,13 +1,4 @@
-using System.Text;
-using System.Text.Json;
-using Store.Eventing.Catalog;
-using Store.Eventing.DeadLetters;
-using Store.Eventing.State;
-using Store.LocalHost.DeadLetters;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Hosting;
 using Store.LocalHost.Tests.Hosting;
-using Store.TestSupport;
 
 namespace Store.LocalHost.Tests.DeadLetters;
 

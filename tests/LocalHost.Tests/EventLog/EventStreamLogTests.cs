@@ -1,7 +1,3 @@
-using System.Text;
-using Store.Eventing.Catalog;
-using Store.LocalHost.EventLog;
-
 namespace Store.LocalHost.Tests.EventLog;
 
 public sealed class EventStreamLogTests

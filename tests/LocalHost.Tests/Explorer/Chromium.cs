@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Store.LocalHost.Tests.Explorer;
 
 /// <summary>

@@ -1,14 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Store.Eventing.Catalog;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Explorer;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Http;
-using Store.LocalHost.Storage;
-using Store.LocalHost.Tracing;
-
 namespace Store.LocalHost.Tests.Explorer;
 
 /// <summary>The explorer's page and JSON API over Kestrel, with every context running: what the page shows, scripts read too.</summary>

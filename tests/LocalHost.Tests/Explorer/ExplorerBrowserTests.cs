@@ -1,13 +1,5 @@
-using System.Net;
 using Microsoft.Playwright;
 using Store.LocalHost.Demo;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Explorer;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Http;
-using Store.LocalHost.Storage;
-using Store.LocalHost.Tracing;
-using Store.TestSupport;
 
 namespace Store.LocalHost.Tests.Explorer;
 

@@ -1,8 +1,3 @@
-using System.Text.RegularExpressions;
-using Store.Eventing.Catalog;
-using Store.LocalHost.Hosting;
-using Store.TestSupport;
-
 namespace Store.LocalHost.Tests.Hosting;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Hosting;
-
 namespace Store.LocalHost.Tests.Hosting;
 
 public sealed class DeliveryTests

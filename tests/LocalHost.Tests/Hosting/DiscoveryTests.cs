@@ -1,8 +1,3 @@
-using Store.Eventing.Catalog;
-using Store.LocalHost.Functions;
-using Store.LocalHost.Hosting;
-using Store.TestSupport;
-
 namespace Store.LocalHost.Tests.Hosting;
 
 [Collection(AzuriteCollection.Name)]

@@ -1,6 +1,3 @@
-using Store.LocalHost.Functions;
-using Store.LocalHost.Hosting;
-
 namespace Store.LocalHost.Tests.Hosting;
 
 public sealed class HostSettingsTests

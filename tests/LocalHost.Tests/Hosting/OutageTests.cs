@@ -1,11 +1,3 @@
-using System.Net;
-using System.Text;
-using Store.Eventing.Processing;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Functions;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Storage;
-
 namespace Store.LocalHost.Tests.Hosting;
 
 /// <summary>

@@ -1,11 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
-using Azure.Messaging.EventHubs;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Store.LocalHost.Hosting;
 
 namespace Store.LocalHost.Tests.Hosting;
 

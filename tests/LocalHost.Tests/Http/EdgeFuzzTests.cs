@@ -1,18 +1,6 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using CsCheck;
 using Json.Schema;
 using Microsoft.AspNetCore.Builder;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Http;
-using Store.LocalHost.Storage;
-using Store.TestSupport;
-using Xunit.Abstractions;
 
 namespace Store.LocalHost.Tests.Http;
 

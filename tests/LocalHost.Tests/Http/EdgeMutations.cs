@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Store.LocalHost.Tests.Http;
 
 /// <summary>One HTTP request the fuzz test sends.</summary>

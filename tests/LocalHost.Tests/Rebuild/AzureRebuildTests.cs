@@ -1,17 +1,6 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Azure.Data.Tables;
-using Azure.Messaging.EventHubs;
 using Azure.Storage.Blobs;
 using Moq;
-using Store.Eventing.Catalog;
-using Store.LocalHost.Archive;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Hosting;
 using Store.LocalHost.Rebuild;
-using Store.LocalHost.Replay;
-using Store.LocalHost.Storage;
-using Store.LocalHost.Tests.Replay;
 
 namespace Store.LocalHost.Tests.Rebuild;
 

@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Store.Eventing.Catalog;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Replay;
-
 namespace Store.LocalHost.Tests.Replay;
 
 /// <summary>

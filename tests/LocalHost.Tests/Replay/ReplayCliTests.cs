@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Store.Eventing.Catalog;
-
 namespace Store.LocalHost.Tests.Replay;
 
 public sealed class ReplayCliTests : IDisposable

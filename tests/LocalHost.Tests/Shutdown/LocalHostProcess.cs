@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace Store.LocalHost.Tests.Shutdown;
 
 /// <summary>The real local host as a separate process (<c>dotnet LocalHost.dll ...</c>), with its output, for signal tests.</summary>

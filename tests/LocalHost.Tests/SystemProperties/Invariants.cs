@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using Store.Eventing.Catalog;
-using Store.Eventing.CloudEvents;
 using Store.Loyalty.Decisions;
 
 namespace Store.LocalHost.Tests.SystemProperties;

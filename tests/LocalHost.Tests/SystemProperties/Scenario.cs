@@ -1,6 +1,3 @@
-using System.Globalization;
-using CsCheck;
-
 namespace Store.LocalHost.Tests.SystemProperties;
 
 /// <summary>One line of an order request.</summary>

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using CsCheck;
-using Store.TestSupport;
-using Xunit.Abstractions;
-
 namespace Store.LocalHost.Tests.SystemProperties;
 
 /// <summary>

@@ -1,12 +1,4 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using Store.LocalHost.EventLog;
-using Store.LocalHost.Hosting;
 using Store.LocalHost.Scheduling;
 
 namespace Store.LocalHost.Tests.SystemProperties;

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using Store.LocalHost.Hosting;
-using Store.LocalHost.Storage;
-using Store.LocalHost.Tracing;
-
 namespace Store.LocalHost.Tests.Tracing;
 
 /// <summary>A few orders through every context in process: each order is one trace from the HTTP ingress through every consumer.</summary>

@@ -1,7 +1,3 @@
-using Store.Loyalty.Decisions;
-using Store.Loyalty.Events;
-using Store.Loyalty.State;
-
 namespace Store.Loyalty.Tests.Decisions;
 
 public sealed class LoyaltyDeciderTests

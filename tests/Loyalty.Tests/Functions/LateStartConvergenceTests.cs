@@ -1,10 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using Azure.Messaging.EventHubs;
-using Store.Loyalty.Decisions;
-using Store.Loyalty.Events;
-using Store.Loyalty.State;
-using Store.TestSupport;
 using Xunit.Abstractions;
 
 namespace Store.Loyalty.Tests.Functions;

@@ -1,12 +1,5 @@
 using System.Net;
-using System.Text.Json;
-using Azure.Messaging.EventHubs;
-using Store.Eventing.CloudEvents;
-using Store.Loyalty.Decisions;
-using Store.Loyalty.Events;
 using Store.Loyalty.Functions;
-using Store.Loyalty.State;
-using Store.TestSupport;
 
 namespace Store.Loyalty.Tests.Functions;
 

@@ -1,11 +1,6 @@
 using Azure.Data.Tables;
-using Azure.Messaging.EventHubs;
 using Store.Eventing.Processing;
 using Store.Eventing.State;
-using Store.Loyalty.Events;
-using Store.Loyalty.State;
-using Store.TestSupport;
-using Store.Eventing.CloudEvents;
 
 namespace Store.Loyalty.Tests.Functions;
 

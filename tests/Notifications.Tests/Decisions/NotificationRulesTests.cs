@@ -1,6 +1,3 @@
-using Store.Notifications.Decisions;
-using Store.Notifications.Events;
-
 namespace Store.Notifications.Tests.Decisions;
 
 public sealed class NotificationRulesTests

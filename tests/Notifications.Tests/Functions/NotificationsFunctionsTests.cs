@@ -3,9 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.CloudEvents;
-using Store.Notifications.Decisions;
-using Store.Notifications.Events;
-using Store.TestSupport;
 
 namespace Store.Notifications.Tests.Functions;
 

@@ -1,6 +1,5 @@
 using Azure.Messaging.EventHubs;
 using Store.Eventing.Processing;
-using Store.TestSupport;
 
 namespace Store.Notifications.Tests.Functions;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Store.Payments.Decisions;
-using Store.Payments.Events;
 
 namespace Store.Payments.Tests.Decisions;
 

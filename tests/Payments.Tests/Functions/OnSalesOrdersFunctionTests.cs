@@ -1,8 +1,5 @@
 using System.Text;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
-using Store.Payments.Events;
-using Store.TestSupport;
 
 namespace Store.Payments.Tests.Functions;
 

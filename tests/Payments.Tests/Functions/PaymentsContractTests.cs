@@ -1,7 +1,4 @@
 using Store.Eventing.Catalog;
-using Store.Payments.Events;
-using Store.TestSupport;
-using Store.Eventing.CloudEvents;
 
 namespace Store.Payments.Tests.Functions;
 

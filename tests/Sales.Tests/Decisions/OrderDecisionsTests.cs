@@ -1,7 +1,3 @@
-using Store.Sales.Decisions;
-using Store.Sales.Events;
-using Store.Sales.State;
-
 namespace Store.Sales.Tests.Decisions;
 
 public sealed class OrderDecisionsTests

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Store.Sales.Decisions;
-
 namespace Store.Sales.Tests.Decisions;
 
 public sealed class OrderValidationTests

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Store.Sales.Decisions;
-using Store.Sales.Events;
-using Store.TestSupport;
-
 namespace Store.Sales.Tests.Functions;
 
 [Collection(AzuriteCollection.Name)]

@@ -1,10 +1,5 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
-using Store.Sales.Events;
-using Store.TestSupport;
 
 namespace Store.Sales.Tests.Functions;
 

@@ -1,11 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Azure.Messaging.EventHubs;
-using Store.Sales.Decisions;
-using Store.Sales.Events;
-using Store.TestSupport;
-using Store.Eventing.CloudEvents;
-
 namespace Store.Sales.Tests.Functions;
 
 [Collection(AzuriteCollection.Name)]

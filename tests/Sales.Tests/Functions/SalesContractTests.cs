@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Store.Eventing.Catalog;
-using Store.Sales.Events;
-using Store.TestSupport;
 
 namespace Store.Sales.Tests.Functions;
 

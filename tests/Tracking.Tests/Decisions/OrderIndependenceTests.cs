@@ -1,4 +1,3 @@
-using Store.Tracking.Decisions;
 using static Store.TestSupport.Combinations;
 using static Store.Tracking.Tests.Samples;
 

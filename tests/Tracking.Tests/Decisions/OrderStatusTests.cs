@@ -1,9 +1,4 @@
-using System.Text.Json;
-using Store.Tracking.Decisions;
-using Store.Tracking.Events;
-using Store.Tracking.State;
 using static Store.Tracking.Tests.Samples;
-using Store.Eventing.CloudEvents;
 
 namespace Store.Tracking.Tests.Decisions;
 

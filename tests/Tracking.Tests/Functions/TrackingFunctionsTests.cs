@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Store.Eventing.CloudEvents;
-using Store.TestSupport;
-using Store.Tracking.Decisions;
-using Store.Tracking.Events;
-using Store.Tracking.State;
 using static Store.Tracking.Tests.Samples;
 
 namespace Store.Tracking.Tests.Functions;
