@@ -168,7 +168,8 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
         return new DecodeResult(decoded, null, null);
     }
 
-    private static bool IsText(JsonElement value)
+    /// <summary>False for a JSON string that is not valid text (a lone surrogate escape such as "\ud800").</summary>
+    internal static bool IsText(JsonElement value)
     {
         try
         {

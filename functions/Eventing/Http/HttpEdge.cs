@@ -254,7 +254,7 @@ public static class HttpEdge
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                return IsText(element) ? null : path;
+                return CloudEventCodec.IsText(element) ? null : path;
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
@@ -279,19 +279,6 @@ public static class HttpEdge
                 return null;
             default:
                 return null;
-        }
-    }
-
-    private static bool IsText(JsonElement value)
-    {
-        try
-        {
-            _ = value.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 
