@@ -379,7 +379,7 @@ internal sealed class PerEventStockProcessor(TableStateStore<StockRow> store, Cl
                 }
             }
 
-            var decision = InventoryDecisions.Decide(new View(rows), e.Event.Data)!;
+            var decision = ShardedStockDecisions.Decide(new View(rows), 0, 1, e.Event.Data)!;
             if (decision.IsNoOp || decision.Violation is not null)
             {
                 return;
@@ -399,7 +399,7 @@ internal sealed class PerEventStockProcessor(TableStateStore<StockRow> store, Cl
             if (decision.Order is { } order)
             {
                 var record = Set(rows, StockKeys.Order(order.OrderId), new StockRow(Order: order));
-                record.Outbox = decision.Output is { } output ? [Encode(e, output)] : [];
+                record.Outbox = [.. decision.Outputs.Select(output => Encode(e, output))];
                 changed.Add(record);
             }
 
@@ -453,11 +453,14 @@ internal sealed class PerEventStockProcessor(TableStateStore<StockRow> store, Cl
         return new OutgoingEvent("inventory-stock", orderId, id, type, body, input.Event.TraceParent);
     }
 
-    private sealed class View(Dictionary<string, StateRecord<StockRow>> rows) : IStockView
+    /// <summary>One shard's rows (N = 1: no part rows, every order's part is in its order row).</summary>
+    private sealed class View(Dictionary<string, StateRecord<StockRow>> rows) : IShardView
     {
         public SkuStock? Sku(string sku) => rows.GetValueOrDefault(StockKeys.Sku(sku))?.State?.Sku;
 
-        public OrderReservation? Order(string orderId) => rows.GetValueOrDefault(StockKeys.Order(orderId))?.State?.Order;
+        public SagaOrder? Order(string orderId) => rows.GetValueOrDefault(StockKeys.Order(orderId))?.State?.Order;
+
+        public OrderPart? Part(string orderId) => null;
 
         public ReceiptRecord? Receipt(string receiptId) => rows.GetValueOrDefault(StockKeys.Receipt(receiptId))?.State?.Receipt;
     }

@@ -1,20 +1,33 @@
-// Sharded stock (issue 15): the reservation saga's pure decisions. Wired by State/StockPartition.cs when
-// Inventory:StockShards = N > 1 (N = 1 runs today's single "stock" partition through InventoryDecisions).
+// Inventory's stock rules (issue 15: sharded stock; N = 1 is the same saga with one shard). Wired by State/StockPartition.cs
+// for every Inventory:StockShards = N (1-32).
 //
 // Shards. A SKU lives in shard hash(sku) mod N (the kit's one bucket hash, TableKeys.HashBucket), table partition
-// "stock-<shard>"; N = 1 keeps today's partition name "stock". An order's row lives in its HOME shard, hash(orderId)
+// "stock-<shard>"; N = 1 keeps the single partition "stock". An order's row lives in its HOME shard, hash(orderId)
 // mod N ("the order's row, partitioned by order id"), because order-withdrawn and payment-declined carry only the order
 // id: every event about an order must find its row without knowing its lines. Each shard has its own rows and outbox.
 //
 // Saga. The home splits the order's lines per shard into parts. Each part is reserved all-or-nothing in ONE transaction
-// of its shard (a part row "part|<orderId>" plus its SKU rows): the home's own part in the same transaction as the
-// order row (so an order whose lines are all in its home shard reserves in one transaction, exactly as today), every
-// other part by a ReservePart message (an order whose lines all sit in one other shard is still reserved in one
-// transaction there, and never needs compensation; only the home's bookkeeping is separate). Each shard answers PartDecided. When every part has answered: all reserved ->
-// stock-reserved; any short -> parts that reserved are released (ReleasePart) and stock-reservation-rejected lists every
-// short line. Releases and commits take the same path (ReleasePart, CommitPart). A release that arrives while the order
-// is still reserving is remembered and executed when the last answer arrives (then stock-reserved and stock-released go
-// out together, in that order), so no reservation outlives its order.
+// of its shard: the home's own part inside the order row (SagaOrder.Parts, in the same transaction as the order row and
+// its SKU rows), every other part by a ReservePart message to a shard that keeps it as a part row "part|<orderId>" with
+// its SKU rows (an order whose lines all sit in one other shard is still reserved in one transaction there, and never
+// needs compensation; only the home's bookkeeping is separate). Each remote shard answers PartDecided. When every part
+// has answered: all reserved -> stock-reserved; any short -> parts that reserved are released (ReleasePart) and
+// stock-reservation-rejected lists every short line. Releases and commits take the same path (ReleasePart, CommitPart).
+// A release that arrives while the order is still reserving is remembered and executed when the last answer arrives
+// (then stock-reserved and stock-released go out together, in that order), so no reservation outlives its order.
+//
+// N = 1 (and any order whose lines all sit in its home shard) is the degenerate saga: one part, the home's, decided in
+// the order-placed transaction; each event writes its order row (or receipt row) and the SKU rows it moves, nothing
+// else, and sends no message. Its rules, as for every N:
+// - Lines with the same SKU are summed; an order naming more than 99 distinct SKUs is a rule violation (the home's
+//   transaction holds the order row plus its SKU rows, at most 100 entities).
+// - Release before placed (payment-declined or order-withdrawn can overtake order-placed across hubs): the order row
+//   becomes a Voided tombstone; a later order-placed for it reserves nothing and emits nothing (the order is already
+//   dead; a "rejected" event would tell the customer "out of stock", which is false).
+// - Shipment-requested for an order that is not reserved (unknown, rejected, released, voided, still reserving) cannot
+//   commit stock: a rule violation (dead-lettered) so operations see the conflict. By design it cannot happen: Inventory
+//   releases only on a decline (never authorised, never shipped) or on Fulfillment's own withdrawal, which excludes a
+//   shipment.
 //
 // Messages between shards are outputs in the outbox of the row that sends them (committed with the state change that
 // causes them), so they survive a crash at any step and are delivered at least once; every handler is idempotent (a
@@ -31,13 +44,27 @@
 // home; ReservePart/ReleasePart/CommitPart: their target) and turns a ShardDecision into row changes whose outputs sit in
 // the order row's (or part row's) outbox. The messages travel on the internal hub "inventory-shards" (partition key
 // "target" = the receiving shard) and come back through StockEventFunctions.OnInventoryShards. Property tests
-// (tests/Inventory.Tests/Decisions/ShardedStockPropertyTests.cs) check the invariants at N = 1 and N = 4.
+// (tests/Inventory.Tests/Decisions/ShardedStockPropertyTests.cs, InventoryInvariantPropertyTests.cs) check the
+// invariants at N = 1 and N = 4.
 using Store.Eventing.CloudEvents;
 using Store.Eventing.State;
 using Store.Inventory.Events;
 using Store.Inventory.State;
 
 namespace Store.Inventory.Decisions;
+
+/// <summary>
+/// Why stock is released (the <c>reason</c> of <c>stock-released</c>). Inventory never decides on its own whether an order
+/// is abandoned: it releases when Fulfillment, the one authority on ship-or-abandon, withdrew the order after the customer's
+/// cancel (<c>fulfillment.order-withdrawn</c>, reason "order-cancelled"), or when Payments declined it (a declined order is
+/// never authorised, so it can never ship). A cancel on its own (<c>sales.order-cancelled</c>) is only a request: it may
+/// still lose to the shipment.
+/// </summary>
+public static class ReleaseReasons
+{
+    public const string OrderCancelled = "order-cancelled";
+    public const string PaymentDeclined = "payment-declined";
+}
 
 /// <summary>Which shard a SKU or an order lives in.</summary>
 public static class StockShards
@@ -49,7 +76,7 @@ public static class StockShards
     /// <summary>A shard as a partition key on the internal hub.</summary>
     public static string Key(int shard) => shard.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The table partition of a shard: "stock" when there is one shard (today's layout), else "stock-&lt;shard&gt;".</summary>
+    /// <summary>The table partition of a shard: "stock" when there is one shard, else "stock-&lt;shard&gt;".</summary>
     public static string Partition(int shard, int shards) => shards == 1 ? StockKeys.Partition : StockKeys.Partition + "-" + shard;
 }
 
@@ -64,10 +91,13 @@ public enum PartStatus
     Committed,
 }
 
-/// <summary>One shard's lines of an order and their status (as a part row in that shard, or as the home knows it).</summary>
+/// <summary>One shard's lines of an order and their status (in the order row for the home's part, as a part row in a remote shard).</summary>
 public sealed record OrderPart(string OrderId, int Shard, IReadOnlyList<SkuQuantity> Lines, PartStatus Status, IReadOnlyList<ShortLine>? Short = null);
 
-/// <summary>An order as its home shard knows it: the saga's state. <c>Status</c> is Reserved etc. once decided; null while reserving.</summary>
+/// <summary>
+/// An order as its home shard knows it: the saga's state, with every part (the home's own part lives only here).
+/// <c>Status</c> is Reserved etc. once decided; null while reserving.
+/// </summary>
 public sealed record SagaOrder(string OrderId, string? CustomerId, OrderStatus? Status, IReadOnlyList<OrderPart> Parts, string? ReleaseReason = null, string? ReleaseRequested = null)
 {
     /// <summary>Every line of the order, in part order.</summary>
@@ -109,32 +139,46 @@ public sealed record CommitPart(string OrderId, int Shard)
 /// <summary>The rows of one shard a decision reads.</summary>
 public interface IShardView
 {
+    /// <summary>The SKU's stock; null when nothing was ever received for it.</summary>
     SkuStock? Sku(string sku);
 
+    /// <summary>The order's row (at its home); null when the order is unknown.</summary>
     SagaOrder? Order(string orderId);
 
+    /// <summary>A remote part of the order kept in this shard; null when none.</summary>
     OrderPart? Part(string orderId);
 
+    /// <summary>The applied receipt; null when not applied.</summary>
     ReceiptRecord? Receipt(string receiptId);
 }
 
 /// <summary>
-/// What one event or message does to one shard: new SKU rows, the order row (home) and part row, and outputs in order
-/// (public events and messages to other shards), or a rule violation.
+/// What one event or message does to one shard: new SKU rows, the order row (home), a remote part row, the receipt row,
+/// and outputs in order (public events and messages to other shards), or a rule violation (nothing changes). No rows
+/// and no outputs: a no-op (e.g. a duplicate).
 /// </summary>
 public sealed record ShardDecision(IReadOnlyList<SkuStock> Skus, SagaOrder? Order, OrderPart? Part, IReadOnlyList<object> Outputs, string? Violation = null, ReceiptRecord? Receipt = null)
 {
     public static ShardDecision NoOp { get; } = new([], null, null, []);
 
     public bool IsNoOp => Violation is null && Skus.Count == 0 && Order is null && Part is null && Receipt is null && Outputs.Count == 0;
+
+    /// <summary>A rule violation.</summary>
+    public static ShardDecision Reject(string message) => new([], null, null, [], message);
 }
 
-/// <summary>The saga's rules as pure functions of one shard's rows and one event or message.</summary>
+/// <summary>Inventory's stock rules (the saga) as pure functions of one shard's rows and one event or message. No I/O, no clock.</summary>
 public static class ShardedStockDecisions
 {
+    /// <summary>One event's rows must fit in one entity-group transaction (100): the order row plus at most 99 SKU rows.</summary>
+    public const int MaxDistinctSkusPerOrder = 99;
+
+    /// <summary>The largest quantity of one line in the event contracts; larger sums are split into several lines.</summary>
+    public const int MaxContractLineQuantity = 1000;
+
     /// <summary>
     /// Decides an event at its shard: receipts at the SKU's shard, order events at the order's home, messages at their
-    /// target. Null for anything else.
+    /// target. Null for anything else (e.g. Inventory's own outputs).
     /// </summary>
     public static ShardDecision? Decide(IShardView view, int shard, int shards, object data) => data switch
     {
@@ -150,13 +194,30 @@ public static class ShardedStockDecisions
         _ => null,
     };
 
-    private static ShardDecision Receive(IShardView view, StockReceived e)
+    /// <summary>A goods receipt adds to available and received stock, once per receipt id.</summary>
+    public static ShardDecision Receive(IShardView view, StockReceived e)
     {
-        var d = InventoryDecisions.Receive(new StockView(view), e);
-        return new ShardDecision(d.Skus, null, null, [], d.Violation, d.Receipt);
+        if (view.Receipt(e.ReceiptId) is { } applied)
+        {
+            return applied.Sku == e.Sku && applied.Quantity == e.Quantity
+                ? ShardDecision.NoOp
+                : ShardDecision.Reject($"Receipt '{e.ReceiptId}' was already applied as {applied.Quantity} x '{applied.Sku}'; a different receipt under the same id is refused.");
+        }
+
+        if (e.Quantity < 1)
+        {
+            return ShardDecision.Reject($"Receipt '{e.ReceiptId}' has quantity {e.Quantity}; it must be at least 1.");
+        }
+
+        var sku = view.Sku(e.Sku) ?? SkuStock.Empty(e.Sku);
+        var updated = sku with { Available = sku.Available + e.Quantity, Received = sku.Received + e.Quantity };
+        return new ShardDecision([updated], null, null, [], Receipt: new ReceiptRecord(e.ReceiptId, e.Sku, e.Quantity));
     }
 
-    /// <summary>At the home: split into parts, reserve the home's own part in this transaction, ask the other shards.</summary>
+    /// <summary>
+    /// At the home: a new order is split into parts; the home's own part is reserved all or none in this transaction,
+    /// the other shards are asked. A known order (already placed, or voided by an earlier release) is a no-op.
+    /// </summary>
     public static ShardDecision Place(IShardView view, int home, int shards, OrderPlaced e)
     {
         if (view.Order(e.OrderId) is not null)
@@ -164,29 +225,33 @@ public static class ShardedStockDecisions
             return ShardDecision.NoOp;
         }
 
-        var lines = InventoryDecisions.SumLines(e.Lines);
+        var lines = SumLines(e.Lines);
+        if (lines.Count > MaxDistinctSkusPerOrder)
+        {
+            return ShardDecision.Reject(
+                $"Order '{e.OrderId}' names {lines.Count} distinct SKUs; Inventory reserves at most {MaxDistinctSkusPerOrder} per order (one atomic table transaction).");
+        }
+
         var parts = lines.GroupBy(l => StockShards.Of(l.Sku, shards)).OrderBy(g => g.Key != home).ThenBy(g => g.Key)
             .Select(g => new OrderPart(e.OrderId, g.Key, g.ToArray(), PartStatus.Pending)).ToList();
-        var skus = new List<SkuStock>();
-        OrderPart? local = null;
-        if (parts[0].Shard == home)
+        List<SkuStock> skus = [];
+        if (parts.Count > 0 && parts[0].Shard == home)
         {
-            (local, skus) = Reserve(view, parts[0]);
-            parts[0] = local;
+            (parts[0], skus) = Reserve(view, parts[0]);
         }
 
         var order = new SagaOrder(e.OrderId, e.CustomerId, null, parts);
         var messages = parts.Where(p => p.Shard != home).Select(p => (object)new ReservePart(e.OrderId, p.Shard, home, p.Lines)).ToList();
         if (messages.Count > 0)
         {
-            return new ShardDecision(skus, order, local, messages);
+            return new ShardDecision(skus, order, null, messages);
         }
 
-        // Every line in the home shard: decided in this one transaction, as with a single shard (nothing to release).
-        return Finish(view, home, order, local) with { Skus = skus, Part = local };
+        // Every line in the home shard (always so with N = 1): decided in this one transaction (nothing to release).
+        return Finish(view, home, order) with { Skus = skus };
     }
 
-    /// <summary>At a shard: reserve a part all or none (once: a part row that exists answers nothing new).</summary>
+    /// <summary>At a remote shard: reserve a part all or none (once: a part row that exists answers nothing new).</summary>
     private static ShardDecision ReserveRemote(IShardView view, ReservePart m)
     {
         if (view.Part(m.OrderId) is not null)
@@ -210,21 +275,21 @@ public static class ShardedStockDecisions
 
         var parts = order.Parts.ToArray();
         parts[index] = parts[index] with { Status = m.Reserved ? PartStatus.Reserved : PartStatus.Rejected, Short = m.Short };
-        return Finish(view, home, order with { Parts = parts }, view.Part(m.OrderId));
+        return Finish(view, home, order with { Parts = parts });
     }
 
     /// <summary>
     /// When every part has answered: reserved (and released at once if a release is waiting) or rejected with every
     /// short line, releasing the parts that reserved. Until then only the order row changes.
     /// </summary>
-    private static ShardDecision Finish(IShardView view, int home, SagaOrder order, OrderPart? local)
+    private static ShardDecision Finish(IShardView view, int home, SagaOrder order)
     {
         if (order.Parts.Any(p => p.Status == PartStatus.Pending))
         {
             return new ShardDecision([], order, null, []);
         }
 
-        var lines = InventoryDecisions.ContractLines(order.Lines);
+        var lines = ContractLines(order.Lines);
         if (order.Parts.All(p => p.Status == PartStatus.Reserved))
         {
             var reserved = order with { Status = OrderStatus.Reserved };
@@ -234,17 +299,17 @@ public static class ShardedStockDecisions
                 return new ShardDecision([], reserved, null, [output]);
             }
 
-            var released = ReleaseAll(view, home, reserved, local, OrderStatus.Released, reason);
+            var released = ReleaseAll(view, home, reserved, OrderStatus.Released, reason);
             return released with { Outputs = [output, .. released.Outputs, new StockReleased(order.OrderId, order.CustomerId, lines, reason)] };
         }
 
         var shortLines = order.Parts.SelectMany(p => p.Short ?? []).ToArray();
-        var rejected = ReleaseAll(view, home, order, local, OrderStatus.Rejected, null);
+        var rejected = ReleaseAll(view, home, order, OrderStatus.Rejected, null);
         return rejected with { Outputs = [.. rejected.Outputs, new StockReservationRejected(order.OrderId, order.CustomerId!, shortLines)] };
     }
 
     /// <summary>Releases every reserved part (the home's own here, the others by message).</summary>
-    private static ShardDecision ReleaseAll(IShardView view, int home, SagaOrder order, OrderPart? local, OrderStatus status, string? reason)
+    private static ShardDecision ReleaseAll(IShardView view, int home, SagaOrder order, OrderStatus status, string? reason)
     {
         var skus = new List<SkuStock>();
         var messages = new List<object>();
@@ -257,8 +322,7 @@ public static class ShardedStockDecisions
 
             if (p.Shard == home)
             {
-                (local, var moved) = MovePart(view, local ?? p, PartStatus.Released);
-                skus.AddRange(moved);
+                skus.AddRange(MovePart(view, p, PartStatus.Released));
             }
             else
             {
@@ -267,10 +331,14 @@ public static class ShardedStockDecisions
 
             return p with { Status = PartStatus.Released };
         }).ToArray();
-        return new ShardDecision(skus, order with { Status = status, Parts = parts, ReleaseReason = reason ?? order.ReleaseReason }, local, messages);
+        return new ShardDecision(skus, order with { Status = status, Parts = parts, ReleaseReason = reason ?? order.ReleaseReason }, null, messages);
     }
 
-    /// <summary>At the home: release a reserved order once; remember a release that arrives while reserving; void an unknown order.</summary>
+    /// <summary>
+    /// At the home: release a reserved order once (<see cref="StockReleased"/>); remember a release that arrives while
+    /// reserving; leave a Voided tombstone for an unknown order (so an order-placed arriving later reserves nothing).
+    /// Rejected, released, committed or voided orders: no-op.
+    /// </summary>
     public static ShardDecision Release(IShardView view, int home, string orderId, string? customerId, string reason)
     {
         var order = view.Order(orderId);
@@ -281,36 +349,34 @@ public static class ShardedStockDecisions
             case null:
                 return order.ReleaseRequested is null ? new ShardDecision([], order with { ReleaseRequested = reason }, null, []) : ShardDecision.NoOp;
             case OrderStatus.Reserved:
-                var released = ReleaseAll(view, home, order, view.Part(orderId), OrderStatus.Released, reason);
-                return released with { Outputs = [.. released.Outputs, new StockReleased(orderId, order.CustomerId ?? customerId, InventoryDecisions.ContractLines(order.Lines), reason)] };
+                var released = ReleaseAll(view, home, order, OrderStatus.Released, reason);
+                return released with { Outputs = [.. released.Outputs, new StockReleased(orderId, order.CustomerId ?? customerId, ContractLines(order.Lines), reason)] };
             default:
                 return ShardDecision.NoOp;
         }
     }
 
-    /// <summary>At the home: commit a reserved order's parts (shipment requested); not reserved: rule violation, as with one shard.</summary>
+    /// <summary>At the home: commit a reserved order's parts (shipment requested); committed again: no-op; not reserved: rule violation.</summary>
     public static ShardDecision Commit(IShardView view, int home, string orderId)
     {
         var order = view.Order(orderId);
-        if (order?.Status == OrderStatus.Committed)
+        if (order?.Status is not OrderStatus.Reserved)
         {
-            return ShardDecision.NoOp;
-        }
-
-        if (order?.Status != OrderStatus.Reserved)
-        {
-            return new ShardDecision([], null, null, [], $"Shipment requested for order '{orderId}', whose reservation is {order?.Status?.ToString().ToLowerInvariant() ?? (order is null ? "unknown" : "not complete")}: no stock to commit.");
+            return order?.Status == OrderStatus.Committed ? ShardDecision.NoOp : ShardDecision.Reject(order switch
+            {
+                null => $"Shipment requested for order '{orderId}', which Inventory never reserved.",
+                { Status: null } => $"Shipment requested for order '{orderId}', whose reservation is not complete: no stock to commit.",
+                _ => $"Shipment requested for order '{orderId}', whose reservation is {order.Status.Value.ToString().ToLowerInvariant()}{(order.ReleaseReason is { } r ? " (" + r + ")" : "")}: no stock to commit.",
+            });
         }
 
         var skus = new List<SkuStock>();
-        OrderPart? local = null;
         var messages = new List<object>();
         foreach (var p in order.Parts)
         {
             if (p.Shard == home)
             {
-                (local, var moved) = MovePart(view, view.Part(orderId)!, PartStatus.Committed);
-                skus.AddRange(moved);
+                skus.AddRange(MovePart(view, p, PartStatus.Committed));
             }
             else
             {
@@ -318,27 +384,58 @@ public static class ShardedStockDecisions
             }
         }
 
-        return new ShardDecision(skus, order with { Status = OrderStatus.Committed, Parts = [.. order.Parts.Select(p => p with { Status = PartStatus.Committed })] }, local, messages);
+        return new ShardDecision(skus, order with { Status = OrderStatus.Committed, Parts = [.. order.Parts.Select(p => p with { Status = PartStatus.Committed })] }, null, messages);
     }
 
-    /// <summary>At a shard: release or commit its reserved part once.</summary>
+    /// <summary>At a remote shard: release or commit its reserved part once.</summary>
     private static ShardDecision Move(IShardView view, string orderId, PartStatus to)
     {
         var part = view.Part(orderId);
         if (part is null)
         {
-            return new ShardDecision([], null, null, [], $"No part of order '{orderId}' in this shard to {to.ToString().ToLowerInvariant()}.");
+            return ShardDecision.Reject($"No part of order '{orderId}' in this shard to {to.ToString().ToLowerInvariant()}.");
         }
 
-        if (part.Status != PartStatus.Reserved)
-        {
-            return ShardDecision.NoOp;
-        }
-
-        var (moved, skus) = MovePart(view, part, to);
-        return new ShardDecision(skus, null, moved, []);
+        return part.Status != PartStatus.Reserved ? ShardDecision.NoOp : new ShardDecision(MovePart(view, part, to), null, part with { Status = to }, []);
     }
 
+    /// <summary>Sums an order's lines per SKU (ordinal), in order of first appearance.</summary>
+    public static IReadOnlyList<SkuQuantity> SumLines(IEnumerable<OrderPlacedLine> lines)
+    {
+        var sums = new Dictionary<string, int>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var line in lines)
+        {
+            if (sums.TryGetValue(line.Sku, out var sum))
+            {
+                sums[line.Sku] = checked(sum + line.Quantity);
+            }
+            else
+            {
+                sums[line.Sku] = line.Quantity;
+                order.Add(line.Sku);
+            }
+        }
+
+        return order.Select(sku => new SkuQuantity(sku, sums[sku])).ToArray();
+    }
+
+    /// <summary>
+    /// Lines as the event contracts allow them (quantity ≤ 1000 per line): one line per SKU, and a SKU whose summed
+    /// quantity exceeds 1000 becomes several lines of the same SKU that add up to the sum.
+    /// </summary>
+    public static IReadOnlyList<StockLine> ContractLines(IEnumerable<SkuQuantity> lines) =>
+        lines.SelectMany(l => Split(l.Quantity).Select(q => new StockLine(l.Sku, q))).ToArray();
+
+    private static IEnumerable<int> Split(int quantity)
+    {
+        for (var left = quantity; left > 0; left -= MaxContractLineQuantity)
+        {
+            yield return Math.Min(left, MaxContractLineQuantity);
+        }
+    }
+
+    /// <summary>Reserves a part's lines all or none: Reserved with the moved SKU rows, or Rejected with its short lines and no rows.</summary>
     private static (OrderPart Part, List<SkuStock> Skus) Reserve(IShardView view, OrderPart part)
     {
         var shortLines = new List<ShortLine>();
@@ -348,7 +445,7 @@ public static class ShardedStockDecisions
             var sku = view.Sku(line.Sku) ?? SkuStock.Empty(line.Sku);
             if (sku.Available < line.Quantity)
             {
-                shortLines.AddRange(InventoryDecisions.ContractLines([line]).Select(l => new ShortLine(l.Sku, l.Quantity, sku.Available)));
+                shortLines.AddRange(Split(line.Quantity).Select(q => new ShortLine(line.Sku, q, sku.Available)));
             }
             else
             {
@@ -359,24 +456,12 @@ public static class ShardedStockDecisions
         return shortLines.Count > 0 ? (part with { Status = PartStatus.Rejected, Short = shortLines }, []) : (part with { Status = PartStatus.Reserved }, skus);
     }
 
-    private static (OrderPart Part, List<SkuStock> Skus) MovePart(IShardView view, OrderPart part, PartStatus to)
+    /// <summary>The SKU rows of a reserved part moved to released (back to available) or committed.</summary>
+    private static List<SkuStock> MovePart(IShardView view, OrderPart part, PartStatus to) => part.Lines.Select(line =>
     {
-        var skus = part.Lines.Select(line =>
-        {
-            var sku = view.Sku(line.Sku) ?? throw new InvalidOperationException($"Reserved part of '{part.OrderId}' refers to SKU '{line.Sku}' that has no stock row.");
-            return to == PartStatus.Released
-                ? sku with { Available = sku.Available + line.Quantity, Reserved = sku.Reserved - line.Quantity }
-                : sku with { Reserved = sku.Reserved - line.Quantity, Committed = sku.Committed + line.Quantity };
-        }).ToList();
-        return (part with { Status = to }, skus);
-    }
-
-    private sealed class StockView(IShardView view) : IStockView
-    {
-        public SkuStock? Sku(string sku) => view.Sku(sku);
-
-        public OrderReservation? Order(string orderId) => null;
-
-        public ReceiptRecord? Receipt(string receiptId) => view.Receipt(receiptId);
-    }
+        var sku = view.Sku(line.Sku) ?? throw new InvalidOperationException($"Reserved part of '{part.OrderId}' refers to SKU '{line.Sku}' that has no stock row.");
+        return to == PartStatus.Released
+            ? sku with { Available = sku.Available + line.Quantity, Reserved = sku.Reserved - line.Quantity }
+            : sku with { Reserved = sku.Reserved - line.Quantity, Committed = sku.Committed + line.Quantity };
+    }).ToList();
 }

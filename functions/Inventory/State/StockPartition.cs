@@ -6,9 +6,10 @@ using Store.Inventory.Events;
 namespace Store.Inventory.State;
 
 /// <summary>
-/// Inventory's rows for the kit's multi-row partition entry (<see cref="PartitionBatchProcessor{TRow}"/>): which stock
-/// rows an event needs, and its <see cref="InventoryDecisions"/> as row changes with typed outputs on the order row.
-/// With N &gt; 1 stock shards it routes each event to its shard's partition and applies <see cref="ShardedStockDecisions"/>.
+/// Inventory's rows for the kit's multi-row partition entry (<see cref="PartitionBatchProcessor{TRow}"/>): routes each
+/// event to its stock shard's partition (N = <c>Inventory:StockShards</c>; N = 1: the one partition "stock"), names the
+/// rows it needs, and turns its <see cref="ShardedStockDecisions"/> into row changes with typed outputs in the outbox of
+/// the order row (or of the remote part row).
 /// </summary>
 public sealed class StockPartition(InventoryOptions options) : IPartitionDecisions<StockRow>
 {
@@ -20,24 +21,41 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
     /// </summary>
     public const int CacheCapacity = 20_000;
 
-    /// <inheritdoc />
-    public RowsNeeded? RowsOf(InboundEvent e) => _n > 1 ? ShardRows(e.Event.Data) : e.Event.Data switch
+    /// <summary>
+    /// The rows an event needs in its shard: a receipt's receipt and SKU rows; an order event's order row (its home's SKU
+    /// rows follow from <see cref="Referenced"/>, or from the order-placed lines); a remote part message's part row.
+    /// </summary>
+    public RowsNeeded? RowsOf(InboundEvent e)
     {
-        StockReceived r => new(StockKeys.Partition, [StockKeys.Receipt(r.ReceiptId), StockKeys.Sku(r.Sku)], [StockKeys.Receipt(r.ReceiptId)]),
-        OrderPlaced o => new(StockKeys.Partition, [StockKeys.Order(o.OrderId), .. o.Lines.Select(l => StockKeys.Sku(l.Sku))], [StockKeys.Order(o.OrderId)]),
-        OrderWithdrawn w => OrderRow(w.OrderId),
-        PaymentDeclined d => OrderRow(d.OrderId),
-        ShipmentRequested s => OrderRow(s.OrderId),
-        _ => null,
-    };
+        var data = e.Event.Data;
+        if (data is StockReceived r)
+        {
+            return new(StockShards.Partition(ShardOf(r), _n), [StockKeys.Receipt(r.ReceiptId), StockKeys.Sku(r.Sku)], [StockKeys.Receipt(r.ReceiptId)]);
+        }
+
+        if (OrderIdOf(data) is not { } orderId)
+        {
+            return null;
+        }
+
+        var shard = ShardOf(data);
+        var skus = data switch
+        {
+            OrderPlaced o => o.Lines.Where(l => StockShards.Of(l.Sku, _n) == shard).Select(l => StockKeys.Sku(l.Sku)),
+            ReservePart m => m.Lines.Select(l => StockKeys.Sku(l.Sku)),
+            _ => [],
+        };
+        string[] own = [data is ReservePart or ReleasePart or CommitPart ? StockKeys.Part(orderId) : StockKeys.Order(orderId)];
+        return new(StockShards.Partition(shard, _n), [.. own, .. skus], data is OrderPlaced or ReservePart ? own : null);
+    }
+
+    /// <summary>The SKU rows a stored row moves: those of a remote part row, or of the home's own part in an order row.</summary>
+    public IEnumerable<string> Referenced(StockRow row) =>
+        (row.Part?.Lines ?? row.Order?.Parts.Where(p => p.Shard == StockShards.Of(p.OrderId, _n)).SelectMany(p => p.Lines))?.Select(l => StockKeys.Sku(l.Sku)) ?? [];
 
     /// <inheritdoc />
-    public IEnumerable<string> Referenced(StockRow row) => (row.Order?.Lines ?? row.Part?.Lines)?.Select(l => StockKeys.Sku(l.Sku)) ?? [];
-
-    /// <inheritdoc />
-    public PartitionDecision<StockRow> Decide(IRowView<StockRow> rows, InboundEvent e) => _n > 1
-        ? ToChanges(ShardedStockDecisions.Decide(new ShardView(rows), ShardOf(e.Event.Data), _n, e.Event.Data) ?? ShardDecision.NoOp)
-        : ToChanges(InventoryDecisions.Decide(new View(rows), e.Event.Data) ?? InventoryDecision.NoOp);
+    public PartitionDecision<StockRow> Decide(IRowView<StockRow> rows, InboundEvent e) =>
+        ToChanges(ShardedStockDecisions.Decide(new ShardView(rows), ShardOf(e.Event.Data), _n, e.Event.Data) ?? ShardDecision.NoOp);
 
     /// <summary>The shard an event or saga message is decided at: a receipt at its SKU's, a message at its target, the rest at the order's home.</summary>
     private int ShardOf(object data) => data switch
@@ -63,29 +81,6 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
         _ => null,
     };
 
-    private RowsNeeded? ShardRows(object data)
-    {
-        if (data is StockReceived r)
-        {
-            return new(StockShards.Partition(ShardOf(r), _n), [StockKeys.Receipt(r.ReceiptId), StockKeys.Sku(r.Sku)], [StockKeys.Receipt(r.ReceiptId)]);
-        }
-
-        if (OrderIdOf(data) is not { } orderId)
-        {
-            return null;
-        }
-
-        var shard = ShardOf(data);
-        var skus = data switch
-        {
-            OrderPlaced o => o.Lines.Where(l => StockShards.Of(l.Sku, _n) == shard).Select(l => StockKeys.Sku(l.Sku)),
-            ReservePart m => m.Lines.Select(l => StockKeys.Sku(l.Sku)),
-            _ => [],
-        };
-        string[] own = data is ReservePart or ReleasePart or CommitPart ? [StockKeys.Part(orderId)] : [StockKeys.Order(orderId), StockKeys.Part(orderId)];
-        return new(StockShards.Partition(shard, _n), [.. own, .. skus], data is OrderPlaced or ReservePart ? own : null);
-    }
-
     /// <summary>A shard's decision as row changes: SKU and receipt rows, the order row and part row; outputs in the order row's outbox, else the part row's.</summary>
     public static PartitionDecision<StockRow> ToChanges(ShardDecision decision)
     {
@@ -103,7 +98,7 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
 
         if (decision.Order is { } order)
         {
-            changes.Add(new(StockKeys.Order(order.OrderId), new StockRow(Saga: order), outputs));
+            changes.Add(new(StockKeys.Order(order.OrderId), new StockRow(Order: order), outputs));
         }
 
         if (decision.Part is { } part)
@@ -114,28 +109,6 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
         return outputs.Length > 0 && decision.Order is null && decision.Part is null
             ? throw new InvalidOperationException("A shard decision with outputs changes neither an order nor a part row.")
             : new(changes);
-    }
-
-    /// <summary>A decision as row changes: SKU rows, the receipt row, and the order row carrying the output.</summary>
-    public static PartitionDecision<StockRow> ToChanges(InventoryDecision decision)
-    {
-        if (decision.Violation is { } violation)
-        {
-            return new([], violation);
-        }
-
-        var changes = decision.Skus.Select(s => new RowChange<StockRow>(StockKeys.Sku(s.Sku), new StockRow(Sku: s))).ToList();
-        if (decision.Receipt is { } receipt)
-        {
-            changes.Add(new(StockKeys.Receipt(receipt.ReceiptId), new StockRow(Receipt: receipt)));
-        }
-
-        if (decision.Order is { } order)
-        {
-            changes.Add(new(StockKeys.Order(order.OrderId), new StockRow(Order: order), decision.Output is { } output ? [Emit(output)] : null));
-        }
-
-        return new(changes);
     }
 
     private static Emit Emit(object output) => new(output, output switch
@@ -150,24 +123,13 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
         _ => throw new InvalidOperationException($"Inventory does not emit {output.GetType().Name}."),
     });
 
-    private static RowsNeeded OrderRow(string orderId) => new(StockKeys.Partition, [StockKeys.Order(orderId)]);
-
     private sealed class ShardView(IRowView<StockRow> rows) : IShardView
     {
         public SkuStock? Sku(string sku) => rows.Row(StockKeys.Sku(sku))?.Sku;
 
-        public SagaOrder? Order(string orderId) => rows.Row(StockKeys.Order(orderId))?.Saga;
+        public SagaOrder? Order(string orderId) => rows.Row(StockKeys.Order(orderId))?.Order;
 
         public OrderPart? Part(string orderId) => rows.Row(StockKeys.Part(orderId))?.Part;
-
-        public ReceiptRecord? Receipt(string receiptId) => rows.Row(StockKeys.Receipt(receiptId))?.Receipt;
-    }
-
-    private sealed class View(IRowView<StockRow> rows) : IStockView
-    {
-        public SkuStock? Sku(string sku) => rows.Row(StockKeys.Sku(sku))?.Sku;
-
-        public OrderReservation? Order(string orderId) => rows.Row(StockKeys.Order(orderId))?.Order;
 
         public ReceiptRecord? Receipt(string receiptId) => rows.Row(StockKeys.Receipt(receiptId))?.Receipt;
     }

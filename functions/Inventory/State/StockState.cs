@@ -1,36 +1,31 @@
 // Design of Inventory's state (why it looks like this).
 //
 // Reserve-all-or-none across several SKUs needs ONE atomic write, and an Azure Table entity-group transaction is
-// limited to one PartitionKey and at most 100 entities. So every row of the stock lives in ONE table partition
-// ("stock") of the table "inventorystock":
-//   "sku|<sku>"          SkuStock: available, reserved, committed, received (received = available + reserved + committed)
-//   "order|<orderId>"    OrderReservation: status (Reserved, Rejected, Released, Committed, Voided), the order's lines
-//                        summed per SKU, release reason, and the outbox of the order's output events
+// limited to one PartitionKey and at most 100 entities. So the stock rows of a shard live in ONE table partition
+// ("stock" with one shard, "stock-<shard>" with N > 1; Decisions/ShardedStockDecisions.cs) of the table "inventorystock":
+//   "sku|<sku>"           SkuStock: available, reserved, committed, received (received = available + reserved + committed)
+//   "order|<orderId>"     SagaOrder, in the order's home shard: status (Reserved, Rejected, Released, Committed, Voided;
+//                         none while a saga is reserving), its parts (lines summed per SKU, per shard, each with its
+//                         status; the home's own part lives only here), release reason, and the outbox of the order's
+//                         output events and saga messages
+//   "part|<orderId>"      OrderPart, only in a remote shard (N > 1) that holds some of the order's lines
 //   "receipt|<receiptId>" ReceiptRecord: a goods receipt applied to stock (idempotency of stock-received)
 // Keys are escaped (StockKeys) because RowKeys may not contain '/', '\', '#', '?' or control characters.
 //
-// Each event's changes (its order or receipt row plus the SKU rows it moves) are committed in the same entity-group
-// transaction, conditional on the ETags read (inserts fail when the row appeared meanwhile). Decisions are pure and
-// naturally idempotent: an order row is written once by order-placed (reserve or reject), a release or commit only
-// acts on status Reserved, a receipt only on a missing receipt row; so redelivery, duplicates and re-application after
-// a conflict are no-ops, without an applied-id log.
+// Each event's changes (its order, part or receipt row plus the SKU rows it moves) are committed in the same
+// entity-group transaction, conditional on the ETags read (inserts fail when the row appeared meanwhile). Decisions are
+// pure and naturally idempotent: an order row is placed once, a release or commit only acts on status Reserved, a part
+// row only on its own status, a receipt only on a missing receipt row; so redelivery, duplicates and re-application
+// after a conflict are no-ops, without an applied-id log.
 //
 // Batches go through the kit's multi-row partition entry (PartitionBatchProcessor over StockPartition): rows read
 // once through the ETag-validated cache, all events decided in memory in stream order, each event's rows committed in
 // one transaction (independent events concurrently), re-read and re-applied on a conflict, outputs in the order row's
 // outbox, published after the commit and re-published (same ids) by whoever finds them unconfirmed.
 //
-// Limits and interpretations:
-// - An order naming more than 99 distinct SKUs would need 101+ rows in one transaction: it is dead-lettered as a
-//   rule violation (Sales allows 100 lines; in practice orders name far fewer SKUs).
-// - Release before placed (payment-declined or order-withdrawn can overtake order-placed across hubs): the order row becomes a
-//   Voided tombstone; a later order-placed for it reserves nothing and emits nothing (the order is already dead;
-//   a "rejected" event would tell the customer "out of stock", which is false).
-// - Shipment-requested for an order that is not reserved (unknown, rejected, released, voided) cannot commit stock:
-//   dead-lettered as a rule violation so operations see the conflict. By design it cannot happen: Inventory releases
-//   only on a decline (never authorised, never shipped) or on Fulfillment's own withdrawal, which excludes a shipment.
-// - Rejections are decided on committed reads of the SKU rows; only rows that change are ETag-conditioned. A
-//   rejection moves no stock, so no invariant depends on it.
+// Rejections are decided on committed reads of the SKU rows; only rows that change are ETag-conditioned. A rejection
+// moves no stock, so no invariant depends on it. The rules (limits, release before placed, shipment of an order not
+// reserved) are in Decisions/ShardedStockDecisions.cs.
 using System.Text.Json.Serialization;
 using Store.Eventing.State;
 
@@ -62,18 +57,11 @@ public enum OrderStatus
 /// <summary>A SKU and a quantity summed over an order's lines (may exceed the per-line maximum of 1000).</summary>
 public sealed record SkuQuantity(string Sku, int Quantity);
 
-/// <summary>An order as Inventory knows it.</summary>
-public sealed record OrderReservation(string OrderId, string? CustomerId, OrderStatus Status, IReadOnlyList<SkuQuantity> Lines, string? ReleaseReason = null);
-
 /// <summary>A goods receipt applied to stock.</summary>
 public sealed record ReceiptRecord(string ReceiptId, string Sku, int Quantity);
 
-/// <summary>
-/// One row of the stock partition: exactly one of the members is set, according to the row key's prefix. With N &gt; 1
-/// stock shards (Decisions/ShardedStockDecisions.cs) an order's row holds its saga (<c>Saga</c>) and a shard's part of
-/// an order sits in a part row (<c>Part</c>).
-/// </summary>
-public sealed record StockRow(SkuStock? Sku = null, OrderReservation? Order = null, ReceiptRecord? Receipt = null, Decisions.SagaOrder? Saga = null, Decisions.OrderPart? Part = null);
+/// <summary>One row of a stock partition: exactly one of the members is set, according to the row key's prefix.</summary>
+public sealed record StockRow(SkuStock? Sku = null, Decisions.SagaOrder? Order = null, ReceiptRecord? Receipt = null, Decisions.OrderPart? Part = null);
 
 /// <summary>The HTTP ingress's idempotency record of a receipt request (table "inventoryreceipts").</summary>
 public sealed record ReceiptRequest(string ReceiptId, string Sku, int Quantity, string EventId);
@@ -81,7 +69,7 @@ public sealed record ReceiptRequest(string ReceiptId, string Sku, int Quantity, 
 /// <summary>Table keys of Inventory's state.</summary>
 public static class StockKeys
 {
-    /// <summary>The one partition holding every SKU, order and receipt row (so one transaction can span them).</summary>
+    /// <summary>The partition holding every SKU, order and receipt row with one shard (so one transaction can span them); shard i of N &gt; 1 is "stock-i".</summary>
     public const string Partition = "stock";
 
     /// <summary>Row key of a SKU.</summary>
@@ -90,7 +78,7 @@ public static class StockKeys
     /// <summary>Row key of an order.</summary>
     public static string Order(string orderId) => "order|" + Escape(orderId);
 
-    /// <summary>Row key of a shard's part of an order (N &gt; 1).</summary>
+    /// <summary>Row key of a remote shard's part of an order (N &gt; 1).</summary>
     public static string Part(string orderId) => "part|" + Escape(orderId);
 
     /// <summary>Row key of an applied receipt.</summary>

@@ -40,47 +40,60 @@ public sealed class ShardedStockPropertyTests
     public void AnOrderSpanningShards_WithOneShortShard_IsRejectedWithItsShortLines_AndTheReservedShardIsReleased()
     {
         var (a, b) = SkusInDifferentShards(4);
-        var world = new World(4);
-        world.Input(Receipt("r1", a, 5));
-        world.Input(Receipt("r2", b, 1));
-        world.Input(Order("o1", (a, 2), (b, 3)));
-        world.Drain();
+        var stock = new InMemoryStock(4).With(Receipt("r1", a, 5), Receipt("r2", b, 1));
 
-        var rejected = Assert.IsType<StockReservationRejected>(Assert.Single(world.Published));
+        var decision = stock.Apply(Order("o1", (a, 2), (b, 3)));
+
+        var rejected = Assert.IsType<StockReservationRejected>(decision.Output);
         Assert.Equal([new ShortLine(b, 3, 1)], rejected.ShortLines);
-        Assert.Equal(new SkuStock(a, 5, 0, 0, 5), world.SkuRow(a));
-        Assert.All(world.PartRows("o1"), p => Assert.Contains(p.Status, new[] { PartStatus.Rejected, PartStatus.Released }));
+        Assert.Equal(new SkuStock(a, 5, 0, 0, 5), stock.Skus[a]);
+        Assert.All(stock.PartsOf("o1"), p => Assert.Contains(p.Status, new[] { PartStatus.Rejected, PartStatus.Released }));
     }
 
     private static void Run(int seed, int shards)
     {
         var rng = new Random(seed);
-        var world = new World(shards);
+        var stock = new InMemoryStock(shards);
         var inputs = Scenario(rng);
         var tracker = new InventoryInvariantPropertyTests.OutputTracker();
         var next = 0;
-        for (var step = 0; next < inputs.Count || world.Pending > 0; step++)
+        for (var step = 0; next < inputs.Count || stock.Pending > 0; step++)
         {
             var context = $"seed {seed}, step {step}";
-            if (next < inputs.Count && (world.Pending == 0 || rng.NextDouble() < 0.4))
+            object? input = null;
+            ShardDecision decision;
+            if (next < inputs.Count && (stock.Pending == 0 || rng.NextDouble() < 0.4))
             {
-                var input = inputs[next++];
+                input = inputs[next++];
                 if (rng.NextDouble() < 0.1)
                 {
                     inputs.Insert(rng.Next(next, inputs.Count + 1), input); // crash before the commit, or a redelivery
                 }
 
-                world.Input(input, tracker, context);
+                decision = stock.Input(input);
             }
             else
             {
-                world.DeliverRandom(rng, tracker, context);
+                var i = rng.Next(stock.Pending);
+                var roll = rng.NextDouble();
+                if (roll < 0.1)
+                {
+                    continue; // the consumer crashed before its commit: the message is delivered again later
+                }
+
+                decision = stock.Deliver(i, again: roll < 0.25); // at-least-once: sometimes delivered again later
             }
 
-            world.AssertInvariants(context);
+            Assert.True(decision.Violation is null || input is ShipmentRequested, $"{decision.Violation} at {context}");
+            foreach (var output in InMemoryStock.PublicOutputs(decision))
+            {
+                tracker.Record(output, context);
+            }
+
+            AssertInvariants(stock, context);
         }
 
-        world.AssertSettled(tracker, $"seed {seed}");
+        AssertSettled(stock, tracker, $"seed {seed}");
     }
 
     private static List<object> Scenario(Random rng)
@@ -123,179 +136,50 @@ public sealed class ShardedStockPropertyTests
         return (a, b);
     }
 
-    /// <summary>N shards' rows and the messages between them (each decision is applied atomically to one shard, as an ETag-conditioned transaction is).</summary>
-    private sealed class World(int shards)
+    /// <summary>
+    /// Every shard's SKU rows balance, sit in their shard, and hold exactly the reserved and committed lines of the parts
+    /// in that shard (the home's own part in its order row, remote parts in part rows); a home keeps no part row.
+    /// </summary>
+    private static void AssertInvariants(InMemoryStock stock, string context)
     {
-        private readonly Shard[] _shards = [.. Enumerable.Range(0, shards).Select(i => new Shard(i))];
-        private readonly List<(int Shard, object Message)> _bag = [];
-
-        public List<object> Published { get; } = [];
-
-        public int Pending => _bag.Count;
-
-        public SkuStock? SkuRow(string sku) => _shards[StockShards.Of(sku, shards)].Sku(sku);
-
-        public IEnumerable<OrderPart> PartRows(string orderId) => _shards.Select(s => s.Part(orderId)).OfType<OrderPart>();
-
-        public void Input(object data, InventoryInvariantPropertyTests.OutputTracker? tracker = null, string context = "")
+        foreach (var shard in stock.Shards)
         {
-            var shard = data switch
+            Assert.True(shard.Parts.Keys.All(id => StockShards.Of(id, stock.ShardCount) != shard.Index), $"a part row in its order's home shard {shard.Index} at {context}");
+            var parts = shard.Parts.Values.Concat(shard.Orders.Values.SelectMany(o => o.Parts).Where(p => p.Shard == shard.Index)).ToArray();
+            foreach (var sku in shard.Skus.Values)
             {
-                StockReceived r => StockShards.Of(r.Sku, shards),
-                OrderPlaced o => StockShards.Of(o.OrderId, shards),
-                OrderWithdrawn w => StockShards.Of(w.OrderId, shards),
-                PaymentDeclined d => StockShards.Of(d.OrderId, shards),
-                ShipmentRequested s => StockShards.Of(s.OrderId, shards),
-                _ => throw new ArgumentException(data.GetType().Name),
+                Assert.True(sku.Available >= 0 && sku.Reserved >= 0 && sku.Committed >= 0, $"negative stock {sku} in shard {shard.Index} at {context}");
+                Assert.True(sku.Received == sku.Available + sku.Reserved + sku.Committed, $"received != available + reserved + committed: {sku} at {context}");
+                Assert.Equal(StockShards.Of(sku.Sku, stock.ShardCount), shard.Index);
+                Assert.True(sku.Reserved == Held(parts, sku.Sku, PartStatus.Reserved), $"reserved != reserved parts: {sku} at {context}");
+                Assert.True(sku.Committed == Held(parts, sku.Sku, PartStatus.Committed), $"committed != committed parts: {sku} at {context}");
+                Assert.True(sku.Received == shard.Receipts.Values.Where(r => r.Sku == sku.Sku).Sum(r => (long)r.Quantity), $"received != receipts: {sku} at {context}");
+            }
+        }
+    }
+
+    /// <summary>After every message is delivered: each order's parts agree with its outcome; none is left reserving.</summary>
+    private static void AssertSettled(InMemoryStock stock, InventoryInvariantPropertyTests.OutputTracker tracker, string context)
+    {
+        foreach (var order in stock.Orders.Values)
+        {
+            var parts = stock.PartsOf(order.OrderId).ToArray();
+            PartStatus[] allowed = order.Status switch
+            {
+                OrderStatus.Reserved => [PartStatus.Reserved],
+                OrderStatus.Committed => [PartStatus.Committed],
+                OrderStatus.Released => [PartStatus.Released],
+                OrderStatus.Rejected => [PartStatus.Rejected, PartStatus.Released],
+                OrderStatus.Voided => [],
+                _ => throw new Xunit.Sdk.XunitException($"order {order.OrderId} still reserving at {context}: {order}"),
             };
-            Apply(shard, data, tracker, context);
-        }
-
-        public void DeliverRandom(Random rng, InventoryInvariantPropertyTests.OutputTracker tracker, string context)
-        {
-            var i = rng.Next(_bag.Count);
-            var (shard, message) = _bag[i];
-            var roll = rng.NextDouble();
-            if (roll < 0.1)
-            {
-                return; // the consumer crashed before its commit: the message is delivered again later
-            }
-
-            if (roll >= 0.25)
-            {
-                _bag.RemoveAt(i); // else: delivered, and delivered again later (at-least-once)
-            }
-
-            Apply(shard, message, tracker, context);
-        }
-
-        public void Drain()
-        {
-            while (_bag.Count > 0)
-            {
-                var (shard, message) = _bag[0];
-                _bag.RemoveAt(0);
-                Apply(shard, message, null, "");
-            }
-        }
-
-        private void Apply(int shard, object data, InventoryInvariantPropertyTests.OutputTracker? tracker, string context)
-        {
-            var decision = ShardedStockDecisions.Decide(_shards[shard], shard, shards, data) ?? throw new ArgumentException(data.GetType().Name);
-            if (decision.Violation is not null)
-            {
-                Assert.True(data is ShipmentRequested, $"{decision.Violation} at {context}");
-                return;
-            }
-
-            _shards[shard].Apply(decision);
-            foreach (var output in decision.Outputs)
-            {
-                switch (output)
-                {
-                    case ReservePart m:
-                        _bag.Add((m.Shard, m));
-                        break;
-                    case PartDecided m:
-                        _bag.Add((m.Home, m));
-                        break;
-                    case ReleasePart m:
-                        _bag.Add((m.Shard, m));
-                        break;
-                    case CommitPart m:
-                        _bag.Add((m.Shard, m));
-                        break;
-                    default:
-                        Published.Add(output);
-                        tracker?.Record(output, context);
-                        break;
-                }
-            }
-        }
-
-        public void AssertInvariants(string context)
-        {
-            foreach (var shard in _shards)
-            {
-                foreach (var sku in shard.Skus.Values)
-                {
-                    Assert.True(sku.Available >= 0 && sku.Reserved >= 0 && sku.Committed >= 0, $"negative stock {sku} in shard {shard.Index} at {context}");
-                    Assert.True(sku.Received == sku.Available + sku.Reserved + sku.Committed, $"received != available + reserved + committed: {sku} at {context}");
-                    Assert.Equal(StockShards.Of(sku.Sku, shards), shard.Index);
-                    Assert.True(sku.Reserved == Held(shard, sku.Sku, PartStatus.Reserved), $"reserved != reserved parts: {sku} at {context}");
-                    Assert.True(sku.Committed == Held(shard, sku.Sku, PartStatus.Committed), $"committed != committed parts: {sku} at {context}");
-                    Assert.True(sku.Received == shard.Receipts.Values.Where(r => r.Sku == sku.Sku).Sum(r => (long)r.Quantity), $"received != receipts: {sku} at {context}");
-                }
-            }
-        }
-
-        /// <summary>After every message is delivered: each order's parts agree with its outcome; none is left reserving.</summary>
-        public void AssertSettled(InventoryInvariantPropertyTests.OutputTracker tracker, string context)
-        {
-            foreach (var order in _shards.SelectMany(s => s.Orders.Values))
-            {
-                var parts = PartRows(order.OrderId).ToArray();
-                PartStatus[] allowed = order.Status switch
-                {
-                    OrderStatus.Reserved => [PartStatus.Reserved],
-                    OrderStatus.Committed => [PartStatus.Committed],
-                    OrderStatus.Released => [PartStatus.Released],
-                    OrderStatus.Rejected => [PartStatus.Rejected, PartStatus.Released],
-                    OrderStatus.Voided => [],
-                    _ => throw new Xunit.Sdk.XunitException($"order {order.OrderId} still reserving at {context}: {order}"),
-                };
-                Assert.True(parts.All(p => allowed.Contains(p.Status)), $"order {order.OrderId} is {order.Status} but its parts are {string.Join(", ", parts.Select(p => p.Shard + ":" + p.Status))} at {context}");
-                var decided = tracker.Reserved.Count(id => id == order.OrderId) + tracker.Rejected.Count(id => id == order.OrderId);
-                Assert.Equal(order.Status == OrderStatus.Voided ? 0 : 1, decided);
-                Assert.Equal(order.Status == OrderStatus.Released, tracker.Released.Contains(order.OrderId));
-            }
-        }
-
-        private static long Held(Shard shard, string sku, PartStatus status) =>
-            shard.Parts.Values.Where(p => p.Status == status).SelectMany(p => p.Lines).Where(l => l.Sku == sku).Sum(l => (long)l.Quantity);
-    }
-
-    private sealed class Shard(int index) : IShardView
-    {
-        public int Index => index;
-
-        public Dictionary<string, SkuStock> Skus { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, SagaOrder> Orders { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, OrderPart> Parts { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, ReceiptRecord> Receipts { get; } = new(StringComparer.Ordinal);
-
-        public SkuStock? Sku(string sku) => Skus.GetValueOrDefault(sku);
-
-        public SagaOrder? Order(string orderId) => Orders.GetValueOrDefault(orderId);
-
-        public OrderPart? Part(string orderId) => Parts.GetValueOrDefault(orderId);
-
-        public ReceiptRecord? Receipt(string receiptId) => Receipts.GetValueOrDefault(receiptId);
-
-        public void Apply(ShardDecision decision)
-        {
-            foreach (var sku in decision.Skus)
-            {
-                Skus[sku.Sku] = sku;
-            }
-
-            if (decision.Order is { } order)
-            {
-                Orders[order.OrderId] = order;
-            }
-
-            if (decision.Part is { } part)
-            {
-                Parts[part.OrderId] = part;
-            }
-
-            if (decision.Receipt is { } receipt)
-            {
-                Receipts[receipt.ReceiptId] = receipt;
-            }
+            Assert.True(parts.All(p => allowed.Contains(p.Status)), $"order {order.OrderId} is {order.Status} but its parts are {string.Join(", ", parts.Select(p => p.Shard + ":" + p.Status))} at {context}");
+            var decided = tracker.Reserved.Count(id => id == order.OrderId) + tracker.Rejected.Count(id => id == order.OrderId);
+            Assert.Equal(order.Status == OrderStatus.Voided ? 0 : 1, decided);
+            Assert.Equal(order.Status == OrderStatus.Released, tracker.Released.Contains(order.OrderId));
         }
     }
+
+    private static long Held(IEnumerable<OrderPart> parts, string sku, PartStatus status) =>
+        parts.Where(p => p.Status == status).SelectMany(p => p.Lines).Where(l => l.Sku == sku).Sum(l => (long)l.Quantity);
 }

@@ -84,7 +84,7 @@ internal static class InventoryTestApp
         return delivered - from;
     }
 
-    public static async Task<OrderReservation?> OrderAsync(this TestApp app, string orderId) =>
+    public static async Task<global::Store.Inventory.Decisions.SagaOrder?> OrderAsync(this TestApp app, string orderId) =>
         (await app.Store().GetAsync(StockKeys.Partition, StockKeys.Order(orderId), CancellationToken.None))?.State?.Order;
 
     /// <summary>Published events of one type, decoded (this validates them against their schemas).</summary>

@@ -34,6 +34,25 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
         Assert.Equal(new SkuStock("B", 0, 3, 0, 3), await app.SkuAsync("B"));
     }
 
+    /// <summary>
+    /// With one shard an order placement writes exactly its order row and the SKU rows it reserves (plus the outbox
+    /// marker of the order row's stock-reserved, and the clearing of that outbox once published), no part row.
+    /// </summary>
+    [Fact]
+    public async Task OneShard_OrderPlacement_WritesTheOrderRowAndItsSkuRows_AndNothingElse()
+    {
+        using var app = InventoryTestApp.Create(azurite);
+        await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)), app.Stock(Receipt("r2", "B", 3)));
+        var store = app.Store();
+        var (transactions, entities) = (store.Transactions, store.EntitiesWritten);
+
+        await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 2), ("B", 3))));
+
+        // Commit: order row + 2 SKU rows + the order row's outbox marker; after publishing: order row (outbox cleared) + marker delete.
+        Assert.Equal((2, 4 + 2), (store.Transactions - transactions, store.EntitiesWritten - entities));
+        Assert.Equal(["order|o1", "receipt|r1", "receipt|r2", "sku|A", "sku|B"], (await app.RowsAsync()).Keys.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task ShortOrder_IsRejectedListingShortLines_AndNothingStaysReserved()
     {

@@ -5,7 +5,8 @@ using static Store.Inventory.Tests.InventoryTestData;
 
 namespace Store.Inventory.Tests.Decisions;
 
-public sealed class InventoryDecisionsTests
+/// <summary>The stock rules (<see cref="ShardedStockDecisions"/>) at N = 1: every event is decided in one transaction, no saga message.</summary>
+public sealed class StockDecisionsTests
 {
     // ---- stock-received ----
 
@@ -245,7 +246,9 @@ public sealed class InventoryDecisionsTests
 
         Assert.Null(decision.Output);
         Assert.Empty(decision.Skus);
-        Assert.Equal(new OrderReservation("o1", "cust-o1", OrderStatus.Voided, [], "order-cancelled"), stock.Orders["o1"]);
+        var tombstone = stock.Orders["o1"];
+        Assert.Equal(("o1", "cust-o1", OrderStatus.Voided, "order-cancelled"), (tombstone.OrderId, tombstone.CustomerId, tombstone.Status, tombstone.ReleaseReason));
+        Assert.Empty(tombstone.Parts);
     }
 
     // ---- shipment-requested ----
@@ -301,10 +304,10 @@ public sealed class InventoryDecisionsTests
     [Fact]
     public void Decide_InventorysOwnOutputs_AreNotInputs()
     {
-        var view = new InMemoryStock();
+        var view = new InMemoryStock().Shards[0];
 
-        Assert.Null(InventoryDecisions.Decide(view, new StockReserved("o1", "c1", [new StockLine("A", 1)])));
-        Assert.Null(InventoryDecisions.Decide(view, new StockReleased("o1", "c1", [new StockLine("A", 1)], "order-cancelled")));
+        Assert.Null(ShardedStockDecisions.Decide(view, 0, 1, new StockReserved("o1", "c1", [new StockLine("A", 1)])));
+        Assert.Null(ShardedStockDecisions.Decide(view, 0, 1, new StockReleased("o1", "c1", [new StockLine("A", 1)], "order-cancelled")));
     }
 
     [Fact]
