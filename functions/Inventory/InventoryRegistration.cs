@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store.Eventing.Hosting;
-using Store.Eventing.Processing;
-using Store.Eventing.State;
-using Store.Inventory.Events;
-using Store.Inventory.State;
 
 namespace Store.Inventory;
 

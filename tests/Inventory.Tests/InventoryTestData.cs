@@ -1,5 +1,3 @@
-using Store.Inventory.Events;
-
 namespace Store.Inventory.Tests;
 
 /// <summary>Event data builders shared by the tests.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Store.Inventory.Events;
-using Store.Inventory.State;
-
 namespace Store.Inventory.Decisions;
 
 /// <summary>A validated receipt request, or every error found in it (field → messages).</summary>

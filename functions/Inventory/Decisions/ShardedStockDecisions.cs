@@ -46,10 +46,6 @@
 // "target" = the receiving shard) and come back through StockEventFunctions.OnInventoryShards. Property tests
 // (tests/Inventory.Tests/Decisions/ShardedStockPropertyTests.cs, InventoryInvariantPropertyTests.cs) check the
 // invariants at N = 1 and N = 4.
-using Store.Eventing.CloudEvents;
-using Store.Eventing.State;
-using Store.Inventory.Events;
-using Store.Inventory.State;
 
 namespace Store.Inventory.Decisions;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Store.Eventing.CloudEvents;
-
 namespace Store.Inventory.Events;
 
 /// <summary>CloudEvents types Inventory reads and writes (its records carry them as <see cref="CloudEventTypeAttribute"/>), and its consumer group.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Publishing;
-
 namespace Store.Inventory.Functions;
 
 /// <summary>Inventory's outbox relay timer (see <see cref="OutboxRelay"/>); the function must be declared in the app for its metadata.</summary>

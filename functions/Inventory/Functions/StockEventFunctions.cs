@@ -1,7 +1,4 @@
 using Azure.Messaging.EventHubs;
-using Microsoft.Azure.Functions.Worker;
-using Store.Eventing.Processing;
-using Store.Inventory.State;
 
 namespace Store.Inventory.Functions;
 

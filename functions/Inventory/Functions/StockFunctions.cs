@@ -1,8 +1,4 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Store.Eventing.Http;
-using Store.Eventing.Processing;
-using Store.Inventory.State;
 
 namespace Store.Inventory.Functions;
 

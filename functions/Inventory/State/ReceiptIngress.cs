@@ -1,12 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Http;
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Eventing.State;
-using Store.Inventory.Decisions;
-using Store.Inventory.Events;
 
 namespace Store.Inventory.State;
 

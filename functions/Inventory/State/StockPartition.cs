@@ -1,8 +1,3 @@
-using Store.Eventing.Processing;
-using Store.Eventing.Publishing;
-using Store.Inventory.Decisions;
-using Store.Inventory.Events;
-
 namespace Store.Inventory.State;
 
 /// <summary>

@@ -26,8 +26,6 @@
 // Rejections are decided on committed reads of the SKU rows; only rows that change are ETag-conditioned. A rejection
 // moves no stock, so no invariant depends on it. The rules (limits, release before placed, shipment of an order not
 // reserved) are in Decisions/ShardedStockDecisions.cs.
-using System.Text.Json.Serialization;
-using Store.Eventing.State;
 
 namespace Store.Inventory.State;
 

@@ -1,7 +1,3 @@
-using Store.Inventory.Decisions;
-using Store.Inventory.Events;
-using Store.Inventory.State;
-
 namespace Store.Inventory.Tests.Decisions;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Text;
-using Store.Inventory.Decisions;
-using Store.Inventory.Events;
-using Store.Inventory.State;
-
 namespace Store.Inventory.Tests.Decisions;
 
 public sealed class ReceiptDecisionsTests

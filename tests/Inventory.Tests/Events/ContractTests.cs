@@ -1,8 +1,4 @@
-using System.Text.Json;
-using Store.Eventing.CloudEvents;
-using Store.Inventory.Events;
 using Store.Inventory.Tests.Functions;
-using Store.TestSupport;
 using static Store.Inventory.Tests.InventoryTestData;
 
 namespace Store.Inventory.Tests.Events;

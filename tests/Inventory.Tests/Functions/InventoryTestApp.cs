@@ -1,11 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using Azure.Messaging.EventHubs;
-using Store.Eventing.Processing;
 using Store.Eventing.State;
-using Store.Inventory.Events;
 using Store.Inventory.Functions;
-using Store.Inventory.State;
-using Store.TestSupport;
 
 namespace Store.Inventory.Tests.Functions;
 

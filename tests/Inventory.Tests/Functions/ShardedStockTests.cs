@@ -1,7 +1,3 @@
-using Store.Inventory.Decisions;
-using Store.Inventory.Events;
-using Store.Inventory.State;
-using Store.TestSupport;
 using static Store.Inventory.Tests.InventoryTestData;
 
 namespace Store.Inventory.Tests.Functions;

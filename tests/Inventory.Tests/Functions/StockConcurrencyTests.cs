@@ -1,10 +1,4 @@
-using Azure.Messaging.EventHubs;
-using Store.Eventing.Processing;
-using Store.Inventory.Decisions;
-using Store.Inventory.Events;
-using Store.Inventory.State;
 using Store.Inventory.Tests.Decisions;
-using Store.TestSupport;
 using Xunit.Abstractions;
 using static Store.Inventory.Tests.InventoryTestData;
 

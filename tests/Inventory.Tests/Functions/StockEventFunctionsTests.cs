@@ -1,9 +1,4 @@
-using System.Text;
-using Store.Eventing.CloudEvents;
 using Store.Eventing.DeadLetters;
-using Store.Inventory.Events;
-using Store.Inventory.State;
-using Store.TestSupport;
 using static Store.Inventory.Tests.InventoryTestData;
 
 namespace Store.Inventory.Tests.Functions;

@@ -1,9 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Store.Eventing.CloudEvents;
-using Store.Inventory.Events;
-using Store.Inventory.State;
-using Store.TestSupport;
 
 namespace Store.Inventory.Tests.Functions;
 

@@ -1,8 +1,3 @@
-using Store.Eventing.CloudEvents;
-using Store.Eventing.Processing;
-using Store.Inventory.Decisions;
-using Store.Inventory.Events;
-using Store.Inventory.State;
 using static Store.Inventory.Tests.InventoryTestData;
 
 namespace Store.Inventory.Tests.State;
