@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Store.Eventing.State;
 
 /// <summary>Building blocks for Azure Tables keys: hash buckets for partition keys and an injective escape for ids.</summary>
-public static class TableKeys
+public static partial class TableKeys
 {
     /// <summary>
     /// The key of an entity spread over hash buckets: PartitionKey = <see cref="HashBucket"/> of the id (16^<paramref name="hexDigits"/>
@@ -25,55 +27,18 @@ public static class TableKeys
     }
 
     /// <summary>The id with '/', '\', '#', '?', '~' and control characters (forbidden or reserved in keys) escaped as ~XXXX; injective.</summary>
-    public static string Escape(string id)
-    {
-        if (!id.Any(NeedsEscape))
-        {
-            return id;
-        }
-
-        var sb = new StringBuilder(id.Length + 16);
-        foreach (var c in id)
-        {
-            if (NeedsEscape(c))
-            {
-                sb.Append('~').Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
+    public static string Escape(string id) =>
+        Forbidden().Replace(id, m => string.Create(CultureInfo.InvariantCulture, $"~{(int)m.ValueSpan[0]:x4}"));
 
     /// <summary>The inverse of <see cref="Escape"/>.</summary>
-    public static string Unescape(string key)
-    {
-        if (!key.Contains('~', StringComparison.Ordinal))
-        {
-            return key;
-        }
-
-        var sb = new StringBuilder(key.Length);
-        for (var i = 0; i < key.Length; i++)
-        {
-            if (key[i] == '~' && i + 4 < key.Length && int.TryParse(key.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
-            {
-                sb.Append((char)code);
-                i += 4;
-            }
-            else
-            {
-                sb.Append(key[i]);
-            }
-        }
-
-        return sb.ToString();
-    }
+    public static string Unescape(string key) =>
+        EscapeSequence().Replace(key, m => ((char)int.Parse(m.ValueSpan[1..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)).ToString());
 
     // U+2028/U+2029 are allowed in Azure Tables keys, but Azurite matches keys in the URL with a JavaScript '.', which stops
     // at line terminators: such a key answers 500 there, so they are escaped too.
-    private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '~' or '\u2028' or '\u2029' || char.IsControl(c);
+    [GeneratedRegex(@"[/\\#?~\u2028\u2029\p{Cc}]")]
+    private static partial Regex Forbidden();
+
+    [GeneratedRegex("~[0-9a-fA-F]{4}")]
+    private static partial Regex EscapeSequence();
 }

@@ -35,12 +35,14 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private const int MaxOutboxChunks = 15;
 
     private readonly StateRowCache<CachedRow>? _cache = cacheCapacity > 0 ? new StateRowCache<CachedRow>(cacheCapacity) : null;
-    private readonly OutboxMarkers _markers = new(table, indexRefresh);
     private int _roundTrips;
     private int _transactions;
     private int _entitiesWritten;
 
     public TableClient Table => table;
+
+    /// <summary>The pending-outbox bookkeeping of this table (markers and their partition index), for the relay.</summary>
+    public OutboxMarkers Markers { get; } = new(table, indexRefresh);
 
     /// <summary>Table requests made by this store so far (reads and transactions), for metrics and benchmarks.</summary>
     public int RoundTrips => Volatile.Read(ref _roundTrips);
@@ -88,25 +90,19 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     {
         var result = new Dictionary<string, StateRecord<TState>>(rowKeys.Count, StringComparer.Ordinal);
         List<string>? misses = null;
-        foreach (var key in rowKeys)
+        foreach (var key in rowKeys.Distinct())
         {
-            if (result.ContainsKey(key))
-            {
-                continue;
-            }
-
             if (_cache is not null && _cache.TryGet(partitionKey, key, out var cached, out var etag))
             {
-                result[key] = FromCache(partitionKey, key, cached, etag);
+                result[key] = new(new EntityKey(partitionKey, key), cached.State, etag, AppliedLog.Parse(cached.Applied, cached.Positions, appliedWindow), cached.Outbox, cached.OutboxToken);
             }
-            else if (_cache is not null && assumeNewWhenUncached is not null && assumeNewWhenUncached(key))
+            else if (_cache is not null && assumeNewWhenUncached?.Invoke(key) == true)
             {
                 result[key] = New(partitionKey, key, fresh: false);
             }
             else
             {
-                // Placeholder so that a repeated key is read once; replaced below.
-                result[key] = null!;
+                result[key] = null!; // keeps the order of rowKeys; replaced below
                 (misses ??= []).Add(key);
             }
         }
@@ -118,15 +114,8 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
 
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
         var read = new StateRecord<TState>[misses.Count];
-        if (misses.Count == 1)
-        {
-            read[0] = await PointReadAsync(partitionKey, misses[0], ct).ConfigureAwait(false);
-        }
-        else
-        {
-            await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct }, async (i, c) =>
-                read[i] = await PointReadAsync(partitionKey, misses[i], c).ConfigureAwait(false)).ConfigureAwait(false);
-        }
+        await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct }, async (i, c) =>
+            read[i] = await PointReadAsync(partitionKey, misses[i], cache: true, c).ConfigureAwait(false) ?? New(partitionKey, misses[i], fresh: true)).ConfigureAwait(false);
 
         for (var i = 0; i < misses.Count; i++)
         {
@@ -145,18 +134,21 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
     }
 
-    private async Task<StateRecord<TState>> PointReadAsync(string partitionKey, string rowKey, CancellationToken ct)
+    private async Task<StateRecord<TState>?> PointReadAsync(string partitionKey, string rowKey, bool cache, CancellationToken ct)
     {
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
         Interlocked.Increment(ref _roundTrips);
         if (!response.HasValue)
         {
-            return New(partitionKey, rowKey, fresh: true);
+            return null;
         }
 
-        var entity = response.Value!;
-        var record = FromEntity(entity, entity.ETag, fresh: true);
-        _cache?.Set(partitionKey, rowKey, CachedRow.Of(entity, record), entity.ETag);
+        var record = FromEntity(response.Value!);
+        if (cache)
+        {
+            _cache?.Set(partitionKey, rowKey, CachedRow.Of(response.Value!, record), record.ETag);
+        }
+
         return record;
     }
 
@@ -172,7 +164,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         {
             if (!OutboxMarkers.IsMarker(entity.RowKey))
             {
-                rows.Add(FromEntity(entity, entity.ETag, fresh: true));
+                rows.Add(FromEntity(entity));
             }
         }
 
@@ -187,9 +179,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     public async Task<StateRecord<TState>?> GetAsync(string partitionKey, string rowKey, CancellationToken ct)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
-        Interlocked.Increment(ref _roundTrips);
-        return response.HasValue ? FromEntity(response.Value!, response.Value!.ETag, fresh: true) : null;
+        return await PointReadAsync(partitionKey, rowKey, cache: false, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -203,34 +193,29 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     public async Task CommitAsync(string partitionKey, IReadOnlyList<StateRecord<TState>> records, CancellationToken ct)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var dirty = new List<StateRecord<TState>>(records.Count);
-        foreach (var record in records)
+        if (records.FirstOrDefault(r => r.IsDirty && r.Key.PartitionKey != partitionKey) is { } stray)
         {
-            if (record.IsDirty)
-            {
-                if (record.Key.PartitionKey != partitionKey)
-                {
-                    throw new ArgumentException($"Record {record.Key} is not in partition '{partitionKey}'.", nameof(records));
-                }
-
-                dirty.Add(record);
-            }
+            throw new ArgumentException($"Record {stray.Key} is not in partition '{partitionKey}'.", nameof(records));
         }
 
-        var start = 0;
-        while (start < dirty.Count)
+        // Transactions of as many records as fit with their marker operations.
+        var chunk = new List<StateRecord<TState>>();
+        var operations = 0;
+        foreach (var record in records.Where(r => r.IsDirty))
         {
-            // As many records as fit with their marker operations.
-            var end = start;
-            var operations = 0;
-            while (end < dirty.Count && operations + OperationsOf(dirty[end]) <= MaxTransactionSize)
+            if (operations + OperationsOf(record) > MaxTransactionSize)
             {
-                operations += OperationsOf(dirty[end]);
-                end++;
+                await CommitChunkAsync(partitionKey, chunk, ct).ConfigureAwait(false);
+                (chunk, operations) = ([], 0);
             }
 
-            await CommitChunkAsync(partitionKey, dirty.GetRange(start, end - start), ct).ConfigureAwait(false);
-            start = end;
+            chunk.Add(record);
+            operations += OperationsOf(record);
+        }
+
+        if (chunk.Count > 0)
+        {
+            await CommitChunkAsync(partitionKey, chunk, ct).ConfigureAwait(false);
         }
     }
 
@@ -243,7 +228,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         if (chunk.Exists(r => r.Outbox.Count > 0))
         {
             // Before the transaction, so that every committed marker's partition is listed for the relay.
-            await _markers.EnsureIndexedAsync(partitionKey, ct).ConfigureAwait(false);
+            await Markers.EnsureIndexedAsync(partitionKey, ct).ConfigureAwait(false);
         }
 
         while (true)
@@ -378,9 +363,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
     }
 
-    /// <summary>The pending-outbox bookkeeping of this table (markers and their partition index), for the relay.</summary>
-    public OutboxMarkers Markers => _markers;
-
     /// <summary>
     /// Commits independent transactions of one partition concurrently (at most <see cref="MaxParallelTransactions"/> in
     /// flight): each list must fit in one transaction and no record may be in two lists (see
@@ -397,12 +379,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             {
                 throw new ArgumentException($"A transaction holds at most {MaxTransactionSize} operations (rows and outbox markers), got {operations}.", nameof(transactions));
             }
-        }
-
-        if (transactions.Count == 1)
-        {
-            await CommitAsync(partitionKey, transactions[0], ct).ConfigureAwait(false);
-            return;
         }
 
         var failures = new Exception?[transactions.Count];
@@ -424,9 +400,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
     }
 
-    private StateRecord<TState> FromCache(string partitionKey, string rowKey, CachedRow row, ETag etag) =>
-        new(new EntityKey(partitionKey, rowKey), row.State, etag, AppliedLog.Parse(row.Applied, row.Positions, appliedWindow), row.Outbox, row.OutboxToken) { IsFresh = false };
-
     /// <summary>
     /// A row as cached: the parsed state and outbox (immutable: states are records, and a new state replaces the
     /// record's reference instead of changing it) and the applied log as stored (each read gets its own mutable log).
@@ -437,13 +410,12 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             new(record.State, entity.GetString("Applied"), entity.GetString("Positions"), record.Outbox, record.OutboxToken);
     }
 
-    private StateRecord<TState> FromEntity(TableEntity entity, ETag etag, bool fresh)
+    private StateRecord<TState> FromEntity(TableEntity entity)
     {
         var stateJson = entity.GetString("State");
         var state = string.IsNullOrEmpty(stateJson) ? default : JsonSerializer.Deserialize(stateJson, stateType);
         var applied = AppliedLog.Parse(entity.GetString("Applied"), entity.GetString("Positions"), appliedWindow);
-        var outbox = ReadOutbox(entity);
-        return new StateRecord<TState>(new EntityKey(entity.PartitionKey, entity.RowKey), state, etag, applied, outbox, entity.GetString("OutboxToken")) { IsFresh = fresh };
+        return new(new EntityKey(entity.PartitionKey, entity.RowKey), state, entity.ETag, applied, ReadOutbox(entity), entity.GetString("OutboxToken")) { IsFresh = true };
     }
 
     private TableEntity ToEntity(StateRecord<TState> record)
@@ -466,49 +438,29 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             return;
         }
 
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(outbox.Select(StoredOutput.From).ToArray(), StateJsonContext.Default.StoredOutputArray);
-        var chunks = (bytes.Length + OutboxChunk - 1) / OutboxChunk;
-        if (chunks > MaxOutboxChunks)
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(outbox, StateJsonContext.Default.IReadOnlyListOutgoingEvent);
+        if (bytes.Length > OutboxChunk * MaxOutboxChunks)
         {
             throw new InvalidOperationException($"Outbox of {outbox.Count} events ({bytes.Length} bytes) does not fit in one entity; split the batch.");
         }
 
-        for (var i = 0; i < chunks; i++)
+        foreach (var (i, chunk) in bytes.Chunk(OutboxChunk).Index())
         {
-            var start = i * OutboxChunk;
-            entity[i == 0 ? "Outbox" : "Outbox" + i] = bytes.AsSpan(start, Math.Min(OutboxChunk, bytes.Length - start)).ToArray();
+            entity[OutboxProperty(i)] = chunk;
         }
     }
 
     private static IReadOnlyList<OutgoingEvent> ReadOutbox(TableEntity entity)
     {
-        var first = entity.GetBinary("Outbox");
-        if (first is null)
-        {
-            return [];
-        }
-
-        using var buffer = new MemoryStream(first.Length);
-        buffer.Write(first);
-        for (var i = 1; i < MaxOutboxChunks && entity.GetBinary("Outbox" + i) is { } next; i++)
-        {
-            buffer.Write(next);
-        }
-
-        var stored = JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), StateJsonContext.Default.StoredOutputArray) ?? [];
-        return stored.Select(s => s.ToOutgoing()).ToArray();
+        var chunks = Enumerable.Range(0, MaxOutboxChunks).Select(i => entity.GetBinary(OutboxProperty(i))).TakeWhile(c => c is not null).ToArray();
+        var bytes = chunks.Length == 1 ? chunks[0]! : chunks.SelectMany(c => c!).ToArray();
+        return bytes.Length == 0 ? [] : JsonSerializer.Deserialize(bytes, StateJsonContext.Default.IReadOnlyListOutgoingEvent) ?? [];
     }
-}
 
-/// <summary>An outbox entry as stored in a state entity.</summary>
-internal sealed record StoredOutput(string Hub, string PartitionKey, string Id, string Type, byte[] Body, string? TraceParent)
-{
-    public static StoredOutput From(OutgoingEvent e) => new(e.Hub, e.PartitionKey, e.Id, e.Type, e.Body, e.TraceParent);
-
-    public OutgoingEvent ToOutgoing() => new(Hub, PartitionKey, Id, Type, Body, TraceParent);
+    private static string OutboxProperty(int chunk) => chunk == 0 ? "Outbox" : "Outbox" + chunk;
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(StoredOutput[]))]
+[JsonSerializable(typeof(IReadOnlyList<OutgoingEvent>))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -125,6 +125,29 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task LargeOutbox_SpillsOverSeveralBinaryProperties_AndReadsBackWhole_ButOneOverAnEntityIsRefused()
+    {
+        var table = await NewTable();
+        var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
+        // Three 50 KB bodies: about 200 KB of JSON (base64), four 60 KiB properties.
+        var outbox = Enumerable.Range(0, 3).Select(i => new OutgoingEvent("hub", "K", $"id-{i}", "t", Enumerable.Repeat((byte)('a' + i), 50_000).ToArray(), i == 0 ? null : "00-tp")).ToArray();
+        var record = (await store.ReadAsync("p", ["K"], CancellationToken.None))["K"];
+        (record.State, record.Outbox, record.OutboxToken, record.IsDirty) = (new SkuTotal("K", 1, 1), outbox, "token", true);
+
+        await store.CommitAsync("p", [record], CancellationToken.None);
+
+        var entity = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("p", "K")).Value;
+        Assert.Equal(["Outbox", "Outbox1", "Outbox2", "Outbox3"], entity.Keys.Where(k => k.StartsWith("Outbox", StringComparison.Ordinal) && k != "OutboxToken").Order());
+        var read = (await new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal).GetAsync("p", "K", CancellationToken.None))!;
+        Assert.Equal(outbox.Select(e => (e.Id, e.TraceParent, Convert.ToBase64String(e.Body))), read.Outbox.Select(e => (e.Id, e.TraceParent, Convert.ToBase64String(e.Body))));
+
+        // 1.2 MB of outbox cannot fit in one entity (1 MiB): a clear error, nothing written.
+        (read.Outbox, read.IsDirty) = ([.. Enumerable.Range(0, 24).Select(i => outbox[0] with { Id = $"big-{i}" })], true);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync("p", [read], CancellationToken.None));
+        Assert.Equal(3, (await store.GetAsync("p", "K", CancellationToken.None))!.Outbox.Count);
+    }
+
+    [Fact]
     public async Task StaleETag_ThrowsConcurrencyConflict()
     {
         var table = await NewTable();
