@@ -109,7 +109,7 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
         var results = new OutboxRelayOutcome[index.Count];
         await Parallel.ForAsync(0, index.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelPartitions, CancellationToken = ct }, async (i, c) =>
             results[i] = await RelayPartitionAsync(index[i], publisher, confirmations, options, now, c).ConfigureAwait(false)).ConfigureAwait(false);
-        return results.Aggregate(OutboxRelayOutcome.None with { Partitions = 0 }, (a, b) => a.Add(b));
+        return results.Aggregate(OutboxRelayOutcome.None, (a, b) => a.Add(b));
     }
 
     private async Task<OutboxRelayOutcome> RelayPartitionAsync(IndexedPartition partition, IEventPublisher publisher, OutboxConfirmations confirmations, OutboxRelayOptions options, DateTimeOffset now, CancellationToken ct)
@@ -129,11 +129,6 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
 
         var due = markers.Where(m => now - m.Since >= options.PendingFor).ToList();
         var pending = markers.Count - due.Count;
-        if (due.Count == 0)
-        {
-            return new OutboxRelayOutcome(0, 0, pending, 0, 1);
-        }
-
         // Fresh from the table: the cache may hold an older version of these rows.
         var keys = due.Select(m => m.RowKey).ToList();
         store.Evict(partitionKey, keys);

@@ -6,8 +6,8 @@ namespace Store.Eventing.State;
 /// </summary>
 public sealed class AppliedLog
 {
-    private readonly Dictionary<string, long> _positions;
-    private readonly List<string> _ids;
+    private readonly Dictionary<string, long> _positions; // last applied sequence number per "hub/partition"
+    private readonly List<string> _ids; // oldest first
     private readonly HashSet<string> _idSet;
     private readonly int _capacity;
 
@@ -24,12 +24,6 @@ public sealed class AppliedLog
         _idSet = new HashSet<string>(ids, StringComparer.Ordinal);
         _capacity = capacity;
     }
-
-    /// <summary>Last applied sequence number per "hub/partition".</summary>
-    public IReadOnlyDictionary<string, long> Positions => _positions;
-
-    /// <summary>Recent applied ids, oldest first.</summary>
-    public IReadOnlyList<string> Ids => _ids;
 
     /// <summary>True when the id is known or the position is at or below the source partition's applied position.</summary>
     public bool Contains(string id, EventPosition position) =>
@@ -60,10 +54,8 @@ public sealed class AppliedLog
 
     internal static AppliedLog Parse(string? ids, string? positions, int capacity)
     {
-        var idList = string.IsNullOrEmpty(ids) ? [] : ids.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-        var map = string.IsNullOrEmpty(positions)
-            ? new Dictionary<string, long>(StringComparer.Ordinal)
-            : new Dictionary<string, long>(JsonSerializer.Deserialize(positions, StateJsonContext.Default.DictionaryStringInt64)!, StringComparer.Ordinal);
-        return new AppliedLog(map, idList, capacity);
+        // The deserialized dictionary compares keys ordinally too (the default string comparer).
+        var map = string.IsNullOrEmpty(positions) ? new(StringComparer.Ordinal) : JsonSerializer.Deserialize(positions, StateJsonContext.Default.DictionaryStringInt64)!;
+        return new AppliedLog(map, [.. (ids ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)], capacity);
     }
 }

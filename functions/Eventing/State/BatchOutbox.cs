@@ -88,9 +88,6 @@ public sealed class CommittedOutbox<TState>(TableStateStore<TState> store, strin
     /// <inheritdoc />
     public string Token => token;
 
-    /// <summary>The rows.</summary>
-    public IReadOnlyList<StateRecord<TState>> Rows => rows;
-
     /// <inheritdoc />
     public Task<int> ClearAsync(CancellationToken ct) =>
         store.ClearOutboxesAsync(rows.Where(r => r.OutboxToken == token && r.Outbox.Count > 0 && !r.IsDirty), ct);

@@ -32,14 +32,11 @@ public sealed class OutboxMarkers(TableClient table, TimeSpan? refreshEvery = nu
     // '~' + 1: the end of the marker key range.
     private const string MarkerPrefixEnd = "~~outbox\u007f";
 
-    /// <summary>Default of <see cref="RefreshEvery"/>.</summary>
-    public static readonly TimeSpan DefaultRefreshEvery = TimeSpan.FromMinutes(2);
-
     /// <summary>
     /// How often a process re-upserts the index row of a partition it keeps writing outboxes to; the relay's grace period
-    /// must exceed it (by more than a commit can take).
+    /// must exceed it (by more than a commit can take). Default 2 minutes.
     /// </summary>
-    public TimeSpan RefreshEvery { get; } = refreshEvery ?? DefaultRefreshEvery;
+    public TimeSpan RefreshEvery { get; } = refreshEvery ?? TimeSpan.FromMinutes(2);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _indexed = new(StringComparer.Ordinal);
 
@@ -69,25 +66,20 @@ public sealed class OutboxMarkers(TableClient table, TimeSpan? refreshEvery = nu
     }
 
     /// <summary>The partitions listed in the index.</summary>
-    public async Task<List<IndexedPartition>> ReadIndexAsync(CancellationToken ct)
-    {
-        var result = new List<IndexedPartition>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition}"), select: ["RowKey", "Timestamp"], cancellationToken: ct).ConfigureAwait(false))
-        {
-            result.Add(new IndexedPartition(entity.RowKey, entity.Timestamp ?? DateTimeOffset.MinValue, entity.ETag));
-        }
-
-        return result;
-    }
+    public Task<List<IndexedPartition>> ReadIndexAsync(CancellationToken ct) =>
+        QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition}"), (key, since, etag) => new IndexedPartition(key, since, etag), ct);
 
     /// <summary>The markers of one partition (a key-range query inside the partition).</summary>
-    public async Task<List<OutboxMarker>> ReadMarkersAsync(string partitionKey, CancellationToken ct)
+    public Task<List<OutboxMarker>> ReadMarkersAsync(string partitionKey, CancellationToken ct) =>
+        QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerPrefixEnd}"),
+            (key, since, etag) => new OutboxMarker(key[MarkerPrefix.Length..], since, etag), ct);
+
+    private async Task<List<T>> QueryAsync<T>(string filter, Func<string, DateTimeOffset, ETag, T> row, CancellationToken ct)
     {
-        var result = new List<OutboxMarker>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerPrefixEnd}");
+        var result = new List<T>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Timestamp"], cancellationToken: ct).ConfigureAwait(false))
         {
-            result.Add(new OutboxMarker(entity.RowKey[MarkerPrefix.Length..], entity.Timestamp ?? DateTimeOffset.MinValue, entity.ETag));
+            result.Add(row(entity.RowKey, entity.Timestamp ?? DateTimeOffset.MinValue, entity.ETag));
         }
 
         return result;

@@ -45,18 +45,15 @@ internal sealed class StateRowCache<TRow>(int capacity)
         return false;
     }
 
-    /// <summary>Stores the row as it now is in the table. The row must not be changed afterwards.</summary>
+    /// <summary>Stores the row as it now is in the table (most recently used). The row must not be changed afterwards.</summary>
     public void Set(string partitionKey, string rowKey, TRow row, ETag etag)
     {
         var key = (partitionKey, rowKey);
         lock (_gate)
         {
-            if (_rows.TryGetValue(key, out var node))
+            if (_rows.Remove(key, out var old))
             {
-                node.Value = new Entry(key, row, etag);
-                _lru.Remove(node);
-                _lru.AddFirst(node);
-                return;
+                _lru.Remove(old);
             }
 
             _rows[key] = _lru.AddFirst(new Entry(key, row, etag));

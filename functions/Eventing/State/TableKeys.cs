@@ -12,8 +12,9 @@ public static partial class TableKeys
     /// </summary>
     public static EntityKey Bucketed(string id, int hexDigits) => new(HashBucket(id, hexDigits), Escape(id));
 
-    /// <summary>The id of a row key made by <see cref="Bucketed"/> or <see cref="Escape"/>.</summary>
-    public static string IdOf(string rowKey) => Unescape(rowKey);
+    /// <summary>The id of a row key made by <see cref="Bucketed"/> or <see cref="Escape"/>: the inverse of <see cref="Escape"/>.</summary>
+    public static string IdOf(string rowKey) =>
+        EscapeSequence().Replace(rowKey, m => ((char)int.Parse(m.ValueSpan[1..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)).ToString());
 
     /// <summary>The first <paramref name="hexDigits"/> hex digits (1–4) of the SHA-256 of <paramref name="id"/>: a stable bucket among 16^digits.</summary>
     public static string HashBucket(string id, int hexDigits)
@@ -29,10 +30,6 @@ public static partial class TableKeys
     /// <summary>The id with '/', '\', '#', '?', '~' and control characters (forbidden or reserved in keys) escaped as ~XXXX; injective.</summary>
     public static string Escape(string id) =>
         Forbidden().Replace(id, m => string.Create(CultureInfo.InvariantCulture, $"~{(int)m.ValueSpan[0]:x4}"));
-
-    /// <summary>The inverse of <see cref="Escape"/>.</summary>
-    public static string Unescape(string key) =>
-        EscapeSequence().Replace(key, m => ((char)int.Parse(m.ValueSpan[1..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)).ToString());
 
     // U+2028/U+2029 are allowed in Azure Tables keys, but Azurite matches keys in the URL with a JavaScript '.', which stops
     // at line terminators: such a key answers 500 there, so they are escaped too.

@@ -25,11 +25,7 @@ public static class TransactionPlanner
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
         var n = changes.Count;
-        var parent = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            parent[i] = i;
-        }
+        var parent = Enumerable.Range(0, n).ToArray();
 
         int Find(int i)
         {

@@ -23,17 +23,17 @@ public sealed class TableKeysTests
     [InlineData("q?#\\", "q~003f~0023~005c")]
     [InlineData("tab\t", "tab~0009")]
     [InlineData("line\u2028para\u2029", "line~2028para~2029")]
-    public void Escape_ReplacesForbiddenCharacters_AndUnescapeInvertsIt(string id, string key)
+    public void Escape_ReplacesForbiddenCharacters_AndIdOfInvertsIt(string id, string key)
     {
         Assert.Equal(key, TableKeys.Escape(id));
-        Assert.Equal(id, TableKeys.Unescape(key));
+        Assert.Equal(id, TableKeys.IdOf(key));
     }
 
     [Fact]
     public void Escape_IsInjective_OnIdsThatLookEscaped()
     {
         Assert.NotEqual(TableKeys.Escape("~002f"), TableKeys.Escape("/"));
-        Assert.Equal("~002f", TableKeys.Unescape(TableKeys.Escape("~002f")));
+        Assert.Equal("~002f", TableKeys.IdOf(TableKeys.Escape("~002f")));
     }
 
     [Fact]
