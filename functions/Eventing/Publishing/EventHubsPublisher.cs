@@ -6,15 +6,11 @@ public sealed class EventHubsPublisher(IAzureClientFactory<EventHubProducerClien
 {
     private const int MaxConcurrentSends = 8;
 
-    public async Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
-    {
-        // One group per (hub, partition key), in arrival order inside each group.
-        await Parallel.ForEachAsync(
-            events.GroupBy(e => (e.Hub, e.PartitionKey)),
-            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = cancellationToken },
-            async (group, ct) => await SendGroupAsync(producers.CreateClient(group.Key.Hub), group.Key.PartitionKey, group, ct).ConfigureAwait(false))
-            .ConfigureAwait(false);
-    }
+    // One group per (hub, partition key), in arrival order inside each group.
+    public Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) => Parallel.ForEachAsync(
+        events.GroupBy(e => (e.Hub, e.PartitionKey)),
+        new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = cancellationToken },
+        async (group, ct) => await SendGroupAsync(producers.CreateClient(group.Key.Hub), group.Key.PartitionKey, group, ct).ConfigureAwait(false));
 
     /// <summary>Builds the <see cref="EventData"/> for an outgoing event: structured CloudEvents body plus routing properties.</summary>
     public static EventData ToEventData(OutgoingEvent e)

@@ -134,7 +134,6 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
         store.Evict(partitionKey, keys);
         var rows = await store.ReadAsync(partitionKey, keys, ct).ConfigureAwait(false);
         var toPublish = new List<OutgoingEvent>();
-        var published = new List<StateRecord<TState>>();
         var toClear = new List<StateRecord<TState>>();
         var stale = 0;
         foreach (var marker in due)
@@ -159,7 +158,7 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
                     break;
                 default:
                     toPublish.AddRange(row.Outbox);
-                    published.Add(row);
+                    toClear.Add(row);
                     break;
             }
         }
@@ -167,12 +166,11 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
         if (toPublish.Count > 0)
         {
             await publisher.PublishAsync(toPublish, ct).ConfigureAwait(false);
-            foreach (var row in published)
-            {
-                confirmations.Confirm(row.OutboxToken!);
-            }
+        }
 
-            toClear.AddRange(published);
+        foreach (var row in toClear)
+        {
+            confirmations.Confirm(row.OutboxToken!); // a no-op for outboxes published before
         }
 
         var cleared = await store.ClearOutboxesAsync(toClear, ct).ConfigureAwait(false);

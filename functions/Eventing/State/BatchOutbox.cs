@@ -57,11 +57,7 @@ public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, strin
 
             if (_opened.TryGetValue(record, out var publishedByOthers))
             {
-                for (var i = publishedByOthers; i < record.Outbox.Count; i++)
-                {
-                    outputs.Add(record.Outbox[i]);
-                }
-
+                outputs.AddRange(record.Outbox.Skip(publishedByOthers));
                 committed.Add(record);
             }
             else if (confirmations.Classify(record.OutboxToken, token) == FoundOutbox.Unpublished)

@@ -63,8 +63,7 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
             {
                 if (now - started >= InFlightLimit)
                 {
-                    _inFlight.TryRemove(stale, out _);
-                    _dependsOn.TryRemove(stale, out _);
+                    Abandon(stale);
                 }
             }
         }
@@ -143,25 +142,23 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
             return Done(token);
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal) { token };
-        var stack = new Stack<string>();
-        stack.Push(token);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>([token]);
         while (stack.TryPop(out var t))
         {
+            if (!seen.Add(t))
+            {
+                continue;
+            }
+
             if (!Done(t))
             {
                 return false;
             }
 
-            if (_dependsOn.TryGetValue(t, out var dependencies))
+            foreach (var dependency in _dependsOn.TryGetValue(t, out var dependencies) ? dependencies.Keys : [])
             {
-                foreach (var dependency in dependencies.Keys)
-                {
-                    if (seen.Add(dependency))
-                    {
-                        stack.Push(dependency);
-                    }
-                }
+                stack.Push(dependency);
             }
         }
 

@@ -17,13 +17,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     /// Point reads in flight per <see cref="ReadAsync(string, IReadOnlyCollection{string}, CancellationToken)"/> call.
     /// </summary>
     /// <remarks>
-    /// Rows are read with point reads (PartitionKey + RowKey), not with "RowKey eq a or RowKey eq b ..." filters. Both
-    /// were measured (tests/Benchmarks, "reads", Azurite in memory, 2 cores, 100 keys): 40-key OR filters took 92 ms in
-    /// an 8,000-row partition and 159 ms in a 32,000-row one, point reads ~100-210 ms at either size. A filter is a scan of
-    /// the partition, so it loses as the partition grows (Inventory's stock partition gains a row per order); a point read
-    /// is an index lookup whose cost does not depend on the partition, which is also what Azure serves best (the
-    /// single-threaded Azurite cannot run the 16 reads in parallel, Azure can). With the row cache, steady-state batches
-    /// read almost nothing anyway, so the read path mostly matters after a restart or a conflict.
+    /// Point reads, not "RowKey eq a or ..." filters: a filter scans the partition, so it loses as the partition grows
+    /// (Inventory's stock partition gains a row per order); a point read's cost does not depend on it (measured in
+    /// tests/Benchmarks, "reads"; see its README).
     /// </remarks>
     public const int MaxParallelReads = 16;
 
@@ -183,12 +179,10 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     }
 
     /// <summary>
-    /// Writes the dirty records of one partition in transactions of at most 100 operations, each conditional on the ETag
-    /// read (insert when new). A record written with a non-empty outbox also upserts its pending marker row (same
-    /// partition, same transaction); one written with an empty outbox over a stored one deletes it (see
-    /// <see cref="OutboxMarkers"/>). Throws <see cref="ConcurrencyConflictException"/> when another writer got there first:
-    /// the caller re-reads and re-applies. Records of one logical change must be in the same call and fit in one
-    /// transaction (<see cref="OperationsOf"/> counts rows and markers).
+    /// Writes the dirty records of one partition, with their outbox markers (<see cref="OutboxMarkers"/>), in transactions of
+    /// at most 100 operations, each conditional on the ETag read (insert when new). Throws
+    /// <see cref="ConcurrencyConflictException"/> when another writer got there first: the caller re-reads and re-applies.
+    /// Records of one logical change must be in the same call and fit in one transaction (see <see cref="OperationsOf"/>).
     /// </summary>
     public async Task CommitAsync(string partitionKey, IReadOnlyList<StateRecord<TState>> records, CancellationToken ct)
     {
@@ -231,72 +225,68 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             await Markers.EnsureIndexedAsync(partitionKey, ct).ConfigureAwait(false);
         }
 
-        while (true)
+        var actions = new List<TableTransactionAction>(chunk.Count * 2);
+        var entities = new TableEntity[chunk.Count];
+        var rowAction = new int[chunk.Count];
+        var markerAction = new Dictionary<int, int>();
+        for (var i = 0; i < chunk.Count; i++)
         {
-            var actions = new List<TableTransactionAction>(chunk.Count * 2);
-            var entities = new TableEntity[chunk.Count];
-            var rowAction = new int[chunk.Count];
-            var markerAction = new Dictionary<int, int>();
-            for (var i = 0; i < chunk.Count; i++)
+            var record = chunk[i];
+            var entity = entities[i] = ToEntity(record);
+            rowAction[i] = actions.Count;
+            actions.Add(record.Exists
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, record.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, entity));
+            if (record.Outbox.Count > 0)
             {
-                var record = chunk[i];
-                var entity = entities[i] = ToEntity(record);
-                rowAction[i] = actions.Count;
-                actions.Add(record.Exists
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, record.ETag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, entity));
-                if (record.Outbox.Count > 0)
-                {
-                    // Upserted on every write that keeps an outbox: the marker's Timestamp is when the outbox last changed.
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxMarkers.Marker(partitionKey, record.Key.RowKey)));
-                }
-                else if (record.StoredOutbox)
-                {
-                    markerAction[actions.Count] = i;
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, OutboxMarkers.Marker(partitionKey, record.Key.RowKey), ETag.All));
-                }
+                // Upserted on every write that keeps an outbox: the marker's Timestamp is when the outbox last changed.
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxMarkers.Marker(partitionKey, record.Key.RowKey)));
             }
+            else if (record.StoredOutbox)
+            {
+                markerAction[actions.Count] = i;
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, OutboxMarkers.Marker(partitionKey, record.Key.RowKey), ETag.All));
+            }
+        }
 
-            Response<IReadOnlyList<Response>> response;
-            try
-            {
-                Interlocked.Increment(ref _roundTrips);
-                Interlocked.Increment(ref _transactions);
-                Interlocked.Add(ref _entitiesWritten, actions.Count);
-                response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is { } failed && markerAction.TryGetValue(failed, out var missing))
-            {
-                // The marker was already gone (removed as stale by the relay, or a row written before markers existed):
-                // nothing to delete; the transaction is submitted again without that delete.
-                chunk[missing].StoredOutbox = false;
-                continue;
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // The failing row is stale in the cache (or was assumed new): forget it so the caller's re-read sees the table.
-                var row = ex.FailedTransactionActionIndex is { } failed ? Array.IndexOf(rowAction, failed) : -1;
-                Evict(partitionKey, row >= 0 ? [entities[row].RowKey] : entities.Select(e => e.RowKey));
-
-                throw new ConcurrencyConflictException($"Optimistic concurrency conflict in table '{table.Name}', partition '{partitionKey}'.", ex);
-            }
-            catch
-            {
-                // Outcome unknown (the transaction may have committed): stop trusting these rows.
-                Evict(partitionKey, entities.Select(e => e.RowKey));
-                throw;
-            }
-
-            for (var i = 0; i < chunk.Count; i++)
-            {
-                var record = chunk[i];
-                record.ETag = response.Value[rowAction[i]].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
-                record.IsDirty = false;
-                record.StoredOutbox = record.Outbox.Count > 0;
-                _cache?.Set(partitionKey, record.Key.RowKey, CachedRow.Of(entities[i], record), record.ETag);
-            }
-
+        Response<IReadOnlyList<Response>> response;
+        try
+        {
+            Interlocked.Increment(ref _roundTrips);
+            Interlocked.Increment(ref _transactions);
+            Interlocked.Add(ref _entitiesWritten, actions.Count);
+            response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is { } failed && markerAction.TryGetValue(failed, out var missing))
+        {
+            // The marker was already gone (removed as stale by the relay, or a row written before markers existed):
+            // nothing to delete; the transaction is submitted again without that delete.
+            chunk[missing].StoredOutbox = false;
+            await CommitChunkAsync(partitionKey, chunk, ct).ConfigureAwait(false);
             return;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // The failing row is stale in the cache (or was assumed new): forget it so the caller's re-read sees the table.
+            var row = ex.FailedTransactionActionIndex is { } failed ? Array.IndexOf(rowAction, failed) : -1;
+            Evict(partitionKey, row >= 0 ? [entities[row].RowKey] : entities.Select(e => e.RowKey));
+
+            throw new ConcurrencyConflictException($"Optimistic concurrency conflict in table '{table.Name}', partition '{partitionKey}'.", ex);
+        }
+        catch
+        {
+            // Outcome unknown (the transaction may have committed): stop trusting these rows.
+            Evict(partitionKey, entities.Select(e => e.RowKey));
+            throw;
+        }
+
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var record = chunk[i];
+            record.ETag = response.Value[rowAction[i]].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
+            record.IsDirty = false;
+            record.StoredOutbox = record.Outbox.Count > 0;
+            _cache?.Set(partitionKey, record.Key.RowKey, CachedRow.Of(entities[i], record), record.ETag);
         }
     }
 

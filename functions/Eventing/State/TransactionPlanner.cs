@@ -7,10 +7,9 @@ namespace Store.Eventing.State;
 /// <see cref="TableStateStore{TState}.MaxTransactionSize"/> rows.
 /// </summary>
 /// <remarks>
-/// Why: a batch's transactions used to be committed one after the other, each carrying the rows of the events up to
-/// that point; the processor and the table then take turns (one waits while the other works). Changes that share no
-/// row are independent, so their transactions can be in flight together; a conflict or failure of one of them leaves
-/// the others committed, and the re-applied batch finds those events already applied (decisions are idempotent).
+/// Changes that share no row are independent, so their transactions can be in flight together (the processor need not
+/// wait for one before sending the next); a conflict or failure of one leaves the others committed, and the re-applied
+/// batch finds those events already applied (decisions are idempotent).
 /// Connected changes (events sharing a SKU row, say) form a component; components are packed first-fit in order of
 /// their first change. A component larger than one transaction cannot be committed atomically per event this way:
 /// <see cref="Plan"/> returns null and the caller commits the batch sequentially instead.

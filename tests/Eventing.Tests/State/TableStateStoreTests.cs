@@ -148,6 +148,23 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ClearingAnOutboxWhoseMarkerIsAlreadyGone_CommitsWithoutTheMarkerDelete()
+    {
+        var table = await NewTable();
+        var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
+        var record = (await store.ReadAsync("p", ["K"], CancellationToken.None))["K"];
+        (record.State, record.Outbox, record.OutboxToken, record.IsDirty) = (new SkuTotal("K", 1, 1), [new OutgoingEvent("hub", "K", "id", "t", [1])], "token", true);
+        await store.CommitAsync("p", [record], CancellationToken.None);
+        // The relay dropped the marker (or the row predates markers).
+        await table.DeleteEntityAsync("p", OutboxMarkers.MarkerPrefix + "K");
+
+        Assert.Equal(1, await store.ClearOutboxesAsync([record], CancellationToken.None));
+
+        Assert.Empty((await store.GetAsync("p", "K", CancellationToken.None))!.Outbox);
+        Assert.Equal(["K"], table.Query<Azure.Data.Tables.TableEntity>("PartitionKey eq 'p'").Select(e => e.RowKey));
+    }
+
+    [Fact]
     public async Task StaleETag_ThrowsConcurrencyConflict()
     {
         var table = await NewTable();
