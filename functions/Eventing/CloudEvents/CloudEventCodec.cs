@@ -23,16 +23,8 @@ public enum DataErrorKind
 /// <summary>A data error with a message naming what is wrong.</summary>
 public sealed record DataError(DataErrorKind Kind, string Message)
 {
-    /// <summary>Kebab-case name used in dead letters.</summary>
-    public string KindName => Kind switch
-    {
-        DataErrorKind.MalformedJson => "malformed-json",
-        DataErrorKind.InvalidEnvelope => "invalid-envelope",
-        DataErrorKind.UnknownType => "unknown-type",
-        DataErrorKind.SchemaViolation => "schema-violation",
-        DataErrorKind.RuleViolation => "rule-violation",
-        _ => "unexpected",
-    };
+    /// <summary>Kebab-case name used in dead letters, e.g. <c>malformed-json</c>.</summary>
+    public string KindName => JsonNamingPolicy.KebabCaseLower.ConvertName(Kind.ToString());
 }
 
 /// <summary>A decoded CloudEvent whose data has been validated and bound to the consumer's record.</summary>
@@ -295,11 +287,6 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
             {
                 // Do not keep an unusually large event's buffer alive for the thread's lifetime.
                 (t_buffer, t_writer) = (null, null);
-            }
-            else
-            {
-                writer.Reset(buffer);
-                buffer.ResetWrittenCount();
             }
         }
     }

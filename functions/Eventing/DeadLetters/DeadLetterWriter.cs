@@ -60,17 +60,8 @@ public sealed class DeadLetterWriter
         return new OutgoingEvent(Hub, Context, id, EventType, _codec.Encode(header, data), traceParent);
     }
 
-    private static (string Body, string Encoding) DescribeBody(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body), "utf8");
-        }
-        catch (DecoderFallbackException)
-        {
-            return (Convert.ToBase64String(body), "base64");
-        }
-    }
+    private static (string Body, string Encoding) DescribeBody(ReadOnlySpan<byte> body) =>
+        System.Text.Unicode.Utf8.IsValid(body) ? (Encoding.UTF8.GetString(body), "utf8") : (Convert.ToBase64String(body), "base64");
 }
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]

@@ -24,12 +24,7 @@ public static class FunctionContextExtensions
             throw new InvalidOperationException($"The invocation of {context.FunctionDefinition.Name} has no PartitionContext binding data; is it an Event Hubs trigger?");
         }
 
-        return value switch
-        {
-            string json => JsonDocument.Parse(json),
-            JsonElement element => JsonDocument.Parse(element.GetRawText()),
-            _ => JsonDocument.Parse(JsonSerializer.Serialize(value, value.GetType(), JsonSerializerOptions.Default)),
-        };
+        return value is string json ? JsonDocument.Parse(json) : JsonSerializer.SerializeToDocument(value, value.GetType(), JsonSerializerOptions.Default);
     }
 
     private static string Read(JsonDocument partition, string name)

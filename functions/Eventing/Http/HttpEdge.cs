@@ -52,23 +52,14 @@ public static class HttpEdge
         }
 
         var buffer = new ArrayBufferWriter<byte>();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
+        int read;
+        while ((read = await req.Body.ReadAsync(buffer.GetMemory(16 * 1024), ct).ConfigureAwait(false)) > 0)
         {
-            int read;
-            while ((read = await req.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+            buffer.Advance(read);
+            if (buffer.WrittenCount > rules.MaxBytes)
             {
-                if (buffer.WrittenCount + read > rules.MaxBytes)
-                {
-                    return EdgeBody.Rejected(TooLarge(rules));
-                }
-
-                buffer.Write(chunk.AsSpan(0, read));
+                return EdgeBody.Rejected(TooLarge(rules));
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return Check(ContentTypeOf(req), buffer.WrittenMemory, rules);
@@ -184,20 +175,11 @@ public static class HttpEdge
     {
         ArgumentNullException.ThrowIfNull(problem);
         var status = (int)problem.Status;
-        if (problem.Errors is { Count: > 0 } errors)
-        {
-            var validation = new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
-            {
-                Type = TypeUri(status),
-                Title = problem.Title,
-                Status = status,
-                Detail = problem.Detail,
-            };
-            return JsonSerializer.SerializeToUtf8Bytes(validation, EdgeJson.Default.HttpValidationProblemDetails);
-        }
-
-        var details = new ProblemDetails { Type = TypeUri(status), Title = problem.Title, Status = status, Detail = problem.Detail };
-        return JsonSerializer.SerializeToUtf8Bytes(details, EdgeJson.Default.ProblemDetails);
+        var details = problem.Errors is { Count: > 0 } errors
+            ? new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
+            : new ProblemDetails();
+        (details.Type, details.Title, details.Status, details.Detail) = (TypeUri(status), problem.Title, status, problem.Detail);
+        return JsonSerializer.SerializeToUtf8Bytes(details, details.GetType(), EdgeJson.Default);
     }
 
     /// <summary>
