@@ -216,16 +216,10 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
     {
         if (element.ValueKind == JsonValueKind.Array)
         {
-            int index = 0;
-            foreach (var item in element.EnumerateArray())
-            {
-                if (FirstRepeat(item, $"{at}/{index++}") is { } found)
-                {
-                    return found;
-                }
-            }
+            return element.EnumerateArray().Select((item, i) => FirstRepeat(item, $"{at}/{i}")).FirstOrDefault(found => found is not null);
         }
-        else if (element.ValueKind == JsonValueKind.Object)
+
+        if (element.ValueKind == JsonValueKind.Object)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())

@@ -85,9 +85,9 @@ public static class HttpEdge
             return EdgeBody.Rejected(new EdgeProblem(HttpStatusCode.UnsupportedMediaType, "Unsupported media type.", mediaError));
         }
 
-        if (InvalidUtf8Offset(body.Span) is { } offset)
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
-            return EdgeBody.Rejected(Invalid("body", $"The body is not valid UTF-8 (invalid byte sequence at byte {offset})."));
+            return EdgeBody.Rejected(Invalid("body", $"The body is not valid UTF-8 (invalid byte sequence at byte {InvalidUtf8Offset(body.Span)})."));
         }
 
         JsonDocument document;
@@ -238,50 +238,19 @@ public static class HttpEdge
             case JsonValueKind.String:
                 return CloudEventCodec.IsText(element) ? null : path;
             case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (FirstUnreadableString(item, $"{path}[{index++}]") is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
+                return element.EnumerateArray().Select((item, i) => FirstUnreadableString(item, $"{path}[{i}]")).FirstOrDefault(found => found is not null);
             case JsonValueKind.Object:
                 // Names were read as text by the parse (it refuses repeated names), so only values are checked.
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (FirstUnreadableString(property.Value, $"{path}.{property.Name}") is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
+                return element.EnumerateObject().Select(p => FirstUnreadableString(p.Value, $"{path}.{p.Name}")).FirstOrDefault(found => found is not null);
             default:
                 return null;
         }
     }
 
-    private static int? InvalidUtf8Offset(ReadOnlySpan<byte> body)
+    // Of a body that is not valid UTF-8: the decoder stops at the first invalid sequence, and the bytes it read are its offset.
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> body)
     {
-        if (System.Text.Unicode.Utf8.IsValid(body))
-        {
-            return null;
-        }
-
-        var offset = 0;
-        while (offset < body.Length)
-        {
-            if (Rune.DecodeFromUtf8(body[offset..], out _, out var consumed) != OperationStatus.Done)
-            {
-                return offset;
-            }
-
-            offset += consumed;
-        }
-
+        _ = System.Text.Unicode.Utf8.ToUtf16(body, new char[body.Length], out var offset, out _, replaceInvalidSequences: false);
         return offset;
     }
 
