@@ -313,35 +313,8 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         public TRow? Row(string rowKey)
         {
             Looked.Add(rowKey);
-            if (_changed.TryGetValue(rowKey, out var changed))
-            {
-                return changed;
-            }
-
-            return rows.TryGetValue(rowKey, out var record) ? record.State : throw new InvalidOperationException($"Row '{rowKey}' was not loaded for this batch.");
+            return _changed.TryGetValue(rowKey, out var changed) ? changed
+                : rows.TryGetValue(rowKey, out var record) ? record.State : throw new InvalidOperationException($"Row '{rowKey}' was not loaded for this batch.");
         }
-    }
-}
-
-/// <summary>Registration of the kit's multi-row partition entry.</summary>
-public static class PartitionDecisionsRegistration
-{
-    /// <summary>
-    /// Registers <typeparamref name="TDecisions"/> over the <typeparamref name="TRow"/> table (see <c>AddStateTable</c>):
-    /// resolve <see cref="PartitionBatchProcessor{TRow}"/> and pass its <c>ProcessAsync</c> to the batch handler. Rule
-    /// violations are dead-lettered for <paramref name="consumerGroup"/>.
-    /// </summary>
-    public static IServiceCollection AddPartitionDecisions<TRow, TDecisions>(this IServiceCollection services, string consumerGroup)
-        where TRow : class
-        where TDecisions : class, IPartitionDecisions<TRow>
-    {
-        services.AddSingleton<TDecisions>();
-        return services.AddSingleton(sp =>
-        {
-            var handler = sp.GetRequiredService<EventBatchHandler>();
-            return new PartitionBatchProcessor<TRow>(sp.GetRequiredService<TableStateStore<TRow>>(), sp.GetRequiredService<TDecisions>(),
-                (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionBatchProcessor<TRow>>());
-        });
     }
 }
