@@ -23,16 +23,8 @@ public enum DataErrorKind
 /// <summary>A data error with a message naming what is wrong.</summary>
 public sealed record DataError(DataErrorKind Kind, string Message)
 {
-    /// <summary>Kebab-case name used in dead letters.</summary>
-    public string KindName => Kind switch
-    {
-        DataErrorKind.MalformedJson => "malformed-json",
-        DataErrorKind.InvalidEnvelope => "invalid-envelope",
-        DataErrorKind.UnknownType => "unknown-type",
-        DataErrorKind.SchemaViolation => "schema-violation",
-        DataErrorKind.RuleViolation => "rule-violation",
-        _ => "unexpected",
-    };
+    /// <summary>Kebab-case name used in dead letters, e.g. <c>malformed-json</c>.</summary>
+    public string KindName => JsonNamingPolicy.KebabCaseLower.ConvertName(Kind.ToString());
 }
 
 /// <summary>A decoded CloudEvent whose data has been validated and bound to the consumer's record.</summary>
@@ -224,16 +216,10 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
     {
         if (element.ValueKind == JsonValueKind.Array)
         {
-            int index = 0;
-            foreach (var item in element.EnumerateArray())
-            {
-                if (FirstRepeat(item, $"{at}/{index++}") is { } found)
-                {
-                    return found;
-                }
-            }
+            return element.EnumerateArray().Select((item, i) => FirstRepeat(item, $"{at}/{i}")).FirstOrDefault(found => found is not null);
         }
-        else if (element.ValueKind == JsonValueKind.Object)
+
+        if (element.ValueKind == JsonValueKind.Object)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
@@ -295,11 +281,6 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
             {
                 // Do not keep an unusually large event's buffer alive for the thread's lifetime.
                 (t_buffer, t_writer) = (null, null);
-            }
-            else
-            {
-                writer.Reset(buffer);
-                buffer.ResetWrittenCount();
             }
         }
     }

@@ -17,24 +17,17 @@ namespace Store.Eventing.CloudEvents;
 public sealed record EventRegistration(string Type, JsonTypeInfo TypeInfo, JsonSchema Schema, string SchemaId, string PartitionKeyField, JsonTypeInfo ReadTypeInfo);
 
 /// <summary>Maps CloudEvents <c>type</c> to the context's record and the catalog's schema. Types are named explicitly, never by CLR name.</summary>
-public sealed class EventTypeRegistry
+public sealed class EventTypeRegistry(EventCatalog catalog)
 {
     private static readonly ConcurrentDictionary<string, (JsonSchema Schema, string Id)> Schemas = new(StringComparer.Ordinal);
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> StrictOptions = [];
     private readonly Dictionary<string, EventRegistration> _byType = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, EventRegistration> _byClrType = [];
-    private readonly HashSet<string> _catalogTypes;
-    private readonly EventCatalog _catalog;
+    private readonly Dictionary<string, EventTypeInfo> _catalogTypes = catalog.EventTypes.ToDictionary(t => t.Type, StringComparer.Ordinal);
 
     public EventTypeRegistry()
         : this(EventCatalog.Current)
     {
-    }
-
-    public EventTypeRegistry(EventCatalog catalog)
-    {
-        _catalog = catalog;
-        _catalogTypes = catalog.EventTypes.Select(t => t.Type).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Registers <typeparamref name="T"/> as the record for <paramref name="type"/>; the type must be in the catalog.</summary>
@@ -69,7 +62,7 @@ public sealed class EventTypeRegistry
 
     private EventTypeRegistry Add(string type, JsonTypeInfo typeInfo)
     {
-        var info = _catalog.EventTypes.FirstOrDefault(t => t.Type == type)
+        var info = _catalogTypes.GetValueOrDefault(type)
             ?? throw new ArgumentException($"Event type '{type}' (record {typeInfo.Type.Name}) is not in schemas/catalog.json.", nameof(type));
         if (_byType.TryGetValue(type, out var existing))
         {
@@ -96,7 +89,7 @@ public sealed class EventTypeRegistry
             : throw new InvalidOperationException($"{type.Name} is not registered as an event type.");
 
     /// <summary>True when the catalog knows the type (so a consumer that does not handle it may skip it rather than dead-letter it).</summary>
-    public bool IsKnownToCatalog(string type) => _catalogTypes.Contains(type);
+    public bool IsKnownToCatalog(string type) => _catalogTypes.ContainsKey(type);
 
     /// <summary>Loads (once per process) the schema at <c>schemas/{relativePath}</c>.</summary>
     public static (JsonSchema Schema, string Id) LoadSchema(string relativePath) =>

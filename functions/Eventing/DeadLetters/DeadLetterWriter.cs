@@ -28,24 +28,15 @@ public readonly record struct RawEvent(
     DateTimeOffset EnqueuedTime);
 
 /// <summary>Builds dead-letter events for one consuming context. Ids are derived from the source position and consumer, so a redelivered failure dead-letters under the same id.</summary>
-public sealed class DeadLetterWriter
+public sealed class DeadLetterWriter(string context, TimeProvider time)
 {
     public const string EventType = "operations.event-dead-lettered.v1";
 
-    private readonly CloudEventCodec _codec;
-    private readonly TimeProvider _time;
+    private readonly CloudEventCodec _codec = new(new EventTypeRegistry().Add(EventType, DeadLetterJsonContext.Default.EventDeadLettered));
 
-    public DeadLetterWriter(string context, TimeProvider time)
-    {
-        Context = context;
-        _time = time;
-        Hub = EventCatalog.Current.DeadLetterStream.Hub;
-        _codec = new CloudEventCodec(new EventTypeRegistry().Add(EventType, DeadLetterJsonContext.Default.EventDeadLettered));
-    }
+    public string Context { get; } = context;
 
-    public string Context { get; }
-
-    public string Hub { get; }
+    public string Hub { get; } = EventCatalog.Current.DeadLetterStream.Hub;
 
     /// <summary>Creates the dead-letter event for <paramref name="raw"/> that <paramref name="consumerGroup"/> could not process.</summary>
     public OutgoingEvent Create(RawEvent raw, string consumerGroup, DataError error, string? traceParent = null)
@@ -56,21 +47,12 @@ public sealed class DeadLetterWriter
             Context, consumerGroup, raw.Hub, raw.PartitionId, raw.Offset, raw.SequenceNumber, raw.EnqueuedTime,
             body, encoding, properties, new DeadLetterError(error.KindName, error.Message));
         var id = EventIds.Derive($"{raw.Hub}/{raw.PartitionId}/{raw.SequenceNumber}", "dead-letter/" + Context + "/" + consumerGroup);
-        var header = new CloudEventHeader(id, EventType, OutputEncoder.SourceOf(EventCatalog.Current, Context), Context, _time.GetUtcNow(), traceParent);
+        var header = new CloudEventHeader(id, EventType, OutputEncoder.SourceOf(EventCatalog.Current, Context), Context, time.GetUtcNow(), traceParent);
         return new OutgoingEvent(Hub, Context, id, EventType, _codec.Encode(header, data), traceParent);
     }
 
-    private static (string Body, string Encoding) DescribeBody(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body), "utf8");
-        }
-        catch (DecoderFallbackException)
-        {
-            return (Convert.ToBase64String(body), "base64");
-        }
-    }
+    private static (string Body, string Encoding) DescribeBody(ReadOnlySpan<byte> body) =>
+        System.Text.Unicode.Utf8.IsValid(body) ? (Encoding.UTF8.GetString(body), "utf8") : (Convert.ToBase64String(body), "base64");
 }
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]

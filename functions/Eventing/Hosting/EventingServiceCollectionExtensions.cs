@@ -98,6 +98,25 @@ public static class EventingServiceCollectionExtensions
         return services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<TableStateStore<TState>>(), sp.GetRequiredService<TProjection>(), consumerGroup));
     }
 
+    /// <summary>
+    /// Registers <typeparamref name="TDecisions"/> over the <typeparamref name="TRow"/> table (see <see cref="AddStateTable{TState}"/>):
+    /// resolve <see cref="PartitionBatchProcessor{TRow}"/> and pass its <c>ProcessAsync</c> to the batch handler. Rule
+    /// violations are dead-lettered for <paramref name="consumerGroup"/>.
+    /// </summary>
+    public static IServiceCollection AddPartitionDecisions<TRow, TDecisions>(this IServiceCollection services, string consumerGroup)
+        where TRow : class
+        where TDecisions : class, IPartitionDecisions<TRow>
+    {
+        services.AddSingleton<TDecisions>();
+        return services.AddSingleton(sp =>
+        {
+            var handler = sp.GetRequiredService<EventBatchHandler>();
+            return new PartitionBatchProcessor<TRow>(sp.GetRequiredService<TableStateStore<TRow>>(), sp.GetRequiredService<TDecisions>(),
+                (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionBatchProcessor<TRow>>());
+        });
+    }
+
     /// <summary>Registers <see cref="EntityCommands{TState}"/> over the <typeparamref name="TState"/> table (see <see cref="AddStateTable{TState}"/>).</summary>
     public static IServiceCollection AddEntityCommands<TState>(this IServiceCollection services)
         where TState : class =>

@@ -57,12 +57,7 @@ public static class EventingTelemetry
     /// <summary>Parses <c>Authorization=AAD;ClientId=…</c> into a managed identity credential; null when not Entra ID.</summary>
     public static TokenCredential? AzureMonitorCredential(string? authenticationString)
     {
-        if (string.IsNullOrWhiteSpace(authenticationString))
-        {
-            return null;
-        }
-
-        var parts = authenticationString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var parts = (authenticationString ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => p.Split('=', 2))
             .Where(p => p.Length == 2)
             .ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);

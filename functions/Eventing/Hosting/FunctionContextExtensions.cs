@@ -24,24 +24,11 @@ public static class FunctionContextExtensions
             throw new InvalidOperationException($"The invocation of {context.FunctionDefinition.Name} has no PartitionContext binding data; is it an Event Hubs trigger?");
         }
 
-        return value switch
-        {
-            string json => JsonDocument.Parse(json),
-            JsonElement element => JsonDocument.Parse(element.GetRawText()),
-            _ => JsonDocument.Parse(JsonSerializer.Serialize(value, value.GetType(), JsonSerializerOptions.Default)),
-        };
+        return value is string json ? JsonDocument.Parse(json) : JsonSerializer.SerializeToDocument(value, value.GetType(), JsonSerializerOptions.Default);
     }
 
-    private static string Read(JsonDocument partition, string name)
-    {
-        foreach (var property in partition.RootElement.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-            }
-        }
-
-        throw new InvalidOperationException($"PartitionContext binding data has no {name}.");
-    }
+    private static string Read(JsonDocument partition, string name) =>
+        partition.RootElement.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            .Select(p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())
+            .FirstOrDefault() ?? throw new InvalidOperationException($"PartitionContext binding data has no {name}.");
 }

@@ -52,23 +52,14 @@ public static class HttpEdge
         }
 
         var buffer = new ArrayBufferWriter<byte>();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
+        int read;
+        while ((read = await req.Body.ReadAsync(buffer.GetMemory(16 * 1024), ct).ConfigureAwait(false)) > 0)
         {
-            int read;
-            while ((read = await req.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+            buffer.Advance(read);
+            if (buffer.WrittenCount > rules.MaxBytes)
             {
-                if (buffer.WrittenCount + read > rules.MaxBytes)
-                {
-                    return EdgeBody.Rejected(TooLarge(rules));
-                }
-
-                buffer.Write(chunk.AsSpan(0, read));
+                return EdgeBody.Rejected(TooLarge(rules));
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return Check(ContentTypeOf(req), buffer.WrittenMemory, rules);
@@ -94,9 +85,9 @@ public static class HttpEdge
             return EdgeBody.Rejected(new EdgeProblem(HttpStatusCode.UnsupportedMediaType, "Unsupported media type.", mediaError));
         }
 
-        if (InvalidUtf8Offset(body.Span) is { } offset)
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
-            return EdgeBody.Rejected(Invalid("body", $"The body is not valid UTF-8 (invalid byte sequence at byte {offset})."));
+            return EdgeBody.Rejected(Invalid("body", $"The body is not valid UTF-8 (invalid byte sequence at byte {InvalidUtf8Offset(body.Span)})."));
         }
 
         JsonDocument document;
@@ -184,20 +175,11 @@ public static class HttpEdge
     {
         ArgumentNullException.ThrowIfNull(problem);
         var status = (int)problem.Status;
-        if (problem.Errors is { Count: > 0 } errors)
-        {
-            var validation = new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
-            {
-                Type = TypeUri(status),
-                Title = problem.Title,
-                Status = status,
-                Detail = problem.Detail,
-            };
-            return JsonSerializer.SerializeToUtf8Bytes(validation, EdgeJson.Default.HttpValidationProblemDetails);
-        }
-
-        var details = new ProblemDetails { Type = TypeUri(status), Title = problem.Title, Status = status, Detail = problem.Detail };
-        return JsonSerializer.SerializeToUtf8Bytes(details, EdgeJson.Default.ProblemDetails);
+        var details = problem.Errors is { Count: > 0 } errors
+            ? new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
+            : new ProblemDetails();
+        (details.Type, details.Title, details.Status, details.Detail) = (TypeUri(status), problem.Title, status, problem.Detail);
+        return JsonSerializer.SerializeToUtf8Bytes(details, details.GetType(), EdgeJson.Default);
     }
 
     /// <summary>
@@ -256,50 +238,19 @@ public static class HttpEdge
             case JsonValueKind.String:
                 return CloudEventCodec.IsText(element) ? null : path;
             case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (FirstUnreadableString(item, $"{path}[{index++}]") is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
+                return element.EnumerateArray().Select((item, i) => FirstUnreadableString(item, $"{path}[{i}]")).FirstOrDefault(found => found is not null);
             case JsonValueKind.Object:
                 // Names were read as text by the parse (it refuses repeated names), so only values are checked.
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (FirstUnreadableString(property.Value, $"{path}.{property.Name}") is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
+                return element.EnumerateObject().Select(p => FirstUnreadableString(p.Value, $"{path}.{p.Name}")).FirstOrDefault(found => found is not null);
             default:
                 return null;
         }
     }
 
-    private static int? InvalidUtf8Offset(ReadOnlySpan<byte> body)
+    // Of a body that is not valid UTF-8: the decoder stops at the first invalid sequence, and the bytes it read are its offset.
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> body)
     {
-        if (System.Text.Unicode.Utf8.IsValid(body))
-        {
-            return null;
-        }
-
-        var offset = 0;
-        while (offset < body.Length)
-        {
-            if (Rune.DecodeFromUtf8(body[offset..], out _, out var consumed) != OperationStatus.Done)
-            {
-                return offset;
-            }
-
-            offset += consumed;
-        }
-
+        _ = System.Text.Unicode.Utf8.ToUtf16(body, new char[body.Length], out var offset, out _, replaceInvalidSequences: false);
         return offset;
     }
 

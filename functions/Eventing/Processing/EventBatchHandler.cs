@@ -27,9 +27,6 @@ public sealed partial class EventBatchHandler(
 
     public string Context => deadLetters.Context;
 
-    /// <summary>The codec (registry of the types this context reads and writes).</summary>
-    public CloudEventCodec Codec => codec;
-
     /// <summary>Decodes the batch, runs <paramref name="process"/> on the decodable events, publishes outputs and dead letters.</summary>
     public async Task<BatchOutcome> HandleAsync(
         IReadOnlyList<EventData> events,
@@ -37,10 +34,7 @@ public sealed partial class EventBatchHandler(
         Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> process,
         CancellationToken ct)
     {
-        using var activity = EventingMetrics.ActivitySource.StartActivity($"{trigger.Context} process {trigger.Hub}", ActivityKind.Consumer);
-        activity?.SetTag("messaging.system", "eventhubs");
-        activity?.SetTag("messaging.destination.name", trigger.Hub);
-        activity?.SetTag("messaging.consumer.group.name", trigger.ConsumerGroup);
+        using var activity = SetMessagingTags(EventingMetrics.ActivitySource.StartActivity($"{trigger.Context} process {trigger.Hub}", ActivityKind.Consumer), trigger);
         activity?.SetTag("messaging.destination.partition.id", trigger.PartitionId);
         activity?.SetTag("messaging.batch.message_count", events.Count);
 
@@ -66,8 +60,7 @@ public sealed partial class EventBatchHandler(
             }
             else if (result.Error is { } error)
             {
-                LogDeadLetter(logger, trigger.Context, trigger.Hub, trigger.PartitionId, data.SequenceNumber, error.KindName, error.Message);
-                failed.Add(deadLetters.Create(raw, trigger.ConsumerGroup, error));
+                failed.Add(DeadLetterLogged(trigger, raw, error, null));
             }
             else
             {
@@ -101,10 +94,7 @@ public sealed partial class EventBatchHandler(
         catch (Exception ex)
         {
             // Not published: rows carrying these tokens must be published by their next reader (e.g. this batch's retry).
-            foreach (var token in tokens)
-            {
-                confirmations.Abandon(token);
-            }
+            tokens.ForEach(confirmations.Abandon);
 
             if (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
             {
@@ -115,10 +105,7 @@ public sealed partial class EventBatchHandler(
         }
 
         // Only now, after the publish succeeded, are the outboxes known to be published.
-        foreach (var token in tokens)
-        {
-            confirmations.Confirm(token);
-        }
+        tokens.ForEach(confirmations.Confirm);
 
         await ClearPublishedAsync(results.Select(r => r.Committed).OfType<ICommittedOutbox>(), trigger, ct).ConfigureAwait(false);
 
@@ -208,22 +195,19 @@ public sealed partial class EventBatchHandler(
                 continue;
             }
 
-            using var span = EventingMetrics.ActivitySource.StartActivity($"{trigger.Context} process {e.Event.Type}", ActivityKind.Consumer, parent, startTime: started);
-            if (span is null)
-            {
-                continue;
-            }
-
-            span.SetTag("messaging.system", "eventhubs");
-            span.SetTag("messaging.destination.name", trigger.Hub);
-            span.SetTag("messaging.consumer.group.name", trigger.ConsumerGroup);
-            span.SetTag("messaging.message.id", e.Event.Id);
-            span.SetTag("cloudevents.event_type", e.Event.Type);
-            span.SetTag("cloudevents.event_subject", e.Event.Subject);
-            span.SetTag("store.context", trigger.Context);
-            span.SetEndTime(ended.UtcDateTime);
+            using var span = SetMessagingTags(EventingMetrics.ActivitySource.StartActivity($"{trigger.Context} process {e.Event.Type}", ActivityKind.Consumer, parent, startTime: started), trigger);
+            span?.SetTag("messaging.message.id", e.Event.Id);
+            span?.SetTag("cloudevents.event_type", e.Event.Type);
+            span?.SetTag("cloudevents.event_subject", e.Event.Subject);
+            span?.SetTag("store.context", trigger.Context);
+            span?.SetEndTime(ended.UtcDateTime);
         }
     }
+
+    private static Activity? SetMessagingTags(Activity? activity, TriggerContext trigger) => activity?
+        .SetTag("messaging.system", "eventhubs")
+        .SetTag("messaging.destination.name", trigger.Hub)
+        .SetTag("messaging.consumer.group.name", trigger.ConsumerGroup);
 
     private async Task<(List<ProcessResult> Results, List<OutgoingEvent> Failed)> ProcessWithFallbackAsync(
         List<InboundEvent> inbound,
@@ -269,12 +253,17 @@ public sealed partial class EventBatchHandler(
                     ? $"Gave up on attempt {trigger.RetryCount + 1} ({DeliveryOptions.DeadLetterAfterAttemptsSetting}:{trigger.Context} = {_delivery.DeadLetterAfterAttempts}): {ex.GetType().Name}: {ex.Message}"
                     : $"{ex.GetType().Name}: {ex.Message}";
                 var error = new DataError(ex is RuleViolationException ? DataErrorKind.RuleViolation : DataErrorKind.Unexpected, message);
-                LogDeadLetter(logger, trigger.Context, trigger.Hub, trigger.PartitionId, e.Position.SequenceNumber, error.KindName, error.Message);
-                failed.Add(deadLetters.Create(e.Raw, trigger.ConsumerGroup, error, e.Event.TraceParent));
+                failed.Add(DeadLetterLogged(trigger, e.Raw, error, e.Event.TraceParent));
             }
         }
 
         return (results, failed);
+    }
+
+    private OutgoingEvent DeadLetterLogged(TriggerContext trigger, RawEvent raw, DataError error, string? traceParent)
+    {
+        LogDeadLetter(logger, trigger.Context, trigger.Hub, trigger.PartitionId, raw.SequenceNumber, error.KindName, error.Message);
+        return deadLetters.Create(raw, trigger.ConsumerGroup, error, traceParent);
     }
 
     /// <summary>

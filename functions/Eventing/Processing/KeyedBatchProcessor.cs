@@ -70,68 +70,17 @@ public sealed class KeyedBatchProcessor<TState>(
     /// </summary>
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
-        var token = Guid.NewGuid().ToString("N");
-        confirmations.Begin(token);
-        try
-        {
-            return await ProcessAsync(events, token, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The caller confirms the token after publishing; on failure nobody will, so rows carrying it are published by their next reader.
-            confirmations.Abandon(token);
-            throw;
-        }
+        // Grouped by partition, then row; GroupBy keeps stream order within each row.
+        var keyed = events.Select(e => (Event: e, Keys: projection.KeysOf(e).ToList())).ToList();
+        var partitions = keyed.SelectMany(k => k.Keys.Select(key => (Key: key, k.Event)))
+            .GroupBy(k => k.Key.PartitionKey, StringComparer.Ordinal)
+            .Select(p => (p.Key, Rows: p.GroupBy(k => k.Key.RowKey, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Select(k => k.Event).ToList(), StringComparer.Ordinal)))
+            .ToArray();
+        return await PartitionedBatch.RunAsync(partitions, keyed.Count(k => k.Keys.Count == 0), maxConcurrency, store, confirmations,
+            (p, token, c) => ProcessPartitionAsync(p.Key, p.Rows, token, c), ct).ConfigureAwait(false);
     }
 
-    private async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, string token, CancellationToken ct)
-    {
-        var ignored = 0;
-        var byPartition = new Dictionary<string, Dictionary<string, List<InboundEvent>>>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            var any = false;
-            foreach (var key in projection.KeysOf(e))
-            {
-                any = true;
-                Add(key, e);
-            }
-
-            ignored += any ? 0 : 1;
-        }
-
-        void Add(EntityKey key, InboundEvent e)
-        {
-            if (!byPartition.TryGetValue(key.PartitionKey, out var rows))
-            {
-                byPartition[key.PartitionKey] = rows = new Dictionary<string, List<InboundEvent>>(StringComparer.Ordinal);
-            }
-
-            if (!rows.TryGetValue(key.RowKey, out var list))
-            {
-                rows[key.RowKey] = list = [];
-            }
-
-            list.Add(e);
-        }
-
-        var results = new PartitionResult[byPartition.Count];
-        var partitions = byPartition.ToArray();
-        await Parallel.ForAsync(0, partitions.Length, new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = ct }, async (i, ct2) =>
-        {
-            results[i] = await ProcessPartitionAsync(partitions[i].Key, partitions[i].Value, token, ct2).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-
-        var committed = results.SelectMany(r => r.Committed).ToList();
-        return new ProcessResult(
-            results.SelectMany(r => r.Outputs).ToList(), token,
-            results.Sum(r => r.Applied), results.Sum(r => r.Duplicates), results.Sum(r => r.Rejected), ignored, results.Sum(r => r.Conflicts))
-        {
-            Committed = committed.Count == 0 ? null : new CommittedOutbox<TState>(store, token, committed),
-        };
-    }
-
-    private async Task<PartitionResult> ProcessPartitionAsync(string partitionKey, Dictionary<string, List<InboundEvent>> rows, string token, CancellationToken ct)
+    private async Task<PartitionResult<TState>> ProcessPartitionAsync(string partitionKey, Dictionary<string, List<InboundEvent>> rows, string token, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -182,7 +131,7 @@ public sealed class KeyedBatchProcessor<TState>(
                 await store.CommitAsync(partitionKey, all, ct).ConfigureAwait(false);
                 var (outputs, committed) = (new List<OutgoingEvent>(), new List<StateRecord<TState>>());
                 outbox.Collect(all, outputs, committed);
-                return new PartitionResult(outputs, committed, applied, duplicates, rejected, attempt);
+                return new PartitionResult<TState>(outputs, committed, applied, duplicates, rejected, attempt);
             }
             catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)
             {
@@ -191,6 +140,47 @@ public sealed class KeyedBatchProcessor<TState>(
             }
         }
     }
+}
 
-    private sealed record PartitionResult(List<OutgoingEvent> Outputs, List<StateRecord<TState>> Committed, int Applied, int Duplicates, int Rejected, int Conflicts);
+/// <summary>What one table partition of a batch produced; Duplicates counts no-ops for partition decisions.</summary>
+internal sealed record PartitionResult<TRow>(List<OutgoingEvent> Outputs, List<StateRecord<TRow>> Committed, int Applied, int Duplicates, int Rejected, int Conflicts);
+
+/// <summary>The batch loop both batch processors share: partitions in parallel under one outbox token, results summed.</summary>
+internal static class PartitionedBatch
+{
+    /// <summary>
+    /// Processes <paramref name="partitions"/> (at most <paramref name="maxConcurrency"/> at once; -1: one per core) under a
+    /// new outbox token. The caller confirms the token after publishing; if processing fails nobody will, so it is
+    /// abandoned and rows carrying it are published by their next reader.
+    /// </summary>
+    public static async Task<ProcessResult> RunAsync<TPartition, TRow>(
+        TPartition[] partitions, int ignored, int maxConcurrency, TableStateStore<TRow> store, OutboxConfirmations confirmations,
+        Func<TPartition, string, CancellationToken, Task<PartitionResult<TRow>>> process, CancellationToken ct)
+    {
+        if (partitions.Length == 0)
+        {
+            return ProcessResult.Empty with { Ignored = ignored };
+        }
+
+        var token = Guid.NewGuid().ToString("N");
+        confirmations.Begin(token);
+        try
+        {
+            var results = new PartitionResult<TRow>[partitions.Length];
+            await Parallel.ForAsync(0, partitions.Length, new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = ct }, async (i, c) =>
+                results[i] = await process(partitions[i], token, c).ConfigureAwait(false)).ConfigureAwait(false);
+
+            var committed = results.SelectMany(r => r.Committed).ToList();
+            return new ProcessResult(results.SelectMany(r => r.Outputs).ToList(), token, results.Sum(r => r.Applied), results.Sum(r => r.Duplicates),
+                results.Sum(r => r.Rejected), ignored, results.Sum(r => r.Conflicts))
+            {
+                Committed = committed.Count == 0 ? null : new CommittedOutbox<TRow>(store, token, committed),
+            };
+        }
+        catch
+        {
+            confirmations.Abandon(token);
+            throw;
+        }
+    }
 }

@@ -67,35 +67,11 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         var needed = events.Select(e => (Event: e, Rows: decisions.RowsOf(e)!)).ToList();
         var ignored = needed.RemoveAll(n => n.Rows is null);
         var partitions = needed.GroupBy(n => n.Rows.Partition, StringComparer.Ordinal).ToArray();
-        if (partitions.Length == 0)
-        {
-            return ProcessResult.Empty with { Ignored = ignored };
-        }
-
-        var token = Guid.NewGuid().ToString("N");
-        confirmations.Begin(token);
-        try
-        {
-            var results = new PartitionResult[partitions.Length];
-            await Parallel.ForAsync(0, partitions.Length, ct, async (i, c) =>
-                results[i] = await ProcessPartitionAsync(partitions[i].Key, [.. partitions[i]], token, c).ConfigureAwait(false)).ConfigureAwait(false);
-
-            var committed = results.SelectMany(r => r.Committed).ToList();
-            return new ProcessResult(results.SelectMany(r => r.Outputs).ToList(), token, results.Sum(r => r.Applied), results.Sum(r => r.NoOps),
-                results.Sum(r => r.Rejected), ignored, results.Sum(r => r.Conflicts))
-            {
-                Committed = committed.Count == 0 ? null : new CommittedOutbox<TRow>(store, token, committed),
-            };
-        }
-        catch
-        {
-            // The caller confirms the token after publishing; on failure nobody will, so rows carrying it are published by their next reader.
-            confirmations.Abandon(token);
-            throw;
-        }
+        return await PartitionedBatch.RunAsync(partitions, ignored, -1, store, confirmations, (p, token, c) => ProcessPartitionAsync(p.Key, [.. p], token, c), ct)
+            .ConfigureAwait(false);
     }
 
-    private async Task<PartitionResult> ProcessPartitionAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, string token, CancellationToken ct)
+    private async Task<PartitionResult<TRow>> ProcessPartitionAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, string token, CancellationToken ct)
     {
         var writer = _writers.GetOrAdd(partition, _ => new SemaphoreSlim(1, 1));
         var reads = new ReadPlan();
@@ -104,7 +80,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
             await writer.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                PartitionResult? result;
+                PartitionResult<TRow>? result;
                 while ((result = await AttemptAsync(partition, events, token, reads, ct).ConfigureAwait(false)) is null)
                 {
                     // A decision looked at cached rows it does not write (a no-op, rejection or rule violation): those
@@ -131,7 +107,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
     }
 
     /// <summary>One attempt; null when cached rows had to be re-read before anything could be committed.</summary>
-    private async Task<PartitionResult?> AttemptAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, string token, ReadPlan reads, CancellationToken ct)
+    private async Task<PartitionResult<TRow>?> AttemptAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, string token, ReadPlan reads, CancellationToken ct)
     {
         var rows = await ReadRowsAsync(partition, events, reads, ct).ConfigureAwait(false);
 
@@ -231,7 +207,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         // Publish what this attempt committed, plus outboxes of earlier invocations not known to be published (same ids).
         var (outputs, committed) = (new List<OutgoingEvent>(failed), new List<StateRecord<TRow>>());
         outbox.Collect(rows.Values, outputs, committed);
-        return new PartitionResult(outputs, committed, changes.Count, noOps, failed.Count, 0);
+        return new PartitionResult<TRow>(outputs, committed, changes.Count, noOps, failed.Count, 0);
     }
 
     /// <summary>Puts one event's new row states into the loaded records, and its outputs into their outboxes.</summary>
@@ -301,8 +277,6 @@ public sealed partial class PartitionBatchProcessor<TRow>(
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Table}/{Partition} batch lost an optimistic-concurrency race (attempt {Attempt}); re-reading and re-applying")]
     private static partial void LogConflict(ILogger logger, Exception exception, string table, string partition, int attempt);
 
-    private sealed record PartitionResult(List<OutgoingEvent> Outputs, List<StateRecord<TRow>> Committed, int Applied, int NoOps, int Rejected, int Conflicts);
-
     /// <summary>Which rows the next attempt must read from the table: all after a conflict, else those a decision looked at without writing.</summary>
     private sealed class ReadPlan
     {
@@ -339,35 +313,8 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         public TRow? Row(string rowKey)
         {
             Looked.Add(rowKey);
-            if (_changed.TryGetValue(rowKey, out var changed))
-            {
-                return changed;
-            }
-
-            return rows.TryGetValue(rowKey, out var record) ? record.State : throw new InvalidOperationException($"Row '{rowKey}' was not loaded for this batch.");
+            return _changed.TryGetValue(rowKey, out var changed) ? changed
+                : rows.TryGetValue(rowKey, out var record) ? record.State : throw new InvalidOperationException($"Row '{rowKey}' was not loaded for this batch.");
         }
-    }
-}
-
-/// <summary>Registration of the kit's multi-row partition entry.</summary>
-public static class PartitionDecisionsRegistration
-{
-    /// <summary>
-    /// Registers <typeparamref name="TDecisions"/> over the <typeparamref name="TRow"/> table (see <c>AddStateTable</c>):
-    /// resolve <see cref="PartitionBatchProcessor{TRow}"/> and pass its <c>ProcessAsync</c> to the batch handler. Rule
-    /// violations are dead-lettered for <paramref name="consumerGroup"/>.
-    /// </summary>
-    public static IServiceCollection AddPartitionDecisions<TRow, TDecisions>(this IServiceCollection services, string consumerGroup)
-        where TRow : class
-        where TDecisions : class, IPartitionDecisions<TRow>
-    {
-        services.AddSingleton<TDecisions>();
-        return services.AddSingleton(sp =>
-        {
-            var handler = sp.GetRequiredService<EventBatchHandler>();
-            return new PartitionBatchProcessor<TRow>(sp.GetRequiredService<TableStateStore<TRow>>(), sp.GetRequiredService<TDecisions>(),
-                (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionBatchProcessor<TRow>>());
-        });
     }
 }
