@@ -3,17 +3,12 @@ namespace Store.Fulfillment.Decisions;
 /// <summary>Envelope facts of an input event that decisions may use (never the clock).</summary>
 public readonly record struct EventMeta(string Id, DateTimeOffset Time, string? TraceParent);
 
-/// <summary>A shipment to request: the output's deterministic id, time and trace, and its data.</summary>
-public sealed record ShipmentRequest(string EventId, DateTimeOffset Time, string? TraceParent, ShipmentRequested Data);
-
 /// <summary>
-/// Fulfillment's answer to a cancel: <see cref="OrderWithdrawn"/> (before the shipment) or <see cref="CancellationRejected"/>
-/// (after it), with the output's deterministic id, time and trace; <see cref="Role"/> names its id within the order's scope.
+/// The new state of an order and what it emits: <c>shipment-requested</c>, the answer to a cancel (<c>order-withdrawn</c>
+/// or <c>cancellation-rejected</c>), or nothing. An output's id derives from the order's <see cref="FulfillmentDecider.Scope"/>
+/// and its role, never from the input that caused it.
 /// </summary>
-public sealed record CancellationAnswer(string EventId, string Type, DateTimeOffset Time, string? TraceParent, object Data, string Role);
-
-/// <summary>The new state of an order and what it triggers: a shipment request, or the answer to a cancel, or nothing.</summary>
-public readonly record struct FulfillmentDecision(FulfillmentOrder State, ShipmentRequest? Shipment, CancellationAnswer? CancellationAnswer = null);
+public readonly record struct FulfillmentDecision(FulfillmentOrder State, Emit? Output = null);
 
 /// <summary>
 /// The Fulfillment join as a pure function. An order ships (exactly one <c>shipment-requested</c>) once it has
@@ -31,11 +26,17 @@ public readonly record struct FulfillmentDecision(FulfillmentOrder State, Shipme
 /// </remarks>
 public static class FulfillmentDecider
 {
-    /// <summary>The role of a shipment-requested event: its id derives from it and the order's <see cref="Scope"/>.</summary>
-    public const string ShipmentRequestedRole = "shipment-requested";
+    /// <summary>The roles of an order's outputs: with the order's <see cref="Scope"/> they name the outputs' ids.</summary>
+    public const string ShipmentRequestedRole = "shipment-requested", WithdrawnRole = "order-withdrawn", RejectedRole = "cancellation-rejected";
+
+    /// <summary>Why a cancellation is rejected (the only reason there is).</summary>
+    public const string AlreadyShipped = "already-shipped";
 
     /// <summary>What the ids of an order's outputs derive from (with their roles): the order id only, whatever input caused them.</summary>
     public static string Scope(string orderId) => "fulfillment/" + orderId;
+
+    /// <summary>The shipment id of an order: derived from the order id only, so every arrival order gives the same id.</summary>
+    public static string ShipmentIdFor(string orderId) => EventIds.Derive(Scope(orderId), "shipment");
 
     /// <summary>Applies one input event to an order.</summary>
     public static FulfillmentDecision Decide(FulfillmentOrder state, EventMeta meta, object data)
@@ -56,33 +57,8 @@ public static class FulfillmentDecider
 
         // The first cancel recorded is answered once, against the state as it was before it: whether a shipment went out.
         return state.Cancelled is null && next.Cancelled is { } cancel
-            ? new FulfillmentDecision(next, null, AnswerCancel(next, cancel))
+            ? new FulfillmentDecision(next, AnswerCancel(next, cancel))
             : TryRequestShipment(next);
-    }
-
-    /// <summary>The id of the order's <c>order-withdrawn</c> event, derived from the order id only.</summary>
-    public static string WithdrawalIdFor(string orderId) => EventIds.Derive(Scope(orderId), WithdrawnRole);
-
-    private const string WithdrawnRole = "order-withdrawn";
-    private const string RejectedRole = "cancellation-rejected";
-
-    /// <summary>The id of the order's <c>cancellation-rejected</c> event, derived from the order id only.</summary>
-    public static string CancellationRejectionIdFor(string orderId) => EventIds.Derive(Scope(orderId), RejectedRole);
-
-    /// <summary>Why a cancellation is rejected (the only reason there is).</summary>
-    public const string AlreadyShipped = "already-shipped";
-
-    private static CancellationAnswer AnswerCancel(FulfillmentOrder order, CancelRequest cancel)
-    {
-        // The customer named in the cancel; a row stored before cancels carried it falls back to the placed order's.
-        var customerId = cancel.CustomerId ?? order.Placed?.CustomerId ?? "";
-
-        // Time and trace are the cancel's, so the answer is byte-identical however often the cancel is redelivered.
-        return order.ShipmentRequested
-            ? new CancellationAnswer(CancellationRejectionIdFor(order.OrderId), CloudEventTypeAttribute.Of<CancellationRejected>(), cancel.Time, cancel.TraceParent,
-                new CancellationRejected(order.OrderId, customerId, order.ShipmentId!, AlreadyShipped), RejectedRole)
-            : new CancellationAnswer(WithdrawalIdFor(order.OrderId), CloudEventTypeAttribute.Of<OrderWithdrawn>(), cancel.Time, cancel.TraceParent,
-                new OrderWithdrawn(order.OrderId, customerId, cancel.Reason), WithdrawnRole);
     }
 
     /// <summary>True when the order is ready to ship: placed, reserved, authorised, not cancelled, not declined, not yet requested.</summary>
@@ -90,17 +66,23 @@ public static class FulfillmentDecider
         !order.ShipmentRequested && order.Cancelled is null && order.Declined is null &&
         order.Placed is not null && order.Reserved is not null && order.Authorized is not null;
 
-    /// <summary>The shipment id of an order: derived from the order id only, so every arrival order gives the same id.</summary>
-    public static string ShipmentIdFor(string orderId) => EventIds.Derive(Scope(orderId), "shipment");
+    private static Emit AnswerCancel(FulfillmentOrder order, CancelRequest cancel)
+    {
+        // The customer named in the cancel; a row stored before cancels carried it falls back to the placed order's.
+        var customerId = cancel.CustomerId ?? order.Placed?.CustomerId ?? "";
 
-    /// <summary>The id of the order's <c>shipment-requested</c> event, derived from the order id only.</summary>
-    public static string EventIdFor(string orderId) => EventIds.Derive(Scope(orderId), ShipmentRequestedRole);
+        // Time and trace are the cancel's, so the answer is byte-identical however often the cancel is redelivered.
+        var cause = new EventCause(Scope(order.OrderId), cancel.Time, cancel.TraceParent);
+        return order.ShipmentRequested
+            ? new Emit(new CancellationRejected(order.OrderId, customerId, order.ShipmentId!, AlreadyShipped), RejectedRole, cause)
+            : new Emit(new OrderWithdrawn(order.OrderId, customerId, cancel.Reason), WithdrawnRole, cause);
+    }
 
     private static FulfillmentDecision TryRequestShipment(FulfillmentOrder order)
     {
         if (!IsReadyToShip(order))
         {
-            return new FulfillmentDecision(order, null);
+            return new FulfillmentDecision(order);
         }
 
         var placed = order.Placed!;
@@ -115,10 +97,8 @@ public static class FulfillmentDecider
 
         // The time is the latest of the joined inputs and the trace is the order's own (order-placed), so the output
         // is byte-identical whichever input completes the join and however often it is redelivered.
-        var time = Max(placed.Time, order.Reserved!.Time, order.Authorized!.Time);
-        return new FulfillmentDecision(order with { ShipmentId = shipmentId }, new ShipmentRequest(EventIdFor(order.OrderId), time, placed.TraceParent, data));
+        var time = new[] { placed.Time, order.Reserved!.Time, order.Authorized!.Time }.Max();
+        return new FulfillmentDecision(order with { ShipmentId = shipmentId },
+            new Emit(data, ShipmentRequestedRole, new EventCause(Scope(order.OrderId), time, placed.TraceParent)));
     }
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c) =>
-        new[] { a, b, c }.Max();
 }

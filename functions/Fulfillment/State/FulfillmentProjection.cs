@@ -19,13 +19,7 @@ public sealed class FulfillmentProjection : IKeyedProjection<FulfillmentOrder>
     public Decision<FulfillmentOrder> Apply(FulfillmentOrder state, InboundEvent e)
     {
         var decision = FulfillmentDecider.Decide(state, new EventMeta(e.Event.Id, e.Event.Time, e.Event.TraceParent), e.Event.Data);
-        var scope = FulfillmentDecider.Scope(decision.State.OrderId);
-        return decision switch
-        {
-            { CancellationAnswer: { } answer } => new(decision.State, [new Emit(answer.Data, answer.Role, new EventCause(scope, answer.Time, answer.TraceParent))]),
-            { Shipment: { } shipment } => new(decision.State, [new Emit(shipment.Data, FulfillmentDecider.ShipmentRequestedRole, new EventCause(scope, shipment.Time, shipment.TraceParent))]),
-            _ => new(decision.State),
-        };
+        return new(decision.State, decision.Output is { } output ? [output] : []);
     }
 
     private static string? OrderIdOf(object data) => data switch

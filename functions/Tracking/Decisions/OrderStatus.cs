@@ -38,7 +38,10 @@ public static class OrderStatus
         }
 
         var fact = FactOf(eventId, type, time, data);
-        var facts = order.Facts.Append(fact).OrderBy(f => f, FactOrder.Instance).ToArray();
+        // Canonical fact order: event time, then type, then event id (ordinal), a total order on distinct events.
+        var facts = order.Facts.Append(fact)
+            .OrderBy(f => f.Time.UtcTicks).ThenBy(f => f.Type, StringComparer.Ordinal).ThenBy(f => f.EventId, StringComparer.Ordinal)
+            .ToArray();
         return new TrackedOrder(order.OrderId, facts, Project(order.OrderId, facts));
     }
 
@@ -120,33 +123,5 @@ public static class OrderStatus
             requested?.Reason ?? withdrawn?.Reason,
             withdrawn is not null ? "withdrawn" : rejected is not null ? "rejected" : "requested",
             rejected?.Reason);
-    }
-
-    /// <summary>Canonical fact order: event time, then type, then event id (ordinal), a total order on distinct events.</summary>
-    private sealed class FactOrder : IComparer<TrackedFact>
-    {
-        public static readonly FactOrder Instance = new();
-
-        public int Compare(TrackedFact? x, TrackedFact? y)
-        {
-            if (ReferenceEquals(x, y))
-            {
-                return 0;
-            }
-
-            if (x is null || y is null)
-            {
-                return x is null ? -1 : 1;
-            }
-
-            var byTime = x.Time.UtcTicks.CompareTo(y.Time.UtcTicks);
-            if (byTime != 0)
-            {
-                return byTime;
-            }
-
-            var byType = string.CompareOrdinal(x.Type, y.Type);
-            return byType != 0 ? byType : string.CompareOrdinal(x.EventId, y.EventId);
-        }
     }
 }

@@ -6,15 +6,21 @@ public sealed class FulfillmentDeciderTests
 {
     private const string OrderId = "order-1";
 
-    private static (FulfillmentOrder State, List<ShipmentRequest> Shipments) Run(params TestEvent[] events)
+    /// <summary>An output as the kit will envelope it: id from scope and role, time and trace from its cause.</summary>
+    private sealed record Output<T>(string EventId, DateTimeOffset Time, string? TraceParent, T Data);
+
+    private static Output<T>? As<T>(Emit? output) =>
+        output is { Data: T data, Cause: { } cause } ? new(EventIds.Derive(cause.Scope, output.Role), cause.Time, cause.TraceParent, data) : null;
+
+    private static (FulfillmentOrder State, List<Output<ShipmentRequested>> Shipments) Run(params TestEvent[] events)
     {
         var state = new FulfillmentOrder(OrderId);
-        var shipments = new List<ShipmentRequest>();
+        var shipments = new List<Output<ShipmentRequested>>();
         foreach (var e in events)
         {
             var decision = FulfillmentDecider.Decide(state, e.Meta, e.Data);
             state = decision.State;
-            if (decision.Shipment is { } s)
+            if (As<ShipmentRequested>(decision.Output) is { } s)
             {
                 shipments.Add(s);
             }
@@ -53,8 +59,7 @@ public sealed class FulfillmentDeciderTests
 
         var decision = FulfillmentDecider.Decide(waiting, Placed(OrderId).Meta, Placed(OrderId).Data);
 
-        Assert.NotNull(decision.Shipment);
-        Assert.Equal(25.00m, decision.Shipment.Data.Total);
+        Assert.Equal(25.00m, As<ShipmentRequested>(decision.Output)?.Data.Total);
     }
 
     [Fact]
@@ -73,13 +78,13 @@ public sealed class FulfillmentDeciderTests
 
         var decision = FulfillmentDecider.Decide(state, cancel.Meta, cancel.Data);
 
-        var answer = Assert.IsType<CancellationAnswer>(decision.CancellationAnswer);
+        var answer = Assert.IsType<Output<OrderWithdrawn>>(As<OrderWithdrawn>(decision.Output));
         Assert.Equal(new OrderWithdrawn(OrderId, "c-1", "changed my mind"), answer.Data);
-        Assert.Equal((CloudEventTypeAttribute.Of<OrderWithdrawn>(), FulfillmentDecider.WithdrawalIdFor(OrderId), cancel.Meta.Time), (answer.Type, answer.EventId, answer.Time));
+        Assert.Equal((EventIds.Derive("fulfillment/" + OrderId, "order-withdrawn"), cancel.Meta.Time), (answer.EventId, answer.Time));
         Assert.True(decision.State.Withdrawn);
 
         // A redelivered cancel answers nothing new, and the join can no longer complete.
-        Assert.Null(FulfillmentDecider.Decide(decision.State, cancel.Meta, cancel.Data).CancellationAnswer);
+        Assert.Null(FulfillmentDecider.Decide(decision.State, cancel.Meta, cancel.Data).Output);
         var (_, shipments) = Run(Placed(OrderId), Cancelled(OrderId), Reserved(OrderId), Authorized(OrderId));
         Assert.Empty(shipments);
     }
@@ -96,10 +101,9 @@ public sealed class FulfillmentDeciderTests
         var cancel = Cancelled(OrderId, minute: 9);
         var decision = FulfillmentDecider.Decide(state, cancel.Meta, cancel.Data);
 
-        var answer = Assert.IsType<CancellationAnswer>(decision.CancellationAnswer);
+        var answer = Assert.IsType<Output<CancellationRejected>>(As<CancellationRejected>(decision.Output));
         Assert.Equal(new CancellationRejected(OrderId, "c-1", FulfillmentDecider.ShipmentIdFor(OrderId), "already-shipped"), answer.Data);
-        Assert.Equal((CloudEventTypeAttribute.Of<CancellationRejected>(), FulfillmentDecider.CancellationRejectionIdFor(OrderId)), (answer.Type, answer.EventId));
-        Assert.Null(decision.Shipment);
+        Assert.Equal(EventIds.Derive("fulfillment/" + OrderId, "cancellation-rejected"), answer.EventId);
         Assert.False(decision.State.Withdrawn);
         Assert.True(decision.State.ShipmentRequested);
     }

@@ -149,5 +149,5 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
         }
     }
 
-    private static string FulfillmentDecider_EventId(string orderId) => Store.Fulfillment.Decisions.FulfillmentDecider.EventIdFor(orderId);
+    private static string FulfillmentDecider_EventId(string orderId) => EventIds.Derive(Store.Fulfillment.Decisions.FulfillmentDecider.Scope(orderId), Store.Fulfillment.Decisions.FulfillmentDecider.ShipmentRequestedRole);
 }
