@@ -35,8 +35,6 @@ public static class InventoryRegistration
         services.AddStateTable(configuration, "Inventory:ReceiptsTable", options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0);
         services.AddEntityCommands<ReceiptRequest>();
         services.AddPartitionDecisions<StockRow, StockPartition>(InventoryEventTypes.ConsumerGroup);
-        services.AddSingleton<ReceiptIngress>();
-        services.AddSingleton(sp => new StockQueries(sp.GetRequiredService<TableStateStore<StockRow>>(), options.StockShards));
         services.AddSingleton<Functions.StockFunctions>();
         services.AddSingleton<Functions.StockEventFunctions>();
         return services;

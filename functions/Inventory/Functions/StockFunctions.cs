@@ -1,9 +1,15 @@
+using System.Net;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Store.Inventory.Functions;
 
-/// <summary>HTTP edge of Inventory: goods receipts (ingress command) and stock levels (query).</summary>
-public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
+/// <summary>
+/// HTTP edge of Inventory: goods receipts (ingress command) and stock levels (query). A receipt is recorded with its
+/// stock-received event (table "inventoryreceipts", one row per receipt id; the kit's <see cref="EntityCommands{TState}"/>
+/// commits, publishes and confirms it); the stock itself changes only when Inventory's processor consumes stock-received
+/// from its own stream.
+/// </summary>
+public sealed class StockFunctions(EntityCommands<ReceiptRequest> receipts, TableStateStore<StockRow> stock, InventoryOptions options, TimeProvider time)
 {
     /// <summary>A receipt is three short fields; 16 KiB leaves room for every character escaped.</summary>
     private static readonly BodyRules ReceiptBody = new(16 * 1024);
@@ -20,11 +26,24 @@ public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
             return await HttpEdge.ProblemAsync(req, problem, cancellationToken).ConfigureAwait(false);
         }
 
+        var validated = ReceiptDecisions.Validate(body.Document!.RootElement);
+        if (validated.Value is not { } receipt)
+        {
+            return await HttpEdge.ValidationProblemAsync(req, validated.Errors, cancellationToken).ConfigureAwait(false);
+        }
+
         var traceParent = req.Headers.TryGetValues("traceparent", out var values) ? values.FirstOrDefault() : null;
-        HttpAnswer answer;
+        (ReceiptIngressDecision Decision, ReceiptRequest Accepted) outcome;
         try
         {
-            answer = await ingress.ReceiveAsync(body.Utf8, traceParent, cancellationToken).ConfigureAwait(false);
+            outcome = await receipts.ExecuteAsync(new EntityKey(TableKeys.Escape(receipt.ReceiptId), "receipt"), accepted =>
+                ReceiptDecisions.Decide(accepted, receipt) switch
+                {
+                    ReceiptIngressDecision.Accept when new ReceiptRequest(receipt.ReceiptId, receipt.Sku, receipt.Quantity, ReceiptDecisions.EventIdOf(receipt.ReceiptId)) is var request =>
+                        new CommandDecision<ReceiptRequest, (ReceiptIngressDecision, ReceiptRequest)>((ReceiptIngressDecision.Accept, request), request,
+                            [new Emit(receipt, ReceiptDecisions.Role, new EventCause(ReceiptDecisions.Scope(receipt.ReceiptId), time.GetUtcNow(), traceParent))]),
+                    var decision => new((decision, accepted!)),
+                }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (TransientFailures.IsTransient(ex))
         {
@@ -32,34 +51,23 @@ public sealed class StockFunctions(ReceiptIngress ingress, StockQueries queries)
             return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
         }
 
-        return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
+        var (decided, accepted) = outcome;
+        return decided == ReceiptIngressDecision.Conflict
+            ? await HttpEdge.ConflictAsync(req, $"Receipt '{receipt.ReceiptId}' was already accepted as {accepted.Quantity} x '{accepted.Sku}'.", cancellationToken).ConfigureAwait(false)
+            : await HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, JsonSerializer.SerializeToUtf8Bytes(
+                new StockReceiptAccepted(accepted.ReceiptId, accepted.Sku, accepted.Quantity, accepted.EventId), InventoryJson.Default.StockReceiptAccepted), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET /api/stock/{sku}</c>: {sku, available, reserved, committed, received}, or 404.</summary>
+    /// <summary><c>GET /api/stock/{sku}</c>: {sku, available, reserved, committed, received}, or 404 when Inventory has never heard of the SKU.</summary>
     [Function("Inventory_GetStock")]
-    public async Task<HttpResponseData> GetStock(
+    public Task<HttpResponseData> GetStock(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "stock/{sku}")] HttpRequestData req,
         string sku,
-        CancellationToken cancellationToken)
-    {
-        HttpAnswer answer;
-        try
-        {
-            answer = await queries.AnswerAsync(sku, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TransientFailures.IsTransient(ex))
-        {
-            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await WriteAsync(req, answer, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<HttpResponseData> WriteAsync(HttpRequestData req, HttpAnswer answer, CancellationToken ct)
-    {
-        var response = req.CreateResponse(answer.Status);
-        response.Headers.Add("Content-Type", answer.ContentType);
-        await response.Body.WriteAsync(answer.Body, ct).ConfigureAwait(false);
-        return response;
-    }
+        CancellationToken cancellationToken) =>
+        HttpEdge.QueryAsync(
+            req,
+            async ct => (await stock.FindAsync(new EntityKey(StockShards.Partition(StockShards.Of(sku, options.StockShards), options.StockShards), StockKeys.Sku(sku)), ct).ConfigureAwait(false))?.Sku is { } s
+                ? new StockLevel(s.Sku, s.Available, s.Reserved, s.Committed, s.Received)
+                : null,
+            InventoryJson.Default.StockLevel, "Unknown SKU.", $"Inventory has no stock record for SKU '{sku}'.", cancellationToken);
 }

@@ -1,15 +1,21 @@
+using Store.Eventing.Http;
+
 namespace Store.Inventory.Tests.Decisions;
 
 public sealed class ReceiptDecisionsTests
 {
-    private static ReceiptValidation Validate(string json) => ReceiptDecisions.Validate(Encoding.UTF8.GetBytes(json));
+    private static Validated<StockReceived> Validate(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return ReceiptDecisions.Validate(document.RootElement.Clone());
+    }
 
     [Fact]
     public void Validate_ValidReceipt_ReturnsIt()
     {
         var result = Validate("""{"receiptId":"r1","sku":"A","quantity":1000000}""");
 
-        Assert.Equal(new StockReceived("r1", "A", 1_000_000), result.Receipt);
+        Assert.Equal(new StockReceived("r1", "A", 1_000_000), result.Value);
         Assert.Empty(result.Errors);
     }
 
@@ -35,8 +41,8 @@ public sealed class ReceiptDecisionsTests
     [Theory]
     [InlineData("1.5", "integer")]
     [InlineData("\"3\"", "integer")]
-    [InlineData("-1", "between")]
-    [InlineData("1000001", "between")]
+    [InlineData("-1", "at least 1")]
+    [InlineData("1000001", "at most 1000000")]
     public void Validate_BadQuantity_IsAnError(string quantity, string expected)
     {
         var result = Validate($$"""{"receiptId":"r1","sku":"A","quantity":{{quantity}}}""");
@@ -53,10 +59,14 @@ public sealed class ReceiptDecisionsTests
         Assert.Contains("at most 128", Assert.Single(result.Errors["sku"]));
     }
 
+    [Fact]
+    public void Validate_AWholeNumberWrittenWithADecimalPoint_IsAQuantity() =>
+        Assert.Equal(new StockReceived("r1", "A", 2), Validate("""{"receiptId":"r1","sku":"A","quantity":2.0}""").Value);
+
     [Theory]
-    [InlineData("not json")]
     [InlineData("[1,2]")]
-    [InlineData("")]
+    [InlineData("\"receipt\"")]
+    [InlineData("null")]
     public void Validate_NotAJsonObject_IsABodyError(string body)
     {
         Assert.Single(Validate(body).Errors["body"]);

@@ -37,7 +37,7 @@ internal static class InventoryTestApp
 
     public static EventData Shipped(this TestApp app, ShipmentRequested s) => app.Received(app.Body(InventoryEventTypes.ShipmentRequested, "shipped-" + s.OrderId, s.OrderId, s));
 
-    public static EventData Stock(this TestApp app, StockReceived r) => app.Received(app.Body(InventoryEventTypes.StockReceived, ReceiptIngress.EventIdOf(r.ReceiptId), r.Sku, r));
+    public static EventData Stock(this TestApp app, StockReceived r) => app.Received(app.Body(InventoryEventTypes.StockReceived, ReceiptDecisions.EventIdOf(r.ReceiptId), r.Sku, r));
 
     public static Task<BatchOutcome> OnSalesOrders(this TestApp app, string partition, params EventData[] events) => app.DeliverAsync("sales-orders", events, partition);
 

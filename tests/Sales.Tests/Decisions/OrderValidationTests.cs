@@ -1,3 +1,5 @@
+using Store.Eventing.Http;
+
 namespace Store.Sales.Tests.Decisions;
 
 public sealed class OrderValidationTests
@@ -47,6 +49,30 @@ public sealed class OrderValidationTests
     public void Quantity_must_be_from_1_to_1000(int quantity, bool valid)
     {
         AssertValidOrOnlyError(Validate(Order($$"""[{"sku":"S","quantity":{{quantity}},"unitPrice":1}]""")), valid, "lines[0].quantity");
+    }
+
+    [Fact]
+    public void A_whole_number_written_with_a_decimal_point_is_a_quantity() =>
+        Assert.Equal(2, Validate(Order("""[{"sku":"S","quantity":2.0,"unitPrice":1}]""")).Value?.Lines[0].Quantity);
+
+    [Fact]
+    public void Messages_name_the_field_and_the_limit_from_the_request_schema()
+    {
+        var errors = Validate("""{"orderId":"a/b","customerId":" ","currency":"EUR","lines":[{"sku":"S","quantity":1001,"unitPrice":-1},"x"]}""").Errors;
+
+        Assert.Equal(["orderId: must not be blank nor contain '/', '\\', '#', '?', control characters or line separators (the order id is a table key)."], errors["orderId"]);
+        Assert.Equal(["customerId: must not be blank."], errors["customerId"]);
+        Assert.Equal(["lines[0].quantity must be at most 1000."], errors["lines[0].quantity"]);
+        Assert.Equal(["lines[0].unitPrice must be at least 0."], errors["lines[0].unitPrice"]);
+        Assert.Equal(["lines[1] must be an object."], errors["lines[1]"]);
+    }
+
+    [Fact]
+    public void A_number_beyond_a_decimal_is_out_of_range_not_a_crash()
+    {
+        var result = Validate(Order("""[{"sku":"S","quantity":1,"unitPrice":1e400}]"""));
+
+        Assert.Equal(["lines[0].unitPrice"], result.Errors.Keys);
     }
 
     [Theory]
