@@ -14,11 +14,11 @@ public sealed record BodyRules(int MaxBytes, bool Required = true);
 
 /// <summary>
 /// A request body read at the edge: the parsed <paramref name="Document"/> (null when the body was empty and allowed to
-/// be, or rejected), its bytes (valid UTF-8 JSON whenever Document is set), or the <paramref name="Problem"/> to answer.
+/// be, or rejected), or the <paramref name="Problem"/> to answer.
 /// </summary>
-public sealed record EdgeBody(JsonDocument? Document, ReadOnlyMemory<byte> Utf8, EdgeProblem? Problem) : IDisposable
+public sealed record EdgeBody(JsonDocument? Document, EdgeProblem? Problem) : IDisposable
 {
-    internal static EdgeBody Rejected(EdgeProblem problem) => new(null, ReadOnlyMemory<byte>.Empty, problem);
+    internal static EdgeBody Rejected(EdgeProblem problem) => new(null, problem);
 
     public void Dispose() => Document?.Dispose();
 }
@@ -77,7 +77,7 @@ public static class HttpEdge
         if (body.IsEmpty)
         {
             // An optional body that is absent has nothing to interpret, whatever its declared type.
-            return rules.Required ? EdgeBody.Rejected(Invalid("body", "A JSON body is required.")) : new EdgeBody(null, body, null);
+            return rules.Required ? EdgeBody.Rejected(Invalid("body", "A JSON body is required.")) : new EdgeBody(null, null);
         }
 
         if (MediaTypeError(contentType) is { } mediaError)
@@ -112,7 +112,7 @@ public static class HttpEdge
             return EdgeBody.Rejected(Invalid("body", $"The string at {path} is not valid Unicode text (an escaped lone surrogate)."));
         }
 
-        return new EdgeBody(document, body, null);
+        return new EdgeBody(document, null);
     }
 
     /// <summary>
