@@ -17,17 +17,6 @@ internal sealed class StateRowCache<TRow>(int capacity)
     private readonly LinkedList<Entry> _lru = new();
     private readonly Lock _gate = new();
 
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _rows.Count;
-            }
-        }
-    }
-
     public bool TryGet(string partitionKey, string rowKey, out TRow row, out ETag etag)
     {
         lock (_gate)

@@ -10,21 +10,12 @@ namespace Store.Eventing.State;
 /// </summary>
 public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0, TimeSpan? indexRefresh = null)
 {
-    /// <summary>Entity-group transactions hold at most 100 operations.</summary>
     public const int MaxTransactionSize = 100;
 
-    /// <summary>
-    /// Point reads in flight per <see cref="ReadAsync(string, IReadOnlyCollection{string}, CancellationToken)"/> call.
-    /// </summary>
-    /// <remarks>
-    /// Point reads, not "RowKey eq a or ..." filters: a filter scans the partition, so it loses as the partition grows
-    /// (Inventory's stock partition gains a row per order); a point read's cost does not depend on it (measured in
-    /// tests/Benchmarks, "reads"; see its README).
-    /// </remarks>
+    /// <summary>Point reads in flight per read call; point reads, not OR filters, which scan the partition (tests/Benchmarks README, "reads").</summary>
     public const int MaxParallelReads = 16;
 
-    /// <summary>Independent transactions in flight per <see cref="CommitConcurrentlyAsync"/> call.</summary>
-    public const int MaxParallelTransactions = 4;
+    private const int MaxParallelTransactions = 4;
 
     // A binary property holds at most 64 KiB; the outbox spills over into Outbox1..Outbox14 (an entity holds at most 1 MiB).
     private const int OutboxChunk = 60 * 1024;
@@ -34,29 +25,24 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private int _roundTrips;
     private int _transactions;
     private int _entitiesWritten;
+    private Task? _created;
 
     public TableClient Table => table;
 
-    /// <summary>The pending-outbox bookkeeping of this table (markers and their partition index), for the relay.</summary>
+    /// <summary>The outbox markers and their partition index, for the relay.</summary>
     public OutboxMarkers Markers { get; } = new(table, indexRefresh);
 
-    /// <summary>Table requests made by this store so far (reads and transactions), for metrics and benchmarks.</summary>
+    /// <summary>Table requests so far (reads and transactions), for tests and benchmarks.</summary>
     public int RoundTrips => Volatile.Read(ref _roundTrips);
 
-    /// <summary>Entity-group transactions submitted so far (part of <see cref="RoundTrips"/>).</summary>
     public int Transactions => Volatile.Read(ref _transactions);
 
-    /// <summary>Entities written by submitted transactions so far (inserts and updates, failed attempts included).</summary>
+    /// <summary>Operations submitted in transactions so far, failed attempts included.</summary>
     public int EntitiesWritten => Volatile.Read(ref _entitiesWritten);
 
-    private Task? _created;
-
-    /// <summary>Rows currently cached (0 without a cache).</summary>
-    public int CachedRows => _cache?.Count ?? 0;
-
     /// <summary>
-    /// Creates the table if it does not exist, once per store (reads and commits call it, so the table is created lazily): later calls return the same completed task. A failed or
-    /// cancelled attempt (storage unavailable) is retried by the next call; racing callers are harmless.
+    /// Creates the table if missing, once per store (reads and commits call it: tables are created lazily). A failed or
+    /// cancelled attempt is retried by the next call; racing callers are harmless.
     /// </summary>
     public Task EnsureCreatedAsync(CancellationToken ct)
     {
@@ -70,16 +56,15 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         return created;
     }
 
-    /// <summary>Reads the given rows of one partition, once each; rows that do not exist come back as new records.</summary>
+    /// <summary>Reads the given rows of one partition, once each; missing rows come back as new records.</summary>
     public Task<Dictionary<string, StateRecord<TState>>> ReadAsync(string partitionKey, IReadOnlyCollection<string> rowKeys, CancellationToken ct) =>
         ReadAsync(partitionKey, rowKeys, null, ct);
 
     /// <summary>
-    /// Reads the given rows of one partition, once each: from the row cache when it holds them, otherwise with
-    /// bounded-parallel point reads (which then fill the cache). With a cache, rows for which
-    /// <paramref name="assumeNewWhenUncached"/> is true and that are not cached are not read but returned as new
-    /// records: the insert that follows fails (409) if the row exists after all. Only records read from the table
-    /// in this call have <see cref="StateRecord{TState}.IsFresh"/> set.
+    /// Reads the given rows of one partition, once each: from the row cache when it holds them, else by bounded-parallel
+    /// point reads (which fill the cache). With a cache, an
+    /// uncached row for which <paramref name="assumeNewWhenUncached"/> is true is returned as new without a read: its
+    /// insert fails (409) if it exists after all.
     /// </summary>
     public async Task<Dictionary<string, StateRecord<TState>>> ReadAsync(
         string partitionKey, IReadOnlyCollection<string> rowKeys, Func<string, bool>? assumeNewWhenUncached, CancellationToken ct)
@@ -121,7 +106,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         return result;
     }
 
-    /// <summary>Forgets cached rows (e.g. after a conflict), so that the next read goes to the table.</summary>
+    /// <summary>Forgets cached rows, so that the next read goes to the table.</summary>
     public void Evict(string partitionKey, IEnumerable<string> rowKeys)
     {
         foreach (var key in rowKeys)
@@ -151,7 +136,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private StateRecord<TState> New(string partitionKey, string rowKey, bool fresh) =>
         new(new EntityKey(partitionKey, rowKey), default, default, new AppliedLog(appliedWindow), [], null) { IsFresh = fresh };
 
-    /// <summary>Reads every row of a partition (for queries and exports).</summary>
+    /// <summary>Reads every state row of a partition (for queries and exports).</summary>
     public async Task<List<StateRecord<TState>>> ReadPartitionAsync(string partitionKey, CancellationToken ct)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
@@ -171,7 +156,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     public async Task<TState?> FindAsync(EntityKey key, CancellationToken ct) =>
         (await GetAsync(key.PartitionKey, key.RowKey, ct).ConfigureAwait(false)) is { } record ? record.State : default;
 
-    /// <summary>Reads one row; null when missing.</summary>
+    /// <summary>Reads one row from the table (never the cache); null when missing.</summary>
     public async Task<StateRecord<TState>?> GetAsync(string partitionKey, string rowKey, CancellationToken ct)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
@@ -179,10 +164,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     }
 
     /// <summary>
-    /// Writes the dirty records of one partition, with their outbox markers (<see cref="OutboxMarkers"/>), in transactions of
-    /// at most 100 operations, each conditional on the ETag read (insert when new). Throws
-    /// <see cref="ConcurrencyConflictException"/> when another writer got there first: the caller re-reads and re-applies.
-    /// Records of one logical change must be in the same call and fit in one transaction (see <see cref="OperationsOf"/>).
+    /// Writes the dirty records of one partition with their outbox markers in transactions of at most 100 operations,
+    /// each conditional on the ETag read (insert when new). Throws <see cref="ConcurrencyConflictException"/> when another
+    /// writer got there first: the caller re-reads and re-applies.
     /// </summary>
     public async Task CommitAsync(string partitionKey, IReadOnlyList<StateRecord<TState>> records, CancellationToken ct)
     {
@@ -192,7 +176,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             throw new ArgumentException($"Record {stray.Key} is not in partition '{partitionKey}'.", nameof(records));
         }
 
-        // Transactions of as many records as fit with their marker operations.
         var chunk = new List<StateRecord<TState>>();
         var operations = 0;
         foreach (var record in records.Where(r => r.IsDirty))
@@ -213,8 +196,8 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
     }
 
-    /// <summary>Table operations a dirty record takes in a transaction: its row, plus its pending marker when that changes.</summary>
-    public static int OperationsOf(StateRecord<TState> record) =>
+    // Its row, plus its marker when it holds or held an outbox.
+    private static int OperationsOf(StateRecord<TState> record) =>
         1 + (record.Outbox.Count > 0 || record.StoredOutbox ? 1 : 0);
 
     private async Task CommitChunkAsync(string partitionKey, List<StateRecord<TState>> chunk, CancellationToken ct)
@@ -291,10 +274,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     }
 
     /// <summary>
-    /// Clears the outboxes of <paramref name="records"/> (committed records whose outbox is published) and deletes their
-    /// markers, each only if the row still holds the outbox of the same invocation (ETag; after a conflict, the row is read
-    /// again and cleared if its outbox token did not change). Rows written by someone else since keep their outbox: its
-    /// writer or the relay publishes it. Returns how many rows were cleared.
+    /// Clears the published outboxes of committed <paramref name="records"/> and their markers, each only if the row still
+    /// holds the outbox of the same invocation (ETag, or after a conflict the same outbox token). A row written by someone
+    /// else since keeps its outbox for its writer or the relay. Returns how many rows were cleared.
     /// </summary>
     public async Task<int> ClearOutboxesAsync(IEnumerable<StateRecord<TState>> records, CancellationToken ct)
     {
@@ -354,10 +336,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     }
 
     /// <summary>
-    /// Commits independent transactions of one partition concurrently (at most <see cref="MaxParallelTransactions"/> in
-    /// flight): each list must fit in one transaction and no record may be in two lists (see
-    /// <see cref="TransactionPlanner"/>). Waits for all of them; then rethrows a failure other than a conflict if there
-    /// was one, else a <see cref="ConcurrencyConflictException"/>. Transactions that succeeded stay committed.
+    /// Commits independent transactions of one partition concurrently: each list must fit in one transaction and no
+    /// record may be in two (see <see cref="TransactionPlanner"/>). After all finish, rethrows a failure other than a
+    /// conflict if any, else a conflict; transactions that succeeded stay committed.
     /// </summary>
     public async Task CommitConcurrentlyAsync(string partitionKey, IReadOnlyList<IReadOnlyList<StateRecord<TState>>> transactions, CancellationToken ct)
     {
@@ -390,10 +371,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
     }
 
-    /// <summary>
-    /// A row as cached: the parsed state and outbox (immutable: states are records, and a new state replaces the
-    /// record's reference instead of changing it) and the applied log as stored (each read gets its own mutable log).
-    /// </summary>
+    // Parsed state and outbox (immutable), and the applied log as stored: each read gets its own mutable log.
     private sealed record CachedRow(TState? State, string? Applied, string? Positions, IReadOnlyList<OutgoingEvent> Outbox, string? OutboxToken)
     {
         public static CachedRow Of(TableEntity entity, StateRecord<TState> record) =>
