@@ -55,23 +55,18 @@ public sealed partial class EntityCommands<TState>(
                 await publisher.PublishAsync(pending, ct).ConfigureAwait(false);
                 confirmations.Confirm(record.OutboxToken!);
                 metrics.Emitted.Add(pending.Count, new TagList { { "context", handler.Outputs.Context }, { "hub", pending[0].Hub } });
-                await ClearAsync(record, ct).ConfigureAwait(false);
+                try
+                {
+                    await store.ClearOutboxesAsync([record], ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (TransientFailures.IsTransient(ex))
+                {
+                    // The relay clears it (the token is confirmed here, so it does not publish again).
+                    LogNotCleared(logger, ex, store.Table.Name, key.PartitionKey);
+                }
             }
 
             return decision.Answer;
-        }
-    }
-
-    private async Task ClearAsync(StateRecord<TState> record, CancellationToken ct)
-    {
-        try
-        {
-            await store.ClearOutboxesAsync([record], ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TransientFailures.IsTransient(ex))
-        {
-            // The relay clears it (the token is confirmed here, so it does not publish again).
-            LogNotCleared(logger, ex, store.Table.Name, record.Key.PartitionKey);
         }
     }
 

@@ -78,11 +78,9 @@ public sealed class KeyedBatchProcessor<TState>(
             var records = await store.ReadAsync(partitionKey, rows.Keys, ct).ConfigureAwait(false);
             var outbox = new BatchOutbox<TState>(confirmations, token);
             int applied = 0, duplicates = 0, rejected = 0;
-            var all = new List<StateRecord<TState>>(records.Count);
             foreach (var (rowKey, rowEvents) in rows)
             {
                 var record = records[rowKey];
-                all.Add(record);
                 var state = record.State ?? projection.Initial(record.Key);
                 var produced = new List<OutgoingEvent>();
                 foreach (var e in rowEvents)
@@ -119,9 +117,9 @@ public sealed class KeyedBatchProcessor<TState>(
 
             try
             {
-                await store.CommitAsync(partitionKey, all, ct).ConfigureAwait(false);
+                await store.CommitAsync(partitionKey, [.. records.Values], ct).ConfigureAwait(false);
                 var (outputs, committed) = (new List<OutgoingEvent>(), new List<StateRecord<TState>>());
-                outbox.Collect(all, outputs, committed);
+                outbox.Collect(records.Values, outputs, committed);
                 return new PartitionResult<TState>(outputs, committed, applied, duplicates, rejected, attempt);
             }
             catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)

@@ -242,17 +242,14 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         bool AssumeNew(string key) => !reads.AllFresh && created.Contains(key) && !reads.MustRead.Contains(key);
         var rows = await store.ReadAsync(partition, keys, AssumeNew, ct).ConfigureAwait(false);
         var more = rows.Values.Where(r => r.State is not null).SelectMany(r => decisions.Referenced(r.State!)).Where(k => !rows.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
-        if (more.Count > 0)
+        if (reads.AllFresh)
         {
-            if (reads.AllFresh)
-            {
-                store.Evict(partition, more);
-            }
+            store.Evict(partition, more);
+        }
 
-            foreach (var (key, record) in await store.ReadAsync(partition, more, ct).ConfigureAwait(false))
-            {
-                rows[key] = record;
-            }
+        foreach (var (key, record) in await store.ReadAsync(partition, more, ct).ConfigureAwait(false))
+        {
+            rows[key] = record;
         }
 
         return rows;

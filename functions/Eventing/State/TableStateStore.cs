@@ -70,7 +70,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         string partitionKey, IReadOnlyCollection<string> rowKeys, Func<string, bool>? assumeNewWhenUncached, CancellationToken ct)
     {
         var result = new Dictionary<string, StateRecord<TState>>(rowKeys.Count, StringComparer.Ordinal);
-        List<string>? misses = null;
+        var misses = new List<string>();
         foreach (var key in rowKeys.Distinct())
         {
             if (_cache is not null && _cache.TryGet(partitionKey, key, out var cached, out var etag))
@@ -84,23 +84,21 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             else
             {
                 result[key] = null!; // keeps the order of rowKeys; replaced below
-                (misses ??= []).Add(key);
+                misses.Add(key);
             }
         }
 
-        if (misses is null)
+        if (misses.Count > 0)
         {
-            return result;
-        }
-
-        await EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var read = new StateRecord<TState>[misses.Count];
-        await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct }, async (i, c) =>
-            read[i] = await PointReadAsync(partitionKey, misses[i], cache: true, c).ConfigureAwait(false) ?? New(partitionKey, misses[i], fresh: true)).ConfigureAwait(false);
-
-        for (var i = 0; i < misses.Count; i++)
-        {
-            result[misses[i]] = read[i];
+            await EnsureCreatedAsync(ct).ConfigureAwait(false);
+            await Parallel.ForEachAsync(misses, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct }, async (key, c) =>
+            {
+                var record = await PointReadAsync(partitionKey, key, cache: true, c).ConfigureAwait(false) ?? New(partitionKey, key, fresh: true);
+                lock (result)
+                {
+                    result[key] = record;
+                }
+            }).ConfigureAwait(false);
         }
 
         return result;
@@ -208,14 +206,13 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             await Markers.EnsureIndexedAsync(partitionKey, ct).ConfigureAwait(false);
         }
 
+        // Each record's row action, followed by its marker action if any.
         var actions = new List<TableTransactionAction>(chunk.Count * 2);
-        var entities = new TableEntity[chunk.Count];
         var rowAction = new int[chunk.Count];
-        var markerAction = new Dictionary<int, int>();
         for (var i = 0; i < chunk.Count; i++)
         {
             var record = chunk[i];
-            var entity = entities[i] = ToEntity(record);
+            var entity = ToEntity(record);
             rowAction[i] = actions.Count;
             actions.Add(record.Exists
                 ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, record.ETag)
@@ -227,7 +224,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             }
             else if (record.StoredOutbox)
             {
-                markerAction[actions.Count] = i;
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, OutboxMarkers.Marker(partitionKey, record.Key.RowKey), ETag.All));
             }
         }
@@ -240,11 +236,11 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             Interlocked.Add(ref _entitiesWritten, actions.Count);
             response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
         }
-        catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is { } failed && markerAction.TryGetValue(failed, out var missing))
+        catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is { } failed && actions[failed].ActionType == TableTransactionActionType.Delete)
         {
             // The marker was already gone (removed as stale by the relay, or a row written before markers existed):
             // nothing to delete; the transaction is submitted again without that delete.
-            chunk[missing].StoredOutbox = false;
+            chunk[Array.IndexOf(rowAction, failed - 1)].StoredOutbox = false;
             await CommitChunkAsync(partitionKey, chunk, ct).ConfigureAwait(false);
             return;
         }
@@ -252,14 +248,14 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         {
             // The failing row is stale in the cache (or was assumed new): forget it so the caller's re-read sees the table.
             var row = ex.FailedTransactionActionIndex is { } failed ? Array.IndexOf(rowAction, failed) : -1;
-            Evict(partitionKey, row >= 0 ? [entities[row].RowKey] : entities.Select(e => e.RowKey));
+            Evict(partitionKey, row >= 0 ? [chunk[row].Key.RowKey] : chunk.Select(r => r.Key.RowKey));
 
             throw new ConcurrencyConflictException($"Optimistic concurrency conflict in table '{table.Name}', partition '{partitionKey}'.", ex);
         }
         catch
         {
             // Outcome unknown (the transaction may have committed): stop trusting these rows.
-            Evict(partitionKey, entities.Select(e => e.RowKey));
+            Evict(partitionKey, chunk.Select(r => r.Key.RowKey));
             throw;
         }
 
@@ -269,7 +265,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             record.ETag = response.Value[rowAction[i]].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
             record.IsDirty = false;
             record.StoredOutbox = record.Outbox.Count > 0;
-            _cache?.Set(partitionKey, record.Key.RowKey, CachedRow.Of(entities[i], record), record.ETag);
+            _cache?.Set(partitionKey, record.Key.RowKey, CachedRow.Of((TableEntity)actions[rowAction[i]].Entity, record), record.ETag);
         }
     }
 
@@ -283,30 +279,19 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         var cleared = 0;
         foreach (var partition in records.Where(r => r.Outbox.Count > 0 && r.Exists).GroupBy(r => r.Key.PartitionKey, StringComparer.Ordinal))
         {
-            // Half a transaction of rows: each takes its marker delete too.
-            foreach (var chunk in partition.Chunk(MaxTransactionSize / 2))
+            var rows = partition.Select(r => (Record: r, Token: r.OutboxToken)).ToList();
+            rows.ForEach(r => ClearOutbox(r.Record));
+            try
             {
-                var tokens = chunk.Select(r => r.OutboxToken).ToArray();
-                foreach (var record in chunk)
+                await CommitAsync(partition.Key, [.. partition], ct).ConfigureAwait(false);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // Some row changed since: clear the rows not committed yet one by one.
+                foreach (var (record, token) in rows.Where(r => r.Record.IsDirty))
                 {
-                    ClearOutbox(record);
-                }
-
-                try
-                {
-                    await CommitAsync(partition.Key, chunk, ct).ConfigureAwait(false);
-                    cleared += chunk.Length;
-                    continue;
-                }
-                catch (ConcurrencyConflictException)
-                {
-                    // Some row changed since: clear the others one by one below.
-                }
-
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    var fresh = await GetAsync(partition.Key, chunk[i].Key.RowKey, ct).ConfigureAwait(false);
-                    if (fresh is null || fresh.Outbox.Count == 0 || fresh.OutboxToken != tokens[i])
+                    var fresh = await GetAsync(partition.Key, record.Key.RowKey, ct).ConfigureAwait(false);
+                    if (fresh is null || fresh.Outbox.Count == 0 || fresh.OutboxToken != token)
                     {
                         continue;
                     }
@@ -323,6 +308,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                     }
                 }
             }
+
+            // Committed rows are no longer dirty.
+            cleared += rows.Count(r => !r.Record.IsDirty);
         }
 
         return cleared;
