@@ -1,10 +1,9 @@
 namespace Store.Eventing.State;
 
 /// <summary>
-/// The outbox handling of one attempt of a batch invocation (token), shared by the kit's batch processors: the first
-/// write of a row in the attempt opens its outbox (outputs of an earlier invocation not known to be published stay and
-/// go out again; those of an invocation still publishing in this process stay but are left to it, see
-/// <see cref="OutboxConfirmations"/>), and <see cref="Collect"/> lists what to publish after the commit.
+/// The outbox handling of one attempt of a batch invocation, shared by both batch processors: the first write of a row
+/// opens its outbox (keeping entries as <see cref="OutboxConfirmations.Classify"/> says); <see cref="Collect"/> lists
+/// what to publish after the commit.
 /// </summary>
 public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, string token)
 {

@@ -22,11 +22,9 @@ public enum FoundOutbox
 /// <remarks>
 /// <para>Only a cache: losing it (restart, scale-out) costs a harmless re-publish, never correctness.</para>
 /// <para>
-/// In flight: invocations of one process run concurrently (one per source partition) and touch the same rows. When
-/// invocation B finds in a row the outbox of invocation A that committed but has not published yet, B keeps A's entries
-/// in the row's outbox (under B's token, so they survive if A fails) but does not publish them: A will. B's token then
-/// depends on A's: it counts as confirmed only once A's is too, so if A fails (<see cref="Abandon"/>), the next reader
-/// of the row (typically A's retry) publishes A's entries. Without this, every concurrent reader re-published them.
+/// In flight: concurrent invocations of one process touch the same rows. When B finds the outbox of A, committed but not
+/// yet published, B keeps A's entries (under B's token, so they survive if A fails) without publishing them, and B counts
+/// as confirmed only once A does; if A fails, the row's next reader publishes them. Else every reader re-published them.
 /// </para>
 /// </remarks>
 public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? time = null)
