@@ -9,7 +9,7 @@ namespace Store.Eventing.Processing;
 /// </summary>
 public sealed record DeliveryOptions(int DeadLetterAfterAttempts)
 {
-    /// <summary>The configuration key prefix; the context name is appended.</summary>
+    /// <summary>The key prefix; the context name is appended.</summary>
     public const string DeadLetterAfterAttemptsSetting = "Eventing:DeadLetterAfterAttempts";
 
     /// <summary>Never give up (the default).</summary>
@@ -19,13 +19,8 @@ public sealed record DeliveryOptions(int DeadLetterAfterAttempts)
     public static DeliveryOptions From(IConfiguration configuration, string context)
     {
         var value = configuration[$"{DeadLetterAfterAttemptsSetting}:{context}"];
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return Default;
-        }
-
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var attempts)
-            ? new DeliveryOptions(attempts)
+        return string.IsNullOrWhiteSpace(value) ? Default
+            : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var attempts) ? new DeliveryOptions(attempts)
             : throw new InvalidOperationException($"Setting {DeadLetterAfterAttemptsSetting}:{context} must be a whole number of attempts, not '{value}'.");
     }
 

@@ -8,12 +8,10 @@ public readonly record struct CommandDecision<TState, TAnswer>(TAnswer Answer, T
     where TState : class;
 
 /// <summary>
-/// Runs commands (e.g. HTTP requests) against single entities of one state table: read the entity, decide (pure),
-/// commit the new state with its outputs in the entity's outbox (ETag-conditioned; on a lost race re-read and decide
-/// again, see <see cref="ConflictRetry"/>), publish the outbox, confirm it and clear it. Outputs committed earlier but
-/// not known to be published (a failed publish, a crash) go out with the next command on the entity. If publishing
-/// fails the outputs stay in the outbox and the failure propagates (answer 503); the client's retry, the entity's next
-/// writer or the outbox relay publishes them under the same ids.
+/// Runs commands (e.g. HTTP requests) against single entities: read, decide (pure), commit the new state with its
+/// outputs in the entity's outbox (ETag-conditioned, see <see cref="ConflictRetry"/>), publish, confirm, clear. Outputs
+/// not known to be published go out with the next command on the entity. A failed publish propagates (answer 503);
+/// the outputs stay in the outbox for the client's retry, the entity's next writer or the relay, under the same ids.
 /// </summary>
 public sealed partial class EntityCommands<TState>(
     TableStateStore<TState> store,
@@ -24,7 +22,7 @@ public sealed partial class EntityCommands<TState>(
     ILogger<EntityCommands<TState>> logger)
     where TState : class
 {
-    /// <summary>Executes <paramref name="decide"/> on the current state of <paramref name="key"/> (null when the entity does not exist).</summary>
+    /// <summary>Executes <paramref name="decide"/> on the state of <paramref name="key"/> (null when it does not exist).</summary>
     public async Task<TAnswer> ExecuteAsync<TAnswer>(EntityKey key, Func<TState?, CommandDecision<TState, TAnswer>> decide, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
@@ -44,7 +42,6 @@ public sealed partial class EntityCommands<TState>(
                 }
                 catch (ConcurrencyConflictException) when (attempt < ConflictRetry.MaxRetries)
                 {
-                    // A concurrent request or trigger changed the entity: decide again on the fresh state.
                     LogConflict(logger, store.Table.Name, key.PartitionKey, attempt + 1);
                     await ConflictRetry.BackOffAsync(attempt, ct).ConfigureAwait(false);
                     continue;
@@ -58,24 +55,18 @@ public sealed partial class EntityCommands<TState>(
                 await publisher.PublishAsync(pending, ct).ConfigureAwait(false);
                 confirmations.Confirm(record.OutboxToken!);
                 metrics.Emitted.Add(pending.Count, new TagList { { "context", handler.Outputs.Context }, { "hub", pending[0].Hub } });
-                await ClearAsync(record, ct).ConfigureAwait(false);
+                try
+                {
+                    await store.ClearOutboxesAsync([record], ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (TransientFailures.IsTransient(ex))
+                {
+                    // The relay clears it (the token is confirmed here, so it does not publish again).
+                    LogNotCleared(logger, ex, store.Table.Name, key.PartitionKey);
+                }
             }
 
             return decision.Answer;
-        }
-    }
-
-    private async Task ClearAsync(StateRecord<TState> record, CancellationToken ct)
-    {
-        try
-        {
-            await store.ClearOutboxesAsync([record], ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TransientFailures.IsTransient(ex))
-        {
-            // Published and confirmed in this process: the outbox and its marker stay until the relay clears them
-            // (it sees the token confirmed here and does not publish again).
-            LogNotCleared(logger, ex, store.Table.Name, record.Key.PartitionKey);
         }
     }
 

@@ -10,12 +10,8 @@ public readonly record struct EventPosition(string Hub, string PartitionId, long
 /// <summary>A decoded event with its stream position and the raw input (kept for dead-lettering).</summary>
 public sealed record InboundEvent(DecodedEvent Event, EventPosition Position, RawEvent Raw)
 {
-    /// <summary>The event's data as <typeparamref name="T"/>.</summary>
     public T DataAs<T>() => (T)Event.Data;
 }
 
-/// <summary>
-/// What the trigger tells about the batch: consuming context, hub, consumer group, partition, and how many times this
-/// batch was retried before (0 on the first attempt; from the function's retry context).
-/// </summary>
+/// <summary>What the trigger tells about the batch; RetryCount is 0 on the first attempt (from the function's retry context).</summary>
 public sealed record TriggerContext(string Context, string Hub, string ConsumerGroup, string PartitionId, int RetryCount = 0);

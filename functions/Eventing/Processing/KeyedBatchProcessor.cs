@@ -1,13 +1,11 @@
 namespace Store.Eventing.Processing;
 
 /// <summary>
-/// The result of applying one event to one entity's state: the new state and the events to emit (typed outputs; the
-/// kit derives their envelopes, see <see cref="Emit"/>), or a rejection. For a stateless decision the state says
-/// whether the event was this context's to handle: false counts it as ignored, not applied.
+/// The result of applying one event to one entity's state: the new state and the outputs, or a rejection. For a
+/// stateless decision the state says whether the event was this context's: false counts it as ignored.
 /// </summary>
 public readonly record struct Decision<TState>(TState State, IReadOnlyList<Emit> Outputs, DataError? Rejection = null)
 {
-    /// <summary>The new state, emitting nothing.</summary>
     public Decision(TState state)
         : this(state, [])
     {
@@ -23,34 +21,28 @@ public interface IKeyedProjection<TState>
     /// <summary>The entity an event applies to; null when this consumer has nothing to do with the event.</summary>
     EntityKey? KeyOf(InboundEvent e);
 
-    /// <summary>
-    /// Every entity an event applies to (e.g. an order's row and its day's aggregate); by default the one of
-    /// <see cref="KeyOf"/>. The event is applied to each row separately, and each row records it as applied.
-    /// </summary>
+    /// <summary>Every entity an event applies to (e.g. an order's row and its day's aggregate), each separately; by default <see cref="KeyOf"/>.</summary>
     IEnumerable<EntityKey> KeysOf(InboundEvent e) => KeyOf(e) is { } key ? [key] : [];
 
-    /// <summary>The state of an entity that does not exist yet.</summary>
     TState Initial(EntityKey key);
 
-    /// <summary>Applies an event: a pure function of the state and the event.</summary>
+    /// <summary>A pure function of the state and the event.</summary>
     Decision<TState> Apply(TState state, InboundEvent e);
 }
 
 /// <summary>What a batch produced: outputs to publish (new and carried-over outbox entries) and counters.</summary>
 public sealed record ProcessResult(IReadOnlyList<OutgoingEvent> Outputs, string? OutboxToken, int Applied, int Duplicates, int Rejected, int Ignored, int Conflicts)
 {
-    /// <summary>The rows committed with outboxes under <see cref="OutboxToken"/>: cleared by the caller once published.</summary>
+    /// <summary>The rows committed with outboxes under <see cref="OutboxToken"/>, to clear once published.</summary>
     public ICommittedOutbox? Committed { get; init; }
 
     public static ProcessResult Empty { get; } = new([], null, 0, 0, 0, 0, 0);
 }
 
 /// <summary>
-/// Processes a batch with coalesced table I/O: events are grouped by entity, each entity is read once, all of its
-/// events are applied in memory in stream order, and each table partition is written once in transactions of at
-/// most 100 with ETag conditions. Partitions run in parallel with bounded concurrency; an ETag conflict re-reads
-/// and re-applies only that partition's entities. Outputs go into each entity's outbox in the same transaction and
-/// are published by the caller after the commit.
+/// Processes a batch with coalesced table I/O: each entity is read once, its events applied in memory in stream order,
+/// each table partition written once (partitions in parallel); a conflict re-reads and re-applies that partition.
+/// Outputs go into the entities' outboxes in the same transaction; the caller publishes them after the commit.
 /// </summary>
 public sealed class KeyedBatchProcessor<TState>(
     TableStateStore<TState> store,
@@ -64,9 +56,8 @@ public sealed class KeyedBatchProcessor<TState>(
     public TableStateStore<TState> Store => store;
 
     /// <summary>
-    /// Applies the batch and commits it; throws transient failures (the whole batch is retried, duplicates are skipped).
-    /// The caller publishes the outputs and then confirms (<see cref="OutboxConfirmations.Confirm"/>) or abandons the
-    /// result's <see cref="ProcessResult.OutboxToken"/>.
+    /// Applies and commits the batch; throws transient failures (the batch is retried; duplicates are skipped). The
+    /// caller publishes the outputs, then confirms or abandons the result's outbox token.
     /// </summary>
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
@@ -87,11 +78,9 @@ public sealed class KeyedBatchProcessor<TState>(
             var records = await store.ReadAsync(partitionKey, rows.Keys, ct).ConfigureAwait(false);
             var outbox = new BatchOutbox<TState>(confirmations, token);
             int applied = 0, duplicates = 0, rejected = 0;
-            var all = new List<StateRecord<TState>>(records.Count);
             foreach (var (rowKey, rowEvents) in rows)
             {
                 var record = records[rowKey];
-                all.Add(record);
                 var state = record.State ?? projection.Initial(record.Key);
                 var produced = new List<OutgoingEvent>();
                 foreach (var e in rowEvents)
@@ -128,14 +117,13 @@ public sealed class KeyedBatchProcessor<TState>(
 
             try
             {
-                await store.CommitAsync(partitionKey, all, ct).ConfigureAwait(false);
+                await store.CommitAsync(partitionKey, [.. records.Values], ct).ConfigureAwait(false);
                 var (outputs, committed) = (new List<OutgoingEvent>(), new List<StateRecord<TState>>());
-                outbox.Collect(all, outputs, committed);
+                outbox.Collect(records.Values, outputs, committed);
                 return new PartitionResult<TState>(outputs, committed, applied, duplicates, rejected, attempt);
             }
             catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)
             {
-                // Another writer changed these entities: re-read and re-apply (decisions are pure, so this is safe).
                 await ConflictRetry.BackOffAsync(attempt, ct).ConfigureAwait(false);
             }
         }
@@ -145,14 +133,12 @@ public sealed class KeyedBatchProcessor<TState>(
 /// <summary>What one table partition of a batch produced; Duplicates counts no-ops for partition decisions.</summary>
 internal sealed record PartitionResult<TRow>(List<OutgoingEvent> Outputs, List<StateRecord<TRow>> Committed, int Applied, int Duplicates, int Rejected, int Conflicts);
 
-/// <summary>The batch loop both batch processors share: partitions in parallel under one outbox token, results summed.</summary>
+/// <summary>
+/// The batch loop both processors share: partitions in parallel (at most maxConcurrency; -1: one per core) under one new
+/// outbox token, results summed. If processing fails nobody confirms the token, so it is abandoned here.
+/// </summary>
 internal static class PartitionedBatch
 {
-    /// <summary>
-    /// Processes <paramref name="partitions"/> (at most <paramref name="maxConcurrency"/> at once; -1: one per core) under a
-    /// new outbox token. The caller confirms the token after publishing; if processing fails nobody will, so it is
-    /// abandoned and rows carrying it are published by their next reader.
-    /// </summary>
     public static async Task<ProcessResult> RunAsync<TPartition, TRow>(
         TPartition[] partitions, int ignored, int maxConcurrency, TableStateStore<TRow> store, OutboxConfirmations confirmations,
         Func<TPartition, string, CancellationToken, Task<PartitionResult<TRow>>> process, CancellationToken ct)

@@ -9,14 +9,13 @@ public sealed record RowChange<TRow>(string RowKey, TRow State, IReadOnlyList<Em
 /// <summary>What one event does to its partition: the rows it changes (all in one transaction), or a rule violation. No changes: a no-op.</summary>
 public sealed record PartitionDecision<TRow>(IReadOnlyList<RowChange<TRow>> Changes, string? Violation = null)
 {
-    /// <summary>Nothing to do (e.g. a duplicate).</summary>
     public static PartitionDecision<TRow> NoOp { get; } = new([]);
 }
 
 /// <summary>The rows of the partition as a decision sees them: as loaded, plus the changes of earlier events of the batch.</summary>
 public interface IRowView<TRow>
 {
-    /// <summary>The row's state; null when it does not exist. Only rows named by <see cref="IPartitionDecisions{TRow}"/> are loaded.</summary>
+    /// <summary>The row's state; null when it does not exist. Only rows named by RowsOf or Referenced are loaded.</summary>
     TRow? Row(string rowKey);
 }
 
@@ -34,12 +33,8 @@ public interface IPartitionDecisions<TRow>
 }
 
 /// <summary>
-/// The kit's third entry: multi-row partition decisions with coalesced table I/O. Per partition of the batch: read every
-/// needed row once (from the ETag-validated row cache when possible), decide all events in stream order in memory,
-/// write each changed row once in ETag-conditioned transactions of at most 100 rows without splitting an event's rows
-/// (independent transactions concurrently, see <see cref="TransactionPlanner"/>), on a conflict re-read and re-apply.
-/// Outputs go into the changed rows' outboxes in the same transaction (<see cref="BatchOutbox{TState}"/>) and are
-/// published by the caller after the commit. Decisions need no applied log: they must be idempotent on their own.
+/// Multi-row partition decisions with coalesced table I/O (the kit README, section 3, describes the steps). Decisions
+/// need no applied log: they must be idempotent on their own.
 /// </summary>
 public sealed partial class PartitionBatchProcessor<TRow>(
     TableStateStore<TRow> store,
@@ -55,13 +50,9 @@ public sealed partial class PartitionBatchProcessor<TRow>(
     // conflicts and re-reads. One batch at a time per table partition and process; ETags still arbitrate between processes.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _writers = new(StringComparer.Ordinal);
 
-    /// <summary>The store.</summary>
     public TableStateStore<TRow> Store => store;
 
-    /// <summary>
-    /// Processes a batch; throws transient failures (the whole batch is retried; applied events are no-ops then). The
-    /// caller publishes the outputs, then confirms or abandons the result's outbox token (see OutboxConfirmations).
-    /// </summary>
+    /// <summary>As <see cref="KeyedBatchProcessor{TState}.ProcessAsync"/>; applied events are no-ops when retried.</summary>
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
         var needed = events.Select(e => (Event: e, Rows: decisions.RowsOf(e)!)).ToList();
@@ -91,9 +82,8 @@ public sealed partial class PartitionBatchProcessor<TRow>(
             }
             catch (ConcurrencyConflictException ex) when (attempt < maxConflictRetries)
             {
-                // Another process committed some of our rows first: re-read everything from the table and re-apply
-                // (decisions are pure and idempotent, so events committed by an earlier transaction of this batch
-                // become no-ops).
+                // Re-read everything from the table and re-apply: events committed by an earlier transaction of this
+                // batch are no-ops now.
                 reads.AllFresh = true;
                 LogConflict(logger, ex, store.Table.Name, partition, attempt + 1);
             }
@@ -111,9 +101,8 @@ public sealed partial class PartitionBatchProcessor<TRow>(
     {
         var rows = await ReadRowsAsync(partition, events, reads, ct).ConfigureAwait(false);
 
-        // 1. Decide every event in memory. A cached row is validated only by the conditional write of that row, so a
-        //    decision may rely on it only if the decision (or an earlier one of this batch) writes it; otherwise the
-        //    row is re-read first (rejections, no-ops and rule violations look at rows they do not change).
+        // 1. Decide every event in memory. A decision may rely on a cached row only if it (or an earlier decision of the
+        //    batch) writes it, which validates it; other rows it looked at are re-read first.
         var view = new OverlayView(rows);
         var decided = new PartitionDecision<TRow>[events.Count];
         HashSet<string>? stale = null;
@@ -139,8 +128,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
             return null;
         }
 
-        // 2. Write the decided rows. Events that share no row are independent: their transactions are committed
-        //    concurrently (TransactionPlanner); every event's rows are in one transaction of at most 100 operations.
+        // 2. Write the decided rows: every event's rows in one transaction; independent ones concurrently.
         var outbox = new BatchOutbox<TRow>(confirmations, token);
         var failed = new List<OutgoingEvent>();
         var changes = new List<int>(events.Count);
@@ -210,7 +198,6 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         return new PartitionResult<TRow>(outputs, committed, changes.Count, noOps, failed.Count, 0);
     }
 
-    /// <summary>Puts one event's new row states into the loaded records, and its outputs into their outboxes.</summary>
     private void Write(InboundEvent e, PartitionDecision<TRow> decision, Dictionary<string, StateRecord<TRow>> rows, BatchOutbox<TRow> outbox)
     {
         foreach (var change in decision.Changes)
@@ -221,7 +208,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         }
     }
 
-    /// <summary>The table operations of a change: its rows, plus the outbox marker of each row that holds or gets an outbox.</summary>
+    // The table operations of a change: its rows, plus the marker of each row that holds or gets an outbox.
     private static List<string> OperationKeys(PartitionDecision<TRow> decision, Dictionary<string, StateRecord<TRow>> rows)
     {
         var keys = new List<string>(decision.Changes.Count + 1);
@@ -238,11 +225,8 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         return keys;
     }
 
-    /// <summary>
-    /// Reads every row the events need, then the rows stored rows refer to. A row an event creates is assumed new when
-    /// not cached (its insert fails with 409 if it exists after all); rows in <see cref="ReadPlan.MustRead"/>, or every
-    /// row after a conflict, come from the table.
-    /// </summary>
+    // Reads every row the events need, then the rows those refer to. A row an event creates is assumed new when not
+    // cached; rows in MustRead, or every row after a conflict, come from the table.
     private async Task<Dictionary<string, StateRecord<TRow>>> ReadRowsAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, ReadPlan reads, CancellationToken ct)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -258,17 +242,14 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         bool AssumeNew(string key) => !reads.AllFresh && created.Contains(key) && !reads.MustRead.Contains(key);
         var rows = await store.ReadAsync(partition, keys, AssumeNew, ct).ConfigureAwait(false);
         var more = rows.Values.Where(r => r.State is not null).SelectMany(r => decisions.Referenced(r.State!)).Where(k => !rows.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
-        if (more.Count > 0)
+        if (reads.AllFresh)
         {
-            if (reads.AllFresh)
-            {
-                store.Evict(partition, more);
-            }
+            store.Evict(partition, more);
+        }
 
-            foreach (var (key, record) in await store.ReadAsync(partition, more, ct).ConfigureAwait(false))
-            {
-                rows[key] = record;
-            }
+        foreach (var (key, record) in await store.ReadAsync(partition, more, ct).ConfigureAwait(false))
+        {
+            rows[key] = record;
         }
 
         return rows;
@@ -277,7 +258,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Table}/{Partition} batch lost an optimistic-concurrency race (attempt {Attempt}); re-reading and re-applying")]
     private static partial void LogConflict(ILogger logger, Exception exception, string table, string partition, int attempt);
 
-    /// <summary>Which rows the next attempt must read from the table: all after a conflict, else those a decision looked at without writing.</summary>
+    // Which rows the next attempt reads from the table: all after a conflict, else those a decision looked at without writing.
     private sealed class ReadPlan
     {
         public bool AllFresh { get; set; }
@@ -285,18 +266,15 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         public HashSet<string> MustRead { get; } = new(StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// The decisions' view of the loaded rows plus the in-memory changes of the decisions before (nothing is written to
-    /// the records while deciding), recording which rows the current decision looks at.
-    /// </summary>
+    // The loaded rows plus the changes of earlier decisions (records are not written while deciding), recording which
+    // rows the current decision looks at.
     private sealed class OverlayView(Dictionary<string, StateRecord<TRow>> rows) : IRowView<TRow>
     {
         private readonly Dictionary<string, TRow> _changed = new(StringComparer.Ordinal);
 
-        /// <summary>Rows the current decision looked at.</summary>
         public List<string> Looked { get; } = [];
 
-        /// <summary>True when the row was read from the table in this attempt or is written by an earlier decision of the batch.</summary>
+        // Read from the table in this attempt, or written by an earlier decision of the batch.
         public bool Verified(string key) => _changed.ContainsKey(key) || rows[key].IsFresh;
 
         public void Apply(PartitionDecision<TRow> decision)

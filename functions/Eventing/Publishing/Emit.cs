@@ -6,14 +6,12 @@ namespace Store.Eventing.Publishing;
 /// </summary>
 public readonly record struct EventCause(string Scope, DateTimeOffset Time, string? TraceParent)
 {
-    /// <summary>The cause of an output of <paramref name="input"/>: its id, time and trace.</summary>
     public static EventCause Of(InboundEvent input) => new(input.Event.Id, input.Event.Time, input.Event.TraceParent);
 }
 
 /// <summary>
-/// An event a decision emits: its data record and the role its id derives from (with <see cref="Cause"/>, or else the
-/// input's id). The kit derives the envelope: id, time and trace from the cause; type from the registered record; hub,
-/// source and partition key (the catalog's <c>partitionKey</c> field of the data, also the subject) from the catalog.
+/// An event a decision emits: its data record and the role its id derives from (with <see cref="Cause"/>, else the
+/// input's id); the kit derives the envelope (see the kit README, "Typed outputs").
 /// </summary>
 public sealed record Emit(object Data, string Role, EventCause? Cause = null);
 
@@ -28,7 +26,6 @@ public sealed class OutputEncoder(CloudEventCodec codec, string context, EventCa
     /// <summary>The CloudEvents source of this context's events, e.g. <c>/store/sales</c>.</summary>
     public string Source { get; } = SourceOf(catalog ?? EventCatalog.Current, context);
 
-    /// <summary>The CloudEvents source of <paramref name="context"/>'s events.</summary>
     public static string SourceOf(EventCatalog catalog, string context) => "/" + catalog.System + "/" + context.ToLowerInvariant();
 
     /// <summary>Encodes <paramref name="output"/>; without its own cause it takes <paramref name="input"/>'s.</summary>

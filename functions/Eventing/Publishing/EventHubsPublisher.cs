@@ -49,10 +49,7 @@ public sealed class EventHubsPublisher(IAzureClientFactory<EventHubProducerClien
                 }
             }
 
-            if (batch.Count > 0)
-            {
-                await producer.SendAsync(batch, ct).ConfigureAwait(false);
-            }
+            await producer.SendAsync(batch, ct).ConfigureAwait(false);
         }
         finally
         {

@@ -1,19 +1,17 @@
 namespace Store.Eventing.Publishing;
 
 /// <summary>
-/// Settings of the outbox relay: <c>Eventing:OutboxRelay:PendingFor</c> (an outbox older than this is published by the
-/// relay; default 1 minute, well above a live invocation's commit-to-publish time) and <c>Eventing:OutboxRelay:Grace</c>
-/// (how long a partition stays in the marker index after its last outbox; default 15 minutes, longer than a commit can
-/// take after its index upsert; writers refresh the index every quarter of it).
+/// Settings of the outbox relay: <c>Eventing:OutboxRelay:PendingFor</c> (the relay publishes older outboxes; default 1
+/// minute, well above a live invocation's commit-to-publish time) and <c>Eventing:OutboxRelay:Grace</c> (how long a
+/// partition stays in the marker index after its last outbox; default 15 minutes; writers re-list every quarter of it).
 /// </summary>
 public sealed record OutboxRelayOptions(TimeSpan PendingFor, TimeSpan Grace)
 {
     public static OutboxRelayOptions Default { get; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(15));
 
-    /// <summary>How often writers re-list a partition in the index.</summary>
     public TimeSpan IndexRefresh => Grace / 4;
 
-    /// <summary>Reads the options (TimeSpan format "hh:mm:ss[.fff]").</summary>
+    /// <summary>Reads the options (format "hh:mm:ss[.fff]").</summary>
     public static OutboxRelayOptions From(IConfiguration configuration) => new(
         Read(configuration, "Eventing:OutboxRelay:PendingFor", Default.PendingFor),
         Read(configuration, "Eventing:OutboxRelay:Grace", Default.Grace));
@@ -38,18 +36,16 @@ public interface IRelayedOutbox
 {
     string Table { get; }
 
-    /// <summary>Publishes and clears this table's outboxes pending for longer than the threshold.</summary>
+    /// <summary>Publishes and clears this table's outboxes pending for longer than <see cref="OutboxRelayOptions.PendingFor"/>.</summary>
     Task<OutboxRelayOutcome> RelayAsync(IEventPublisher publisher, OutboxConfirmations confirmations, OutboxRelayOptions options, DateTimeOffset now, CancellationToken ct);
 }
 
 /// <summary>
-/// The transactional outbox's relay: publishes, under their original ids, the outboxes that were committed but that no
-/// live invocation published (publish failed and nothing touched the row again: an HTTP client that did not retry after a
-/// 503, a crash after the commit), then clears them. Each context with an outbox has a thin timer function that calls
-/// <see cref="RunAsync"/> on <see cref="Schedule"/>. Finding the outboxes uses the marker rows and their index
-/// (<see cref="OutboxMarkers"/>), never a table scan. An outbox this process has published (its clear failed) is only
-/// cleared; one whose invocation is still running here is left to it. A live invocation in another instance may be
-/// publishing the same outbox at the same moment: consumers drop the second copy by id.
+/// The transactional outbox's relay: publishes, under their original ids, committed outboxes that no live invocation
+/// published (a 503 the client did not retry, a crash after the commit), then clears them; a timer function per context
+/// calls <see cref="RunAsync"/>. It finds them by <see cref="OutboxMarkers"/>, never a table scan. An outbox this
+/// process published is only cleared; one whose invocation is running here is left to it. Another instance may publish
+/// the same outbox at the same moment: consumers drop the second copy by id.
 /// </summary>
 public sealed partial class OutboxRelay(
     IEnumerable<IRelayedOutbox> tables,
@@ -60,7 +56,7 @@ public sealed partial class OutboxRelay(
     TimeProvider time,
     ILogger<OutboxRelay> logger)
 {
-    /// <summary>NCRONTAB schedule of the relay timers: every minute, at second 30.</summary>
+    /// <summary>Every minute, at second 30.</summary>
     public const string Schedule = "30 * * * * *";
 
     /// <summary>One relay pass over every watched table; throws on transient failures (the next tick tries again).</summary>
@@ -86,7 +82,6 @@ public sealed partial class OutboxRelay(
     private static partial void LogRelayed(ILogger logger, string context, string table, int published, int cleared);
 }
 
-/// <summary>The relay's work on one state table.</summary>
 public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRelayedOutbox
 {
     private const int MaxParallelPartitions = 8;
@@ -129,7 +124,7 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
 
         var due = markers.Where(m => now - m.Since >= options.PendingFor).ToList();
         var pending = markers.Count - due.Count;
-        // Fresh from the table: the cache may hold an older version of these rows.
+        // The cache may hold older versions of these rows.
         var keys = due.Select(m => m.RowKey).ToList();
         store.Evict(partitionKey, keys);
         var rows = await store.ReadAsync(partitionKey, keys, ct).ConfigureAwait(false);
@@ -141,7 +136,7 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
             var row = rows[marker.RowKey];
             if (!row.Exists || row.Outbox.Count == 0)
             {
-                // The row's outbox was cleared without the marker (should not happen; kept safe): drop the marker.
+                // Cleared without its marker (should not happen): drop the marker.
                 stale += await store.Markers.DeleteStaleAsync(partitionKey, marker, ct).ConfigureAwait(false) ? 1 : 0;
                 continue;
             }
@@ -149,7 +144,7 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
             switch (confirmations.Classify(row.OutboxToken, mine: ""))
             {
                 case FoundOutbox.Published:
-                    // This process published it; clearing it failed.
+                    // Published here; clearing it failed.
                     toClear.Add(row);
                     break;
                 case FoundOutbox.InFlight:

@@ -10,11 +10,9 @@ public sealed class AppliedLog(int capacity = 256)
     private readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal); // per "hub/partition"
     private readonly OrderedDictionary<string, bool> _ids = new(StringComparer.Ordinal); // oldest first
 
-    /// <summary>True when the id is known or the position is at or below the source partition's applied position.</summary>
     public bool Contains(string id, EventPosition position) =>
         _ids.ContainsKey(id) || (_positions.TryGetValue(position.Source, out var last) && position.SequenceNumber <= last);
 
-    /// <summary>Records an applied event.</summary>
     public void Add(string id, EventPosition position)
     {
         if (!_positions.TryGetValue(position.Source, out var last) || position.SequenceNumber > last)

@@ -1,17 +1,15 @@
 namespace Store.Eventing.State;
 
 /// <summary>
-/// The outbox handling of one attempt of a batch invocation (token), shared by the kit's batch processors: the first
-/// write of a row in the attempt opens its outbox (outputs of an earlier invocation not known to be published stay and
-/// go out again; those of an invocation still publishing in this process stay but are left to it, see
-/// <see cref="OutboxConfirmations"/>), and <see cref="Collect"/> lists what to publish after the commit.
+/// The outbox handling of one attempt of a batch invocation, shared by both batch processors: the first write of a row
+/// opens its outbox (keeping entries as <see cref="OutboxConfirmations.Classify"/> says); <see cref="Collect"/> lists
+/// what to publish after the commit.
 /// </summary>
 public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, string token)
 {
     // Rows opened in this attempt, with how many carried entries an in-flight invocation publishes itself.
     private readonly Dictionary<StateRecord<TState>, int> _opened = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>True when the row holds no outbox, or one this process has published.</summary>
     public bool IsPublished(StateRecord<TState> record) =>
         record.Outbox.Count == 0 || confirmations.Classify(record.OutboxToken, token) == FoundOutbox.Published;
 
@@ -42,9 +40,8 @@ public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, strin
     }
 
     /// <summary>
-    /// After the commit: adds to <paramref name="outputs"/> what this attempt committed plus outboxes of earlier
-    /// invocations not known to be published (same ids), and to <paramref name="committed"/> the rows committed with
-    /// an outbox under this token (cleared once published).
+    /// After the commit: adds to <paramref name="outputs"/> what to publish (this attempt's and unpublished earlier
+    /// entries, same ids), and to <paramref name="committed"/> the rows to clear once published.
     /// </summary>
     public void Collect(IEnumerable<StateRecord<TState>> records, List<OutgoingEvent> outputs, List<StateRecord<TState>> committed)
     {
@@ -71,14 +68,12 @@ public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, strin
 /// <summary>The rows an invocation committed with outboxes under its token, to clear once they are published.</summary>
 public interface ICommittedOutbox
 {
-    /// <summary>The invocation's outbox token.</summary>
     string Token { get; }
 
     /// <summary>Clears the rows' outboxes and markers (see <see cref="TableStateStore{TState}.ClearOutboxesAsync"/>); returns how many.</summary>
     Task<int> ClearAsync(CancellationToken ct);
 }
 
-/// <summary>An <see cref="ICommittedOutbox"/> over one state table.</summary>
 public sealed class CommittedOutbox<TState>(TableStateStore<TState> store, string token, IReadOnlyList<StateRecord<TState>> rows) : ICommittedOutbox
 {
     /// <inheritdoc />

@@ -3,16 +3,13 @@ namespace Store.Eventing.State;
 /// <summary>What an invocation should do with an outbox it finds in a row.</summary>
 public enum FoundOutbox
 {
-    /// <summary>Nothing to publish: it is empty, or this process has published it.</summary>
+    /// <summary>Empty, or published by this process.</summary>
     Published,
 
-    /// <summary>
-    /// Another invocation of this process committed it and is about to publish it: keep the entries in the row (in
-    /// case that invocation fails) but do not publish them again.
-    /// </summary>
+    /// <summary>Committed by a running invocation of this process, which publishes it: keep the entries, do not publish them.</summary>
     InFlight,
 
-    /// <summary>Not known to be published (another instance wrote it, or its invocation failed): publish it again.</summary>
+    /// <summary>Not known to be published: publish it again.</summary>
     Unpublished,
 }
 
@@ -25,19 +22,16 @@ public enum FoundOutbox
 /// <remarks>
 /// <para>Only a cache: losing it (restart, scale-out) costs a harmless re-publish, never correctness.</para>
 /// <para>
-/// In flight: invocations of one process run concurrently (one per source partition) and touch the same rows. When
-/// invocation B finds in a row the outbox of invocation A that committed but has not published yet, B keeps A's entries
-/// in the row's outbox (under B's token, so they survive if A fails) but does not publish them: A will. B's token then
-/// depends on A's: it counts as confirmed only once A's is too, so if A fails (<see cref="Abandon"/>), the next reader
-/// of the row (typically A's retry) publishes A's entries. Without this, every concurrent reader re-published them.
+/// In flight: concurrent invocations of one process touch the same rows. When B finds the outbox of A, committed but not
+/// yet published, B keeps A's entries (under B's token, so they survive if A fails) without publishing them, and B counts
+/// as confirmed only once A does; if A fails, the row's next reader publishes them. Else every reader re-published them.
 /// </para>
 /// </remarks>
 public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? time = null)
 {
     /// <summary>
-    /// An invocation counts as in flight for at most this long after <see cref="Begin"/> (the Functions timeout is
-    /// 10 minutes on Flex Consumption by default), so a token that was never confirmed or abandoned cannot hold back
-    /// its outbox for ever.
+    /// How long after <see cref="Begin"/> an invocation counts as in flight at most (the default Functions timeout on
+    /// Flex Consumption), so a token never confirmed nor abandoned cannot hold back its outbox for ever.
     /// </summary>
     public static readonly TimeSpan InFlightLimit = TimeSpan.FromMinutes(10);
 
@@ -50,15 +44,14 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
 
     private const int SweepEvery = 1024;
 
-    /// <summary>Records that the invocation of <paramref name="token"/> is running (it will confirm or abandon it).</summary>
+    /// <summary>Records that the invocation of <paramref name="token"/> is running; it will confirm or abandon it.</summary>
     public void Begin(string token)
     {
         var now = _time.GetUtcNow();
         _inFlight[token] = now;
         if (Interlocked.Increment(ref _begun) % SweepEvery == 0)
         {
-            // Tokens never confirmed nor abandoned (a bug, or a host that gave up on an invocation) stop counting after
-            // InFlightLimit anyway; forget them so the set stays bounded.
+            // Forget tokens past InFlightLimit (never confirmed nor abandoned) so the set stays bounded.
             foreach (var (stale, started) in _inFlight)
             {
                 if (now - started >= InFlightLimit)
@@ -69,27 +62,20 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
         }
     }
 
-    /// <summary>Records that the invocation of <paramref name="token"/> failed before its outputs were known to be published.</summary>
+    /// <summary>Records that the invocation of <paramref name="token"/> failed before publishing.</summary>
     public void Abandon(string token)
     {
         _inFlight.TryRemove(token, out _);
         _dependsOn.TryRemove(token, out _); // never done, whatever it carried
     }
 
-    /// <summary>True when the invocation of <paramref name="token"/> is running in this process.</summary>
     public bool IsInFlight(string? token) =>
         token is not null && _inFlight.TryGetValue(token, out var started) && _time.GetUtcNow() - started < InFlightLimit;
 
-    /// <summary>
-    /// True when this process published the outputs of <paramref name="token"/>, including the entries it carried
-    /// from in-flight invocations (see <see cref="Carry"/>).
-    /// </summary>
+    /// <summary>True when this process published the outputs of <paramref name="token"/>, carried entries included.</summary>
     public bool IsConfirmed(string? token) => token is not null && Closure(token, allowInFlight: false);
 
-    /// <summary>
-    /// Classifies an outbox found in a row by the invocation <paramref name="mine"/>: its own (from an earlier attempt)
-    /// and unconfirmed ones are <see cref="FoundOutbox.Unpublished"/>.
-    /// </summary>
+    /// <summary>Classifies an outbox the invocation <paramref name="mine"/> finds; its own (an earlier attempt's) is unpublished.</summary>
     public FoundOutbox Classify(string? found, string mine)
     {
         if (found is null || IsConfirmed(found))
@@ -97,14 +83,10 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
             return FoundOutbox.Published;
         }
 
-        // In flight: every invocation in its dependency closure has confirmed or is still running.
         return found != mine && Closure(found, allowInFlight: true) ? FoundOutbox.InFlight : FoundOutbox.Unpublished;
     }
 
-    /// <summary>
-    /// Records that <paramref name="mine"/> keeps, without publishing them, outbox entries of the in-flight
-    /// <paramref name="found"/>: <paramref name="mine"/> is confirmed only when <paramref name="found"/> is.
-    /// </summary>
+    /// <summary>Records that <paramref name="mine"/> keeps entries of the in-flight <paramref name="found"/>: it is confirmed only when that is.</summary>
     public void Carry(string found, string mine)
     {
         if (found != mine)
@@ -128,11 +110,8 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
         }
     }
 
-    /// <summary>
-    /// Walks the dependency closure of <paramref name="token"/>: false as soon as one token in it is neither confirmed
-    /// nor (with <paramref name="allowInFlight"/>) running. Dependencies are per invocation and may form cycles (two
-    /// concurrent invocations each carried the other's entries on different rows), hence the visited set.
-    /// </summary>
+    // True when every token in the dependency closure is confirmed (or, with allowInFlight, running). Cycles happen: two
+    // concurrent invocations may each carry the other's entries on different rows.
     private bool Closure(string token, bool allowInFlight)
     {
         bool Done(string t) => _tokens.ContainsKey(t) || (allowInFlight && IsInFlight(t));
@@ -164,7 +143,7 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
 
         if (!allowInFlight)
         {
-            // Everything in the closure is published (and a confirmed invocation carries nothing new): later checks are O(1).
+            // All published: later checks are O(1).
             foreach (var t in seen)
             {
                 _dependsOn.TryRemove(t, out _);

@@ -1,9 +1,9 @@
 namespace Store.Eventing.State;
 
-/// <summary>A pending marker as found by the relay: the row it marks, when the row's outbox last changed, its ETag.</summary>
+/// <summary>A marker as found by the relay: the row it marks, when the row's outbox last changed, its ETag.</summary>
 public readonly record struct OutboxMarker(string RowKey, DateTimeOffset Since, ETag ETag);
 
-/// <summary>A partition listed in the index: it held (or is about to hold) outbox markers since <see cref="Since"/>.</summary>
+/// <summary>A partition listed in the index: it may hold markers since <see cref="Since"/>.</summary>
 public readonly record struct IndexedPartition(string PartitionKey, DateTimeOffset Since, ETag ETag);
 
 /// <summary>
@@ -15,7 +15,7 @@ public readonly record struct IndexedPartition(string PartitionKey, DateTimeOffs
 /// cleared), so a row holds an outbox exactly when its marker exists, whatever crashes in between;</item>
 /// <item>an <b>index</b> row per partition that may hold markers: PartitionKey <c>~~outbox-index~</c>, RowKey = the state
 /// partition. It is upserted before a transaction that writes an outbox into that partition (at most once per
-/// <see cref="RefreshEvery"/> per process), and deleted by the relay only when the partition has no marker and the index
+/// refresh period per process), and deleted by the relay only when the partition has no marker and the index
 /// row is older than the grace period (longer than any commit can take after its upsert), so no marker is ever unlisted.</item>
 /// </list>
 /// A relay tick reads the index (one partition) and, per listed partition, the markers (one key-range query each): work
@@ -23,34 +23,28 @@ public readonly record struct IndexedPartition(string PartitionKey, DateTimeOffs
 /// </summary>
 public sealed class OutboxMarkers(TableClient table, TimeSpan? refreshEvery = null)
 {
-    /// <summary>Row key prefix of markers ('~~' never starts an escaped key, see <see cref="TableKeys.Escape"/>).</summary>
+    /// <summary>Row key prefix of markers ('~~' never starts an escaped key).</summary>
     public const string MarkerPrefix = "~~outbox~";
 
-    /// <summary>The partition of the index rows.</summary>
     public const string IndexPartition = "~~outbox-index~";
 
     // '~' + 1: the end of the marker key range.
     private const string MarkerPrefixEnd = "~~outbox\u007f";
 
-    /// <summary>
-    /// How often a process re-upserts the index row of a partition it keeps writing outboxes to; the relay's grace period
-    /// must exceed it (by more than a commit can take). Default 2 minutes.
-    /// </summary>
-    public TimeSpan RefreshEvery { get; } = refreshEvery ?? TimeSpan.FromMinutes(2);
+    // How often a process re-lists a partition it keeps writing outboxes to; the relay's grace period must exceed it.
+    private readonly TimeSpan _refreshEvery = refreshEvery ?? TimeSpan.FromMinutes(2);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _indexed = new(StringComparer.Ordinal);
 
-    /// <summary>True for a marker's row key.</summary>
     public static bool IsMarker(string rowKey) => rowKey.StartsWith(MarkerPrefix, StringComparison.Ordinal);
 
-    /// <summary>The marker entity of a row.</summary>
     public static TableEntity Marker(string partitionKey, string rowKey) => new(partitionKey, MarkerPrefix + rowKey);
 
-    /// <summary>Lists the partition in the index unless this process did so less than <see cref="RefreshEvery"/> ago.</summary>
+    /// <summary>Lists the partition in the index unless this process did so recently.</summary>
     public async Task EnsureIndexedAsync(string partitionKey, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        if (_indexed.TryGetValue(partitionKey, out var last) && now - last < RefreshEvery)
+        if (_indexed.TryGetValue(partitionKey, out var last) && now - last < _refreshEvery)
         {
             return;
         }
@@ -65,11 +59,10 @@ public sealed class OutboxMarkers(TableClient table, TimeSpan? refreshEvery = nu
         _indexed[partitionKey] = now;
     }
 
-    /// <summary>The partitions listed in the index.</summary>
     public Task<List<IndexedPartition>> ReadIndexAsync(CancellationToken ct) =>
         QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition}"), (key, since, etag) => new IndexedPartition(key, since, etag), ct);
 
-    /// <summary>The markers of one partition (a key-range query inside the partition).</summary>
+    /// <summary>The markers of one partition (a key-range query).</summary>
     public Task<List<OutboxMarker>> ReadMarkersAsync(string partitionKey, CancellationToken ct) =>
         QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerPrefixEnd}"),
             (key, since, etag) => new OutboxMarker(key[MarkerPrefix.Length..], since, etag), ct);

@@ -1,14 +1,12 @@
 namespace Store.Eventing.State;
 
 /// <summary>
-/// A per-process, size-bounded LRU cache of table rows as last read or written by this process, each with its ETag.
-/// Rows are kept as parsed values (<typeparamref name="TRow"/>), so a hit costs no deserialization; they must be immutable.
+/// A size-bounded LRU cache of the rows this process last read or wrote, with their ETags, kept parsed (immutable).
 /// </summary>
 /// <remarks>
-/// It is only ever a guess about the table: a cached row is validated by the ETag condition of the write that follows
-/// (a stale row makes the write fail with 412, a row inserted meanwhile with 409; the store then evicts it and the
-/// caller re-reads). Callers whose decisions do not write every row they looked at must re-read those rows
-/// (<see cref="StateRecord{TState}.IsFresh"/>). Losing the cache (restart, scale-out) costs reads, never correctness.
+/// Only a guess about the table: a cached row is validated by the ETag condition of the write that follows (412 when
+/// stale, 409 when inserted meanwhile; the store evicts it, the caller re-reads; see also
+/// <see cref="StateRecord{TState}.IsFresh"/>). Losing it costs reads, never correctness.
 /// </remarks>
 internal sealed class StateRowCache<TRow>(int capacity)
     where TRow : class
@@ -16,17 +14,6 @@ internal sealed class StateRowCache<TRow>(int capacity)
     private readonly Dictionary<(string PartitionKey, string RowKey), LinkedListNode<Entry>> _rows = [];
     private readonly LinkedList<Entry> _lru = new();
     private readonly Lock _gate = new();
-
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _rows.Count;
-            }
-        }
-    }
 
     public bool TryGet(string partitionKey, string rowKey, out TRow row, out ETag etag)
     {

@@ -6,13 +6,12 @@ namespace Store.Eventing.State;
 public static partial class TableKeys
 {
     /// <summary>
-    /// The key of an entity spread over hash buckets: PartitionKey = <see cref="HashBucket"/> of the id (16^<paramref name="hexDigits"/>
-    /// partitions, so a batch's entities share few partitions and coalesce into few entity-group transactions), RowKey =
-    /// the escaped id (see <see cref="IdOf"/>).
+    /// PartitionKey = <see cref="HashBucket"/> of the id (few partitions, so a batch coalesces into few transactions),
+    /// RowKey = the escaped id.
     /// </summary>
     public static EntityKey Bucketed(string id, int hexDigits) => new(HashBucket(id, hexDigits), Escape(id));
 
-    /// <summary>The id of a row key made by <see cref="Bucketed"/> or <see cref="Escape"/>: the inverse of <see cref="Escape"/>.</summary>
+    /// <summary>The inverse of <see cref="Escape"/>.</summary>
     public static string IdOf(string rowKey) =>
         EscapeSequence().Replace(rowKey, m => ((char)int.Parse(m.ValueSpan[1..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)).ToString());
 

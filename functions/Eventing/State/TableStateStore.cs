@@ -10,21 +10,12 @@ namespace Store.Eventing.State;
 /// </summary>
 public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0, TimeSpan? indexRefresh = null)
 {
-    /// <summary>Entity-group transactions hold at most 100 operations.</summary>
     public const int MaxTransactionSize = 100;
 
-    /// <summary>
-    /// Point reads in flight per <see cref="ReadAsync(string, IReadOnlyCollection{string}, CancellationToken)"/> call.
-    /// </summary>
-    /// <remarks>
-    /// Point reads, not "RowKey eq a or ..." filters: a filter scans the partition, so it loses as the partition grows
-    /// (Inventory's stock partition gains a row per order); a point read's cost does not depend on it (measured in
-    /// tests/Benchmarks, "reads"; see its README).
-    /// </remarks>
+    /// <summary>Point reads in flight per read call; point reads, not OR filters, which scan the partition (tests/Benchmarks README, "reads").</summary>
     public const int MaxParallelReads = 16;
 
-    /// <summary>Independent transactions in flight per <see cref="CommitConcurrentlyAsync"/> call.</summary>
-    public const int MaxParallelTransactions = 4;
+    private const int MaxParallelTransactions = 4;
 
     // A binary property holds at most 64 KiB; the outbox spills over into Outbox1..Outbox14 (an entity holds at most 1 MiB).
     private const int OutboxChunk = 60 * 1024;
@@ -34,29 +25,24 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private int _roundTrips;
     private int _transactions;
     private int _entitiesWritten;
+    private Task? _created;
 
     public TableClient Table => table;
 
-    /// <summary>The pending-outbox bookkeeping of this table (markers and their partition index), for the relay.</summary>
+    /// <summary>The outbox markers and their partition index, for the relay.</summary>
     public OutboxMarkers Markers { get; } = new(table, indexRefresh);
 
-    /// <summary>Table requests made by this store so far (reads and transactions), for metrics and benchmarks.</summary>
+    /// <summary>Table requests so far (reads and transactions), for tests and benchmarks.</summary>
     public int RoundTrips => Volatile.Read(ref _roundTrips);
 
-    /// <summary>Entity-group transactions submitted so far (part of <see cref="RoundTrips"/>).</summary>
     public int Transactions => Volatile.Read(ref _transactions);
 
-    /// <summary>Entities written by submitted transactions so far (inserts and updates, failed attempts included).</summary>
+    /// <summary>Operations submitted in transactions so far, failed attempts included.</summary>
     public int EntitiesWritten => Volatile.Read(ref _entitiesWritten);
 
-    private Task? _created;
-
-    /// <summary>Rows currently cached (0 without a cache).</summary>
-    public int CachedRows => _cache?.Count ?? 0;
-
     /// <summary>
-    /// Creates the table if it does not exist, once per store (reads and commits call it, so the table is created lazily): later calls return the same completed task. A failed or
-    /// cancelled attempt (storage unavailable) is retried by the next call; racing callers are harmless.
+    /// Creates the table if missing, once per store (reads and commits call it: tables are created lazily). A failed or
+    /// cancelled attempt is retried by the next call; racing callers are harmless.
     /// </summary>
     public Task EnsureCreatedAsync(CancellationToken ct)
     {
@@ -70,22 +56,21 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         return created;
     }
 
-    /// <summary>Reads the given rows of one partition, once each; rows that do not exist come back as new records.</summary>
+    /// <summary>Reads the given rows of one partition, once each; missing rows come back as new records.</summary>
     public Task<Dictionary<string, StateRecord<TState>>> ReadAsync(string partitionKey, IReadOnlyCollection<string> rowKeys, CancellationToken ct) =>
         ReadAsync(partitionKey, rowKeys, null, ct);
 
     /// <summary>
-    /// Reads the given rows of one partition, once each: from the row cache when it holds them, otherwise with
-    /// bounded-parallel point reads (which then fill the cache). With a cache, rows for which
-    /// <paramref name="assumeNewWhenUncached"/> is true and that are not cached are not read but returned as new
-    /// records: the insert that follows fails (409) if the row exists after all. Only records read from the table
-    /// in this call have <see cref="StateRecord{TState}.IsFresh"/> set.
+    /// Reads the given rows of one partition, once each: from the row cache when it holds them, else by bounded-parallel
+    /// point reads (which fill the cache). With a cache, an
+    /// uncached row for which <paramref name="assumeNewWhenUncached"/> is true is returned as new without a read: its
+    /// insert fails (409) if it exists after all.
     /// </summary>
     public async Task<Dictionary<string, StateRecord<TState>>> ReadAsync(
         string partitionKey, IReadOnlyCollection<string> rowKeys, Func<string, bool>? assumeNewWhenUncached, CancellationToken ct)
     {
         var result = new Dictionary<string, StateRecord<TState>>(rowKeys.Count, StringComparer.Ordinal);
-        List<string>? misses = null;
+        var misses = new List<string>();
         foreach (var key in rowKeys.Distinct())
         {
             if (_cache is not null && _cache.TryGet(partitionKey, key, out var cached, out var etag))
@@ -99,29 +84,27 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             else
             {
                 result[key] = null!; // keeps the order of rowKeys; replaced below
-                (misses ??= []).Add(key);
+                misses.Add(key);
             }
         }
 
-        if (misses is null)
+        if (misses.Count > 0)
         {
-            return result;
-        }
-
-        await EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var read = new StateRecord<TState>[misses.Count];
-        await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct }, async (i, c) =>
-            read[i] = await PointReadAsync(partitionKey, misses[i], cache: true, c).ConfigureAwait(false) ?? New(partitionKey, misses[i], fresh: true)).ConfigureAwait(false);
-
-        for (var i = 0; i < misses.Count; i++)
-        {
-            result[misses[i]] = read[i];
+            await EnsureCreatedAsync(ct).ConfigureAwait(false);
+            await Parallel.ForEachAsync(misses, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct }, async (key, c) =>
+            {
+                var record = await PointReadAsync(partitionKey, key, cache: true, c).ConfigureAwait(false) ?? New(partitionKey, key, fresh: true);
+                lock (result)
+                {
+                    result[key] = record;
+                }
+            }).ConfigureAwait(false);
         }
 
         return result;
     }
 
-    /// <summary>Forgets cached rows (e.g. after a conflict), so that the next read goes to the table.</summary>
+    /// <summary>Forgets cached rows, so that the next read goes to the table.</summary>
     public void Evict(string partitionKey, IEnumerable<string> rowKeys)
     {
         foreach (var key in rowKeys)
@@ -151,7 +134,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     private StateRecord<TState> New(string partitionKey, string rowKey, bool fresh) =>
         new(new EntityKey(partitionKey, rowKey), default, default, new AppliedLog(appliedWindow), [], null) { IsFresh = fresh };
 
-    /// <summary>Reads every row of a partition (for queries and exports).</summary>
+    /// <summary>Reads every state row of a partition (for queries and exports).</summary>
     public async Task<List<StateRecord<TState>>> ReadPartitionAsync(string partitionKey, CancellationToken ct)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
@@ -171,7 +154,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     public async Task<TState?> FindAsync(EntityKey key, CancellationToken ct) =>
         (await GetAsync(key.PartitionKey, key.RowKey, ct).ConfigureAwait(false)) is { } record ? record.State : default;
 
-    /// <summary>Reads one row; null when missing.</summary>
+    /// <summary>Reads one row from the table (never the cache); null when missing.</summary>
     public async Task<StateRecord<TState>?> GetAsync(string partitionKey, string rowKey, CancellationToken ct)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
@@ -179,10 +162,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     }
 
     /// <summary>
-    /// Writes the dirty records of one partition, with their outbox markers (<see cref="OutboxMarkers"/>), in transactions of
-    /// at most 100 operations, each conditional on the ETag read (insert when new). Throws
-    /// <see cref="ConcurrencyConflictException"/> when another writer got there first: the caller re-reads and re-applies.
-    /// Records of one logical change must be in the same call and fit in one transaction (see <see cref="OperationsOf"/>).
+    /// Writes the dirty records of one partition with their outbox markers in transactions of at most 100 operations,
+    /// each conditional on the ETag read (insert when new). Throws <see cref="ConcurrencyConflictException"/> when another
+    /// writer got there first: the caller re-reads and re-applies.
     /// </summary>
     public async Task CommitAsync(string partitionKey, IReadOnlyList<StateRecord<TState>> records, CancellationToken ct)
     {
@@ -192,7 +174,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             throw new ArgumentException($"Record {stray.Key} is not in partition '{partitionKey}'.", nameof(records));
         }
 
-        // Transactions of as many records as fit with their marker operations.
         var chunk = new List<StateRecord<TState>>();
         var operations = 0;
         foreach (var record in records.Where(r => r.IsDirty))
@@ -213,8 +194,8 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
     }
 
-    /// <summary>Table operations a dirty record takes in a transaction: its row, plus its pending marker when that changes.</summary>
-    public static int OperationsOf(StateRecord<TState> record) =>
+    // Its row, plus its marker when it holds or held an outbox.
+    private static int OperationsOf(StateRecord<TState> record) =>
         1 + (record.Outbox.Count > 0 || record.StoredOutbox ? 1 : 0);
 
     private async Task CommitChunkAsync(string partitionKey, List<StateRecord<TState>> chunk, CancellationToken ct)
@@ -225,14 +206,13 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             await Markers.EnsureIndexedAsync(partitionKey, ct).ConfigureAwait(false);
         }
 
+        // Each record's row action, followed by its marker action if any.
         var actions = new List<TableTransactionAction>(chunk.Count * 2);
-        var entities = new TableEntity[chunk.Count];
         var rowAction = new int[chunk.Count];
-        var markerAction = new Dictionary<int, int>();
         for (var i = 0; i < chunk.Count; i++)
         {
             var record = chunk[i];
-            var entity = entities[i] = ToEntity(record);
+            var entity = ToEntity(record);
             rowAction[i] = actions.Count;
             actions.Add(record.Exists
                 ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, record.ETag)
@@ -244,7 +224,6 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             }
             else if (record.StoredOutbox)
             {
-                markerAction[actions.Count] = i;
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, OutboxMarkers.Marker(partitionKey, record.Key.RowKey), ETag.All));
             }
         }
@@ -257,11 +236,11 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             Interlocked.Add(ref _entitiesWritten, actions.Count);
             response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
         }
-        catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is { } failed && markerAction.TryGetValue(failed, out var missing))
+        catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is { } failed && actions[failed].ActionType == TableTransactionActionType.Delete)
         {
             // The marker was already gone (removed as stale by the relay, or a row written before markers existed):
             // nothing to delete; the transaction is submitted again without that delete.
-            chunk[missing].StoredOutbox = false;
+            chunk[Array.IndexOf(rowAction, failed - 1)].StoredOutbox = false;
             await CommitChunkAsync(partitionKey, chunk, ct).ConfigureAwait(false);
             return;
         }
@@ -269,14 +248,14 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         {
             // The failing row is stale in the cache (or was assumed new): forget it so the caller's re-read sees the table.
             var row = ex.FailedTransactionActionIndex is { } failed ? Array.IndexOf(rowAction, failed) : -1;
-            Evict(partitionKey, row >= 0 ? [entities[row].RowKey] : entities.Select(e => e.RowKey));
+            Evict(partitionKey, row >= 0 ? [chunk[row].Key.RowKey] : chunk.Select(r => r.Key.RowKey));
 
             throw new ConcurrencyConflictException($"Optimistic concurrency conflict in table '{table.Name}', partition '{partitionKey}'.", ex);
         }
         catch
         {
             // Outcome unknown (the transaction may have committed): stop trusting these rows.
-            Evict(partitionKey, entities.Select(e => e.RowKey));
+            Evict(partitionKey, chunk.Select(r => r.Key.RowKey));
             throw;
         }
 
@@ -286,45 +265,33 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
             record.ETag = response.Value[rowAction[i]].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
             record.IsDirty = false;
             record.StoredOutbox = record.Outbox.Count > 0;
-            _cache?.Set(partitionKey, record.Key.RowKey, CachedRow.Of(entities[i], record), record.ETag);
+            _cache?.Set(partitionKey, record.Key.RowKey, CachedRow.Of((TableEntity)actions[rowAction[i]].Entity, record), record.ETag);
         }
     }
 
     /// <summary>
-    /// Clears the outboxes of <paramref name="records"/> (committed records whose outbox is published) and deletes their
-    /// markers, each only if the row still holds the outbox of the same invocation (ETag; after a conflict, the row is read
-    /// again and cleared if its outbox token did not change). Rows written by someone else since keep their outbox: its
-    /// writer or the relay publishes it. Returns how many rows were cleared.
+    /// Clears the published outboxes of committed <paramref name="records"/> and their markers, each only if the row still
+    /// holds the outbox of the same invocation (ETag, or after a conflict the same outbox token). A row written by someone
+    /// else since keeps its outbox for its writer or the relay. Returns how many rows were cleared.
     /// </summary>
     public async Task<int> ClearOutboxesAsync(IEnumerable<StateRecord<TState>> records, CancellationToken ct)
     {
         var cleared = 0;
         foreach (var partition in records.Where(r => r.Outbox.Count > 0 && r.Exists).GroupBy(r => r.Key.PartitionKey, StringComparer.Ordinal))
         {
-            // Half a transaction of rows: each takes its marker delete too.
-            foreach (var chunk in partition.Chunk(MaxTransactionSize / 2))
+            var rows = partition.Select(r => (Record: r, Token: r.OutboxToken)).ToList();
+            rows.ForEach(r => ClearOutbox(r.Record));
+            try
             {
-                var tokens = chunk.Select(r => r.OutboxToken).ToArray();
-                foreach (var record in chunk)
+                await CommitAsync(partition.Key, [.. partition], ct).ConfigureAwait(false);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // Some row changed since: clear the rows not committed yet one by one.
+                foreach (var (record, token) in rows.Where(r => r.Record.IsDirty))
                 {
-                    ClearOutbox(record);
-                }
-
-                try
-                {
-                    await CommitAsync(partition.Key, chunk, ct).ConfigureAwait(false);
-                    cleared += chunk.Length;
-                    continue;
-                }
-                catch (ConcurrencyConflictException)
-                {
-                    // Some row changed since: clear the others one by one below.
-                }
-
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    var fresh = await GetAsync(partition.Key, chunk[i].Key.RowKey, ct).ConfigureAwait(false);
-                    if (fresh is null || fresh.Outbox.Count == 0 || fresh.OutboxToken != tokens[i])
+                    var fresh = await GetAsync(partition.Key, record.Key.RowKey, ct).ConfigureAwait(false);
+                    if (fresh is null || fresh.Outbox.Count == 0 || fresh.OutboxToken != token)
                     {
                         continue;
                     }
@@ -341,6 +308,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                     }
                 }
             }
+
+            // Committed rows are no longer dirty.
+            cleared += rows.Count(r => !r.Record.IsDirty);
         }
 
         return cleared;
@@ -354,10 +324,9 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
     }
 
     /// <summary>
-    /// Commits independent transactions of one partition concurrently (at most <see cref="MaxParallelTransactions"/> in
-    /// flight): each list must fit in one transaction and no record may be in two lists (see
-    /// <see cref="TransactionPlanner"/>). Waits for all of them; then rethrows a failure other than a conflict if there
-    /// was one, else a <see cref="ConcurrencyConflictException"/>. Transactions that succeeded stay committed.
+    /// Commits independent transactions of one partition concurrently: each list must fit in one transaction and no
+    /// record may be in two (see <see cref="TransactionPlanner"/>). After all finish, rethrows a failure other than a
+    /// conflict if any, else a conflict; transactions that succeeded stay committed.
     /// </summary>
     public async Task CommitConcurrentlyAsync(string partitionKey, IReadOnlyList<IReadOnlyList<StateRecord<TState>>> transactions, CancellationToken ct)
     {
@@ -390,10 +359,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
         }
     }
 
-    /// <summary>
-    /// A row as cached: the parsed state and outbox (immutable: states are records, and a new state replaces the
-    /// record's reference instead of changing it) and the applied log as stored (each read gets its own mutable log).
-    /// </summary>
+    // Parsed state and outbox (immutable), and the applied log as stored: each read gets its own mutable log.
     private sealed record CachedRow(TState? State, string? Applied, string? Positions, IReadOnlyList<OutgoingEvent> Outbox, string? OutboxToken)
     {
         public static CachedRow Of(TableEntity entity, StateRecord<TState> record) =>

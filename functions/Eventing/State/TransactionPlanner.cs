@@ -7,12 +7,10 @@ namespace Store.Eventing.State;
 /// <see cref="TableStateStore{TState}.MaxTransactionSize"/> rows.
 /// </summary>
 /// <remarks>
-/// Changes that share no row are independent, so their transactions can be in flight together (the processor need not
-/// wait for one before sending the next); a conflict or failure of one leaves the others committed, and the re-applied
-/// batch finds those events already applied (decisions are idempotent).
-/// Connected changes (events sharing a SKU row, say) form a component; components are packed first-fit in order of
-/// their first change. A component larger than one transaction cannot be committed atomically per event this way:
-/// <see cref="Plan"/> returns null and the caller commits the batch sequentially instead.
+/// A conflict or failure of one transaction leaves the others committed; the re-applied batch finds those events
+/// applied (decisions are idempotent). Connected changes (events sharing a SKU row, say) form a component; components
+/// are packed first-fit in order of their first change. A component larger than one transaction cannot be planned:
+/// the caller commits the batch sequentially instead.
 /// </remarks>
 public static class TransactionPlanner
 {

@@ -165,6 +165,36 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ClearingOutboxesAfterSomeRowsChanged_ClearsEveryRowStillHoldingTheSameOutbox_AndCountsThem()
+    {
+        var table = await NewTable();
+        var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
+        var keys = Enumerable.Range(0, 120).Select(i => $"K{i:000}").ToList();
+        var records = (await store.ReadAsync("p", keys, CancellationToken.None)).Values.ToList();
+        foreach (var record in records)
+        {
+            (record.State, record.Outbox, record.OutboxToken, record.IsDirty) = (new SkuTotal(record.Key.RowKey, 1, 1), [new OutgoingEvent("hub", "k", record.Key.RowKey, "t", [1])], "mine", true);
+        }
+
+        await store.CommitAsync("p", records, CancellationToken.None);
+
+        // Another writer took over K070's outbox (new token), and changed K110's state but kept its outbox: both ETags moved.
+        var other = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
+        var taken = (await other.GetAsync("p", "K070", CancellationToken.None))!;
+        (taken.OutboxToken, taken.IsDirty) = ("theirs", true);
+        var changed = (await other.GetAsync("p", "K110", CancellationToken.None))!;
+        (changed.State, changed.IsDirty) = (new SkuTotal("K110", 2, 2), true);
+        await other.CommitAsync("p", [taken, changed], CancellationToken.None);
+
+        Assert.Equal(119, await store.ClearOutboxesAsync(records, CancellationToken.None));
+
+        var rows = (await store.ReadPartitionAsync("p", CancellationToken.None)).ToDictionary(r => r.Key.RowKey);
+        Assert.Equal(["K070"], rows.Values.Where(r => r.Outbox.Count > 0).Select(r => r.Key.RowKey));
+        Assert.Equal(2, rows["K110"].State!.Quantity);
+        Assert.Equal([OutboxMarkers.MarkerPrefix + "K070"], table.Query<Azure.Data.Tables.TableEntity>("PartitionKey eq 'p'").Select(e => e.RowKey).Where(OutboxMarkers.IsMarker));
+    }
+
+    [Fact]
     public async Task StaleETag_ThrowsConcurrencyConflict()
     {
         var table = await NewTable();
