@@ -35,7 +35,7 @@ public static class ReceiptDecisions
         : ReceiptIngressDecision.Conflict;
 }
 
-/// <summary>Binding of the receipt body: a whole number written as 2.0 is a quantity too (JSON Schema's "integer").</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, Converters = [typeof(WholeNumberConverter)])]
+/// <summary>Binding of the receipt body: names match as the schema checks them (case-sensitive); a whole number written as 2.0 is a quantity too.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNameCaseInsensitive = false, Converters = [typeof(WholeNumberConverter)])]
 [JsonSerializable(typeof(StockReceived))]
 internal sealed partial class ReceiptRequestJson : JsonSerializerContext;

@@ -76,8 +76,8 @@ public static class OrderValidation
 /// <summary>A validated request to cancel an order (the body carries only the reason; the id is the route's).</summary>
 public sealed record CancelOrder(string OrderId, string? Reason);
 
-/// <summary>Binding of the request bodies: a whole number written as 2.0 is a quantity too (JSON Schema's "integer").</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, Converters = [typeof(WholeNumberConverter)])]
+/// <summary>Binding of the request bodies: names match as the schema checks them (case-sensitive); a whole number written as 2.0 is a quantity too.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNameCaseInsensitive = false, Converters = [typeof(WholeNumberConverter)])]
 [JsonSerializable(typeof(PlaceOrder))]
 [JsonSerializable(typeof(CancelOrder))]
 internal sealed partial class SalesRequestJson : JsonSerializerContext;

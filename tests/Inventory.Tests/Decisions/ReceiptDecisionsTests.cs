@@ -63,6 +63,10 @@ public sealed class ReceiptDecisionsTests
     public void Validate_AWholeNumberWrittenWithADecimalPoint_IsAQuantity() =>
         Assert.Equal(new StockReceived("r1", "A", 2), Validate("""{"receiptId":"r1","sku":"A","quantity":2.0}""").Value);
 
+    [Fact]
+    public void Validate_BindsOnlyTheNamesTheSchemaChecked_NotAnotherCasing() =>
+        Assert.Equal(new StockReceived("r1", "A", 5), Validate("""{"receiptId":"r1","sku":"A","quantity":5,"Quantity":99999999,"SKU":"B"}""").Value);
+
     [Theory]
     [InlineData("[1,2]")]
     [InlineData("\"receipt\"")]
