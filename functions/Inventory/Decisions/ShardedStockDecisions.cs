@@ -95,7 +95,7 @@ public sealed record SagaOrder(string OrderId, string? CustomerId, OrderStatus? 
 
 /// <summary>Home → shard: reserve these lines all or none.</summary>
 [CloudEventType(InventoryEventTypes.ReservePart)]
-public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyList<SkuQuantity> Lines)
+public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyList<SkuQuantity> Lines) : IOrderEvent
 {
     /// <summary>The receiving shard: the message's partition key on the internal hub.</summary>
     public string Target => StockShards.Key(Shard);
@@ -103,7 +103,7 @@ public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyL
 
 /// <summary>Shard → home: the part is reserved, or short (with its short lines).</summary>
 [CloudEventType(InventoryEventTypes.PartDecided)]
-public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reserved, IReadOnlyList<ShortLine> Short)
+public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reserved, IReadOnlyList<ShortLine> Short) : IOrderEvent
 {
     /// <summary>The receiving shard (the home).</summary>
     public string Target => StockShards.Key(Home);
@@ -111,17 +111,15 @@ public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reser
 
 /// <summary>Home → shard: release the part (compensation, or the order's release).</summary>
 [CloudEventType(InventoryEventTypes.ReleasePart)]
-public sealed record ReleasePart(string OrderId, int Shard)
+public sealed record ReleasePart(string OrderId, int Shard) : IOrderEvent
 {
-    /// <summary>The receiving shard.</summary>
     public string Target => StockShards.Key(Shard);
 }
 
 /// <summary>Home → shard: commit the part (shipment requested).</summary>
 [CloudEventType(InventoryEventTypes.CommitPart)]
-public sealed record CommitPart(string OrderId, int Shard)
+public sealed record CommitPart(string OrderId, int Shard) : IOrderEvent
 {
-    /// <summary>The receiving shard.</summary>
     public string Target => StockShards.Key(Shard);
 }
 
@@ -152,7 +150,6 @@ public sealed record ShardDecision(IReadOnlyList<SkuStock> Skus, SagaOrder? Orde
 
     public bool IsNoOp => Violation is null && Skus.Count == 0 && Order is null && Part is null && Receipt is null && Outputs.Count == 0;
 
-    /// <summary>A rule violation.</summary>
     public static ShardDecision Reject(string message) => new([], null, null, [], message);
 }
 
