@@ -6,9 +6,7 @@ namespace Store.Inventory;
 
 /// <summary>
 /// Table names of Inventory (settings <c>Inventory:StockTable</c>, <c>Inventory:ReceiptsTable</c>) and the stock shard
-/// count N (<c>Inventory:StockShards</c>, 1-32, default 1: one "stock" partition; N &gt; 1: partitions "stock-0".."stock-(N-1)";
-/// one set of rules for every N, the reservation saga of Decisions/ShardedStockDecisions.cs; changing N on a deployed
-/// system is a migration).
+/// count N (<c>Inventory:StockShards</c>, 1-32, default 1; see Decisions/ShardedStockDecisions.cs).
 /// </summary>
 public sealed record InventoryOptions(string StockTable = "inventorystock", string ReceiptsTable = "inventoryreceipts", int StockShards = 1)
 {

@@ -181,29 +181,15 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
         try
         {
             using var lenient = JsonDocument.Parse(body);
-            var root = lenient.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            return FirstRepeat(lenient.RootElement, "") switch
             {
-                return FirstRepeat(root, "") is { } inside ? (DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: property '{inside.Name}' appears more than once in {inside.At}.") : null;
-            }
-
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var attribute in root.EnumerateObject())
-            {
-                if (!names.Add(attribute.Name))
-                {
-                    return (DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: attribute '{attribute.Name}' appears more than once.");
-                }
-
-                if (FirstRepeat(attribute.Value, "") is { } repeat)
-                {
-                    return attribute.Name == "data"
-                        ? (DataErrorKind.SchemaViolation, $"'data' is ambiguous: property '{repeat.Name}' appears more than once in {(repeat.At.Length == 0 ? "/" : repeat.At)}.")
-                        : (DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: property '{repeat.Name}' appears more than once in /{Escape(attribute.Name)}{repeat.At}.");
-                }
-            }
-
-            return null;
+                null => null,
+                { At: "" } repeat when lenient.RootElement.ValueKind == JsonValueKind.Object =>
+                    (DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: attribute '{repeat.Name}' appears more than once."),
+                { At: var at } repeat when at == "/data" || at.StartsWith("/data/", StringComparison.Ordinal) =>
+                    (DataErrorKind.SchemaViolation, $"'data' is ambiguous: property '{repeat.Name}' appears more than once in {(at.Length == 5 ? "/" : at[5..])}."),
+                { } repeat => (DataErrorKind.InvalidEnvelope, $"Not a CloudEvents 1.0 envelope: property '{repeat.Name}' appears more than once in {repeat.At}."),
+            };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {

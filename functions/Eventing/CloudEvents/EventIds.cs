@@ -18,33 +18,22 @@ public static class EventIds
         ArgumentException.ThrowIfNullOrEmpty(role);
         // Name = namespace | input length (4 bytes, big-endian) | input | role: the length prefix keeps ("a/b","c") apart from ("a","b/c").
         int length = Namespace.Length + 4 + Encoding.UTF8.GetByteCount(inputId) + Encoding.UTF8.GetByteCount(role);
-        byte[]? rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> name = rented ?? stackalloc byte[512];
-        try
-        {
-            Namespace.CopyTo(name);
-            int written = Namespace.Length + 4;
-            int inputBytes = Encoding.UTF8.GetBytes(inputId, name[written..]);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(name[Namespace.Length..], inputBytes);
-            written += inputBytes;
-            written += Encoding.UTF8.GetBytes(role, name[written..]);
+        Span<byte> name = length <= 512 ? stackalloc byte[512] : new byte[length];
+        Namespace.CopyTo(name);
+        int written = Namespace.Length + 4;
+        int inputBytes = Encoding.UTF8.GetBytes(inputId, name[written..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(name[Namespace.Length..], inputBytes);
+        written += inputBytes;
+        written += Encoding.UTF8.GetBytes(role, name[written..]);
 
-            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
 #pragma warning disable CA5350 // SHA-1 is what RFC 9562 prescribes for version-5 UUIDs; it names ids, it protects nothing.
-            var sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        var sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
 #pragma warning restore CA5350
-            sha1.AppendData(name[..written]);
-            sha1.GetHashAndReset(hash);
-            hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-            hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-            return new Guid(hash[..16], bigEndian: true).ToString();
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        sha1.AppendData(name[..written]);
+        sha1.GetHashAndReset(hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true).ToString();
     }
 }

@@ -9,29 +9,17 @@ namespace Store.Eventing.CloudEvents;
 /// <param name="Schema">The checked-in JSON Schema (draft 2020-12).</param>
 /// <param name="SchemaId">The schema's <c>$id</c>, written as <c>dataschema</c>.</param>
 /// <param name="PartitionKeyField">The data field whose value is the partition key (from the catalog).</param>
-/// <param name="ReadTypeInfo">
-/// What the codec binds incoming data with: <paramref name="TypeInfo"/>'s options (the context's own) with
-/// <see cref="JsonSerializerOptions.AllowDuplicateProperties"/> off, so that two names reaching one property (e.g.
-/// "quantity" and "Quantity" under case-insensitive binding) are rejected instead of the last one winning.
-/// </param>
+/// <param name="ReadTypeInfo">What the codec binds incoming data with: <paramref name="TypeInfo"/> with duplicate properties refused.</param>
 public sealed record EventRegistration(string Type, JsonTypeInfo TypeInfo, JsonSchema Schema, string SchemaId, string PartitionKeyField, JsonTypeInfo ReadTypeInfo);
 
 /// <summary>Maps CloudEvents <c>type</c> to the context's record and the catalog's schema. Types are named explicitly, never by CLR name.</summary>
-public sealed class EventTypeRegistry(EventCatalog catalog)
+public sealed class EventTypeRegistry(EventCatalog? catalog = null)
 {
     private static readonly ConcurrentDictionary<string, (JsonSchema Schema, string Id)> Schemas = new(StringComparer.Ordinal);
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> StrictOptions = [];
     private readonly Dictionary<string, EventRegistration> _byType = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, EventRegistration> _byClrType = [];
-    private readonly Dictionary<string, EventTypeInfo> _catalogTypes = catalog.EventTypes.ToDictionary(t => t.Type, StringComparer.Ordinal);
-
-    public EventTypeRegistry()
-        : this(EventCatalog.Current)
-    {
-    }
-
-    /// <summary>Registers <typeparamref name="T"/> as the record for <paramref name="type"/>; the type must be in the catalog.</summary>
-    public EventTypeRegistry Add<T>(string type, JsonTypeInfo<T> typeInfo) => Add(type, (JsonTypeInfo)typeInfo);
+    private readonly Dictionary<string, EventTypeInfo> _catalogTypes = (catalog ?? EventCatalog.Current).EventTypes.ToDictionary(t => t.Type, StringComparer.Ordinal);
 
     /// <summary>
     /// Registers every record that <paramref name="context"/> serializes (its <c>[JsonSerializable]</c> list) and that
@@ -60,7 +48,8 @@ public sealed class EventTypeRegistry(EventCatalog catalog)
         return this;
     }
 
-    private EventTypeRegistry Add(string type, JsonTypeInfo typeInfo)
+    /// <summary>Registers <paramref name="typeInfo"/>'s record for <paramref name="type"/>; the type must be in the catalog.</summary>
+    public EventTypeRegistry Add(string type, JsonTypeInfo typeInfo)
     {
         var info = _catalogTypes.GetValueOrDefault(type)
             ?? throw new ArgumentException($"Event type '{type}' (record {typeInfo.Type.Name}) is not in schemas/catalog.json.", nameof(type));

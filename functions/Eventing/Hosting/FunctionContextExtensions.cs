@@ -5,10 +5,8 @@ public static class FunctionContextExtensions
 {
     /// <summary>
     /// Builds the <see cref="TriggerContext"/> of an Event Hubs invocation from the trigger's <c>PartitionContext</c>
-    /// binding data (<c>{"EventHubName":"sales-orders","ConsumerGroup":"tracking","PartitionId":"0",...}</c>, the
-    /// serialized <c>Azure.Messaging.EventHubs.Consumer.PartitionContext</c> that the WebJobs Event Hubs extension adds in
-    /// <c>EventHubTriggerBindingStrategy.GetBindingData</c>, and the local host too): the hub and consumer
-    /// group are those of the function's trigger attribute, so a context never repeats them.
+    /// binding data (<c>{"EventHubName":"sales-orders","ConsumerGroup":"tracking","PartitionId":"0",...}</c>, added by the
+    /// WebJobs Event Hubs extension and the local host), so a context never repeats its trigger's hub and consumer group.
     /// </summary>
     public static TriggerContext EventHubTrigger(this FunctionContext context, string consumingContext)
     {

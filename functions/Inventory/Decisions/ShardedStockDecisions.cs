@@ -31,21 +31,14 @@
 //
 // Messages between shards are outputs in the outbox of the row that sends them (committed with the state change that
 // causes them), so they survive a crash at any step and are delivered at least once; every handler is idempotent (a
-// part row is written once per status change; a PartDecided for a part already decided is a no-op). Transport design
-// choice: an Inventory-owned internal hub ("inventory-shards", partition key = target shard) declared in
-// schemas/catalog.json, so the kit's publisher, relay, dead letters and triggers carry the messages unchanged; the
-// alternative (a table-local queue drained by the relay) would need a second delivery engine in the kit.
+// part row is written once per status change; a PartDecided for a part already decided is a no-op). They travel on an
+// Inventory-owned internal hub ("inventory-shards", partition key = target shard) declared in schemas/catalog.json, so
+// the kit's publisher, relay, dead letters and triggers carry them unchanged; the alternative (a table-local queue
+// drained by the relay) would need a second delivery engine in the kit. State/StockPartition.cs does the routing.
 //
 // Changing N on a deployed system is a migration, not a setting change: every SKU and order may move. Stop the stock
 // triggers (checkpoints hold), let outboxes drain, copy every row to its new partition with the new N (parts of
 // in-flight sagas stay with their order: finish sagas first), switch N, restart. Not automated.
-//
-// Wiring: StockPartition routes each event to its shard (receipts: the SKU's; order events and PartDecided: the order's
-// home; ReservePart/ReleasePart/CommitPart: their target) and turns a ShardDecision into row changes whose outputs sit in
-// the order row's (or part row's) outbox. The messages travel on the internal hub "inventory-shards" (partition key
-// "target" = the receiving shard) and come back through StockEventFunctions.OnInventoryShards. Property tests
-// (tests/Inventory.Tests/Decisions/ShardedStockPropertyTests.cs, InventoryInvariantPropertyTests.cs) check the
-// invariants at N = 1 and N = 4.
 
 namespace Store.Inventory.Decisions;
 
@@ -102,7 +95,7 @@ public sealed record SagaOrder(string OrderId, string? CustomerId, OrderStatus? 
 
 /// <summary>Home → shard: reserve these lines all or none.</summary>
 [CloudEventType(InventoryEventTypes.ReservePart)]
-public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyList<SkuQuantity> Lines)
+public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyList<SkuQuantity> Lines) : IOrderEvent
 {
     /// <summary>The receiving shard: the message's partition key on the internal hub.</summary>
     public string Target => StockShards.Key(Shard);
@@ -110,7 +103,7 @@ public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyL
 
 /// <summary>Shard → home: the part is reserved, or short (with its short lines).</summary>
 [CloudEventType(InventoryEventTypes.PartDecided)]
-public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reserved, IReadOnlyList<ShortLine> Short)
+public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reserved, IReadOnlyList<ShortLine> Short) : IOrderEvent
 {
     /// <summary>The receiving shard (the home).</summary>
     public string Target => StockShards.Key(Home);
@@ -118,17 +111,15 @@ public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reser
 
 /// <summary>Home → shard: release the part (compensation, or the order's release).</summary>
 [CloudEventType(InventoryEventTypes.ReleasePart)]
-public sealed record ReleasePart(string OrderId, int Shard)
+public sealed record ReleasePart(string OrderId, int Shard) : IOrderEvent
 {
-    /// <summary>The receiving shard.</summary>
     public string Target => StockShards.Key(Shard);
 }
 
 /// <summary>Home → shard: commit the part (shipment requested).</summary>
 [CloudEventType(InventoryEventTypes.CommitPart)]
-public sealed record CommitPart(string OrderId, int Shard)
+public sealed record CommitPart(string OrderId, int Shard) : IOrderEvent
 {
-    /// <summary>The receiving shard.</summary>
     public string Target => StockShards.Key(Shard);
 }
 
@@ -159,7 +150,6 @@ public sealed record ShardDecision(IReadOnlyList<SkuStock> Skus, SagaOrder? Orde
 
     public bool IsNoOp => Violation is null && Skus.Count == 0 && Order is null && Part is null && Receipt is null && Outputs.Count == 0;
 
-    /// <summary>A rule violation.</summary>
     public static ShardDecision Reject(string message) => new([], null, null, [], message);
 }
 
@@ -191,7 +181,7 @@ public static class ShardedStockDecisions
     };
 
     /// <summary>A goods receipt adds to available and received stock, once per receipt id.</summary>
-    public static ShardDecision Receive(IShardView view, StockReceived e)
+    private static ShardDecision Receive(IShardView view, StockReceived e)
     {
         if (view.Receipt(e.ReceiptId) is { } applied)
         {
@@ -214,7 +204,7 @@ public static class ShardedStockDecisions
     /// At the home: a new order is split into parts; the home's own part is reserved all or none in this transaction,
     /// the other shards are asked. A known order (already placed, or voided by an earlier release) is a no-op.
     /// </summary>
-    public static ShardDecision Place(IShardView view, int home, int shards, OrderPlaced e)
+    private static ShardDecision Place(IShardView view, int home, int shards, OrderPlaced e)
     {
         if (view.Order(e.OrderId) is not null)
         {
@@ -285,27 +275,29 @@ public static class ShardedStockDecisions
             return new ShardDecision([], order, null, []);
         }
 
-        var lines = ContractLines(order.Lines);
         if (order.Parts.All(p => p.Status == PartStatus.Reserved))
         {
             var reserved = order with { Status = OrderStatus.Reserved };
-            var output = new StockReserved(order.OrderId, order.CustomerId!, lines);
-            if (order.ReleaseRequested is not { } reason)
-            {
-                return new ShardDecision([], reserved, null, [output]);
-            }
-
-            var released = ReleaseAll(view, home, reserved, OrderStatus.Released, reason);
-            return released with { Outputs = [output, .. released.Outputs, new StockReleased(order.OrderId, order.CustomerId, lines, reason)] };
+            var output = new StockReserved(order.OrderId, order.CustomerId!, ContractLines(order.Lines));
+            return order.ReleaseRequested is { } reason
+                ? ReleaseReserved(view, home, reserved, order.CustomerId, reason, output)
+                : new ShardDecision([], reserved, null, [output]);
         }
 
         var shortLines = order.Parts.SelectMany(p => p.Short ?? []).ToArray();
-        var rejected = ReleaseAll(view, home, order, OrderStatus.Rejected, null);
+        var rejected = MoveReserved(view, home, order with { Status = OrderStatus.Rejected }, PartStatus.Released);
         return rejected with { Outputs = [.. rejected.Outputs, new StockReservationRejected(order.OrderId, order.CustomerId!, shortLines)] };
     }
 
-    /// <summary>Releases every reserved part (the home's own here, the others by message).</summary>
-    private static ShardDecision ReleaseAll(IShardView view, int home, SagaOrder order, OrderStatus status, string? reason)
+    /// <summary>Releases a reserved order: <paramref name="before"/>, the release messages, then <see cref="StockReleased"/>.</summary>
+    private static ShardDecision ReleaseReserved(IShardView view, int home, SagaOrder order, string? customerId, string reason, params object[] before)
+    {
+        var released = MoveReserved(view, home, order with { Status = OrderStatus.Released, ReleaseReason = reason }, PartStatus.Released);
+        return released with { Outputs = [.. before, .. released.Outputs, new StockReleased(order.OrderId, customerId, ContractLines(order.Lines), reason)] };
+    }
+
+    /// <summary>Moves every reserved part of <paramref name="order"/> (already carrying its new status) to released or committed: the home's own here, the others by message.</summary>
+    private static ShardDecision MoveReserved(IShardView view, int home, SagaOrder order, PartStatus to)
     {
         var skus = new List<SkuStock>();
         var messages = new List<object>();
@@ -318,16 +310,16 @@ public static class ShardedStockDecisions
 
             if (p.Shard == home)
             {
-                skus.AddRange(MovePart(view, p, PartStatus.Released));
+                skus.AddRange(MovePart(view, p, to));
             }
             else
             {
-                messages.Add(new ReleasePart(order.OrderId, p.Shard));
+                messages.Add(to == PartStatus.Released ? new ReleasePart(order.OrderId, p.Shard) : new CommitPart(order.OrderId, p.Shard));
             }
 
-            return p with { Status = PartStatus.Released };
+            return p with { Status = to };
         }).ToArray();
-        return new ShardDecision(skus, order with { Status = status, Parts = parts, ReleaseReason = reason ?? order.ReleaseReason }, null, messages);
+        return new ShardDecision(skus, order with { Parts = parts }, null, messages);
     }
 
     /// <summary>
@@ -335,52 +327,33 @@ public static class ShardedStockDecisions
     /// reserving; leave a Voided tombstone for an unknown order (so an order-placed arriving later reserves nothing).
     /// Rejected, released, committed or voided orders: no-op.
     /// </summary>
-    public static ShardDecision Release(IShardView view, int home, string orderId, string? customerId, string reason)
+    private static ShardDecision Release(IShardView view, int home, string orderId, string? customerId, string reason)
     {
         var order = view.Order(orderId);
-        switch (order?.Status)
+        return order switch
         {
-            case null when order is null:
-                return new ShardDecision([], new SagaOrder(orderId, customerId, OrderStatus.Voided, [], reason), null, []);
-            case null:
-                return order.ReleaseRequested is null ? new ShardDecision([], order with { ReleaseRequested = reason }, null, []) : ShardDecision.NoOp;
-            case OrderStatus.Reserved:
-                var released = ReleaseAll(view, home, order, OrderStatus.Released, reason);
-                return released with { Outputs = [.. released.Outputs, new StockReleased(orderId, order.CustomerId ?? customerId, ContractLines(order.Lines), reason)] };
-            default:
-                return ShardDecision.NoOp;
-        }
+            null => new ShardDecision([], new SagaOrder(orderId, customerId, OrderStatus.Voided, [], reason), null, []),
+            { Status: null, ReleaseRequested: null } => new ShardDecision([], order with { ReleaseRequested = reason }, null, []),
+            { Status: OrderStatus.Reserved } => ReleaseReserved(view, home, order, order.CustomerId ?? customerId, reason),
+            _ => ShardDecision.NoOp,
+        };
     }
 
     /// <summary>At the home: commit a reserved order's parts (shipment requested); committed again: no-op; not reserved: rule violation.</summary>
-    public static ShardDecision Commit(IShardView view, int home, string orderId)
+    private static ShardDecision Commit(IShardView view, int home, string orderId)
     {
         var order = view.Order(orderId);
-        if (order?.Status is not OrderStatus.Reserved)
+        return order switch
         {
-            return order?.Status == OrderStatus.Committed ? ShardDecision.NoOp : ShardDecision.Reject(order switch
+            { Status: OrderStatus.Reserved } => MoveReserved(view, home, order with { Status = OrderStatus.Committed }, PartStatus.Committed),
+            { Status: OrderStatus.Committed } => ShardDecision.NoOp,
+            _ => ShardDecision.Reject(order switch
             {
                 null => $"Shipment requested for order '{orderId}', which Inventory never reserved.",
                 { Status: null } => $"Shipment requested for order '{orderId}', whose reservation is not complete: no stock to commit.",
-                _ => $"Shipment requested for order '{orderId}', whose reservation is {order.Status.Value.ToString().ToLowerInvariant()}{(order.ReleaseReason is { } r ? " (" + r + ")" : "")}: no stock to commit.",
-            });
-        }
-
-        var skus = new List<SkuStock>();
-        var messages = new List<object>();
-        foreach (var p in order.Parts)
-        {
-            if (p.Shard == home)
-            {
-                skus.AddRange(MovePart(view, p, PartStatus.Committed));
-            }
-            else
-            {
-                messages.Add(new CommitPart(orderId, p.Shard));
-            }
-        }
-
-        return new ShardDecision(skus, order with { Status = OrderStatus.Committed, Parts = [.. order.Parts.Select(p => p with { Status = PartStatus.Committed })] }, null, messages);
+                _ => $"Shipment requested for order '{orderId}', whose reservation is {order.Status!.Value.ToString().ToLowerInvariant()}{(order.ReleaseReason is { } r ? " (" + r + ")" : "")}: no stock to commit.",
+            }),
+        };
     }
 
     /// <summary>At a remote shard: release or commit its reserved part once.</summary>
@@ -396,31 +369,14 @@ public static class ShardedStockDecisions
     }
 
     /// <summary>Sums an order's lines per SKU (ordinal), in order of first appearance.</summary>
-    public static IReadOnlyList<SkuQuantity> SumLines(IEnumerable<OrderPlacedLine> lines)
-    {
-        var sums = new Dictionary<string, int>(StringComparer.Ordinal);
-        var order = new List<string>();
-        foreach (var line in lines)
-        {
-            if (sums.TryGetValue(line.Sku, out var sum))
-            {
-                sums[line.Sku] = checked(sum + line.Quantity);
-            }
-            else
-            {
-                sums[line.Sku] = line.Quantity;
-                order.Add(line.Sku);
-            }
-        }
-
-        return order.Select(sku => new SkuQuantity(sku, sums[sku])).ToArray();
-    }
+    private static IReadOnlyList<SkuQuantity> SumLines(IEnumerable<OrderPlacedLine> lines) =>
+        lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => new SkuQuantity(g.Key, g.Sum(l => l.Quantity))).ToArray();
 
     /// <summary>
     /// Lines as the event contracts allow them (quantity ≤ 1000 per line): one line per SKU, and a SKU whose summed
     /// quantity exceeds 1000 becomes several lines of the same SKU that add up to the sum.
     /// </summary>
-    public static IReadOnlyList<StockLine> ContractLines(IEnumerable<SkuQuantity> lines) =>
+    private static IReadOnlyList<StockLine> ContractLines(IEnumerable<SkuQuantity> lines) =>
         lines.SelectMany(l => Split(l.Quantity).Select(q => new StockLine(l.Sku, q))).ToArray();
 
     private static IEnumerable<int> Split(int quantity)

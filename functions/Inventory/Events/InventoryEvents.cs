@@ -20,6 +20,12 @@ public static class InventoryEventTypes
     public const string ConsumerGroup = "inventory";
 }
 
+/// <summary>An event or saga message about one order: Inventory finds the order's row by this id alone.</summary>
+public interface IOrderEvent
+{
+    string OrderId { get; }
+}
+
 // ---- Written by Inventory (inventory-stock) ----
 
 /// <summary><c>inventory.stock-received.v1</c>: a goods receipt for a SKU.</summary>
@@ -51,22 +57,22 @@ public sealed record OrderPlacedLine(string Sku, int Quantity, decimal UnitPrice
 
 /// <summary><c>sales.order-placed.v1</c>.</summary>
 [CloudEventType(InventoryEventTypes.OrderPlaced)]
-public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency);
+public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency) : IOrderEvent;
 
 /// <summary><c>fulfillment.order-withdrawn.v1</c>: the order will never ship; its reservation goes back.</summary>
 [CloudEventType(InventoryEventTypes.OrderWithdrawn)]
-public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null);
+public sealed record OrderWithdrawn(string OrderId, string CustomerId, string? Reason = null) : IOrderEvent;
 
 /// <summary><c>payments.payment-declined.v1</c>.</summary>
 [CloudEventType(InventoryEventTypes.PaymentDeclined)]
-public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
+public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason) : IOrderEvent;
 
 /// <summary>A line of <c>fulfillment.shipment-requested.v1</c>.</summary>
 public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary><c>fulfillment.shipment-requested.v1</c> (Inventory acts on the order id; its own reservation row holds the lines).</summary>
 [CloudEventType(InventoryEventTypes.ShipmentRequested)]
-public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines);
+public sealed record ShipmentRequested(string ShipmentId, string OrderId, string CustomerId, IReadOnlyList<ShipmentLine> Lines) : IOrderEvent;
 
 // ---- HTTP bodies ----
 

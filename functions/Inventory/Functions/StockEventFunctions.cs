@@ -5,13 +5,11 @@ namespace Store.Inventory.Functions;
 /// <summary>One Event Hubs trigger per hub Inventory consumes (schemas/catalog.json); all feed the same stock processor.</summary>
 public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatchProcessor<StockRow> processor)
 {
-    private const string Group = "inventory";
-
     /// <summary>Applies Inventory's own stock-received events (its other outputs on the hub are ignored).</summary>
     [Function("Inventory_OnInventoryStock")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryStock(
-        [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
@@ -19,7 +17,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnSalesOrders")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnSalesOrders(
-        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
@@ -27,7 +25,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnPayments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnPayments(
-        [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
@@ -35,7 +33,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnFulfillmentShipments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnFulfillmentShipments(
-        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
@@ -43,7 +41,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnInventoryShards")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryShards(
-        [EventHubTrigger("inventory-shards", Connection = "InventoryEventHubConnection", ConsumerGroup = Group)] EventData[] events,
+        [EventHubTrigger("inventory-shards", Connection = "InventoryEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 }

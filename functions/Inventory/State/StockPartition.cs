@@ -28,7 +28,7 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
             return new(StockShards.Partition(ShardOf(r), _n), [StockKeys.Receipt(r.ReceiptId), StockKeys.Sku(r.Sku)], [StockKeys.Receipt(r.ReceiptId)]);
         }
 
-        if (OrderIdOf(data) is not { } orderId)
+        if (data is not IOrderEvent { OrderId: var orderId })
         {
             return null;
         }
@@ -60,20 +60,7 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
         PartDecided m => m.Home,
         ReleasePart m => m.Shard,
         CommitPart m => m.Shard,
-        _ => StockShards.Of(OrderIdOf(data)!, _n),
-    };
-
-    private static string? OrderIdOf(object data) => data switch
-    {
-        OrderPlaced o => o.OrderId,
-        OrderWithdrawn w => w.OrderId,
-        PaymentDeclined d => d.OrderId,
-        ShipmentRequested s => s.OrderId,
-        ReservePart m => m.OrderId,
-        PartDecided m => m.OrderId,
-        ReleasePart m => m.OrderId,
-        CommitPart m => m.OrderId,
-        _ => null,
+        _ => StockShards.Of(((IOrderEvent)data).OrderId, _n),
     };
 
     /// <summary>A shard's decision as row changes: SKU and receipt rows, the order row and part row; outputs in the order row's outbox, else the part row's.</summary>

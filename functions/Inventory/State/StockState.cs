@@ -12,20 +12,11 @@
 //   "receipt|<receiptId>" ReceiptRecord: a goods receipt applied to stock (idempotency of stock-received)
 // Keys are escaped (StockKeys) because RowKeys may not contain '/', '\', '#', '?' or control characters.
 //
-// Each event's changes (its order, part or receipt row plus the SKU rows it moves) are committed in the same
-// entity-group transaction, conditional on the ETags read (inserts fail when the row appeared meanwhile). Decisions are
-// pure and naturally idempotent: an order row is placed once, a release or commit only acts on status Reserved, a part
-// row only on its own status, a receipt only on a missing receipt row; so redelivery, duplicates and re-application
-// after a conflict are no-ops, without an applied-id log.
-//
-// Batches go through the kit's multi-row partition entry (PartitionBatchProcessor over StockPartition): rows read
-// once through the ETag-validated cache, all events decided in memory in stream order, each event's rows committed in
-// one transaction (independent events concurrently), re-read and re-applied on a conflict, outputs in the order row's
-// outbox, published after the commit and re-published (same ids) by whoever finds them unconfirmed.
-//
-// Rejections are decided on committed reads of the SKU rows; only rows that change are ETag-conditioned. A rejection
-// moves no stock, so no invariant depends on it. The rules (limits, release before placed, shipment of an order not
-// reserved) are in Decisions/ShardedStockDecisions.cs.
+// Each event's changes (its order, part or receipt row plus the SKU rows it moves) are committed in one entity-group
+// transaction, conditional on the ETags read, through the kit's PartitionBatchProcessor (see StockPartition). Decisions
+// are naturally idempotent: an order row is placed once, a release or commit only acts on status Reserved, a part row
+// only on its own status, a receipt only on a missing receipt row; so redelivery, duplicates and re-application after a
+// conflict are no-ops, without an applied-id log. A rejection moves no stock, so it needs no ETag on the SKU rows it read.
 
 namespace Store.Inventory.State;
 
@@ -71,16 +62,14 @@ public static class StockKeys
     public const string Partition = "stock";
 
     /// <summary>Row key of a SKU.</summary>
-    public static string Sku(string sku) => "sku|" + Escape(sku);
+    public static string Sku(string sku) => "sku|" + TableKeys.Escape(sku);
 
     /// <summary>Row key of an order.</summary>
-    public static string Order(string orderId) => "order|" + Escape(orderId);
+    public static string Order(string orderId) => "order|" + TableKeys.Escape(orderId);
 
     /// <summary>Row key of a remote shard's part of an order (N &gt; 1).</summary>
-    public static string Part(string orderId) => "part|" + Escape(orderId);
+    public static string Part(string orderId) => "part|" + TableKeys.Escape(orderId);
 
     /// <summary>Row key of an applied receipt.</summary>
-    public static string Receipt(string receiptId) => "receipt|" + Escape(receiptId);
-
-    private static string Escape(string id) => TableKeys.Escape(id);
+    public static string Receipt(string receiptId) => "receipt|" + TableKeys.Escape(receiptId);
 }
