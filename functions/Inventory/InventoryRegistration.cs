@@ -5,15 +5,13 @@ using Store.Eventing.Hosting;
 namespace Store.Inventory;
 
 /// <summary>
-/// Table names of Inventory (settings <c>Inventory:StockTable</c>, <c>Inventory:ReceiptsTable</c>) and the stock shard
-/// count N (<c>Inventory:StockShards</c>, 1-32, default 1; see Decisions/ShardedStockDecisions.cs).
+/// The stock shard count N (<c>Inventory:StockShards</c>, 1-32, default 1; see Decisions/ShardedStockDecisions.cs). The
+/// tables are named by <c>Inventory:StockTable</c> and <c>Inventory:ReceiptsTable</c>, which the kit's state registration reads.
 /// </summary>
-public sealed record InventoryOptions(string StockTable = "inventorystock", string ReceiptsTable = "inventoryreceipts", int StockShards = 1)
+public sealed record InventoryOptions(int StockShards = 1)
 {
-    /// <summary>Reads the options from configuration, with defaults.</summary>
+    /// <summary>Reads the shard count from configuration; anything but 1-32 is refused at start-up.</summary>
     public static InventoryOptions From(IConfiguration configuration) => new(
-        configuration["Inventory:StockTable"] is { Length: > 0 } stock ? stock : "inventorystock",
-        configuration["Inventory:ReceiptsTable"] is { Length: > 0 } receipts ? receipts : "inventoryreceipts",
         configuration["Inventory:StockShards"] is not { Length: > 0 } shards ? 1
             : int.TryParse(shards, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 32 ? n
             : throw new InvalidOperationException($"Inventory:StockShards = '{shards}' is not a whole number from 1 to 32."));
@@ -29,8 +27,8 @@ public static class InventoryRegistration
 
         var options = InventoryOptions.From(configuration);
         services.AddSingleton(options);
-        services.AddStateTable(configuration, "Inventory:StockTable", options.StockTable, InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockPartition.CacheCapacity);
-        services.AddStateTable(configuration, "Inventory:ReceiptsTable", options.ReceiptsTable, InventoryJson.Default.ReceiptRequest, appliedWindow: 0);
+        services.AddStateTable(configuration, "Inventory:StockTable", "inventorystock", InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockPartition.CacheCapacity);
+        services.AddStateTable(configuration, "Inventory:ReceiptsTable", "inventoryreceipts", InventoryJson.Default.ReceiptRequest, appliedWindow: 0);
         services.AddEntityCommands<ReceiptRequest>();
         services.AddPartitionDecisions<StockRow, StockPartition>(InventoryEventTypes.ConsumerGroup);
         services.AddSingleton<Functions.StockFunctions>();

@@ -73,6 +73,11 @@ public sealed class RequestContract<T>(string schemaFile, JsonTypeInfo<T> type)
             yield break;
         }
 
+        if (keyword == "pattern" && at.InstanceLocation.Evaluate(body)?.GetString() is "")
+        {
+            yield break; // minLength already says the string is empty
+        }
+
         var subject = field == "body" ? "The body" : field;
         yield return (field, keyword switch
         {

@@ -7,39 +7,28 @@ public readonly record struct EntityKey(string PartitionKey, string RowKey);
 /// One state entity as loaded: the context's state plus what is written in the same transaction: the applied log and
 /// the outbox of outputs committed with this state but not yet known to be published.
 /// </summary>
-public sealed class StateRecord<TState>
+public sealed class StateRecord<TState>(EntityKey key, TState? state, ETag etag, AppliedLog applied, IReadOnlyList<OutgoingEvent> outbox, string? outboxToken)
 {
-    internal StateRecord(EntityKey key, TState? state, ETag etag, AppliedLog applied, IReadOnlyList<OutgoingEvent> outbox, string? outboxToken)
-    {
-        Key = key;
-        State = state;
-        ETag = etag;
-        Applied = applied;
-        Outbox = outbox;
-        OutboxToken = outboxToken;
-        StoredOutbox = outbox.Count > 0;
-    }
-
-    public EntityKey Key { get; }
+    public EntityKey Key { get; } = key;
 
     /// <summary>The stored state; null when the entity does not exist yet.</summary>
-    public TState? State { get; set; }
+    public TState? State { get; set; } = state;
 
     /// <summary>True when the entity exists in the table (an update must match <see cref="ETag"/>).</summary>
     public bool Exists => ETag != default;
 
     /// <summary>Writes are conditional on it (optimistic concurrency, never last-write-wins).</summary>
-    public ETag ETag { get; internal set; }
+    public ETag ETag { get; internal set; } = etag;
 
-    public AppliedLog Applied { get; }
+    public AppliedLog Applied { get; } = applied;
 
-    public IReadOnlyList<OutgoingEvent> Outbox { get; set; }
+    public IReadOnlyList<OutgoingEvent> Outbox { get; set; } = outbox;
 
     /// <summary>The invocation that wrote <see cref="Outbox"/>.</summary>
-    public string? OutboxToken { get; set; }
+    public string? OutboxToken { get; set; } = outboxToken;
 
     /// <summary>True when the row as stored holds an outbox, hence a marker.</summary>
-    internal bool StoredOutbox { get; set; }
+    internal bool StoredOutbox { get; set; } = outbox.Count > 0;
 
     /// <summary>
     /// True when read from the table by the call that returned it; false when cached or assumed new: such a record is

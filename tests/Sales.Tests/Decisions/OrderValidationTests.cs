@@ -68,6 +68,10 @@ public sealed class OrderValidationTests
     }
 
     [Fact]
+    public void An_empty_id_gets_one_message_not_one_per_rule() =>
+        Assert.Equal(["customerId must not be empty."], Validate(Order(customerId: "\"\"")).Errors["customerId"]);
+
+    [Fact]
     public void A_number_beyond_a_decimal_is_out_of_range_not_a_crash()
     {
         var result = Validate(Order("""[{"sku":"S","quantity":1,"unitPrice":1e400}]"""));
