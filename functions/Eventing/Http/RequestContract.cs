@@ -31,13 +31,8 @@ public sealed class RequestContract<T>(string schemaFile, JsonTypeInfo<T> type)
     /// <summary>Validates <paramref name="body"/> against the schema and binds it.</summary>
     public Validated<T> Bind(JsonElement body)
     {
-        var results = _schema.Evaluate(body, ListErrors);
-        if (!results.IsValid)
+        if (Errors(body) is { Count: > 0 } errors)
         {
-            var errors = (results.Details ?? []).Where(d => d.Errors is { Count: > 0 })
-                .SelectMany(d => d.Errors!.SelectMany(e => Describe(d, e.Key, e.Value, body)))
-                .GroupBy(e => e.Field, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct().ToArray(), StringComparer.Ordinal);
             return new(null, errors);
         }
 
@@ -51,6 +46,28 @@ public sealed class RequestContract<T>(string schemaFile, JsonTypeInfo<T> type)
             var field = ex.Path is { Length: > 2 } path ? path[2..] : "body";
             return Validated<T>.Invalid(field, $"{field} is out of range.");
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="value"/> meets the schema's rules for the top-level <paramref name="property"/>: the same
+    /// rules for a value that arrives elsewhere, e.g. an id in a route.
+    /// </summary>
+    public bool Accepts(string property, string value)
+    {
+        using var probe = JsonDocument.Parse(new JsonObject { [property] = value }.ToJsonString());
+        return !Errors(probe.RootElement).ContainsKey(property);
+    }
+
+    // Every error of the body per field; empty when the schema accepts it.
+    private Dictionary<string, string[]> Errors(JsonElement body)
+    {
+        var results = _schema.Evaluate(body, ListErrors);
+        return results.IsValid
+            ? []
+            : (results.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+                .SelectMany(d => d.Errors!.SelectMany(e => Describe(d, e.Key, e.Value, body)))
+                .GroupBy(e => e.Field, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct().ToArray(), StringComparer.Ordinal);
     }
 
     private IEnumerable<(string Field, string Message)> Describe(EvaluationResults at, string keyword, string libraryMessage, JsonElement body)
@@ -115,7 +132,14 @@ public sealed class RequestContract<T>(string schemaFile, JsonTypeInfo<T> type)
         var field = new StringBuilder();
         foreach (var segment in Segments(location))
         {
-            _ = int.TryParse(segment, out var index) && field.Length > 0 ? field.Append('[').Append(index).Append(']') : field.Append(field.Length > 0 ? "." : "").Append(segment);
+            if (int.TryParse(segment, out var index) && field.Length > 0)
+            {
+                field.Append('[').Append(index).Append(']');
+            }
+            else
+            {
+                field.Append(field.Length > 0 ? "." : "").Append(segment);
+            }
         }
 
         return field.Length == 0 ? "body" : field.ToString();

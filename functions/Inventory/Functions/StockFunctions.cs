@@ -36,14 +36,8 @@ public sealed class StockFunctions(EntityCommands<ReceiptRequest> receipts, Tabl
         (ReceiptIngressDecision Decision, ReceiptRequest Accepted) outcome;
         try
         {
-            outcome = await receipts.ExecuteAsync(new EntityKey(TableKeys.Escape(receipt.ReceiptId), "receipt"), accepted =>
-                ReceiptDecisions.Decide(accepted, receipt) switch
-                {
-                    ReceiptIngressDecision.Accept when new ReceiptRequest(receipt.ReceiptId, receipt.Sku, receipt.Quantity, ReceiptDecisions.EventIdOf(receipt.ReceiptId)) is var request =>
-                        new CommandDecision<ReceiptRequest, (ReceiptIngressDecision, ReceiptRequest)>((ReceiptIngressDecision.Accept, request), request,
-                            [new Emit(receipt, ReceiptDecisions.Role, new EventCause(ReceiptDecisions.Scope(receipt.ReceiptId), time.GetUtcNow(), traceParent))]),
-                    var decision => new((decision, accepted!)),
-                }, cancellationToken).ConfigureAwait(false);
+            outcome = await receipts.ExecuteAsync(new EntityKey(TableKeys.Escape(receipt.ReceiptId), "receipt"),
+                accepted => ReceiptDecisions.Receive(accepted, receipt, time.GetUtcNow(), traceParent), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (TransientFailures.IsTransient(ex))
         {

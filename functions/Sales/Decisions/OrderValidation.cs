@@ -11,13 +11,10 @@ public static class OrderValidation
     private static readonly RequestContract<CancelOrder> CancelContract = new("cancel-order.request.json", SalesRequestJson.Default.CancelOrder);
 
     /// <summary>
-    /// True when <paramref name="orderId"/> can be an order id: non-blank, at most 128 characters, and free of the
-    /// characters Azure Tables forbids in keys ('/', '\', '#', '?', control characters) and of line separators, because
-    /// the id is the state key (the place-order schema's rule, for an id that arrives in a route).
+    /// True when <paramref name="orderId"/> can be an order id by the place-order schema's rule (non-blank, at most 128
+    /// characters, none of the characters Azure Tables forbids in keys, no line separators): for an id that arrives in a route.
     /// </summary>
-    public static bool IsValidOrderId(string? orderId) =>
-        !string.IsNullOrWhiteSpace(orderId) && orderId.Length <= 128 &&
-        !orderId.Any(c => c is '/' or '\\' or '#' or '?' or '\u2028' or '\u2029' || char.IsControl(c));
+    public static bool IsValidOrderId(string? orderId) => orderId is not null && PlaceOrderContract.Accepts("orderId", orderId);
 
     /// <summary>Validates a place-order body.</summary>
     public static Validated<PlaceOrder> ValidatePlaceOrder(JsonElement body)

@@ -60,6 +60,24 @@ public sealed class ReceiptDecisionsTests
     }
 
     [Fact]
+    public void Receive_RecordsANewReceiptWithOneStockReceived_AndAnswersARepeatWithWhatWasAccepted()
+    {
+        var now = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var first = ReceiptDecisions.Receive(null, new StockReceived("r1", "A", 5), now, null);
+
+        Assert.Equal((ReceiptIngressDecision.Accept, new ReceiptRequest("r1", "A", 5, ReceiptDecisions.EventIdOf("r1"))), first.Answer);
+        Assert.Equal(first.Answer.Accepted, first.NewState);
+        var output = Assert.Single(first.Outputs!);
+        Assert.Equal(new StockReceived("r1", "A", 5), output.Data);
+        Assert.Equal(ReceiptDecisions.EventIdOf("r1"), EventIds.Derive(output.Cause!.Value.Scope, output.Role));
+
+        var repeat = ReceiptDecisions.Receive(first.NewState, new StockReceived("r1", "A", 5), now.AddMinutes(1), null);
+        Assert.Equal((ReceiptIngressDecision.Repeat, first.NewState!), repeat.Answer);
+        Assert.Null(repeat.NewState);
+        Assert.Null(repeat.Outputs);
+    }
+
+    [Fact]
     public void Validate_AWholeNumberWrittenWithADecimalPoint_IsAQuantity() =>
         Assert.Equal(new StockReceived("r1", "A", 2), Validate("""{"receiptId":"r1","sku":"A","quantity":2.0}""").Value);
 
