@@ -31,7 +31,7 @@ public sealed record EdgeProblem(HttpStatusCode Status, string Title, string? De
 /// names, depth) and writing answers, including ASP.NET Core's <see cref="ProblemDetails"/> with one scheme of type URIs.
 /// Nothing an exception says about the code reaches a client: rejections describe the input only.
 /// </summary>
-public static class HttpEdge
+public static partial class HttpEdge
 {
     /// <summary>The JSON nesting depth a request body may have (no request of this system needs more than 4).</summary>
     public const int MaxDepth = 32;
@@ -113,6 +113,45 @@ public static class HttpEdge
         }
 
         return new EdgeBody(document, null);
+    }
+
+    /// <summary>
+    /// A command's edge: reads the body (<paramref name="rules"/>), validates it (400 with every error), runs it and
+    /// answers its outcome; 503 with Retry-After when storage or Event Hubs is unavailable (commands are idempotent and
+    /// their outputs wait in the outbox, so the same request is safe to send again).
+    /// </summary>
+    public static async Task<HttpResponseData> CommandAsync<TCommand, TOutcome>(
+        HttpRequestData req, BodyRules rules, Func<JsonElement?, Validated<TCommand>> validate, Func<TCommand, CancellationToken, Task<TOutcome>> execute,
+        Func<TCommand, TOutcome, Task<HttpResponseData>> answer, ILogger logger, CancellationToken ct)
+        where TCommand : class
+    {
+        ArgumentNullException.ThrowIfNull(validate);
+        ArgumentNullException.ThrowIfNull(execute);
+        ArgumentNullException.ThrowIfNull(answer);
+        using var body = await ReadJsonAsync(req, rules, ct).ConfigureAwait(false);
+        if (body.Problem is { } problem)
+        {
+            return await ProblemAsync(req, problem, ct).ConfigureAwait(false);
+        }
+
+        var validated = validate(body.Document?.RootElement);
+        if (validated.Value is not { } command)
+        {
+            return await ValidationProblemAsync(req, validated.Errors, ct).ConfigureAwait(false);
+        }
+
+        TOutcome outcome;
+        try
+        {
+            outcome = await execute(command, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransientFailures.IsTransient(ex))
+        {
+            LogUnavailable(logger, ex, req.Method, req.Url.AbsolutePath);
+            return await UnavailableAsync(req, ct).ConfigureAwait(false);
+        }
+
+        return await answer(command, outcome).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -259,6 +298,9 @@ public static class HttpEdge
 
     private static string? ContentTypeOf(HttpRequestData req) =>
         req.Headers.TryGetValues(HeaderNames.ContentType, out var values) ? string.Join(",", values) : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: storage or Event Hubs unavailable; the same request may be sent again")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string path);
 
     private static async Task<HttpResponseData> WriteAsync(HttpRequestData req, HttpStatusCode status, string contentType, byte[] body, CancellationToken ct, params (string Name, string Value)[] headers)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Store.Inventory.Functions;
 
@@ -9,48 +10,28 @@ namespace Store.Inventory.Functions;
 /// commits, publishes and confirms it); the stock itself changes only when Inventory's processor consumes stock-received
 /// from its own stream.
 /// </summary>
-public sealed class StockFunctions(EntityCommands<ReceiptRequest> receipts, TableStateStore<StockRow> stock, InventoryOptions options, TimeProvider time)
+public sealed class StockFunctions(EntityCommands<ReceiptRequest> receipts, TableStateStore<StockRow> stock, InventoryOptions options, TimeProvider time, ILogger<StockFunctions> logger)
 {
     /// <summary>A receipt is three short fields; 16 KiB leaves room for every character escaped.</summary>
     private static readonly BodyRules ReceiptBody = new(16 * 1024);
 
     /// <summary><c>POST /api/stock/receipts</c> {receiptId, sku, quantity}: 202 (also for an identical repeat), 400, 409.</summary>
     [Function("Inventory_ReceiveStock")]
-    public async Task<HttpResponseData> ReceiveStock(
+    public Task<HttpResponseData> ReceiveStock(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "stock/receipts")] HttpRequestData req,
-        CancellationToken cancellationToken)
-    {
-        using var body = await HttpEdge.ReadJsonAsync(req, ReceiptBody, cancellationToken).ConfigureAwait(false);
-        if (body.Problem is { } problem)
-        {
-            return await HttpEdge.ProblemAsync(req, problem, cancellationToken).ConfigureAwait(false);
-        }
-
-        var validated = ReceiptDecisions.Validate(body.Document!.RootElement);
-        if (validated.Value is not { } receipt)
-        {
-            return await HttpEdge.ValidationProblemAsync(req, validated.Errors, cancellationToken).ConfigureAwait(false);
-        }
-
-        var traceParent = req.Headers.TryGetValues("traceparent", out var values) ? values.FirstOrDefault() : null;
-        (ReceiptIngressDecision Decision, ReceiptRequest Accepted) outcome;
-        try
-        {
-            outcome = await receipts.ExecuteAsync(new EntityKey(TableKeys.Escape(receipt.ReceiptId), "receipt"),
-                accepted => ReceiptDecisions.Receive(accepted, receipt, time.GetUtcNow(), traceParent), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TransientFailures.IsTransient(ex))
-        {
-            // Committed or not, the same request is safe to send again; a committed receipt is published by the outbox relay anyway.
-            return await HttpEdge.UnavailableAsync(req, cancellationToken).ConfigureAwait(false);
-        }
-
-        var (decided, accepted) = outcome;
-        return decided == ReceiptIngressDecision.Conflict
-            ? await HttpEdge.ConflictAsync(req, $"Receipt '{receipt.ReceiptId}' was already accepted as {accepted.Quantity} x '{accepted.Sku}'.", cancellationToken).ConfigureAwait(false)
-            : await HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, JsonSerializer.SerializeToUtf8Bytes(
-                new StockReceiptAccepted(accepted.ReceiptId, accepted.Sku, accepted.Quantity, accepted.EventId), InventoryJson.Default.StockReceiptAccepted), cancellationToken).ConfigureAwait(false);
-    }
+        CancellationToken cancellationToken) =>
+        HttpEdge.CommandAsync(
+            req,
+            ReceiptBody,
+            body => ReceiptDecisions.Validate(body!.Value),
+            (receipt, ct) => receipts.ExecuteAsync(new EntityKey(TableKeys.Escape(receipt.ReceiptId), "receipt"),
+                accepted => ReceiptDecisions.Receive(accepted, receipt, time.GetUtcNow(), TraceParentOf(req)), ct),
+            (receipt, outcome) => outcome.Decision == ReceiptIngressDecision.Conflict
+                ? HttpEdge.ConflictAsync(req, $"Receipt '{receipt.ReceiptId}' was already accepted as {outcome.Accepted.Quantity} x '{outcome.Accepted.Sku}'.", cancellationToken)
+                : HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, JsonSerializer.SerializeToUtf8Bytes(
+                    new StockReceiptAccepted(outcome.Accepted.ReceiptId, outcome.Accepted.Sku, outcome.Accepted.Quantity, outcome.Accepted.EventId), InventoryJson.Default.StockReceiptAccepted), cancellationToken),
+            logger,
+            cancellationToken);
 
     /// <summary><c>GET /api/stock/{sku}</c>: {sku, available, reserved, committed, received}, or 404 when Inventory has never heard of the SKU.</summary>
     [Function("Inventory_GetStock")]
@@ -64,4 +45,6 @@ public sealed class StockFunctions(EntityCommands<ReceiptRequest> receipts, Tabl
                 ? new StockLevel(s.Sku, s.Available, s.Reserved, s.Committed, s.Received)
                 : null,
             InventoryJson.Default.StockLevel, "Unknown SKU.", $"Inventory has no stock record for SKU '{sku}'.", cancellationToken);
+
+    private static string? TraceParentOf(HttpRequestData req) => req.Headers.TryGetValues("traceparent", out var values) ? values.FirstOrDefault() : null;
 }

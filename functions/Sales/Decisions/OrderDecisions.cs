@@ -29,32 +29,27 @@ public enum CancelOutcome
     AlreadyShipped,
 }
 
-/// <summary>The decision on a place-order request: outcome, new state and the event to publish (when accepted).</summary>
-public sealed record PlaceDecision(PlaceOutcome Outcome, OrderState State, OrderPlaced? Placed);
-
-/// <summary>The decision on a cancel request: outcome, new state and the event to publish (when cancelled).</summary>
-public sealed record CancelDecision(CancelOutcome Outcome, OrderState? State, OrderCancelled? Cancelled);
-
 /// <summary>The order lifecycle rules of Sales: pure functions of the current state and the command or event.</summary>
 public static class OrderDecisions
 {
     /// <summary>
     /// Accepts a new order; recognises a repeat of the accepted request by its canonical hash (idempotent);
-    /// rejects a different order under an existing id. <paramref name="now"/> becomes the order's acceptance time.
+    /// rejects a different order under an existing id. <paramref name="now"/> becomes the order's acceptance time and
+    /// the time of its order-placed event.
     /// </summary>
-    public static PlaceDecision Place(OrderState? state, PlaceOrder command, DateTimeOffset now)
+    public static CommandDecision<OrderState, PlaceOutcome> Place(OrderState? state, PlaceOrder command, DateTimeOffset now, string? traceParent = null)
     {
         var current = state ?? OrderState.New(command.OrderId);
         var hash = command.CanonicalHash();
         if (current.IsPlaced)
         {
-            return new PlaceDecision(current.RequestHash == hash ? PlaceOutcome.AlreadyAccepted : PlaceOutcome.Conflict, current, null);
+            return new(current.RequestHash == hash ? PlaceOutcome.AlreadyAccepted : PlaceOutcome.Conflict);
         }
 
         // A shipment marker recorded before the order was accepted is kept: the order is then shipped from the start.
         var accepted = current with { CustomerId = command.CustomerId, RequestHash = hash, AcceptedAt = now };
         var placed = new OrderPlaced(command.OrderId, command.CustomerId, command.Lines, command.Total, command.Currency);
-        return new PlaceDecision(PlaceOutcome.Accepted, accepted, placed);
+        return new(PlaceOutcome.Accepted, accepted, [SalesOutputs.Placed(placed, now, traceParent)]);
     }
 
     /// <summary>
@@ -63,25 +58,22 @@ public static class OrderDecisions
     /// <c>order-withdrawn</c> or, when the shipment went out before it read the cancel, <c>cancellation-rejected</c>.
     /// The 409 is only a shortcut for what Sales already learnt from Fulfillment, so it never contradicts it.
     /// </summary>
-    public static CancelDecision Cancel(OrderState? state, CancelOrder command, DateTimeOffset now)
+    public static CommandDecision<OrderState, CancelOutcome> Cancel(OrderState? state, CancelOrder command, DateTimeOffset now, string? traceParent = null)
     {
-        if (state is null || !state.IsPlaced)
+        var outcome = state switch
         {
-            return new CancelDecision(CancelOutcome.NotFound, state, null);
+            null or { IsPlaced: false } => CancelOutcome.NotFound,
+            { IsShipped: true } => CancelOutcome.AlreadyShipped,
+            { IsCancelled: true } => CancelOutcome.AlreadyCancelled,
+            _ => CancelOutcome.Cancelled,
+        };
+        if (outcome != CancelOutcome.Cancelled)
+        {
+            return new(outcome);
         }
 
-        if (state.IsShipped)
-        {
-            return new CancelDecision(CancelOutcome.AlreadyShipped, state, null);
-        }
-
-        if (state.IsCancelled)
-        {
-            return new CancelDecision(CancelOutcome.AlreadyCancelled, state, null);
-        }
-
-        var cancelled = state with { CancelledAt = now, CancelReason = command.Reason };
-        return new CancelDecision(CancelOutcome.Cancelled, cancelled, new OrderCancelled(state.OrderId, state.CustomerId!, command.Reason));
+        var cancelled = state! with { CancelledAt = now, CancelReason = command.Reason };
+        return new(outcome, cancelled, [SalesOutputs.Cancelled(new OrderCancelled(state.OrderId, state.CustomerId!, command.Reason), now, traceParent)]);
     }
 
     /// <summary>Records that Fulfillment requested the order's shipment. Idempotent: the first shipment id is kept.</summary>

@@ -18,28 +18,6 @@ internal static class HttpAnswers
         HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, JsonSerializer.SerializeToUtf8Bytes(new OrderAnswer(orderId, status), SalesJson.Default.OrderAnswer), ct,
             ("Location", "/api/orders/" + Uri.EscapeDataString(orderId)));
 
-    /// <summary>
-    /// Runs one command on order <paramref name="orderId"/> and answers its outcome with <paramref name="answer"/>, or 503
-    /// when storage or Event Hubs is unavailable (reported to <paramref name="logUnavailable"/>).
-    /// </summary>
-    public static async Task<HttpResponseData> ExecuteAsync<TOutcome>(
-        this EntityCommands<OrderState> orders, HttpRequestData req, string orderId, Func<OrderState?, CommandDecision<OrderState, TOutcome>> decide,
-        Func<TOutcome, Task<HttpResponseData>> answer, Action<Exception> logUnavailable, CancellationToken ct)
-    {
-        TOutcome outcome;
-        try
-        {
-            outcome = await orders.ExecuteAsync(OrderKeys.For(orderId), decide, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TransientFailures.IsTransient(ex))
-        {
-            logUnavailable(ex);
-            return await HttpEdge.UnavailableAsync(req, ct).ConfigureAwait(false);
-        }
-
-        return await answer(outcome).ConfigureAwait(false);
-    }
-
     public static Task<HttpResponseData> NotFoundAsync(HttpRequestData req, string orderId, CancellationToken ct) =>
         HttpEdge.NotFoundAsync(req, "Order not found.", $"There is no order '{orderId}'.", ct);
 }

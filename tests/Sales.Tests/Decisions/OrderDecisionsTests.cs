@@ -8,31 +8,34 @@ public sealed class OrderDecisionsTests
     private static PlaceOrder Order(string id = "o-1", decimal price = 10m, string customer = "c-1") =>
         new(id, customer, [new OrderLine("SKU-1", 2, price), new OrderLine("SKU-2", 1, 0.5m)], "EUR");
 
-    private static OrderState Placed(string id = "o-1") => OrderDecisions.Place(null, Order(id), T1).State;
+    private static OrderState Placed(string id = "o-1") => OrderDecisions.Place(null, Order(id), T1).NewState!;
 
     private static ShipmentRequested Shipment(string orderId, string shipmentId = "shp-1") => new(shipmentId, orderId, "c-1", [new OrderLine("SKU-1", 2, 10m)]);
 
     [Fact]
     public void A_new_order_is_accepted_with_its_event_and_acceptance_time()
     {
-        var decision = OrderDecisions.Place(null, Order(), T1);
+        var decision = OrderDecisions.Place(null, Order(), T1, "trace");
 
-        Assert.Equal(PlaceOutcome.Accepted, decision.Outcome);
-        var placed = decision.Placed!;
+        Assert.Equal(PlaceOutcome.Accepted, decision.Answer);
+        var output = Assert.Single(decision.Outputs!);
+        var placed = Assert.IsType<OrderPlaced>(output.Data);
         Assert.Equal(("o-1", "c-1", 20.5m, "EUR"), (placed.OrderId, placed.CustomerId, placed.Total, placed.Currency));
         Assert.Equal(Order().Lines, placed.Lines);
-        Assert.Equal(T1, decision.State.AcceptedAt);
-        Assert.Equal("accepted", decision.State.Status);
+        Assert.Equal((T1, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
+        Assert.Equal(SalesOutputs.PlacedId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
+        Assert.Equal(T1, decision.NewState!.AcceptedAt);
+        Assert.Equal("accepted", decision.NewState.Status);
     }
 
     [Fact]
-    public void The_same_order_again_is_already_accepted_with_no_event_and_the_first_time_kept()
+    public void The_same_order_again_is_already_accepted_with_no_event_and_nothing_written()
     {
         var decision = OrderDecisions.Place(Placed(), Order(), T2);
 
-        Assert.Equal(PlaceOutcome.AlreadyAccepted, decision.Outcome);
-        Assert.Null(decision.Placed);
-        Assert.Equal(T1, decision.State.AcceptedAt);
+        Assert.Equal(PlaceOutcome.AlreadyAccepted, decision.Answer);
+        Assert.Null(decision.NewState);
+        Assert.Null(decision.Outputs);
     }
 
     [Fact]
@@ -40,7 +43,7 @@ public sealed class OrderDecisionsTests
     {
         var again = Order() with { Lines = [new OrderLine("SKU-1", 2, 10.000m), new OrderLine("SKU-2", 1, 0.50m)] };
 
-        Assert.Equal(PlaceOutcome.AlreadyAccepted, OrderDecisions.Place(Placed(), again, T2).Outcome);
+        Assert.Equal(PlaceOutcome.AlreadyAccepted, OrderDecisions.Place(Placed(), again, T2).Answer);
     }
 
     [Theory]
@@ -60,8 +63,9 @@ public sealed class OrderDecisionsTests
 
         var decision = OrderDecisions.Place(Placed(), different, T2);
 
-        Assert.Equal(PlaceOutcome.Conflict, decision.Outcome);
-        Assert.Null(decision.Placed);
+        Assert.Equal(PlaceOutcome.Conflict, decision.Answer);
+        Assert.Null(decision.NewState);
+        Assert.Null(decision.Outputs);
     }
 
     [Fact]
@@ -71,26 +75,29 @@ public sealed class OrderDecisionsTests
 
         var decision = OrderDecisions.Place(marker, Order(), T1);
 
-        Assert.Equal(PlaceOutcome.Accepted, decision.Outcome);
-        Assert.True(decision.State.IsShipped);
-        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecisions.Cancel(decision.State, new CancelOrder("o-1", null), T2).Outcome);
+        Assert.Equal(PlaceOutcome.Accepted, decision.Answer);
+        Assert.True(decision.NewState!.IsShipped);
+        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecisions.Cancel(decision.NewState, new CancelOrder("o-1", null), T2).Answer);
     }
 
     [Fact]
     public void Cancelling_an_accepted_order_emits_order_cancelled_with_customer_and_reason()
     {
-        var decision = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", "too slow"), T2);
+        var decision = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", "too slow"), T2, "trace");
 
-        Assert.Equal(CancelOutcome.Cancelled, decision.Outcome);
-        Assert.Equal(new OrderCancelled("o-1", "c-1", "too slow"), decision.Cancelled);
-        Assert.Equal(T2, decision.State!.CancelledAt);
-        Assert.Equal("cancellation-requested", decision.State.Status);
+        Assert.Equal(CancelOutcome.Cancelled, decision.Answer);
+        var output = Assert.Single(decision.Outputs!);
+        Assert.Equal(new OrderCancelled("o-1", "c-1", "too slow"), output.Data);
+        Assert.Equal((T2, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
+        Assert.Equal(SalesOutputs.CancelledId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
+        Assert.Equal(T2, decision.NewState!.CancelledAt);
+        Assert.Equal("cancellation-requested", decision.NewState.Status);
     }
 
     [Fact]
     public void Cancelling_an_unknown_order_is_not_found()
     {
-        Assert.Equal(CancelOutcome.NotFound, OrderDecisions.Cancel(null, new CancelOrder("o-1", null), T2).Outcome);
+        Assert.Equal(CancelOutcome.NotFound, OrderDecisions.Cancel(null, new CancelOrder("o-1", null), T2).Answer);
     }
 
     [Fact]
@@ -100,20 +107,21 @@ public sealed class OrderDecisionsTests
 
         var decision = OrderDecisions.Cancel(marker, new CancelOrder("o-1", null), T2);
 
-        Assert.Equal(CancelOutcome.NotFound, decision.Outcome);
-        Assert.Null(decision.Cancelled);
+        Assert.Equal(CancelOutcome.NotFound, decision.Answer);
+        Assert.Null(decision.Outputs);
     }
 
     [Fact]
     public void Cancelling_twice_is_idempotent_with_no_second_event()
     {
-        var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", "first"), T2).State;
+        var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", "first"), T2).NewState!;
 
         var again = OrderDecisions.Cancel(cancelled, new CancelOrder("o-1", "second"), T2.AddMinutes(1));
 
-        Assert.Equal(CancelOutcome.AlreadyCancelled, again.Outcome);
-        Assert.Null(again.Cancelled);
-        Assert.Equal("first", again.State!.CancelReason);
+        Assert.Equal(CancelOutcome.AlreadyCancelled, again.Answer);
+        Assert.Null(again.Outputs);
+        Assert.Null(again.NewState);
+        Assert.Equal("first", cancelled.CancelReason);
     }
 
     [Fact]
@@ -123,29 +131,29 @@ public sealed class OrderDecisionsTests
 
         var decision = OrderDecisions.Cancel(shipped, new CancelOrder("o-1", null), T2);
 
-        Assert.Equal(CancelOutcome.AlreadyShipped, decision.Outcome);
-        Assert.Null(decision.Cancelled);
+        Assert.Equal(CancelOutcome.AlreadyShipped, decision.Answer);
+        Assert.Null(decision.Outputs);
     }
 
     [Fact]
     public void A_cancel_that_lost_to_the_shipment_shows_shipped_with_the_cancellation_rejected_and_a_repeat_is_409()
     {
         // Fulfillment shipped before it read the cancel (answered 202): the order ships, and Sales says so.
-        var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).State!;
+        var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).NewState!;
         var shippedAfter = OrderDecisions.MarkCancellationOutcome(OrderDecisions.MarkShipped(cancelled, Shipment("o-1")), CancellationOutcomes.Rejected);
 
         Assert.Equal(("shipped", "rejected"), (shippedAfter.Status, shippedAfter.CancellationOutcome));
-        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecisions.Cancel(shippedAfter, new CancelOrder("o-1", null), T2).Outcome);
+        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecisions.Cancel(shippedAfter, new CancelOrder("o-1", null), T2).Answer);
     }
 
     [Fact]
     public void A_withdrawn_order_is_cancelled_and_a_repeat_cancel_stays_idempotent()
     {
-        var requested = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).State!;
+        var requested = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).NewState!;
         var withdrawn = OrderDecisions.MarkCancellationOutcome(requested, CancellationOutcomes.Withdrawn);
 
         Assert.Equal("cancelled", withdrawn.Status);
-        Assert.Equal(CancelOutcome.AlreadyCancelled, OrderDecisions.Cancel(withdrawn, new CancelOrder("o-1", null), T2).Outcome);
+        Assert.Equal(CancelOutcome.AlreadyCancelled, OrderDecisions.Cancel(withdrawn, new CancelOrder("o-1", null), T2).Answer);
         Assert.Same(withdrawn, OrderDecisions.MarkCancellationOutcome(withdrawn, CancellationOutcomes.Rejected));
     }
 
