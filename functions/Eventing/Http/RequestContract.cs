@@ -17,8 +17,8 @@ public sealed record Validated<T>(T? Value, IReadOnlyDictionary<string, string[]
 /// A request body's contract, one of the JSON Schemas in <c>schemas/http/</c>: the one source of its rules. JsonSchema.Net
 /// validates the parsed body and reports every error, keyed as clients see fields (<c>orderId</c>, <c>lines[0].sku</c>,
 /// <c>body</c> for the whole body); then the typed request is bound from the same parsed data. A context checks only what
-/// a schema cannot say (a code list, a total that overflows). Messages name the field and the schema's limit; a
-/// <c>pattern</c> is explained by the <c>description</c> next to it.
+/// a schema cannot say (e.g. a total that overflows a decimal). Messages name the field and the schema's limit; a
+/// <c>pattern</c> or <c>enum</c> is explained by the <c>description</c> next to it.
 /// </summary>
 public sealed class RequestContract<T>(string schemaFile, JsonTypeInfo<T> type)
     where T : class
@@ -106,7 +106,7 @@ public sealed class RequestContract<T>(string schemaFile, JsonTypeInfo<T> type)
             "maximum" => $"{subject} must be at most {rule}.",
             "minItems" => $"{subject} must have at least {rule} items.",
             "maxItems" => $"{subject} must have at most {rule} items.",
-            "pattern" when node?["description"] is { } description => $"{subject}: {description}",
+            "pattern" or "enum" when node?["description"] is { } description => $"{subject}: {description}",
             _ => $"{subject}: {libraryMessage}",
         });
     }

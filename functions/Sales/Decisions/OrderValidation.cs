@@ -2,8 +2,8 @@ namespace Store.Sales.Decisions;
 
 /// <summary>
 /// Validates Sales ingress requests. Pure: every error is reported, not just the first. The request schemas in
-/// <c>schemas/http/</c> hold the rules of each field; Sales adds what a schema cannot say (an ISO 4217 code list, a total
-/// too large for a decimal, a blank reason meaning none).
+/// <c>schemas/http/</c> hold the rules of each field; Sales adds what a schema cannot say (a total too large for a
+/// decimal, a blank reason meaning none).
 /// </summary>
 public static class OrderValidation
 {
@@ -20,20 +20,7 @@ public static class OrderValidation
     public static Validated<PlaceOrder> ValidatePlaceOrder(JsonElement body)
     {
         var validated = PlaceOrderContract.Bind(body);
-        var order = validated.Value;
-        var errors = validated.Errors.ToDictionary(StringComparer.Ordinal);
-        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("currency", out var currency) &&
-            currency.ValueKind == JsonValueKind.String && !Currencies.Iso4217.Contains(currency.GetString()!))
-        {
-            errors["currency"] = ["currency must be an ISO 4217 currency code in upper case, e.g. EUR."];
-        }
-
-        if (errors.Count == 0 && TotalOf(order!.Lines) is null)
-        {
-            errors["lines"] = ["The order total is too large."];
-        }
-
-        return errors.Count == 0 ? validated : new Validated<PlaceOrder>(null, errors);
+        return validated.Value is { } order && TotalOf(order.Lines) is null ? Validated<PlaceOrder>.Invalid("lines", "The order total is too large.") : validated;
     }
 
     /// <summary>Validates an optional cancel body ({"reason": "..."}); a missing body, or a missing or blank reason, means no reason.</summary>
