@@ -32,6 +32,14 @@ public enum CancelOutcome
 /// <summary>The order lifecycle rules of Sales: pure functions of the current state and the command or event.</summary>
 public static class OrderDecisions
 {
+    // Output ids derive from the order id and the event's role: at most one order-placed and one order-cancelled id per
+    // order, whatever the number of retries.
+    private const string PlacedRole = "order-placed", CancelledRole = "order-cancelled";
+
+    public static string PlacedId(string orderId) => EventIds.Derive(Scope(orderId), PlacedRole);
+
+    public static string CancelledId(string orderId) => EventIds.Derive(Scope(orderId), CancelledRole);
+
     /// <summary>
     /// Accepts a new order; recognises a repeat of the accepted request by its canonical hash (idempotent);
     /// rejects a different order under an existing id. <paramref name="now"/> becomes the order's acceptance time and
@@ -49,7 +57,7 @@ public static class OrderDecisions
         // A shipment marker recorded before the order was accepted is kept: the order is then shipped from the start.
         var accepted = current with { CustomerId = command.CustomerId, RequestHash = hash, AcceptedAt = now };
         var placed = new OrderPlaced(command.OrderId, command.CustomerId, command.Lines, command.Total, command.Currency);
-        return new(PlaceOutcome.Accepted, accepted, [SalesOutputs.Placed(placed, now, traceParent)]);
+        return new(PlaceOutcome.Accepted, accepted, [new Emit(placed, PlacedRole, new EventCause(Scope(command.OrderId), now, traceParent))]);
     }
 
     /// <summary>
@@ -73,7 +81,7 @@ public static class OrderDecisions
         }
 
         var cancelled = state! with { CancelledAt = now, CancelReason = command.Reason };
-        return new(outcome, cancelled, [SalesOutputs.Cancelled(new OrderCancelled(state.OrderId, state.CustomerId!, command.Reason), now, traceParent)]);
+        return new(outcome, cancelled, [new Emit(new OrderCancelled(state.OrderId, state.CustomerId!, command.Reason), CancelledRole, new EventCause(Scope(state.OrderId), now, traceParent))]);
     }
 
     /// <summary>Records that Fulfillment requested the order's shipment. Idempotent: the first shipment id is kept.</summary>
@@ -83,4 +91,6 @@ public static class OrderDecisions
     /// <summary>Records Fulfillment's answer to the cancel: withdrawn (the order is cancelled) or rejected (it ships).</summary>
     public static OrderState MarkCancellationOutcome(OrderState state, string outcome) =>
         state.CancellationOutcome is not null ? state : state with { CancellationOutcome = outcome };
+
+    private static string Scope(string orderId) => "sales/orders/" + orderId;
 }

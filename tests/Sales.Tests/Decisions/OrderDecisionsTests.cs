@@ -23,7 +23,7 @@ public sealed class OrderDecisionsTests
         Assert.Equal(("o-1", "c-1", 20.5m, "EUR"), (placed.OrderId, placed.CustomerId, placed.Total, placed.Currency));
         Assert.Equal(Order().Lines, placed.Lines);
         Assert.Equal((T1, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
-        Assert.Equal(SalesOutputs.PlacedId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
+        Assert.Equal(OrderDecisions.PlacedId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
         Assert.Equal(T1, decision.NewState!.AcceptedAt);
         Assert.Equal("accepted", decision.NewState.Status);
     }
@@ -89,7 +89,7 @@ public sealed class OrderDecisionsTests
         var output = Assert.Single(decision.Outputs!);
         Assert.Equal(new OrderCancelled("o-1", "c-1", "too slow"), output.Data);
         Assert.Equal((T2, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
-        Assert.Equal(SalesOutputs.CancelledId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
+        Assert.Equal(OrderDecisions.CancelledId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
         Assert.Equal(T2, decision.NewState!.CancelledAt);
         Assert.Equal("cancellation-requested", decision.NewState.Status);
     }
@@ -171,8 +171,8 @@ public sealed class OrderDecisionsTests
     [Fact]
     public void Output_ids_depend_only_on_the_order_id_and_the_role()
     {
-        Assert.Equal(SalesOutputs.PlacedId("o-1"), SalesOutputs.PlacedId("o-1"));
-        Assert.NotEqual(SalesOutputs.PlacedId("o-1"), SalesOutputs.PlacedId("o-2"));
-        Assert.NotEqual(SalesOutputs.PlacedId("o-1"), SalesOutputs.CancelledId("o-1"));
+        Assert.Equal(OrderDecisions.PlacedId("o-1"), OrderDecisions.PlacedId("o-1"));
+        Assert.NotEqual(OrderDecisions.PlacedId("o-1"), OrderDecisions.PlacedId("o-2"));
+        Assert.NotEqual(OrderDecisions.PlacedId("o-1"), OrderDecisions.CancelledId("o-1"));
     }
 }
