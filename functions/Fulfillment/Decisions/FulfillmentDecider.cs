@@ -36,15 +36,11 @@ public static class FulfillmentDecider
     {
         var next = data switch
         {
-            OrderPlaced p => state.Placed is null
-                ? state with { Placed = new PlacedOrder(p.CustomerId, p.Lines, p.Total, p.Currency, meta.Time, meta.Id, meta.TraceParent) }
-                : state,
-            StockReserved r => state.Reserved is null
-                ? state with { Reserved = new ReservedStock(r.CustomerId, r.Lines, meta.Time, meta.Id) }
-                : state,
-            PaymentAuthorized => state.Authorized is null ? state with { Authorized = new JoinedFact(meta.Time, meta.Id) } : state,
-            PaymentDeclined d => state.Declined is null ? state with { Declined = new DeclinedPayment(d.Reason, meta.Time, meta.Id) } : state,
-            OrderCancelled c => state.Cancelled is null ? state with { Cancelled = new CancelRequest(c.CustomerId, c.Reason, meta.Time, meta.Id, meta.TraceParent) } : state,
+            OrderPlaced p => state with { Placed = state.Placed ?? new PlacedOrder(p.CustomerId, p.Lines, p.Total, p.Currency, meta.Time, meta.Id, meta.TraceParent) },
+            StockReserved r => state with { Reserved = state.Reserved ?? new ReservedStock(r.CustomerId, r.Lines, meta.Time, meta.Id) },
+            PaymentAuthorized => state with { Authorized = state.Authorized ?? new JoinedFact(meta.Time, meta.Id) },
+            PaymentDeclined d => state with { Declined = state.Declined ?? new DeclinedPayment(d.Reason, meta.Time, meta.Id) },
+            OrderCancelled c => state with { Cancelled = state.Cancelled ?? new CancelRequest(c.CustomerId, c.Reason, meta.Time, meta.Id, meta.TraceParent) },
             _ => throw new ArgumentException($"Fulfillment does not handle {data.GetType().Name}.", nameof(data)),
         };
 
