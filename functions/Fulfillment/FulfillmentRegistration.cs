@@ -7,16 +7,14 @@ namespace Store.Fulfillment;
 /// <summary>The Fulfillment context's services; used by Program.cs and by the local host.</summary>
 public static class FulfillmentRegistration
 {
-    /// <summary>Setting naming the state table (default <see cref="DefaultTableName"/>).</summary>
+    /// <summary>Setting naming the state table (default <c>fulfillmentorders</c>).</summary>
     public const string TableNameSetting = "Fulfillment:OrdersTable";
-
-    public const string DefaultTableName = "fulfillmentorders";
 
     public static IServiceCollection AddFulfillmentContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Fulfillment", FulfillmentJson.Default);
 
-        services.AddStateTable(configuration, TableNameSetting, DefaultTableName, FulfillmentJson.Default.FulfillmentOrder);
+        services.AddStateTable(configuration, TableNameSetting, "fulfillmentorders", FulfillmentJson.Default.FulfillmentOrder);
         services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>();
         return services;
     }

@@ -7,16 +7,14 @@ namespace Store.Loyalty;
 /// <summary>The Loyalty context's services; used by Program.cs and by the local host.</summary>
 public static class LoyaltyRegistration
 {
-    /// <summary>Setting naming the customer table (default <see cref="DefaultTableName"/>).</summary>
+    /// <summary>Setting naming the customer table (default <c>loyaltycustomers</c>).</summary>
     public const string TableNameSetting = "Loyalty:CustomersTable";
-
-    public const string DefaultTableName = "loyaltycustomers";
 
     public static IServiceCollection AddLoyaltyContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Loyalty", LoyaltyJson.Default);
 
-        services.AddStateTable(configuration, TableNameSetting, DefaultTableName, LoyaltyJson.Default.CustomerLoyalty);
+        services.AddStateTable(configuration, TableNameSetting, "loyaltycustomers", LoyaltyJson.Default.CustomerLoyalty);
         services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>();
         return services;
     }

@@ -21,8 +21,6 @@ public static class NotificationsRegistration
             throw new InvalidOperationException($"{DefaultChannelSetting} is '{configuration[DefaultChannelSetting]}'; use one of: {string.Join(", ", NotificationRules.Channels)}.");
         }
 
-        services.AddSingleton(new NotificationsOptions(channel));
-        services.AddSingleton<Notifier>();
-        return services;
+        return services.AddSingleton(new Notifier(channel));
     }
 }

@@ -7,23 +7,17 @@ namespace Store.Tracking;
 /// <summary>The Tracking context's services; used by Program.cs and by the local host.</summary>
 public static class TrackingRegistration
 {
-    /// <summary>Setting naming the state table (default <see cref="DefaultTableName"/>).</summary>
+    /// <summary>Setting naming the state table (default <c>trackingorders</c>).</summary>
     public const string TableNameSetting = "Tracking:OrdersTable";
-
-    public const string DefaultTableName = "trackingorders";
-
-    /// <summary>
-    /// Order views kept in the store's ETag-validated per-process cache: an order's later events (reserved, authorised,
-    /// shipment requested...) then need no read; a row another instance changed meanwhile fails its conditional write
-    /// and is re-read.
-    /// </summary>
-    public const int CacheCapacity = 20_000;
 
     public static IServiceCollection AddTrackingContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Tracking", TrackingJson.Default);
 
-        services.AddStateTable(configuration, TableNameSetting, DefaultTableName, TrackingJson.Default.TrackedOrder, cacheCapacity: CacheCapacity);
+        // Order views kept in the store's ETag-validated per-process cache: an order's later events (reserved, authorised,
+        // shipment requested...) then need no read; a row another instance changed meanwhile fails its conditional write
+        // and is re-read.
+        services.AddStateTable(configuration, TableNameSetting, "trackingorders", TrackingJson.Default.TrackedOrder, cacheCapacity: 20_000);
         services.AddKeyedProjection<TrackedOrder, TrackingProjection>();
         return services;
     }

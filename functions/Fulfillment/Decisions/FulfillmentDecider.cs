@@ -4,13 +4,6 @@ namespace Store.Fulfillment.Decisions;
 public readonly record struct EventMeta(string Id, DateTimeOffset Time, string? TraceParent);
 
 /// <summary>
-/// The new state of an order and what it emits: <c>shipment-requested</c>, the answer to a cancel (<c>order-withdrawn</c>
-/// or <c>cancellation-rejected</c>), or nothing. An output's id derives from the order's <see cref="FulfillmentDecider.Scope"/>
-/// and its role, never from the input that caused it.
-/// </summary>
-public readonly record struct FulfillmentDecision(FulfillmentOrder State, Emit? Output = null);
-
-/// <summary>
 /// The Fulfillment join as a pure function. An order ships (exactly one <c>shipment-requested</c>) once it has
 /// <c>order-placed</c> (whose prices, total and currency the shipment carries), <c>stock-reserved</c> and
 /// <c>payment-authorized</c>, in any arrival order, unless it was cancelled or its payment was declined before the
@@ -38,26 +31,22 @@ public static class FulfillmentDecider
     /// <summary>The shipment id of an order: derived from the order id only, so every arrival order gives the same id.</summary>
     public static string ShipmentIdFor(string orderId) => EventIds.Derive(Scope(orderId), "shipment");
 
-    /// <summary>Applies one input event to an order.</summary>
-    public static FulfillmentDecision Decide(FulfillmentOrder state, EventMeta meta, object data)
+    /// <summary>Applies one input event to an order: its new state and what it emits (<c>shipment-requested</c>, the answer to a cancel, or nothing).</summary>
+    public static Decision<FulfillmentOrder> Decide(FulfillmentOrder state, EventMeta meta, object data)
     {
         var next = data switch
         {
-            OrderPlaced p => state.Placed is null
-                ? state with { Placed = new PlacedOrder(p.CustomerId, p.Lines, p.Total, p.Currency, meta.Time, meta.Id, meta.TraceParent) }
-                : state,
-            StockReserved r => state.Reserved is null
-                ? state with { Reserved = new ReservedStock(r.CustomerId, r.Lines, meta.Time, meta.Id) }
-                : state,
-            PaymentAuthorized => state.Authorized is null ? state with { Authorized = new JoinedFact(meta.Time, meta.Id) } : state,
-            PaymentDeclined d => state.Declined is null ? state with { Declined = new DeclinedPayment(d.Reason, meta.Time, meta.Id) } : state,
-            OrderCancelled c => state.Cancelled is null ? state with { Cancelled = new CancelRequest(c.CustomerId, c.Reason, meta.Time, meta.Id, meta.TraceParent) } : state,
+            OrderPlaced p => state with { Placed = state.Placed ?? new PlacedOrder(p.CustomerId, p.Lines, p.Total, p.Currency, meta.Time, meta.Id, meta.TraceParent) },
+            StockReserved r => state with { Reserved = state.Reserved ?? new ReservedStock(r.CustomerId, r.Lines, meta.Time, meta.Id) },
+            PaymentAuthorized => state with { Authorized = state.Authorized ?? new JoinedFact(meta.Time, meta.Id) },
+            PaymentDeclined d => state with { Declined = state.Declined ?? new DeclinedPayment(d.Reason, meta.Time, meta.Id) },
+            OrderCancelled c => state with { Cancelled = state.Cancelled ?? new CancelRequest(c.CustomerId, c.Reason, meta.Time, meta.Id, meta.TraceParent) },
             _ => throw new ArgumentException($"Fulfillment does not handle {data.GetType().Name}.", nameof(data)),
         };
 
         // The first cancel recorded is answered once, against the state as it was before it: whether a shipment went out.
         return state.Cancelled is null && next.Cancelled is { } cancel
-            ? new FulfillmentDecision(next, AnswerCancel(next, cancel))
+            ? new Decision<FulfillmentOrder>(next, [AnswerCancel(next, cancel)])
             : TryRequestShipment(next);
     }
 
@@ -78,11 +67,11 @@ public static class FulfillmentDecider
             : new Emit(new OrderWithdrawn(order.OrderId, customerId, cancel.Reason), WithdrawnRole, cause);
     }
 
-    private static FulfillmentDecision TryRequestShipment(FulfillmentOrder order)
+    private static Decision<FulfillmentOrder> TryRequestShipment(FulfillmentOrder order)
     {
         if (!IsReadyToShip(order))
         {
-            return new FulfillmentDecision(order);
+            return new Decision<FulfillmentOrder>(order);
         }
 
         var placed = order.Placed!;
@@ -98,7 +87,7 @@ public static class FulfillmentDecider
         // The time is the latest of the joined inputs and the trace is the order's own (order-placed), so the output
         // is byte-identical whichever input completes the join and however often it is redelivered.
         var time = new[] { placed.Time, order.Reserved!.Time, order.Authorized!.Time }.Max();
-        return new FulfillmentDecision(order with { ShipmentId = shipmentId },
-            new Emit(data, ShipmentRequestedRole, new EventCause(Scope(order.OrderId), time, placed.TraceParent)));
+        return new Decision<FulfillmentOrder>(order with { ShipmentId = shipmentId },
+            [new Emit(data, ShipmentRequestedRole, new EventCause(Scope(order.OrderId), time, placed.TraceParent))]);
     }
 }

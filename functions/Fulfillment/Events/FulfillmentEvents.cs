@@ -3,24 +3,30 @@ using System.Text.Json.Serialization;
 
 namespace Store.Fulfillment.Events;
 
+/// <summary>An input event about one order: Fulfillment finds the order's row by this id alone.</summary>
+public interface IOrderEvent
+{
+    string OrderId { get; }
+}
+
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
 [CloudEventType("sales.order-placed.v1")]
-public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
+public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency) : IOrderEvent;
 
 [CloudEventType("sales.order-cancelled.v1")]
-public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason = null);
+public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason = null) : IOrderEvent;
 
 public sealed record ReservedLine(string Sku, int Quantity);
 
 [CloudEventType("inventory.stock-reserved.v1")]
-public sealed record StockReserved(string OrderId, string CustomerId, IReadOnlyList<ReservedLine> Lines);
+public sealed record StockReserved(string OrderId, string CustomerId, IReadOnlyList<ReservedLine> Lines) : IOrderEvent;
 
 [CloudEventType("payments.payment-authorized.v1")]
-public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency);
+public sealed record PaymentAuthorized(string OrderId, string CustomerId, decimal Amount, string Currency) : IOrderEvent;
 
 [CloudEventType("payments.payment-declined.v1")]
-public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason);
+public sealed record PaymentDeclined(string OrderId, string CustomerId, decimal Amount, string Currency, string Reason) : IOrderEvent;
 
 public sealed record ShipmentLine(string Sku, int Quantity, decimal UnitPrice);
 

@@ -10,25 +10,12 @@ public sealed class FulfillmentProjection : IKeyedProjection<FulfillmentOrder>
     public static EntityKey KeyOf(string orderId) => TableKeys.Bucketed(orderId, 2);
 
     /// <inheritdoc />
-    public EntityKey? KeyOf(InboundEvent e) => OrderIdOf(e.Event.Data) is { } orderId ? KeyOf(orderId) : null;
+    public EntityKey? KeyOf(InboundEvent e) => e.Event.Data is IOrderEvent { OrderId: var orderId } ? KeyOf(orderId) : null;
 
     /// <inheritdoc />
     public FulfillmentOrder Initial(EntityKey key) => new(TableKeys.IdOf(key.RowKey));
 
     /// <inheritdoc />
-    public Decision<FulfillmentOrder> Apply(FulfillmentOrder state, InboundEvent e)
-    {
-        var decision = FulfillmentDecider.Decide(state, new EventMeta(e.Event.Id, e.Event.Time, e.Event.TraceParent), e.Event.Data);
-        return new(decision.State, decision.Output is { } output ? [output] : []);
-    }
-
-    private static string? OrderIdOf(object data) => data switch
-    {
-        OrderPlaced p => p.OrderId,
-        OrderCancelled c => c.OrderId,
-        StockReserved r => r.OrderId,
-        PaymentAuthorized a => a.OrderId,
-        PaymentDeclined d => d.OrderId,
-        _ => null,
-    };
+    public Decision<FulfillmentOrder> Apply(FulfillmentOrder state, InboundEvent e) =>
+        FulfillmentDecider.Decide(state, new EventMeta(e.Event.Id, e.Event.Time, e.Event.TraceParent), e.Event.Data);
 }

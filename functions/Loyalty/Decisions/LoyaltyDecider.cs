@@ -24,33 +24,24 @@ public static class LoyaltyDecider
     public static long PointsFor(decimal total) => (long)decimal.Floor(total);
 
     /// <summary>An order was placed: remember its total, or count it now if its shipment (without a total) came first.</summary>
-    public static LoyaltyDecision OnOrderPlaced(CustomerLoyalty state, string orderId, decimal total)
+    public static LoyaltyDecision OnOrderPlaced(CustomerLoyalty state, string orderId, decimal total) =>
+        Learn(state, orderId, total, shipped: false, "Order");
+
+    /// <summary>A shipment was requested: count the order with the shipment's total, else the order-placed total, else wait for it.</summary>
+    public static LoyaltyDecision OnShipmentRequested(CustomerLoyalty state, string orderId, decimal? shipmentTotal) =>
+        Learn(state, orderId, shipmentTotal, shipped: true, "Shipment of order");
+
+    /// <summary>The crossings between two balances, lowest threshold first, each reporting the new balance.</summary>
+    public static IReadOnlyList<TierChanged> CrossingsBetween(string customerId, long before, long after) =>
+        [.. Tiers.Crossings.Where(c => before < c.Threshold && after >= c.Threshold).Select(c => new TierChanged(customerId, c.Below, c.Reached, after))];
+
+    // Merges one fact into what is pending for the order and counts the order once it is shipped with a known total. The
+    // shipment's own total wins over the order's; of two order-placed totals the first is kept.
+    private static LoyaltyDecision Learn(CustomerLoyalty state, string orderId, decimal? total, bool shipped, string what)
     {
         if (total >= MaxTotal)
         {
-            return new LoyaltyDecision(state, [], $"Order {orderId} total {total} is not plausible (limit {MaxTotal}).");
-        }
-
-        if (state.Counted.Contains(orderId))
-        {
-            return new LoyaltyDecision(state, []);
-        }
-
-        if (state.Pending.TryGetValue(orderId, out var pending))
-        {
-            // A shipment without a total is waiting for this total; a second order-placed for the same order changes nothing.
-            return pending is { Shipped: true, Total: null } ? Count(state, orderId, total) : new LoyaltyDecision(state, []);
-        }
-
-        return new LoyaltyDecision(state with { Pending = state.Pending.Add(orderId, new PendingOrder(total, Shipped: false)) }, []);
-    }
-
-    /// <summary>A shipment was requested: count the order with the shipment's total, else the order-placed total, else wait for it.</summary>
-    public static LoyaltyDecision OnShipmentRequested(CustomerLoyalty state, string orderId, decimal? shipmentTotal)
-    {
-        if (shipmentTotal >= MaxTotal)
-        {
-            return new LoyaltyDecision(state, [], $"Shipment of order {orderId} total {shipmentTotal} is not plausible (limit {MaxTotal}).");
+            return new LoyaltyDecision(state, [], $"{what} {orderId} total {total} is not plausible (limit {MaxTotal}).");
         }
 
         if (state.Counted.Contains(orderId))
@@ -59,27 +50,10 @@ public static class LoyaltyDecider
         }
 
         state.Pending.TryGetValue(orderId, out var pending);
-        if ((shipmentTotal ?? pending?.Total) is { } total)
-        {
-            return Count(state, orderId, total);
-        }
-
-        return new LoyaltyDecision(state with { Pending = state.Pending.SetItem(orderId, new PendingOrder(null, Shipped: true)) }, []);
-    }
-
-    /// <summary>The crossings between two balances, lowest threshold first, each reporting the new balance.</summary>
-    public static IReadOnlyList<TierChanged> CrossingsBetween(string customerId, long before, long after)
-    {
-        var changes = new List<TierChanged>(2);
-        foreach (var (threshold, below, reached) in Tiers.Crossings)
-        {
-            if (before < threshold && after >= threshold)
-            {
-                changes.Add(new TierChanged(customerId, below, reached, after));
-            }
-        }
-
-        return changes;
+        var known = new PendingOrder(shipped ? total ?? pending?.Total : pending?.Total ?? total, shipped || pending?.Shipped == true);
+        return known is { Shipped: true, Total: { } knownTotal }
+            ? Count(state, orderId, knownTotal)
+            : new LoyaltyDecision(state with { Pending = state.Pending.SetItem(orderId, known) }, []);
     }
 
     private static LoyaltyDecision Count(CustomerLoyalty state, string orderId, decimal total)

@@ -18,11 +18,6 @@ public static class Tiers
         (GoldThreshold, Silver, Gold),
     ];
 
-    /// <summary>The tier of a points balance.</summary>
-    public static string For(long points) => points switch
-    {
-        >= GoldThreshold => Gold,
-        >= SilverThreshold => Silver,
-        _ => Bronze,
-    };
+    /// <summary>The tier of a points balance: the one reached at the highest threshold it is at or above.</summary>
+    public static string For(long points) => Crossings.Where(c => points >= c.Threshold).Select(c => c.Reached).LastOrDefault(Bronze);
 }

@@ -25,7 +25,6 @@ public sealed record TierChanged(string CustomerId, string PreviousTier, string 
 /// <summary>Answer of <c>GET /api/customers/{id}/loyalty</c>.</summary>
 public sealed record CustomerLoyaltyView(string CustomerId, long Points, string Tier);
 
-
 /// <summary>Source-generated serialization of every Loyalty record (events, state, query answers).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(OrderPlaced))]

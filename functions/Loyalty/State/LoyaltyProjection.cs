@@ -33,15 +33,15 @@ public sealed class LoyaltyProjection : IKeyedProjection<CustomerLoyalty>
     };
 
     /// <inheritdoc />
-    public CustomerLoyalty Initial(EntityKey key) => LoyaltyDecider.Initial("");
+    public CustomerLoyalty Initial(EntityKey key) => LoyaltyDecider.Initial(TableKeys.IdOf(key.RowKey));
 
     /// <inheritdoc />
     public Decision<CustomerLoyalty> Apply(CustomerLoyalty state, InboundEvent e)
     {
         var decision = e.Event.Data switch
         {
-            OrderPlaced placed => LoyaltyDecider.OnOrderPlaced(Named(state, placed.CustomerId), placed.OrderId, placed.Total),
-            ShipmentRequested shipment => LoyaltyDecider.OnShipmentRequested(Named(state, shipment.CustomerId), shipment.OrderId, shipment.Total),
+            OrderPlaced placed => LoyaltyDecider.OnOrderPlaced(state, placed.OrderId, placed.Total),
+            ShipmentRequested shipment => LoyaltyDecider.OnShipmentRequested(state, shipment.OrderId, shipment.Total),
             _ => new LoyaltyDecision(state, []),
         };
 
@@ -60,8 +60,4 @@ public sealed class LoyaltyProjection : IKeyedProjection<CustomerLoyalty>
     private static string Scope(string customerId) => "loyalty/" + customerId;
 
     private static string Role(string newTier) => "tier-changed/" + newTier;
-
-    // The row key is escaped, so the customer id comes from the first event that creates the entity.
-    private static CustomerLoyalty Named(CustomerLoyalty state, string customerId) =>
-        state.CustomerId.Length == 0 ? state with { CustomerId = customerId } : state;
 }

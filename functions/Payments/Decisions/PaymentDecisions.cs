@@ -3,12 +3,9 @@ using Store.Eventing.Publishing;
 namespace Store.Payments.Decisions;
 
 /// <summary>The outcome of the authorisation rule: authorised, or declined with the reason.</summary>
-public sealed record PaymentDecision(bool Authorized, string? Reason)
+public sealed record PaymentDecision(string? Reason)
 {
-    public static PaymentDecision Authorize() => new(true, null);
-
-    /// <summary>Declined for <paramref name="reason"/>.</summary>
-    public static PaymentDecision Decline(string reason) => new(false, reason);
+    public bool Authorized => Reason is null;
 }
 
 /// <summary>Payments' rule: a deterministic function of the order-placed event alone and the configured policy.</summary>
@@ -28,7 +25,7 @@ public static class PaymentDecisions
             reasons.Add(FormattableString.Invariant($"total {order.Total} {order.Currency} exceeds the authorization limit of {policy.AuthorizationLimit}"));
         }
 
-        return reasons.Count == 0 ? PaymentDecision.Authorize() : PaymentDecision.Decline(string.Join("; ", reasons));
+        return new PaymentDecision(reasons.Count == 0 ? null : string.Join("; ", reasons));
     }
 
     /// <summary>
@@ -38,13 +35,11 @@ public static class PaymentDecisions
     public static Decision<bool> Decide(InboundEvent e, PaymentPolicy policy)
     {
         var order = e.DataAs<OrderPlaced>();
-        var decision = Decide(order, policy);
-        var output = decision.Authorized
-            ? new Emit(new PaymentAuthorized(order.OrderId, order.CustomerId, order.Total, order.Currency), "payment-authorized")
-            : new Emit(new PaymentDeclined(order.OrderId, order.CustomerId, order.Total, order.Currency, Truncate(decision.Reason!, 200)), "payment-declined");
+
+        // The schema caps the reason at 200 characters; a long currency code cannot occur (schema: 3 letters), but stay safe.
+        var output = Decide(order, policy).Reason is { } reason
+            ? new Emit(new PaymentDeclined(order.OrderId, order.CustomerId, order.Total, order.Currency, reason[..Math.Min(reason.Length, 200)]), "payment-declined")
+            : new Emit(new PaymentAuthorized(order.OrderId, order.CustomerId, order.Total, order.Currency), "payment-authorized");
         return new Decision<bool>(true, [output]);
     }
-
-    // The schema caps the reason at 200 characters; a long currency code cannot occur (schema: 3 letters), but stay safe.
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

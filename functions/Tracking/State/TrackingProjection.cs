@@ -6,7 +6,7 @@ namespace Store.Tracking.State;
 public sealed class TrackingProjection : IKeyedProjection<TrackedOrder>
 {
     /// <inheritdoc />
-    public EntityKey? KeyOf(InboundEvent e) => OrderIdOf(e.Event.Data) is { } orderId ? KeyOf(orderId) : null;
+    public EntityKey? KeyOf(InboundEvent e) => e.Event.Data is IOrderEvent { OrderId: var orderId } ? KeyOf(orderId) : null;
 
     /// <summary>
     /// An order's row: 16 hash buckets of the order id, row key the escaped id. Why 16: a batch writes one entity-group
@@ -21,19 +21,4 @@ public sealed class TrackingProjection : IKeyedProjection<TrackedOrder>
     /// <inheritdoc />
     public Decision<TrackedOrder> Apply(TrackedOrder state, InboundEvent e) =>
         new(OrderStatus.Apply(state, e.Event.Id, e.Event.Type, e.Event.Time, e.Event.Data));
-
-    private static string? OrderIdOf(object data) => data switch
-    {
-        OrderPlaced d => d.OrderId,
-        OrderCancelled d => d.OrderId,
-        StockReserved d => d.OrderId,
-        StockReservationRejected d => d.OrderId,
-        StockReleased d => d.OrderId,
-        PaymentAuthorized d => d.OrderId,
-        PaymentDeclined d => d.OrderId,
-        ShipmentRequested d => d.OrderId,
-        OrderWithdrawn d => d.OrderId,
-        CancellationRejected d => d.OrderId,
-        _ => null,
-    };
 }

@@ -9,8 +9,8 @@ public sealed class FulfillmentDeciderTests
     /// <summary>An output as the kit will envelope it: id from scope and role, time and trace from its cause.</summary>
     private sealed record Output<T>(string EventId, DateTimeOffset Time, string? TraceParent, T Data);
 
-    private static Output<T>? As<T>(Emit? output) =>
-        output is { Data: T data, Cause: { } cause } ? new(EventIds.Derive(cause.Scope, output.Role), cause.Time, cause.TraceParent, data) : null;
+    private static Output<T>? As<T>(IReadOnlyList<Emit> outputs) =>
+        outputs is [{ Data: T data, Cause: { } cause } output] ? new(EventIds.Derive(cause.Scope, output.Role), cause.Time, cause.TraceParent, data) : null;
 
     private static (FulfillmentOrder State, List<Output<ShipmentRequested>> Shipments) Run(params TestEvent[] events)
     {
@@ -20,7 +20,7 @@ public sealed class FulfillmentDeciderTests
         {
             var decision = FulfillmentDecider.Decide(state, e.Meta, e.Data);
             state = decision.State;
-            if (As<ShipmentRequested>(decision.Output) is { } s)
+            if (As<ShipmentRequested>(decision.Outputs) is { } s)
             {
                 shipments.Add(s);
             }
@@ -59,7 +59,7 @@ public sealed class FulfillmentDeciderTests
 
         var decision = FulfillmentDecider.Decide(waiting, Placed(OrderId).Meta, Placed(OrderId).Data);
 
-        Assert.Equal(25.00m, As<ShipmentRequested>(decision.Output)?.Data.Total);
+        Assert.Equal(25.00m, As<ShipmentRequested>(decision.Outputs)?.Data.Total);
     }
 
     [Fact]
@@ -78,13 +78,13 @@ public sealed class FulfillmentDeciderTests
 
         var decision = FulfillmentDecider.Decide(state, cancel.Meta, cancel.Data);
 
-        var answer = Assert.IsType<Output<OrderWithdrawn>>(As<OrderWithdrawn>(decision.Output));
+        var answer = Assert.IsType<Output<OrderWithdrawn>>(As<OrderWithdrawn>(decision.Outputs));
         Assert.Equal(new OrderWithdrawn(OrderId, "c-1", "changed my mind"), answer.Data);
         Assert.Equal((EventIds.Derive("fulfillment/" + OrderId, "order-withdrawn"), cancel.Meta.Time), (answer.EventId, answer.Time));
         Assert.True(decision.State.Withdrawn);
 
         // A redelivered cancel answers nothing new, and the join can no longer complete.
-        Assert.Null(FulfillmentDecider.Decide(decision.State, cancel.Meta, cancel.Data).Output);
+        Assert.Empty(FulfillmentDecider.Decide(decision.State, cancel.Meta, cancel.Data).Outputs);
         var (_, shipments) = Run(Placed(OrderId), Cancelled(OrderId), Reserved(OrderId), Authorized(OrderId));
         Assert.Empty(shipments);
     }
@@ -101,7 +101,7 @@ public sealed class FulfillmentDeciderTests
         var cancel = Cancelled(OrderId, minute: 9);
         var decision = FulfillmentDecider.Decide(state, cancel.Meta, cancel.Data);
 
-        var answer = Assert.IsType<Output<CancellationRejected>>(As<CancellationRejected>(decision.Output));
+        var answer = Assert.IsType<Output<CancellationRejected>>(As<CancellationRejected>(decision.Outputs));
         Assert.Equal(new CancellationRejected(OrderId, "c-1", FulfillmentDecider.ShipmentIdFor(OrderId), "already-shipped"), answer.Data);
         Assert.Equal(EventIds.Derive("fulfillment/" + OrderId, "cancellation-rejected"), answer.EventId);
         Assert.False(decision.State.Withdrawn);

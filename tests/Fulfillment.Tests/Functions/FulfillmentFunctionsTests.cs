@@ -103,6 +103,14 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void EveryConsumedEventType_IsKeyedByItsOrder()
+    {
+        var projection = new FulfillmentProjection();
+
+        Assert.All([Placed("o-1"), Reserved("o-1"), Authorized("o-1"), Declined("o-1"), Cancelled("o-1")], e => Assert.Equal(FulfillmentProjection.KeyOf("o-1"), projection.KeyOf(Inbound(e))));
+    }
+
+    [Fact]
     public async Task OtherInventoryEvents_AreSkippedNotDeadLettered()
     {
         using var app = FulfillmentTestApp.Create(azurite);

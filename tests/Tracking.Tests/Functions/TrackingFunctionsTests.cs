@@ -97,6 +97,19 @@ public sealed class TrackingFunctionsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task EveryConsumedEventType_IsAppliedToItsOrdersView()
+    {
+        using var app = TrackingTestApp.Create(azurite);
+        TestEvent[] all = [Placed("o-1"), Cancelled("o-1"), Reserved("o-1"), Rejected("o-1"), Released("o-1"), Authorized("o-1"), Declined("o-1"), Shipped("o-1"), Withdrawn("o-1"), CancellationRejected("o-1")];
+
+        await app.DeliverInOrderAsync(all);
+
+        using var json = JsonDocument.Parse((await app.GetAsync("o-1")).Body);
+        var applied = json.RootElement.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("eventId").GetString() ?? "");
+        Assert.Equal(all.Select(e => e.Id).Order(StringComparer.Ordinal), applied.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task StockReceived_IsSkippedNotDeadLettered()
     {
         using var app = TrackingTestApp.Create(azurite);
