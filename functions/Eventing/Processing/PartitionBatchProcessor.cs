@@ -193,9 +193,8 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         }
 
         // Publish what this attempt committed, plus outboxes of earlier invocations not known to be published (same ids).
-        var (outputs, committed) = (new List<OutgoingEvent>(failed), new List<StateRecord<TRow>>());
-        outbox.Collect(rows.Values, outputs, committed);
-        return new PartitionResult<TRow>(outputs, committed, changes.Count, noOps, failed.Count, 0);
+        var (outputs, committed) = outbox.Collect(rows.Values);
+        return new PartitionResult<TRow>([.. failed, .. outputs], committed, changes.Count, noOps, failed.Count, 0);
     }
 
     private void Write(InboundEvent e, PartitionDecision<TRow> decision, Dictionary<string, StateRecord<TRow>> rows, BatchOutbox<TRow> outbox)
