@@ -85,7 +85,8 @@ public sealed partial class EventBatchHandler(
         }
         catch (Exception ex)
         {
-            // Not published: rows carrying these tokens must be published by their next reader (e.g. this batch's retry).
+            // Not published (no tokens yet if processing failed): rows carrying these tokens must be published by their
+            // next reader (e.g. this batch's retry).
             tokens.ForEach(confirmations.Abandon);
             if (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
             {
