@@ -32,7 +32,7 @@ internal static class TrackingThroughput
         var shipped = provider.GetRequiredService<TableStateStore<TrackedOrder>>();
         var processor = cache
             ? provider.GetRequiredService<KeyedBatchProcessor<TrackedOrder>>()
-            : provider.CreateKeyedProcessor(new TableStateStore<TrackedOrder>(shipped.Table, TrackingJson.Default.TrackedOrder), provider.GetRequiredService<TrackingProjection>(), "tracking");
+            : provider.CreateKeyedProcessor(new TableStateStore<TrackedOrder>(shipped.Table, TrackingJson.Default.TrackedOrder), provider.GetRequiredService<TrackingProjection>());
         await shipped.EnsureCreatedAsync(CancellationToken.None).ConfigureAwait(false);
         var confirmations = provider.GetRequiredService<OutboxConfirmations>();
         var batches = 0;

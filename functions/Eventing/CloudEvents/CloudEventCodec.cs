@@ -56,14 +56,6 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
     private static readonly CloudEventAttribute[] Extensions = [TraceParentAttribute];
     private static readonly JsonEventFormatter Envelopes = new();
 
-    private const int MaxRetainedBuffer = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     public EventTypeRegistry Registry { get; } = registry;
 
     /// <summary>Decodes one body. Never throws for bad data: it returns a <see cref="DataError"/> instead.</summary>
@@ -250,29 +242,6 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
     /// <summary>Encodes an event as CloudEvents structured JSON (UTF-8).</summary>
     public byte[] Encode<T>(in CloudEventHeader header, T data)
     {
-        // One buffer and writer per thread, reused: the only allocation per event is the returned array.
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        try
-        {
-            Write(writer, header, data);
-            writer.Flush();
-            return buffer.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            if (buffer.Capacity > MaxRetainedBuffer)
-            {
-                // Do not keep an unusually large event's buffer alive for the thread's lifetime.
-                (t_buffer, t_writer) = (null, null);
-            }
-        }
-    }
-
-    private void Write<T>(Utf8JsonWriter writer, in CloudEventHeader header, T data)
-    {
         // The record's runtime type names the registration, so an output typed as object encodes too.
         var registration = Registry.For(data?.GetType() ?? typeof(T));
         if (registration.Type != header.Type)
@@ -280,6 +249,8 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
             throw new ArgumentException($"Header type '{header.Type}' does not match {data?.GetType().Name} ('{registration.Type}').", nameof(header));
         }
 
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var writer = new Utf8JsonWriter(buffer);
         writer.WriteStartObject();
         writer.WriteString("specversion"u8, "1.0"u8);
         writer.WriteString("id"u8, header.Id);
@@ -297,6 +268,8 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
         writer.WritePropertyName("data"u8);
         JsonSerializer.Serialize(writer, data, registration.TypeInfo);
         writer.WriteEndObject();
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static DecodeResult Fail(DataErrorKind kind, string message) => new(null, new DataError(kind, message), null);

@@ -7,10 +7,6 @@ public static class EventIds
     // Fixed namespace for this system's derived ids (a random UUID chosen once).
     private static readonly byte[] Namespace = Guid.Parse("6f1c3a52-8d0e-4b7a-9a43-2f5d7c1e9b60").ToByteArray(bigEndian: true);
 
-    // One SHA-1 context per thread, reused (a one-shot hash sets up a new context per call).
-    [ThreadStatic]
-    private static IncrementalHash? t_sha1;
-
     /// <summary>Derives the id of the output playing <paramref name="role"/> (e.g. "stock-reserved") for input <paramref name="inputId"/>.</summary>
     public static string Derive(string inputId, string role)
     {
@@ -28,10 +24,8 @@ public static class EventIds
 
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
 #pragma warning disable CA5350 // SHA-1 is what RFC 9562 prescribes for version-5 UUIDs; it names ids, it protects nothing.
-        var sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        SHA1.HashData(name[..written], hash);
 #pragma warning restore CA5350
-        sha1.AppendData(name[..written]);
-        sha1.GetHashAndReset(hash);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash[..16], bigEndian: true).ToString();

@@ -47,7 +47,7 @@ public sealed class DeadLetterWriter(string context, TimeProvider time)
             Context, consumerGroup, raw.Hub, raw.PartitionId, raw.Offset, raw.SequenceNumber, raw.EnqueuedTime,
             body, encoding, properties, new DeadLetterError(error.KindName, error.Message));
         var id = EventIds.Derive($"{raw.Hub}/{raw.PartitionId}/{raw.SequenceNumber}", "dead-letter/" + Context + "/" + consumerGroup);
-        var header = new CloudEventHeader(id, EventType, OutputEncoder.SourceOf(EventCatalog.Current, Context), Context, time.GetUtcNow(), traceParent);
+        var header = new CloudEventHeader(id, EventType, OutputEncoder.SourceOf(Context), Context, time.GetUtcNow(), traceParent);
         return new OutgoingEvent(Hub, Context, id, EventType, _codec.Encode(header, data), traceParent);
     }
 

@@ -88,14 +88,13 @@ public static class EventingServiceCollectionExtensions
 
     /// <summary>
     /// Registers a keyed projection over the <typeparamref name="TState"/> table (see <see cref="AddStateTable{TState}"/>):
-    /// resolve <see cref="KeyedBatchProcessor{TState}"/> and pass its <c>ProcessAsync</c> to the batch handler. Rule
-    /// violations are dead-lettered for the context's consumer group (from the catalog).
+    /// resolve <see cref="KeyedBatchProcessor{TState}"/> and pass its <c>ProcessAsync</c> to the batch handler.
     /// </summary>
-    public static IServiceCollection AddKeyedProjection<TState, TProjection>(this IServiceCollection services, string? consumerGroup = null)
+    public static IServiceCollection AddKeyedProjection<TState, TProjection>(this IServiceCollection services)
         where TProjection : class, IKeyedProjection<TState>
     {
         services.AddSingleton<TProjection>();
-        return services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<TableStateStore<TState>>(), sp.GetRequiredService<TProjection>(), consumerGroup));
+        return services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<TableStateStore<TState>>(), sp.GetRequiredService<TProjection>()));
     }
 
     /// <summary>
@@ -122,14 +121,11 @@ public static class EventingServiceCollectionExtensions
         where TState : class =>
         services.AddSingleton<EntityCommands<TState>>();
 
-    /// <summary>
-    /// Creates a keyed batch processor whose rule violations are dead-lettered for <paramref name="consumerGroup"/>
-    /// (default: the context's consumer group in the catalog).
-    /// </summary>
-    public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection, string? consumerGroup = null)
+    /// <summary>A keyed batch processor whose rule violations are dead-lettered for the context's consumer group in the catalog.</summary>
+    public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection)
     {
         var handler = sp.GetRequiredService<EventBatchHandler>();
-        consumerGroup ??= EventCatalog.Current.ConsumerGroupOf(handler.Context);
+        var consumerGroup = EventCatalog.Current.ConsumerGroupOf(handler.Context);
         return new KeyedBatchProcessor<TState>(store, projection, (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>());
     }
 }

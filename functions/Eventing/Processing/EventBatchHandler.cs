@@ -69,33 +69,25 @@ public sealed partial class EventBatchHandler(
         }
 
         var processingStarted = time.GetUtcNow();
-        (List<ProcessResult> Results, List<OutgoingEvent> Failed) processed;
+        List<string> tokens = [];
+        List<ProcessResult> results;
+        List<OutgoingEvent> outputs;
         try
         {
-            processed = await ProcessWithFallbackAsync(inbound, trigger, process, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
-        {
-            Blocked(trigger, events, ex);
-            throw;
-        }
+            (results, var processFailed) = await ProcessWithFallbackAsync(inbound, trigger, process, ct).ConfigureAwait(false);
+            RecordEventSpans(inbound, trigger, processingStarted);
+            outputs = [.. failed, .. processFailed, .. results.SelectMany(r => r.Outputs)];
+            // Each result has its own outbox token; all are confirmed after the publish.
+            tokens = results.Select(r => r.OutboxToken).OfType<string>().ToList();
 
-        RecordEventSpans(inbound, trigger, processingStarted);
-        var results = processed.Results;
-        List<OutgoingEvent> outputs = [.. failed, .. processed.Failed, .. results.SelectMany(r => r.Outputs)];
-        // Each result has its own outbox token; all are confirmed after the publish.
-        var tokens = results.Select(r => r.OutboxToken).OfType<string>().ToList();
-
-        // Published after the state commit; a failure here throws, the batch is retried and the outbox is published again.
-        try
-        {
+            // Published after the state commit; a failure here throws, the batch is retried and the outbox is published again.
             await publisher.PublishAsync(outputs, ct).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            // Not published: rows carrying these tokens must be published by their next reader (e.g. this batch's retry).
+            // Not published (no tokens yet if processing failed): rows carrying these tokens must be published by their
+            // next reader (e.g. this batch's retry).
             tokens.ForEach(confirmations.Abandon);
-
             if (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
             {
                 Blocked(trigger, events, ex);
@@ -107,7 +99,7 @@ public sealed partial class EventBatchHandler(
         // Only now, after the publish succeeded, are the outboxes known to be published.
         tokens.ForEach(confirmations.Confirm);
 
-        await ClearPublishedAsync(results.Select(r => r.Committed).OfType<ICommittedOutbox>(), trigger, ct).ConfigureAwait(false);
+        await ClearPublishedAsync(results, trigger, ct).ConfigureAwait(false);
 
         var deadLettered = outputs.Count(o => o.Hub == deadLetters.Hub);
         var outcome = new BatchOutcome(
@@ -130,11 +122,11 @@ public sealed partial class EventBatchHandler(
         FunctionContext function,
         Func<IReadOnlyList<InboundEvent>, CancellationToken, Task<ProcessResult>> process,
         CancellationToken ct) =>
-        HandleAsync(events, function.EventHubTrigger(deadLetters.Context), process, ct);
+        HandleAsync(events, function.EventHubTrigger(Context), process, ct);
 
-    /// <summary>A stateless trigger function's call (see <see cref="HandleStatelessAsync(IReadOnlyList{EventData}, TriggerContext, Func{InboundEvent, Decision{bool}}, CancellationToken)"/>).</summary>
+    /// <summary>A stateless trigger function's call, as the other overload.</summary>
     public Task<BatchOutcome> HandleStatelessAsync(IReadOnlyList<EventData> events, FunctionContext function, Func<InboundEvent, Decision<bool>> decide, CancellationToken ct) =>
-        HandleStatelessAsync(events, function.EventHubTrigger(deadLetters.Context), decide, ct);
+        HandleStatelessAsync(events, function.EventHubTrigger(Context), decide, ct);
 
     /// <summary>
     /// Runs a stateless transform: each decodable event maps to outputs (or a rule violation) with no state. A decision
@@ -154,7 +146,7 @@ public sealed partial class EventBatchHandler(
                 var decision = decide(e);
                 if (decision.Rejection is { } error)
                 {
-                    outputs.Add(deadLetters.Create(e.Raw, trigger.ConsumerGroup, error, e.Event.TraceParent));
+                    outputs.Add(DeadLetter(e, trigger.ConsumerGroup, error));
                     rejected++;
                 }
                 else if (decision.State)
@@ -271,18 +263,13 @@ public sealed partial class EventBatchHandler(
     /// also carry entries of an invocation still publishing are left to the relay; a failure here is only logged: the
     /// events are out, and the relay clears what is left.
     /// </summary>
-    private async Task ClearPublishedAsync(IEnumerable<ICommittedOutbox> committed, TriggerContext trigger, CancellationToken ct)
+    private async Task ClearPublishedAsync(List<ProcessResult> results, TriggerContext trigger, CancellationToken ct)
     {
-        foreach (var outbox in committed)
+        foreach (var result in results.Where(r => r.ClearCommitted is not null && confirmations.IsConfirmed(r.OutboxToken)))
         {
-            if (!confirmations.IsConfirmed(outbox.Token))
-            {
-                continue;
-            }
-
             try
             {
-                await outbox.ClearAsync(ct).ConfigureAwait(false);
+                await result.ClearCommitted!(ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
             {

@@ -33,8 +33,11 @@ public interface IKeyedProjection<TState>
 /// <summary>What a batch produced: outputs to publish (new and carried-over outbox entries) and counters.</summary>
 public sealed record ProcessResult(IReadOnlyList<OutgoingEvent> Outputs, string? OutboxToken, int Applied, int Duplicates, int Rejected, int Ignored, int Conflicts)
 {
-    /// <summary>The rows committed with outboxes under <see cref="OutboxToken"/>, to clear once published.</summary>
-    public ICommittedOutbox? Committed { get; init; }
+    /// <summary>
+    /// Clears the outboxes the batch committed under <see cref="OutboxToken"/> from rows not written again since (see
+    /// <see cref="TableStateStore{TState}.ClearOutboxesAsync"/>), once published; null when it committed none.
+    /// </summary>
+    public Func<CancellationToken, Task>? ClearCommitted { get; init; }
 
     public static ProcessResult Empty { get; } = new([], null, 0, 0, 0, 0, 0);
 }
@@ -118,8 +121,7 @@ public sealed class KeyedBatchProcessor<TState>(
             try
             {
                 await store.CommitAsync(partitionKey, [.. records.Values], ct).ConfigureAwait(false);
-                var (outputs, committed) = (new List<OutgoingEvent>(), new List<StateRecord<TState>>());
-                outbox.Collect(records.Values, outputs, committed);
+                var (outputs, committed) = outbox.Collect(records.Values);
                 return new PartitionResult<TState>(outputs, committed, applied, duplicates, rejected, attempt);
             }
             catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)
@@ -160,7 +162,8 @@ internal static class PartitionedBatch
             return new ProcessResult(results.SelectMany(r => r.Outputs).ToList(), token, results.Sum(r => r.Applied), results.Sum(r => r.Duplicates),
                 results.Sum(r => r.Rejected), ignored, results.Sum(r => r.Conflicts))
             {
-                Committed = committed.Count == 0 ? null : new CommittedOutbox<TRow>(store, token, committed),
+                ClearCommitted = committed.Count == 0 ? null
+                    : c => store.ClearOutboxesAsync(committed.Where(r => r.OutboxToken == token && r.Outbox.Count > 0 && !r.IsDirty), c),
             };
         }
         catch

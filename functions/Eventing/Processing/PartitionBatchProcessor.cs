@@ -105,23 +105,16 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         //    batch) writes it, which validates it; other rows it looked at are re-read first.
         var view = new OverlayView(rows);
         var decided = new PartitionDecision<TRow>[events.Count];
-        HashSet<string>? stale = null;
+        var stale = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < events.Count; i++)
         {
             view.Looked.Clear();
             var decision = decided[i] = decisions.Decide(view, events[i].Event);
-            foreach (var key in view.Looked)
-            {
-                if (!view.Verified(key) && !decision.Changes.Any(c => c.RowKey == key))
-                {
-                    (stale ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
-                }
-            }
-
+            stale.UnionWith(view.Looked.Where(key => !view.Verified(key) && !decision.Changes.Any(c => c.RowKey == key)));
             view.Apply(decision);
         }
 
-        if (stale is not null)
+        if (stale.Count > 0)
         {
             store.Evict(partition, stale);
             reads.MustRead.UnionWith(stale);
@@ -193,9 +186,8 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         }
 
         // Publish what this attempt committed, plus outboxes of earlier invocations not known to be published (same ids).
-        var (outputs, committed) = (new List<OutgoingEvent>(failed), new List<StateRecord<TRow>>());
-        outbox.Collect(rows.Values, outputs, committed);
-        return new PartitionResult<TRow>(outputs, committed, changes.Count, noOps, failed.Count, 0);
+        var (outputs, committed) = outbox.Collect(rows.Values);
+        return new PartitionResult<TRow>([.. failed, .. outputs], committed, changes.Count, noOps, failed.Count, 0);
     }
 
     private void Write(InboundEvent e, PartitionDecision<TRow> decision, Dictionary<string, StateRecord<TRow>> rows, BatchOutbox<TRow> outbox)
@@ -229,13 +221,8 @@ public sealed partial class PartitionBatchProcessor<TRow>(
     // cached; rows in MustRead, or every row after a conflict, come from the table.
     private async Task<Dictionary<string, StateRecord<TRow>>> ReadRowsAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, ReadPlan reads, CancellationToken ct)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var created = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, needed) in events)
-        {
-            keys.UnionWith(needed.Keys);
-            created.UnionWith(needed.Created ?? []);
-        }
+        var keys = events.SelectMany(e => e.Rows.Keys).ToHashSet(StringComparer.Ordinal);
+        var created = events.SelectMany(e => e.Rows.Created ?? []).ToHashSet(StringComparer.Ordinal);
 
         // Rows that must come from the table are evicted before every read (an earlier attempt's read cached them again).
         store.Evict(partition, reads.AllFresh ? keys : reads.MustRead);

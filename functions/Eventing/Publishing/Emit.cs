@@ -16,17 +16,17 @@ public readonly record struct EventCause(string Scope, DateTimeOffset Time, stri
 public sealed record Emit(object Data, string Role, EventCause? Cause = null);
 
 /// <summary>Turns a context's <see cref="Emit"/>s into encoded <see cref="OutgoingEvent"/>s (one per context, thread-safe).</summary>
-public sealed class OutputEncoder(CloudEventCodec codec, string context, EventCatalog? catalog = null)
+public sealed class OutputEncoder(CloudEventCodec codec, string context)
 {
-    private readonly EventCatalog _catalog = catalog ?? EventCatalog.Current;
+    private readonly EventCatalog _catalog = EventCatalog.Current;
     private readonly ConcurrentDictionary<Type, Route> _routes = new();
 
     public string Context => context;
 
     /// <summary>The CloudEvents source of this context's events, e.g. <c>/store/sales</c>.</summary>
-    public string Source { get; } = SourceOf(catalog ?? EventCatalog.Current, context);
+    public string Source { get; } = SourceOf(context);
 
-    public static string SourceOf(EventCatalog catalog, string context) => "/" + catalog.System + "/" + context.ToLowerInvariant();
+    public static string SourceOf(string context) => "/" + EventCatalog.Current.System + "/" + context.ToLowerInvariant();
 
     /// <summary>Encodes <paramref name="output"/>; without its own cause it takes <paramref name="input"/>'s.</summary>
     public OutgoingEvent Encode(Emit output, InboundEvent? input = null)

@@ -163,10 +163,7 @@ public sealed class RelayedOutbox<TState>(TableStateStore<TState> store) : IRela
             await publisher.PublishAsync(toPublish, ct).ConfigureAwait(false);
         }
 
-        foreach (var row in toClear)
-        {
-            confirmations.Confirm(row.OutboxToken!); // a no-op for outboxes published before
-        }
+        toClear.ForEach(row => confirmations.Confirm(row.OutboxToken!)); // a no-op for outboxes published before
 
         var cleared = await store.ClearOutboxesAsync(toClear, ct).ConfigureAwait(false);
         return new OutboxRelayOutcome(toPublish.Count, cleared, pending + (toClear.Count - cleared), stale, 1);

@@ -40,11 +40,12 @@ public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, strin
     }
 
     /// <summary>
-    /// After the commit: adds to <paramref name="outputs"/> what to publish (this attempt's and unpublished earlier
-    /// entries, same ids), and to <paramref name="committed"/> the rows to clear once published.
+    /// After the commit: what to publish (this attempt's and unpublished earlier entries, same ids), and the rows to
+    /// clear once published.
     /// </summary>
-    public void Collect(IEnumerable<StateRecord<TState>> records, List<OutgoingEvent> outputs, List<StateRecord<TState>> committed)
+    public (List<OutgoingEvent> Outputs, List<StateRecord<TState>> Committed) Collect(IEnumerable<StateRecord<TState>> records)
     {
+        var (outputs, committed) = (new List<OutgoingEvent>(), new List<StateRecord<TState>>());
         foreach (var record in records)
         {
             if (record.Outbox.Count == 0)
@@ -62,24 +63,7 @@ public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, strin
                 outputs.AddRange(record.Outbox);
             }
         }
+
+        return (outputs, committed);
     }
-}
-
-/// <summary>The rows an invocation committed with outboxes under its token, to clear once they are published.</summary>
-public interface ICommittedOutbox
-{
-    string Token { get; }
-
-    /// <summary>Clears the rows' outboxes and markers (see <see cref="TableStateStore{TState}.ClearOutboxesAsync"/>); returns how many.</summary>
-    Task<int> ClearAsync(CancellationToken ct);
-}
-
-public sealed class CommittedOutbox<TState>(TableStateStore<TState> store, string token, IReadOnlyList<StateRecord<TState>> rows) : ICommittedOutbox
-{
-    /// <inheritdoc />
-    public string Token => token;
-
-    /// <inheritdoc />
-    public Task<int> ClearAsync(CancellationToken ct) =>
-        store.ClearOutboxesAsync(rows.Where(r => r.OutboxToken == token && r.Outbox.Count > 0 && !r.IsDirty), ct);
 }

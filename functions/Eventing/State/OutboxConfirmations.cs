@@ -76,15 +76,10 @@ public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? ti
     public bool IsConfirmed(string? token) => token is not null && Closure(token, allowInFlight: false);
 
     /// <summary>Classifies an outbox the invocation <paramref name="mine"/> finds; its own (an earlier attempt's) is unpublished.</summary>
-    public FoundOutbox Classify(string? found, string mine)
-    {
-        if (found is null || IsConfirmed(found))
-        {
-            return FoundOutbox.Published;
-        }
-
-        return found != mine && Closure(found, allowInFlight: true) ? FoundOutbox.InFlight : FoundOutbox.Unpublished;
-    }
+    public FoundOutbox Classify(string? found, string mine) =>
+        found is null || IsConfirmed(found) ? FoundOutbox.Published
+        : found != mine && Closure(found, allowInFlight: true) ? FoundOutbox.InFlight
+        : FoundOutbox.Unpublished;
 
     /// <summary>Records that <paramref name="mine"/> keeps entries of the in-flight <paramref name="found"/>: it is confirmed only when that is.</summary>
     public void Carry(string found, string mine)

@@ -78,16 +78,13 @@ public sealed class OutboxMarkers(TableClient table, TimeSpan? refreshEvery = nu
         return result;
     }
 
-    /// <summary>Removes a partition from the index if its index row did not change since it was read (false otherwise).</summary>
-    public async Task<bool> UnlistAsync(IndexedPartition partition, CancellationToken ct)
+    /// <summary>Removes a partition from the index if its index row did not change since it was read.</summary>
+    public async Task UnlistAsync(IndexedPartition partition, CancellationToken ct)
     {
-        var deleted = await TryDeleteAsync(IndexPartition, partition.PartitionKey, partition.ETag, ct).ConfigureAwait(false);
-        if (deleted)
+        if (await TryDeleteAsync(IndexPartition, partition.PartitionKey, partition.ETag, ct).ConfigureAwait(false))
         {
             _indexed.TryRemove(partition.PartitionKey, out _);
         }
-
-        return deleted;
     }
 
     /// <summary>Deletes a marker whose row holds no outbox, if the marker did not change since it was read.</summary>

@@ -290,8 +290,7 @@ public sealed class TableStateStore<TState>(TableClient table, JsonTypeInfo<TSta
                 // Some row changed since: clear the rows not committed yet one by one.
                 foreach (var (record, token) in rows.Where(r => r.Record.IsDirty))
                 {
-                    var fresh = await GetAsync(partition.Key, record.Key.RowKey, ct).ConfigureAwait(false);
-                    if (fresh is null || fresh.Outbox.Count == 0 || fresh.OutboxToken != token)
+                    if (await GetAsync(partition.Key, record.Key.RowKey, ct).ConfigureAwait(false) is not { Outbox.Count: > 0 } fresh || fresh.OutboxToken != token)
                     {
                         continue;
                     }

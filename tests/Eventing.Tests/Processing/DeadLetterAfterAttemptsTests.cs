@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 
 namespace Store.Eventing.Tests.Processing;
@@ -67,16 +68,45 @@ public sealed class DeadLetterAfterAttemptsTests
         Assert.StartsWith("Gave up on attempt 3", letter.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ATransientFailure_WhileProcessingOrPublishing_CountsABlockedAttempt()
+    {
+        var metrics = new EventingMetrics();
+        var (handler, publisher) = Handler(DeliveryOptions.Default, metrics);
+        var blocked = 0L;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument, metrics.BlockedAttempts))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref blocked, value));
+        listener.Start();
+        var batch = new[] { EventBatches.ReceivedText(Body("e1"), 1) };
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => handler.HandleAsync(batch, Trigger(retryCount: 0), (_, _) => throw Outage, CancellationToken.None));
+        Assert.Equal(1, Interlocked.Read(ref blocked));
+
+        publisher.FailNext = Outage;
+        await Assert.ThrowsAsync<RequestFailedException>(() => handler.HandleAsync(batch, Trigger(retryCount: 1),
+            (events, _) => Task.FromResult(new ProcessResult([], null, events.Count, 0, 0, 0, 0)), CancellationToken.None));
+        Assert.Equal(2, Interlocked.Read(ref blocked));
+    }
+
     private static TriggerContext Trigger(int retryCount) => new("Inventory", "inventory-stock", "inventory", "0", retryCount);
 
     private static string Body(string id) =>
         $$$"""{"specversion":"1.0","id":"{{{id}}}","source":"/s","type":"inventory.stock-received.v1","subject":"A","data":{"receiptId":"{{{id}}}","sku":"A","quantity":1}}""";
 
-    private static (EventBatchHandler Handler, RecordingPublisher Publisher) Handler(DeliveryOptions delivery)
+    private static (EventBatchHandler Handler, RecordingPublisher Publisher) Handler(DeliveryOptions delivery, EventingMetrics? metrics = null)
     {
         var publisher = new RecordingPublisher();
         var handler = new EventBatchHandler(TestCodec.Create(), new DeadLetterWriter("Inventory", TimeProvider.System), publisher, new OutboxConfirmations(),
-            new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance, delivery);
+            metrics ?? new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance, delivery);
         return (handler, publisher);
     }
 }
