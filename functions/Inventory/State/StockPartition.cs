@@ -3,16 +3,16 @@ namespace Store.Inventory.State;
 /// <summary>
 /// Inventory's rows for the kit's multi-row partition entry (<see cref="PartitionBatchProcessor{TRow}"/>): routes each
 /// event to its stock shard's partition (N = <c>Inventory:StockShards</c>; N = 1: the one partition "stock"), names the
-/// rows it needs, and turns its <see cref="ShardedStockDecisions"/> into row changes with typed outputs in the outbox of
-/// the order row (or of the remote part row).
+/// rows it needs, and turns its <see cref="ShardedStockDecisions"/> into row changes, its typed outputs committed with
+/// the order row (or with the remote part row).
 /// </summary>
 public sealed class StockPartition(InventoryOptions options) : IPartitionDecisions<StockRow>
 {
     private readonly int _n = options.StockShards;
 
     /// <summary>
-    /// Rows kept in the stock store's per-process cache: every hot SKU row and the recent order rows (a row with its
-    /// outbox is about 1-2 KB, so this bounds the cache to some tens of MB).
+    /// Rows kept in the stock store's per-process cache: every hot SKU row and the recent order rows (a row with its unpublished
+    /// outputs is about 1-2 KB, so this bounds the cache to some tens of MB).
     /// </summary>
     public const int CacheCapacity = 20_000;
 
@@ -63,7 +63,7 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
         _ => StockShards.Of(((IOrderEvent)data).OrderId, _n),
     };
 
-    /// <summary>A shard's decision as row changes: SKU and receipt rows, the order row and part row; outputs in the order row's outbox, else the part row's.</summary>
+    /// <summary>A shard's decision as row changes: SKU and receipt rows, the order row and part row; outputs committed with the order row, else with the part row.</summary>
     public static PartitionDecision<StockRow> ToChanges(ShardDecision decision)
     {
         if (decision.Violation is { } violation)
