@@ -10,7 +10,8 @@ import { streams, sendHubs, receiveHubs, connections, anySendHubs, anyReceiveHub
 param environmentName string
 
 // Regions offering Flex Consumption (Azure-Samples Flex templates; check a new one with
-// `az functionapp list-flexconsumption-locations` before adding it here).
+// `az functionapp list-flexconsumption-locations` before adding it here). The archive's redundancy follows the region
+// (modules/archive-storage.bicep: ZRS where offered, else GRS, which needs a paired region).
 @minLength(1)
 @description('Primary location for all resources (must offer Flex Consumption).')
 @allowed([

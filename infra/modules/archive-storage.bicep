@@ -28,13 +28,51 @@ param privateNetwork bool = false
 @description('A CanNotDelete lock on the account (deleting the archive deletes the system of record).')
 param deleteLock bool = true
 
+// Regions offering ZRS for standard general-purpose v2 accounts (Microsoft docs, "Azure regions that support
+// zone-redundant storage"). Elsewhere the archive is geo-redundant: every other region main.bicep allows has a paired
+// region, and GRS keeps a second copy there, where ZRS would fail the deployment.
+var zoneRedundantRegions = [
+  'australiaeast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'chinanorth3'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'israelcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'mexicocentral'
+  'northeurope'
+  'norwayeast'
+  'polandcentral'
+  'qatarcentral'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'spaincentral'
+  'swedencentral'
+  'switzerlandnorth'
+  'uaenorth'
+  'uksouth'
+  'usgovvirginia'
+  'westeurope'
+  'westus2'
+  'westus3'
+]
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
   tags: union(tags, { purpose: 'stream-archive' })
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_ZRS'
+    name: contains(zoneRedundantRegions, toLower(location)) ? 'Standard_ZRS' : 'Standard_GRS'
   }
   properties: {
     accessTier: 'Hot'

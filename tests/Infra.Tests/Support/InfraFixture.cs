@@ -17,6 +17,8 @@ public sealed class InfraFixture : IDisposable
     public const int VariantStockShards = 4;
 
     private readonly string _work = Directory.CreateTempSubdirectory("infra-tests-").FullName;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<JsonObject>> _regional = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<JsonObject>> _withParameters = new(StringComparer.Ordinal);
 
     public InfraFixture()
     {
@@ -64,27 +66,39 @@ public sealed class InfraFixture : IDisposable
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
+    /// <summary>main.bicep with default options evaluated in another region (evaluated once per region and test run).</summary>
+    public JsonObject SnapshotAt(string location) =>
+        _regional.GetOrAdd(location, l => new Lazy<JsonObject>(() => RunSnapshot($"snapshot-{l}", Path.Combine(Repo.Infra, "main.bicep"), string.Empty, l))).Value;
+
+    /// <summary>main.bicep with default options plus <paramref name="parameters"/> (bicepparam lines), evaluated once per distinct text.</summary>
+    public JsonObject SnapshotWith(string parameters) =>
+        _withParameters.GetOrAdd(parameters, p => new Lazy<JsonObject>(() => RunSnapshot($"snapshot-{Guid.NewGuid():N}", Path.Combine(Repo.Infra, "main.bicep"), p))).Value;
+
     private JsonObject RunSnapshot() => RunSnapshot("snapshot", Path.Combine(Repo.Infra, "main.bicep"), string.Empty);
 
-    private JsonObject RunSnapshot(string name, string template, string extraParameters)
+    private JsonObject RunSnapshot(string name, string template, string extraParameters, string location = "eastus2")
     {
         var dir = Path.Combine(_work, name);
         Directory.CreateDirectory(dir);
         var main = Path.GetRelativePath(dir, Path.Combine(dir, template)).Replace('\\', '/');
         var paramFile = Path.Combine(dir, "main.bicepparam");
-        File.WriteAllText(paramFile, $"""
-            using '{main}'
-            param environmentName = '{EnvironmentName}'
-            param location = 'eastus2'
-            param principalId = '{DeveloperPrincipalId}'
-            param alertEmail = 'ops@example.com'
-            {extraParameters}
-            """);
+        // Defaults of every snapshot; a line of extraParameters for the same parameter replaces the default.
+        string[] defaults =
+        [
+            $"param environmentName = '{EnvironmentName}'",
+            $"param location = '{location}'",
+            $"param principalId = '{DeveloperPrincipalId}'",
+            "param alertEmail = 'ops@example.com'",
+        ];
+        var extra = extraParameters.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        static string NameOf(string line) => line.Split(' ', 3)[1];
+        var lines = defaults.Where(d => !extra.Any(e => NameOf(e) == NameOf(d))).Concat(extra);
+        File.WriteAllText(paramFile, $"using '{main}'\n" + string.Join('\n', lines) + "\n");
         var result = BicepCli.Run(
             "snapshot", paramFile, "--mode", "overwrite",
             "--subscription-id", SubscriptionId,
             "--tenant-id", "00000000-0000-0000-0000-0000000000bb",
-            "--location", "eastus2",
+            "--location", location,
             "--deployment-name", "main");
         var snapshot = Path.Combine(dir, "main.snapshot.json");
         if (result.ExitCode != 0 || !File.Exists(snapshot))
