@@ -154,6 +154,7 @@ module archive 'modules/archive-storage.bicep' = {
   scope: rg
   params: {
     name: '${abbrs.storageStorageAccounts}arc${resourceToken}'
+    captureIdentityName: '${abbrs.managedIdentityUserAssignedIdentities}capture-${resourceToken}'
     location: location
     tags: tags
     containers: map(catalog.domains, d => archiveContainers[d.name])
@@ -176,6 +177,7 @@ module domainStreams 'modules/domain-streams.bicep' = [
       archive: {
         storageAccountName: archive.outputs.name
         container: archiveContainers[domain.name]
+        captureIdentityId: archive.outputs.captureIdentityId
         intervalInSeconds: captureIntervalSeconds
         sizeLimitInBytes: captureSizeLimitBytes
       }

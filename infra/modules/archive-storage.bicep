@@ -1,12 +1,16 @@
 // The stream archive: the system of record. Event Hubs Capture writes every domain hub here as Avro; a context that joins
 // late or is rebuilt bootstraps from it (README "The archive"). One account per system, one container per domain:
-// retention, protection, lifecycle and cost are one policy in one place, while each domain's namespace identity is
-// granted Storage Blob Data Contributor on its own container only (domain-streams.bicep), so no domain can write
-// another domain's history. Nothing here ever deletes a blob: retention is forever unless an operator adds a rule.
+// retention, protection, lifecycle and cost are one policy in one place. Capture writes as one user-assigned identity
+// created and granted here, before any namespace exists (infra/README.md, "Capture on the first deployment").
+// Nothing here ever deletes a blob: retention is forever unless an operator adds a rule.
+import { roleIds } from 'role-ids.bicep'
 
 param name string
 param location string
 param tags object
+
+@description('The user-assigned identity every Event Hubs namespace captures as.')
+param captureIdentityName string
 
 @description('One container per domain (archive-<domain>).')
 param containers string[]
@@ -147,6 +151,23 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
   }
 }
 
+resource captureIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: captureIdentityName
+  location: location
+  tags: union(tags, { purpose: 'stream-capture' })
+}
+
+// As the Event Hubs Capture docs grant it: on the account. Made here so that every deployment creating a namespace (and
+// with it hubs whose capture destination Event Hubs validates) starts only after this module, grant included, completed.
+module captureWriter 'storage-roles.bicep' = {
+  name: 'stream-archive-capture-writer'
+  params: {
+    storageAccountName: account.name
+    principalId: captureIdentity.properties.principalId
+    roleDefinitionIds: [roleIds.storageBlobDataContributor]
+  }
+}
+
 resource lock 'Microsoft.Authorization/locks@2020-05-01' = if (deleteLock) {
   name: 'system-of-record'
   scope: account
@@ -158,3 +179,6 @@ resource lock 'Microsoft.Authorization/locks@2020-05-01' = if (deleteLock) {
 
 output name string = account.name
 output id string = account.id
+
+@description('Resource id of the capture identity (granted Storage Blob Data Contributor on the account).')
+output captureIdentityId string = captureIdentity.id

@@ -16,10 +16,11 @@ param tags object
 @description('Log Analytics workspace receiving the namespace metrics (throughput, lag and throttling in the workbook and alerts).')
 param logAnalyticsWorkspaceId string
 
-@description('The stream archive (archive-storage.bicep) and this domain\'s container in it; capture windows.')
+@description('The stream archive (archive-storage.bicep), this domain\'s container in it, the identity Capture writes as (already granted) and the capture windows.')
 param archive {
   storageAccountName: string
   container: string
+  captureIdentityId: string
   intervalInSeconds: int
   sizeLimitInBytes: int
 }
@@ -34,9 +35,12 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: namespaceName
   location: location
   tags: union(tags, { domain: domain.name })
-  // Capture writes to the archive as the namespace's own identity (no keys).
+  // Capture writes to the archive as this identity (no keys); its grant was made before the namespace.
   identity: {
-    type: 'SystemAssigned'
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${archive.captureIdentityId}': {}
+    }
   }
   sku: {
     name: 'Standard'
@@ -56,21 +60,9 @@ resource archiveAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing 
   name: archive.storageAccountName
 }
 
-// The capture identity's one grant: write blobs into this domain's archive container, nothing else.
-module captureWriter 'archive-writer-role.bicep' = {
-  name: 'archive-writer-${domain.name}'
-  params: {
-    storageAccountName: archive.storageAccountName
-    container: archive.container
-    principalId: namespace.identity.principalId
-  }
-}
-
 module hubs 'event-hub.bicep' = [
   for stream in domain.streams: {
     name: 'hub-${stream.hub}'
-    // Capture is validated against the destination when the hub is created: the grant must exist first.
-    dependsOn: [captureWriter]
     params: {
       namespaceName: namespace.name
       hubName: stream.hub
@@ -80,6 +72,7 @@ module hubs 'event-hub.bicep' = [
       capture: {
         storageAccountId: archiveAccount.id
         container: archive.container
+        identityId: archive.captureIdentityId
         intervalInSeconds: archive.intervalInSeconds
         sizeLimitInBytes: archive.sizeLimitInBytes
       }

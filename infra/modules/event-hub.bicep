@@ -16,10 +16,11 @@ param retentionHours int
 @description('One consumer group per consuming context ($Default always exists and is not used by the apps).')
 param consumerGroups string[]
 
-@description('Event Hubs Capture into the stream archive as the namespace\'s system-assigned identity.')
+@description('Event Hubs Capture into the stream archive as the namespace\'s user-assigned capture identity.')
 param capture {
   storageAccountId: string
   container: string
+  identityId: string
   @minValue(60)
   @maxValue(900)
   intervalInSeconds: int
@@ -54,7 +55,8 @@ resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
       destination: {
         name: 'EventHubArchive.AzureBlockBlob'
         identity: {
-          type: 'SystemAssigned'
+          type: 'UserAssigned'
+          userAssignedIdentity: capture.identityId
         }
         properties: {
           storageAccountResourceId: capture.storageAccountId

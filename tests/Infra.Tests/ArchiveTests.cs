@@ -1,8 +1,8 @@
 namespace Infra.Tests;
 
 /// <summary>
-/// The stream archive (the system of record): Event Hubs Capture of every catalog hub into the archive account, written
-/// by the namespace's own identity with one grant on its domain's container, and protected against deletion.
+/// The stream archive (the system of record): Event Hubs Capture of every catalog hub into its domain's container of the
+/// archive account, written by one user-assigned identity granted before any namespace exists, and protected against deletion.
 /// </summary>
 [Collection(InfraCollection.Name)]
 public sealed class ArchiveTests(InfraFixture infra)
@@ -27,7 +27,7 @@ public sealed class ArchiveTests(InfraFixture infra)
             Assert.Equal(314572800, (int?)capture["sizeLimitInBytes"]);
             var destination = capture["destination"]!;
             Assert.Equal("EventHubArchive.AzureBlockBlob", (string?)destination["name"]);
-            Assert.Equal("SystemAssigned", (string?)destination["identity"]?["type"]);
+            Assert.Equal("UserAssigned", (string?)destination["identity"]?["type"]);
             Assert.Equal((string)archive["id"]!, (string?)destination["properties"]!["storageAccountResourceId"]);
             Assert.Equal($"archive-{domain.Name}", (string?)destination["properties"]!["blobContainer"]);
             Assert.Equal(ArchiveNameFormat, (string?)destination["properties"]!["archiveNameFormat"]);
@@ -37,30 +37,41 @@ public sealed class ArchiveTests(InfraFixture infra)
     }
 
     [Fact]
-    public void Every_namespace_has_a_system_assigned_identity_with_only_blob_data_contributor_on_its_own_archive_container()
+    public void Capture_writes_as_one_user_assigned_identity_granted_on_the_archive_account_before_any_namespace_is_created()
     {
-        var namespaces = infra.Resources("Microsoft.EventHub/namespaces").ToList();
-        var assignments = infra.Resources("Microsoft.Authorization/roleAssignments")
-            .Where(a => ((string)a["properties"]!["principalId"]!).Contains("/providers/Microsoft.EventHub/namespaces/", StringComparison.Ordinal))
-            .ToList();
         var archive = (string)ArchiveAccount()["id"]!;
+        var identity = Assert.Single(infra.Resources("Microsoft.ManagedIdentity/userAssignedIdentities"), i => (string?)i["tags"]?["purpose"] == "stream-capture");
+        var identityId = (string)identity["id"]!;
 
-        Assert.Equal(infra.Catalog.Domains.Count, namespaces.Count);
-        foreach (var ns in namespaces)
+        // Every namespace carries the identity and every hub captures as it.
+        foreach (var ns in infra.Resources("Microsoft.EventHub/namespaces"))
         {
-            Assert.Equal("SystemAssigned", (string?)ns["identity"]?["type"]);
-            var domain = infra.Catalog.Domains.Single(d => ((string)ns["name"]!).StartsWith($"evhns-{d.Name}-", StringComparison.Ordinal));
-            var own = assignments.Where(a => ((string)a["properties"]!["principalId"]!).Contains($"'{(string)ns["id"]!}'", StringComparison.Ordinal)).ToList();
-            var grant = Assert.Single(own);
-            Assert.EndsWith("/" + BlobDataContributor, (string)grant["properties"]!["roleDefinitionId"]!, StringComparison.Ordinal);
-            // Scoped to the domain's container (the id is extensionResourceId('<container id>', ...): its name needs the principal id).
-            Assert.StartsWith($"[extensionResourceId('{archive}/blobServices/default/containers/archive-{domain.Name}', 'Microsoft.Authorization/roleAssignments', ", (string)grant["id"]!, StringComparison.Ordinal);
+            Assert.Equal("UserAssigned", (string?)ns["identity"]?["type"]);
+            Assert.True(ns["identity"]!["userAssignedIdentities"]!.AsObject().ContainsKey(identityId), $"{ns["name"]} lacks the capture identity.");
         }
 
-        // Nobody else writes the archive.
-        Assert.All(
-            infra.Resources("Microsoft.Authorization/roleAssignments").Where(a => ((string)a["id"]!).Contains(archive, StringComparison.Ordinal)),
-            a => Assert.Contains(a, assignments));
+        foreach (var hub in infra.Resources("Microsoft.EventHub/namespaces/eventhubs"))
+        {
+            var destinationIdentity = hub["properties"]!["captureDescription"]!["destination"]!["identity"]!;
+            Assert.Equal("UserAssigned", (string?)destinationIdentity["type"]);
+            Assert.Equal(identityId, (string?)destinationIdentity["userAssignedIdentity"]);
+        }
+
+        // One grant, as the Event Hubs docs give it: Storage Blob Data Contributor on the archive account. Nobody else writes there.
+        var grant = Assert.Single(infra.Resources("Microsoft.Authorization/roleAssignments"), a => ((string)a["properties"]!["principalId"]!).Contains($"'{identityId}'", StringComparison.Ordinal));
+        Assert.EndsWith("/" + BlobDataContributor, (string)grant["properties"]!["roleDefinitionId"]!, StringComparison.Ordinal);
+        Assert.Equal("ServicePrincipal", (string?)grant["properties"]!["principalType"]);
+        Assert.StartsWith($"[extensionResourceId('{archive}', 'Microsoft.Authorization/roleAssignments', ", (string)grant["id"]!, StringComparison.Ordinal);
+        Assert.Equal([grant], infra.Resources("Microsoft.Authorization/roleAssignments").Where(a => ((string)a["id"]!).Contains(archive, StringComparison.Ordinal)));
+
+        // The identity and its grant are made in a module that every domain's streams deployment waits for, so the grant
+        // exists before a namespace (and so any hub validating its capture destination) is created.
+        var main = JsonNode.Parse(infra.Builds["infra/main.bicep"].Json!)!["resources"]!.AsObject();
+        var granting = Assert.Single(main, m => Declares(m.Value!, "Microsoft.ManagedIdentity/userAssignedIdentities", "stream-capture")).Key;
+        Assert.True(Declares(main[granting]!, "Microsoft.Authorization/roleAssignments"), $"{granting} creates the capture identity but not its grant.");
+        var streams = main.Where(m => Declares(m.Value!, "Microsoft.EventHub/namespaces")).ToList();
+        Assert.NotEmpty(streams);
+        Assert.All(streams, s => Assert.Contains(granting, s.Value!["dependsOn"]!.AsArray().Select(d => (string?)d)));
     }
 
     [Fact]
@@ -92,6 +103,14 @@ public sealed class ArchiveTests(InfraFixture infra)
             infra.Catalog.Domains.Select(d => $"{account["name"]}/default/archive-{d.Name}").Order(),
             infra.Resources("Microsoft.Storage/storageAccounts/blobServices/containers").Select(c => (string)c["name"]!).Where(n => n.Contains("/archive-", StringComparison.Ordinal)).Order());
     }
+
+    /// <summary>Whether a nested deployment creates (not merely references) a resource of the type, at any depth.</summary>
+    private static bool Declares(JsonNode deployment, string type, string? mentioning = null) =>
+        (string?)deployment["type"] == "Microsoft.Resources/deployments"
+        && deployment["properties"]!["template"]!["resources"] is JsonNode resources
+        && (resources is JsonObject o ? o.Select(p => p.Value!) : resources.AsArray().Select(r => r!))
+            .Any(r => ((string?)r["type"] == type && r["existing"] is null && (mentioning is null || r.ToJsonString().Contains(mentioning, StringComparison.Ordinal)))
+                      || Declares(r, type, mentioning));
 
     private JsonObject ArchiveAccount() =>
         Assert.Single(infra.Resources("Microsoft.Storage/storageAccounts"), a => (string?)a["tags"]?["purpose"] == "stream-archive");

@@ -112,7 +112,7 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
 
         Assert.All(All(), a => Assert.True(
             a.Principal == InfraFixture.DeveloperPrincipalId || identities.Any(i => a.Principal.StartsWith(i, StringComparison.Ordinal))
-                || (a.Principal.StartsWith("evhns-", StringComparison.Ordinal) && a.Scope.Contains("/blobServices/default/containers/archive-", StringComparison.Ordinal)),
+                || (a.Principal.StartsWith("id-capture-", StringComparison.Ordinal) && a.Scope.Contains("/providers/Microsoft.Storage/storageAccounts/starc", StringComparison.Ordinal)),
             $"Unexpected principal {a.Principal} on {a.Scope}."));
     }
 
@@ -147,10 +147,9 @@ public sealed class RoleAssignmentTests(InfraFixture infra)
         {
             expression = principalValue[1..^1];
             var identityId = principalValue["[reference('".Length..principalValue.IndexOf('\'', "[reference('".Length)];
-            // A user-assigned identity (contexts), or an Event Hubs namespace's system-assigned identity (Capture, ArchiveTests).
-            var isNamespace = identityId.Contains("/providers/Microsoft.EventHub/namespaces/", StringComparison.Ordinal);
-            Assert.True(isNamespace || identityId.Contains("/providers/Microsoft.ManagedIdentity/userAssignedIdentities/", StringComparison.Ordinal), identityId);
-            Assert.EndsWith(isNamespace ? "'full').identity.principalId]" : ").principalId]", principalValue, StringComparison.Ordinal);
+            // A user-assigned identity: a context's, or the capture identity (ArchiveTests).
+            Assert.Contains("/providers/Microsoft.ManagedIdentity/userAssignedIdentities/", identityId, StringComparison.Ordinal);
+            Assert.EndsWith(").principalId]", principalValue, StringComparison.Ordinal);
             principal = identityId[(identityId.LastIndexOf('/') + 1)..];
         }
         else
