@@ -2,7 +2,7 @@
 // one Flex Consumption function app per context with its own identity and storage, and monitoring.
 targetScope = 'subscription'
 
-import { streams, sendHubs, receiveHubs, connections, anySendHubs, anyReceiveHubs } from 'modules/catalog.bicep'
+import { streams, sendHubs, receiveHubs, connections, anySendHubs, anyReceiveHubs, readers } from 'modules/catalog.bicep'
 
 @minLength(1)
 @maxLength(64)
@@ -288,9 +288,11 @@ module alerts 'modules/alerts.bicep' = {
     namespaces: map(catalog.domains, d => {
       domain: d.name
       namespaceName: namespaceNames[d.name]
-      consumers: reduce(d.streams, 0, (total, s) => total + length(s.consumers))
     })
     deadLetterHubs: deadLetterHubs
+    readers: readers(catalog)
+    // The eventing kit's per-consumer lag histogram (functions/Eventing/Processing/EventingMetrics.cs; tests/Infra.Tests checks the name).
+    lagMetric: 'store.events.lag'
   }
 }
 

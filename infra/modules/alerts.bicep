@@ -6,7 +6,7 @@ param tags object
 param actionGroupId string
 param logAnalyticsWorkspaceId string
 
-@description('Per domain: { domain, namespaceName, consumers } where consumers counts the consumer groups of its hubs.')
+@description('Per domain: { domain, namespaceName }.')
 param namespaces array
 
 @description('Dead-letter hubs: [{ namespaceName, hub }].')
@@ -15,8 +15,14 @@ param deadLetterHubs array
 @description('Failed function invocations per context in 15 minutes that raise an alert.')
 param failureThreshold int = 5
 
-@description('Events not yet read by every consumer group of a namespace in 30 minutes that raise an alert.')
-param lagThreshold int = 1000
+@description('Consumer groups a function app reads: [{ hub, consumerGroup, context }].')
+param readers array
+
+@description('Name of the eventing kit\'s processing-lag histogram (milliseconds from enqueued time, tags context and hub), exported to AppMetrics.')
+param lagMetric string
+
+@description('Processing lag (seconds from enqueued to processed) of one consumer group on one hub that raises an alert.')
+param lagThresholdSeconds int = 300
 
 var actions = {
   actionGroups: [actionGroupId]
@@ -152,40 +158,47 @@ resource failures 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   }
 }
 
-// Namespace metrics carry no per-consumer-group lag, so lag is estimated as every incoming event times the number of
-// consumer groups (from the catalog) minus what was read; a consumer that stops shows up as a growing backlog.
-var expectedReaders = join(map(filter(namespaces, ns => ns.consumers > 0), ns => '"${toLower(ns.namespaceName)}", ${ns.consumers}'), ', ')
+// Event Hubs metrics know nothing of consumer groups (and outgoing counts include prefetch and re-reads), so lag comes
+// from the consumers themselves: each records now minus enqueued time per event, tagged with its context and hub, and
+// the catalog maps (context, hub) to the consumer group. A consumer that stops altogether records nothing: a failing one
+// raises the failures alert; one that is not running shows as a missing row in the workbook's lag panel.
+var readerRows = join(map(readers, r => '"${r.hub}", "${r.consumerGroup}", "${r.context}"'), ', ')
 
 resource consumerLag 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: '${namePrefix}consumer-lag'
   location: location
   tags: tags
   properties: {
-    displayName: 'Consumer lag (incoming vs outgoing events)'
-    description: 'Consumers read fewer events than were published times their consumer groups: a context is falling behind or stopped.'
+    displayName: 'Consumer lag per hub and consumer group'
+    description: 'Events reach a context long after they were enqueued: that consumer group is falling behind on that hub.'
     severity: 2
     enabled: true
     scopes: [logAnalyticsWorkspaceId]
-    // The workspace is new: AppRequests/AzureMetrics exist only after the first telemetry arrives, and rule creation
-    // would otherwise validate the query against missing tables and fail the deployment.
+    // The workspace is new: AppMetrics exists only after the first telemetry arrives, and rule creation would otherwise
+    // validate the query against a missing table and fail the deployment.
     skipQueryValidation: true
-    evaluationFrequency: 'PT15M'
-    windowSize: 'PT30M'
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
     criteria: {
       allOf: [
         {
-          query: 'let readers = datatable(Namespace: string, ConsumerGroups: long) [${expectedReaders}]; AzureMetrics | where ResourceProvider == "MICROSOFT.EVENTHUB" and MetricName in ("IncomingMessages", "OutgoingMessages") | summarize Incoming = sumif(Total, MetricName == "IncomingMessages"), Outgoing = sumif(Total, MetricName == "OutgoingMessages") by Namespace = tolower(Resource) | join kind=inner readers on Namespace | extend Backlog = Incoming * ConsumerGroups - Outgoing | project Namespace, Backlog'
+          query: 'let readers = datatable(Hub: string, ConsumerGroup: string, Context: string) [${readerRows}]; AppMetrics | where Name == "${lagMetric}" | extend Context = tostring(Properties["context"]), Hub = tostring(Properties["hub"]) | summarize LagSeconds = max(Max) / 1000.0 by Context, Hub | join kind=inner readers on Context, Hub | project Hub, ConsumerGroup, LagSeconds'
           timeAggregation: 'Maximum'
-          metricMeasureColumn: 'Backlog'
+          metricMeasureColumn: 'LagSeconds'
           dimensions: [
             {
-              name: 'Namespace'
+              name: 'Hub'
+              operator: 'Include'
+              values: ['*']
+            }
+            {
+              name: 'ConsumerGroup'
               operator: 'Include'
               values: ['*']
             }
           ]
           operator: 'GreaterThan'
-          threshold: lagThreshold
+          threshold: lagThresholdSeconds
           failingPeriods: {
             numberOfEvaluationPeriods: 2
             minFailingPeriodsToAlert: 2

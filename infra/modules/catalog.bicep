@@ -54,3 +54,12 @@ func anyReceiveHubs(catalog object) array =>
     domain: s.domain
     hub: s.hub
   })
+
+@export()
+@description('Every consumer group some deployed context reads: { hub, consumerGroup, context } (a group whose context is not a function app, such as the operators\' dead-letter group, has no reader to lag).')
+func readers(catalog object) array =>
+  flatten(map(streams(catalog), s => map(filter(s.consumers, c => contains(map(catalog.contexts, x => x.name), c.context)), c => {
+    hub: s.hub
+    consumerGroup: c.consumerGroup
+    context: c.context
+  })))

@@ -40,13 +40,13 @@ var queries = [
     visualization: 'table'
   }
   {
-    title: 'Events in vs out per namespace (consumer lag shows as out < in x consumer groups)'
+    title: 'Events in vs out per namespace (out counts every consumer group, prefetch and re-reads: not a lag measure)'
     query: 'AzureMetrics | where ResourceProvider == "MICROSOFT.EVENTHUB" and MetricName in ("IncomingMessages", "OutgoingMessages") | summarize Events = sum(Total) by Resource, MetricName, bin(TimeGenerated, 5m) | render timechart'
     visualization: 'timechart'
   }
   {
-    title: 'Processing lag from enqueued time per context (custom metrics)'
-    query: 'AppMetrics | where Name has "lag" | summarize LagMs = max(Max) by AppRoleName, Name, bin(TimeGenerated, 5m) | render timechart'
+    title: 'Processing lag from enqueued time per context and hub (custom metrics)'
+    query: 'AppMetrics | where Name has "lag" | summarize LagMs = max(Max) by Context = tostring(Properties["context"]), Hub = tostring(Properties["hub"]), bin(TimeGenerated, 5m) | render timechart'
     visualization: 'timechart'
   }
   {

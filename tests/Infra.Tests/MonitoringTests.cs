@@ -29,28 +29,34 @@ public sealed class MonitoringTests(InfraFixture infra)
     }
 
     [Fact]
-    public void Function_failures_and_consumer_lag_are_alerted_from_log_analytics()
+    public void Function_failures_are_alerted_from_log_analytics()
     {
-        var rules = infra.Resources("Microsoft.Insights/scheduledQueryRules").ToList();
-        var queries = rules.Select(r => (string)r["properties"]!["criteria"]!["allOf"]![0]!["query"]!).ToList();
+        var queries = infra.Resources("Microsoft.Insights/scheduledQueryRules").Select(r => (string)r["properties"]!["criteria"]!["allOf"]![0]!["query"]!).ToList();
 
         Assert.Contains(queries, q => q.Contains("AppRequests", StringComparison.Ordinal) && q.Contains("Success == false", StringComparison.Ordinal));
-        var lag = Assert.Single(queries, q => q.Contains("OutgoingMessages", StringComparison.Ordinal));
+    }
 
-        // Expected readers per namespace come from the catalog: namespaces whose hubs have consumers.
-        foreach (var domain in infra.Catalog.Domains)
-        {
-            var consumers = domain.Streams.Sum(s => s.Consumers.Count);
-            var row = $"\"evhns-{domain.Name}-";
-            if (consumers > 0)
-            {
-                Assert.Matches($"\"evhns-{domain.Name}-[a-z0-9]+\", {consumers}", lag);
-            }
-            else
-            {
-                Assert.DoesNotContain(row, lag, StringComparison.Ordinal);
-            }
-        }
+    [Fact]
+    public void Consumer_lag_is_alerted_per_hub_and_consumer_group_from_the_lag_the_consumers_record()
+    {
+        using var metrics = new Store.Eventing.Processing.EventingMetrics();
+        var rule = Assert.Single(infra.Resources("Microsoft.Insights/scheduledQueryRules"), r => ((string)r["name"]!).EndsWith("consumer-lag", StringComparison.Ordinal));
+        var criterion = rule["properties"]!["criteria"]!["allOf"]![0]!;
+        var query = (string)criterion["query"]!;
+
+        // The kit's per-consumer histogram (tags context and hub), not namespace totals.
+        Assert.Contains($"Name == \"{metrics.Lag.Name}\"", query, StringComparison.Ordinal);
+        Assert.DoesNotContain("OutgoingMessages", query, StringComparison.Ordinal);
+        Assert.Equal(["ConsumerGroup", "Hub"], criterion["dimensions"]!.AsArray().Select(d => (string)d!["name"]!).Order(StringComparer.Ordinal));
+
+        // Exactly the catalog's (hub, consumer group) pairs that a deployed context reads: no group without a reader.
+        var rows = System.Text.RegularExpressions.Regex.Matches(query, "\"([^\"]+)\", \"([^\"]+)\", \"([^\"]+)\"")
+            .Select(m => (Hub: m.Groups[1].Value, ConsumerGroup: m.Groups[2].Value, Context: m.Groups[3].Value)).ToList();
+        var expected = infra.Catalog.Streams
+            .SelectMany(s => s.Stream.Consumers.Where(c => infra.Catalog.Contexts.Any(x => x.Name == c.Context)).Select(c => (s.Stream.Hub, c.ConsumerGroup, c.Context)))
+            .ToList();
+        Assert.Equal(expected.Order(), rows.Order());
+        Assert.DoesNotContain(rows, r => r.Hub == infra.Catalog.Streams.Single(s => s.Stream.DeadLetter).Stream.Hub);
     }
 
     [Fact]
