@@ -2,6 +2,7 @@
 // one Flex Consumption function app per context with its own identity and storage, and monitoring.
 targetScope = 'subscription'
 
+import { roleIds } from 'modules/role-ids.bicep'
 import { streams, sendHubs, receiveHubs, connections, anySendHubs, anyReceiveHubs, readers } from 'modules/catalog.bicep'
 
 @minLength(1)
@@ -54,12 +55,22 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the developer running azd; gets the same data access as the apps to run them locally against Azure. Empty for none.')
+@description('Object id of the developer running azd; with developerAccess, gets the same data access as the apps to run them locally against Azure. Empty for none.')
 param principalId string = ''
 
 @allowed(['User', 'ServicePrincipal'])
 @description('Kind of principalId: User for a developer, ServicePrincipal when azd runs in CI with a service principal.')
 param principalType string = 'User'
+
+@description('Grant principalId the apps\' data access (to run them locally against Azure). Off for production: azd then grants the principal nothing.')
+param developerAccess bool = true
+
+@description('Object id of an operator allowed to run `rebuild <Context> --azure` (functions/LocalHost) for any context; empty for none.')
+param operatorPrincipalId string = ''
+
+@allowed(['User', 'ServicePrincipal'])
+@description('Kind of operatorPrincipalId.')
+param operatorPrincipalType string = 'User'
 
 @description('Private networking: private endpoints for Event Hubs and storage, VNet integration for the apps. The developer machine then cannot reach the data plane.')
 param vnetEnabled bool = false
@@ -99,6 +110,7 @@ param archiveDeleteLock bool = true
 param resourceGroupName string = ''
 
 var abbrs = loadJsonContent('abbreviations.json')
+var developerPrincipalId = developerAccess ? principalId : ''
 var catalog = loadJsonContent('../schemas/catalog.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -218,8 +230,10 @@ module contextApps 'modules/context-app.bicep' = [
       settings: context.name == 'Inventory' ? { Inventory__StockShards: string(inventoryStockShards) } : {}
       applicationInsightsName: monitoring.outputs.applicationInsightsName
       applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-      developerPrincipalId: principalId
+      developerPrincipalId: developerPrincipalId
       developerPrincipalType: principalType
+      operatorPrincipalId: operatorPrincipalId
+      operatorPrincipalType: operatorPrincipalType
       network: vnetEnabled
         ? {
             appSubnetId: network!.outputs.appSubnetIds[i]
@@ -234,12 +248,12 @@ module contextApps 'modules/context-app.bicep' = [
 
 // The developer gets send/receive on exactly the hubs some app sends to/receives from (deduplicated across contexts),
 // plus receive on the dead-letter hub (read with the `operations` consumer group to inspect and replay dead letters).
-module developerStreamAccess 'modules/eventhub-roles.bicep' = if (!empty(principalId)) {
+module developerStreamAccess 'modules/eventhub-roles.bicep' = if (!empty(developerPrincipalId)) {
   name: 'developer-stream-access'
   scope: rg
   dependsOn: [domainStreams]
   params: {
-    principalId: principalId
+    principalId: developerPrincipalId
     principalType: principalType
     sendHubs: map(anySendHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] }))
     receiveHubs: concat(
@@ -250,13 +264,39 @@ module developerStreamAccess 'modules/eventhub-roles.bicep' = if (!empty(princip
 }
 
 // Local runs export telemetry to the Entra-only Application Insights as the developer.
-module developerTelemetryRole 'modules/app-insights-role.bicep' = if (!empty(principalId)) {
+module developerTelemetryRole 'modules/app-insights-role.bicep' = if (!empty(developerPrincipalId)) {
   name: 'developer-telemetry-role'
   scope: rg
   params: {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    principalId: principalId
+    principalId: developerPrincipalId
     principalType: principalType
+  }
+}
+
+// The operator's rebuild (functions/LocalHost `rebuild <Context> --azure`) reads the capture blobs, reads the partition
+// properties of the hubs the context consumes and publishes its outputs again (original ids) to the hubs it sends to;
+// per context (context-app.bicep) it resets checkpoints in the host storage and rows in the state storage.
+module operatorArchiveAccess 'modules/storage-roles.bicep' = if (!empty(operatorPrincipalId)) {
+  name: 'operator-archive-access'
+  scope: rg
+  params: {
+    storageAccountName: archive.outputs.name
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionIds: [roleIds.storageBlobDataReader]
+  }
+}
+
+module operatorStreamAccess 'modules/eventhub-roles.bicep' = if (!empty(operatorPrincipalId)) {
+  name: 'operator-stream-access'
+  scope: rg
+  dependsOn: [domainStreams]
+  params: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    sendHubs: map(anySendHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] }))
+    receiveHubs: map(anyReceiveHubs(catalog), h => union(h, { namespaceName: namespaceNames[h.domain] }))
   }
 }
 

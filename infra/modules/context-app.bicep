@@ -42,6 +42,12 @@ param developerPrincipalId string = ''
 @description('Kind of the developer principal: User for a person, ServicePrincipal when azd runs in CI.')
 param developerPrincipalType string = 'User'
 
+@description('Operator principal allowed to rebuild the context (`rebuild <Context> --azure`); empty for none.')
+param operatorPrincipalId string = ''
+
+@allowed(['ServicePrincipal', 'User'])
+param operatorPrincipalType string = 'User'
+
 @description('Private networking: the subnet the app integrates with and the private endpoint wiring; null for public endpoints.')
 param network {
   appSubnetId: string
@@ -166,6 +172,28 @@ module developerStateRoles 'storage-roles.bicep' = if (!empty(developerPrincipal
     storageAccountName: stateStorage.outputs.name
     principalId: developerPrincipalId
     principalType: developerPrincipalType
+    roleDefinitionIds: [roleIds.storageTableDataContributor]
+  }
+}
+
+// The rebuild deletes and writes checkpoint blobs in the host storage (no Owner: it sets no ACLs or tags) and deletes and
+// rewrites the context's rows in the state storage.
+module operatorHostRoles 'storage-roles.bicep' = if (!empty(operatorPrincipalId)) {
+  name: '${toLower(contextName)}-operator-host-storage-roles'
+  params: {
+    storageAccountName: hostStorage.outputs.name
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionIds: [roleIds.storageBlobDataContributor]
+  }
+}
+
+module operatorStateRoles 'storage-roles.bicep' = if (!empty(operatorPrincipalId)) {
+  name: '${toLower(contextName)}-operator-state-storage-roles'
+  params: {
+    storageAccountName: stateStorage.outputs.name
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
     roleDefinitionIds: [roleIds.storageTableDataContributor]
   }
 }
