@@ -51,6 +51,9 @@ internal static class EndToEnd
 
         await host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(2), CancellationToken.None).ConfigureAwait(false);
 
+        var before = host.Stats.ToDictionary(st => st.Context, st => st.TableRequests);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var (allocatedBefore, gen2Before, pauseBefore) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var random = new Random(7);
         var total = Rate * Seconds;
         var sends = new List<Task>(total);
@@ -86,6 +89,17 @@ internal static class EndToEnd
         var offered = clock.Elapsed;
         await host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(5), CancellationToken.None).ConfigureAwait(false);
         host.BatchCompleted -= OnBatch;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var gc = $"allocated {Report.F((GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / total, "0")} KiB, GC pause {Report.F((GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / total, "0.00")} ms per order, {GC.CollectionCount(2) - gen2Before} gen2 GCs";
+        var perOrder = host.Stats.Select(st =>
+        {
+            var (r, q, t, o) = st.TableRequests;
+            var (r0, q0, t0, o0) = before[st.Context];
+            return (st.Context, Reads: (r - r0) / (double)total, Queries: (q - q0) / (double)total, Transactions: (t - t0) / (double)total, Other: (o - o0) / (double)total);
+        }).ToList();
+        Report.Line("Table requests per order (reads/queries/transactions/other): " + string.Join(", ", perOrder.Select(p =>
+            $"{p.Context} {Report.F(p.Reads, "0.0")}/{Report.F(p.Queries, "0.0")}/{Report.F(p.Transactions, "0.0")}/{Report.F(p.Other, "0.0")}")) +
+            $"; total {Report.F(perOrder.Sum(p => p.Reads + p.Queries + p.Transactions + p.Other), "0.0")} per order; .NET CPU {Report.F(cpu.TotalMilliseconds / total, "0.0")} ms per order; " + gc);
 
         var latencies = started.Where(s => seen.ContainsKey(s.Key))
             .Select(s => Stopwatch.GetElapsedTime(s.Value, seen[s.Key]).TotalMilliseconds).Order().ToArray();

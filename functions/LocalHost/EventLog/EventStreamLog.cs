@@ -41,8 +41,6 @@ public sealed class EventStreamLog
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private long _version;
-    private long _appends;
-    private TaskCompletionSource _changed = NewSignal();
 
     /// <summary>Creates a log with every hub of <paramref name="catalog"/>.</summary>
     public EventStreamLog(EventCatalog catalog, TimeProvider? time = null)
@@ -100,6 +98,7 @@ public sealed class EventStreamLog
         lock (_gate)
         {
             var now = _time.GetUtcNow();
+            var touched = new HashSet<Partition>();
             foreach (var e in events)
             {
                 var index = e.PartitionKey is null
@@ -112,11 +111,16 @@ public sealed class EventStreamLog
                 partition.Events.Add(item);
                 partition.NextOffset += Math.Max(1, e.Body.Length);
                 stored.Add(item);
+                touched.Add(partition);
             }
 
             if (stored.Count > 0)
             {
-                SignalLocked();
+                Interlocked.Increment(ref _version);
+                foreach (var partition in touched)
+                {
+                    SignalLocked(partition);
+                }
             }
         }
 
@@ -284,7 +288,8 @@ public sealed class EventStreamLog
 
             partition.Events.AddRange(history);
             partition.NextOffset = history.Count == 0 ? 0 : history[^1].Offset + Math.Max(1, history[^1].Body.Length);
-            SignalLocked();
+            Interlocked.Increment(ref _version);
+            SignalLocked(partition);
         }
     }
 
@@ -345,33 +350,24 @@ public sealed class EventStreamLog
         }
     }
 
-    /// <summary>The number of appends so far; pass it to <see cref="WaitForAppendAsync"/>.</summary>
-    public long AppendVersion
+    /// <summary>
+    /// Completes when the partition holds an event at <paramref name="sequenceNumber"/> (at once if it does already). Only
+    /// appends to that partition wake its waiters: a pump per (consumer group, partition) sleeps until its own partition
+    /// grows, not on every append to any hub.
+    /// </summary>
+    public Task WaitForEventAsync(string hub, string partitionId, long sequenceNumber, CancellationToken ct)
     {
-        get
-        {
-            lock (_gate)
-            {
-                return _appends;
-            }
-        }
-    }
-
-    /// <summary>Completes when anything is appended after <paramref name="appendVersion"/> was observed.</summary>
-    public Task WaitForAppendAsync(long appendVersion, CancellationToken ct)
-    {
+        var partition = PartitionOf(hub, partitionId);
         lock (_gate)
         {
-            return _appends != appendVersion ? Task.CompletedTask : _changed.Task.WaitAsync(ct);
+            return partition.Events.Count > sequenceNumber ? Task.CompletedTask : partition.Appended.Task.WaitAsync(ct);
         }
     }
 
-    private void SignalLocked()
+    private static void SignalLocked(Partition partition)
     {
-        _appends++;
-        Interlocked.Increment(ref _version);
-        var previous = _changed;
-        _changed = NewSignal();
+        var previous = partition.Appended;
+        partition.Appended = NewSignal();
         previous.TrySetResult();
     }
 
@@ -406,5 +402,8 @@ public sealed class EventStreamLog
         public long FirstLive { get; set; }
 
         public long CapturedUpTo { get; set; }
+
+        /// <summary>Completed (and replaced) by the next append to this partition.</summary>
+        public TaskCompletionSource Appended { get; set; } = NewSignal();
     }
 }

@@ -41,4 +41,31 @@ public sealed class ContextStats(string context)
     internal void AddRelayed(long n) => Interlocked.Add(ref _relayed, n);
     internal void AddRelayedAlsoLive(long n) => Interlocked.Add(ref _relayedAlsoLive, n);
     internal void RelayRun() => Interlocked.Increment(ref _relayRuns);
+
+    private long _tableReads, _tableQueries, _tableTransactions, _tableOther;
+
+    /// <summary>Table requests that reached Azurite: point reads, queries, entity-group transactions, other (create table, single writes).</summary>
+    public (long Reads, long Queries, long Transactions, long Other) TableRequests =>
+        (Interlocked.Read(ref _tableReads), Interlocked.Read(ref _tableQueries), Interlocked.Read(ref _tableTransactions), Interlocked.Read(ref _tableOther));
+
+    internal void TableRequest(Azure.Core.Request request)
+    {
+        var path = request.Uri.Path;
+        if (path.EndsWith("$batch", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _tableTransactions);
+        }
+        else if (request.Method != Azure.Core.RequestMethod.Get)
+        {
+            Interlocked.Increment(ref _tableOther);
+        }
+        else if (path.EndsWith(')'))
+        {
+            Interlocked.Increment(ref _tableReads);
+        }
+        else
+        {
+            Interlocked.Increment(ref _tableQueries);
+        }
+    }
 }

@@ -80,6 +80,7 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
         {
             if (!injector.TableOutage && !injector.Roll(injector.Faults.TableFail))
             {
+                stats.TableRequest(message.Request);
                 return false;
             }
 

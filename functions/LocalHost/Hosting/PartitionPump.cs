@@ -61,12 +61,11 @@ internal sealed class PartitionPump(LocalFunctionsHost host, ContextApp app, Fun
         {
             while (!ct.IsCancellationRequested)
             {
-                var appends = log.AppendVersion;
                 var batch = log.Read(_hub, partitionId, NextSequence, settings.MaxEventBatchSize);
                 if (batch.Count == 0)
                 {
                     _busy = false;
-                    await log.WaitForAppendAsync(appends, ct).ConfigureAwait(false);
+                    await log.WaitForEventAsync(_hub, partitionId, NextSequence, ct).ConfigureAwait(false);
                     continue;
                 }
 

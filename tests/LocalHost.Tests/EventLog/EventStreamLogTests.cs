@@ -99,16 +99,22 @@ public sealed class EventStreamLogTests
     }
 
     [Fact]
-    public async Task WaitForAppend_CompletesOnAppend()
+    public async Task WaitForEvent_CompletesOnAnAppendToItsPartitionOnly()
     {
-        var log = new EventStreamLog([("h", 1)]);
-        var version = log.AppendVersion;
-        var waiting = log.WaitForAppendAsync(version, CancellationToken.None);
+        var log = new EventStreamLog([("h", 2), ("other", 1)]);
+        var first = log.Append("h", Event("x", "k")).PartitionId;
+        var second = first == "0" ? "1" : "0";
+        Assert.True(log.WaitForEventAsync("h", first, 0, CancellationToken.None).IsCompleted);
+        var waiting = log.WaitForEventAsync("h", second, 0, CancellationToken.None);
+        var next = log.WaitForEventAsync("h", first, 1, CancellationToken.None);
+
+        log.Append("other", Event("y", null));
         Assert.False(waiting.IsCompleted);
+        Assert.False(next.IsCompleted);
 
-        log.Append("h", Event("x", null));
-
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        log.Append("h", Event("z", "k"));
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(waiting.IsCompleted);
     }
 
     [Fact]
