@@ -4,9 +4,10 @@ namespace Store.Eventing.State;
 public sealed partial class TableStateStore<TState>
 {
     /// <summary>
-    /// Writes the dirty records of one partition with their outbox markers in transactions of at most 100 operations,
-    /// each conditional on the ETag read (insert when new). Throws <see cref="ConcurrencyConflictException"/> when another
-    /// writer got there first: the caller re-reads and re-applies.
+    /// Writes the dirty records of one partition with their outbox markers and applied marks in transactions of at most
+    /// 100 operations, each conditional on the ETag read (insert when new). Throws <see cref="ConcurrencyConflictException"/>
+    /// when another writer got there first: the caller re-reads and re-applies; <see cref="EventsAlreadyAppliedException"/>
+    /// when rows had applied some of their new events before: the caller drops those and re-applies the rest.
     /// </summary>
     public async Task CommitAsync(string partitionKey, IReadOnlyList<StateRecord<TState>> records, CancellationToken ct)
     {
@@ -20,6 +21,11 @@ public sealed partial class TableStateStore<TState>
         var operations = 0;
         foreach (var record in records.Where(r => r.IsDirty))
         {
+            if (record.NewlyApplied.Count > MaxNewlyAppliedPerWrite)
+            {
+                throw new ArgumentException($"Row {record.Key} newly applies {record.NewlyApplied.Count} events; one write marks at most {MaxNewlyAppliedPerWrite}.", nameof(records));
+            }
+
             if (operations + OperationsOf(record) > MaxTransactionSize)
             {
                 await CommitChunkAsync(partitionKey, chunk, ct).ConfigureAwait(false);
@@ -36,9 +42,12 @@ public sealed partial class TableStateStore<TState>
         }
     }
 
-    // Its row, plus its marker when it holds or held an outbox.
+    /// <summary>The most events a row can newly apply in one write: its marks share the transaction with the row and its outbox marker.</summary>
+    public const int MaxNewlyAppliedPerWrite = MaxTransactionSize - 2;
+
+    // Its row, plus its marker when it holds or held an outbox, plus a mark per event newly applied.
     private static int OperationsOf(StateRecord<TState> record) =>
-        1 + (record.Outbox.Count > 0 || record.StoredOutbox ? 1 : 0);
+        1 + (record.Outbox.Count > 0 || record.StoredOutbox ? 1 : 0) + record.NewlyApplied.Count;
 
     private async Task CommitChunkAsync(string partitionKey, List<StateRecord<TState>> chunk, CancellationToken ct)
     {
@@ -48,9 +57,10 @@ public sealed partial class TableStateStore<TState>
             await Markers.EnsureIndexedAsync(partitionKey, ct).ConfigureAwait(false);
         }
 
-        // Each record's row action, followed by its marker action if any.
-        var actions = new List<TableTransactionAction>(chunk.Count * 2);
+        // Each record's row action, followed by its marker action if any, then its marks.
+        var actions = new List<TableTransactionAction>(chunk.Sum(OperationsOf));
         var rowAction = new int[chunk.Count];
+        var marks = new Dictionary<int, AppliedMark>();
         for (var i = 0; i < chunk.Count; i++)
         {
             var record = chunk[i];
@@ -67,6 +77,13 @@ public sealed partial class TableStateStore<TState>
             else if (record.StoredOutbox)
             {
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, OutboxMarkers.Marker(partitionKey, record.Key.RowKey), ETag.All));
+            }
+
+            foreach (var eventId in record.NewlyApplied)
+            {
+                // Inserted, never upserted: an existing mark fails the transaction, so no row applies an event twice.
+                marks[actions.Count] = new AppliedMark(record.Key.RowKey, eventId);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AppliedMarks.Mark(partitionKey, record.Key.RowKey, eventId)));
             }
         }
 
@@ -85,6 +102,16 @@ public sealed partial class TableStateStore<TState>
             chunk[Array.IndexOf(rowAction, failed - 1)].StoredOutbox = false;
             await CommitChunkAsync(partitionKey, chunk, ct).ConfigureAwait(false);
             return;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is { } failed && marks.TryGetValue(failed, out var mark))
+        {
+            // A copy of an event the row applied before, beyond its in-row window. Nothing was committed; every mark of
+            // the transaction is looked up so that a run of such copies costs one failed transaction, not one each.
+            // The row is evicted too: if its cached version missed the event, it may be stale.
+            var found = await AppliedMarks.ExistingAsync(table, partitionKey, [.. marks.Values.Where(m => m != mark)], MaxParallelReads, ct).ConfigureAwait(false);
+            Interlocked.Add(ref _roundTrips, marks.Count - 1);
+            Evict(partitionKey, found.Select(m => m.RowKey).Append(mark.RowKey).Distinct());
+            throw new EventsAlreadyAppliedException($"Events already applied to rows of table '{table.Name}', partition '{partitionKey}'.", [mark, .. found], ex);
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
         {
@@ -107,6 +134,7 @@ public sealed partial class TableStateStore<TState>
             record.ETag = response.Value[rowAction[i]].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
             record.IsDirty = false;
             record.StoredOutbox = record.Outbox.Count > 0;
+            record.MarksCommitted();
             _cache?.Set(partitionKey, record.Key.RowKey, CachedRow<TState>.Of((TableEntity)actions[rowAction[i]].Entity, record), record.ETag);
         }
     }
@@ -124,7 +152,7 @@ public sealed partial class TableStateStore<TState>
             var operations = records.Where(r => r.IsDirty).Sum(OperationsOf);
             if (records.Count > MaxTransactionSize || operations > MaxTransactionSize)
             {
-                throw new ArgumentException($"A transaction holds at most {MaxTransactionSize} operations (rows and outbox markers), got {operations}.", nameof(transactions));
+                throw new ArgumentException($"A transaction holds at most {MaxTransactionSize} operations (rows, outbox markers and applied marks), got {operations}.", nameof(transactions));
             }
         }
 

@@ -133,7 +133,8 @@ public sealed partial class TableStateStore<TState>(TableClient table, JsonTypeI
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
         var rows = new List<StateRecord<TState>>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), cancellationToken: ct).ConfigureAwait(false))
+        // Marks (one per applied event) can outnumber the states by far: the service leaves them out.
+        await foreach (var entity in table.QueryAsync<TableEntity>(AppliedMarks.OutsideMarks(partitionKey), cancellationToken: ct).ConfigureAwait(false))
         {
             if (!OutboxMarkers.IsMarker(entity.RowKey))
             {
