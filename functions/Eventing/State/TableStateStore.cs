@@ -8,7 +8,7 @@ namespace Store.Eventing.State;
 /// (and parsing: cached rows keep their parsed state, so <typeparamref name="TState"/> must be immutable, e.g. records
 /// whose changes make new instances).
 /// </summary>
-public sealed partial class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0, TimeSpan? indexRefresh = null)
+public sealed partial class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = AppliedLog.DefaultWindow, int cacheCapacity = 0, TimeSpan? indexRefresh = null)
 {
     public const int MaxTransactionSize = 100;
 
