@@ -106,14 +106,14 @@ public sealed class TestApp : IDisposable
     public static InMemoryHttpRequest Request(string function, string method, string path, string? json = null) =>
         InMemoryHttpRequest.Json(EventBatches.FunctionContextFor("0", function), method, path, json);
 
-    /// <summary>The stored state JSON of every row, by "partition/row", without the kit's outbox bookkeeping.</summary>
+    /// <summary>The stored state JSON of every row, by "partition/row", without the kit's outbox and applied-mark bookkeeping.</summary>
     public static async Task<Dictionary<string, string>> StatesAsync(TableClient table)
     {
         ArgumentNullException.ThrowIfNull(table);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var entity in table.QueryAsync<TableEntity>().ConfigureAwait(false))
         {
-            if (entity.PartitionKey != OutboxMarkers.IndexPartition && !OutboxMarkers.IsMarker(entity.RowKey))
+            if (entity.PartitionKey != OutboxMarkers.IndexPartition && !OutboxMarkers.IsMarker(entity.RowKey) && !AppliedMarks.IsMark(entity.RowKey))
             {
                 result[entity.PartitionKey + "/" + entity.RowKey] = entity.GetString("State");
             }

@@ -77,7 +77,7 @@ public static class EventingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStateTable<TState>(
         this IServiceCollection services, IConfiguration configuration, string setting, string defaultName,
-        System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = 256, int cacheCapacity = 0)
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<TState> stateType, int appliedWindow = AppliedLog.DefaultWindow, int cacheCapacity = 0)
     {
         var tableName = configuration[setting] is { Length: > 0 } configured ? configured : defaultName;
         services.AddSingleton(sp => new TableStateStore<TState>(

@@ -76,57 +76,131 @@ public sealed class KeyedBatchProcessor<TState>(
 
     private async Task<PartitionResult<TState>> ProcessPartitionAsync(string partitionKey, Dictionary<string, List<InboundEvent>> rows, string token, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        // Both survive a failed commit: how far each row's committed events go, and the events whose marks showed them applied.
+        var progress = new RowProgress(rows);
+        var known = new HashSet<AppliedMark>();
+        for (var conflicts = 0; ;)
         {
             var records = await store.ReadAsync(partitionKey, rows.Keys, ct).ConfigureAwait(false);
             var outbox = new BatchOutbox<TState>(confirmations, token);
-            int applied = 0, duplicates = 0, rejected = 0;
-            foreach (var (rowKey, rowEvents) in rows)
-            {
-                var record = records[rowKey];
-                var state = record.State ?? projection.Initial(record.Key);
-                var produced = new List<OutgoingEvent>();
-                foreach (var e in rowEvents)
-                {
-                    if (record.HasApplied(e))
-                    {
-                        duplicates++;
-                        continue;
-                    }
-
-                    var decision = projection.Apply(state, e);
-                    if (decision.Rejection is { } error)
-                    {
-                        produced.Add(deadLetter(e, error));
-                        rejected++;
-                    }
-                    else
-                    {
-                        state = decision.State;
-                        produced.AddRange(outputEncoder.Encode(decision.Outputs, e));
-                        applied++;
-                    }
-
-                    record.MarkApplied(e);
-                }
-
-                // A row with new events or outputs is written; so is one whose published outbox can be cleared.
-                if (produced.Count > 0 || record.IsDirty || (record.Outbox.Count > 0 && outbox.IsPublished(record)))
-                {
-                    record.State = state;
-                    outbox.Write(record, produced);
-                }
-            }
-
+            Dictionary<string, RowRound>? round = null;
             try
             {
-                await store.CommitAsync(partitionKey, [.. records.Values], ct).ConfigureAwait(false);
+                // A write newly applies at most MaxNewlyAppliedPerWrite events to a row (their marks share its
+                // transaction), so a busy row takes several rounds, each committed before the next.
+                while (progress.Pending)
+                {
+                    round = ApplyRound(rows, records, progress, known, outbox);
+                    await store.CommitAsync(partitionKey, [.. records.Values], ct).ConfigureAwait(false);
+                    progress.Advance(round, records);
+                }
+
                 var (outputs, committed) = outbox.Collect(records.Values);
-                return new PartitionResult<TState>(outputs, committed, applied, duplicates, rejected, attempt);
+                return new PartitionResult<TState>(outputs, committed, progress.Applied, progress.Duplicates, progress.Rejected, conflicts);
             }
-            catch (ConcurrencyConflictException) when (attempt < maxConflictRetries)
+            catch (EventsAlreadyAppliedException ex)
             {
-                await ConflictRetry.BackOffAsync(attempt, ct).ConfigureAwait(false);
+                // Copies older than the rows' windows: dropped for those rows on the re-read. Known marks are never written
+                // again, so each failure teaches at least one new mark of this batch, and this ends.
+                progress.Advance(round, records);
+                if (ex.Marks.Count(known.Add) == 0)
+                {
+                    throw;
+                }
+            }
+            catch (ConcurrencyConflictException) when (conflicts < maxConflictRetries)
+            {
+                progress.Advance(round, records);
+                await ConflictRetry.BackOffAsync(conflicts++, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies each row's next events in memory (from where its committed ones end), at most
+    /// <see cref="TableStateStore{TState}.MaxNewlyAppliedPerWrite"/> new ones per row, and writes the rows that changed.
+    /// </summary>
+    private Dictionary<string, RowRound> ApplyRound(
+        Dictionary<string, List<InboundEvent>> rows, Dictionary<string, StateRecord<TState>> records, RowProgress progress, HashSet<AppliedMark> known, BatchOutbox<TState> outbox)
+    {
+        var round = new Dictionary<string, RowRound>(rows.Count, StringComparer.Ordinal);
+        foreach (var (rowKey, rowEvents) in rows)
+        {
+            var record = records[rowKey];
+            var state = record.State ?? projection.Initial(record.Key);
+            var produced = new List<OutgoingEvent>();
+            var (next, applied, duplicates, rejected) = (progress.Done(rowKey), 0, 0, 0);
+            for (; next < rowEvents.Count; next++)
+            {
+                var e = rowEvents[next];
+                if (record.HasApplied(e) || known.Contains(new AppliedMark(rowKey, e.Event.Id)))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                if (record.NewlyApplied.Count == TableStateStore<TState>.MaxNewlyAppliedPerWrite)
+                {
+                    break;
+                }
+
+                var decision = projection.Apply(state, e);
+                if (decision.Rejection is { } error)
+                {
+                    produced.Add(deadLetter(e, error));
+                    rejected++;
+                }
+                else
+                {
+                    state = decision.State;
+                    produced.AddRange(outputEncoder.Encode(decision.Outputs, e));
+                    applied++;
+                }
+
+                record.MarkApplied(e);
+            }
+
+            // A row with new events or outputs is written; so is one whose published outbox can be cleared.
+            if (produced.Count > 0 || record.IsDirty || (record.Outbox.Count > 0 && outbox.IsPublished(record)))
+            {
+                record.State = state;
+                outbox.Write(record, produced);
+            }
+
+            round[rowKey] = new RowRound(next, applied, duplicates, rejected);
+        }
+
+        return round;
+    }
+
+    /// <summary>What a round did to one row: where its events now end, and the counts.</summary>
+    private readonly record struct RowRound(int Next, int Applied, int Duplicates, int Rejected);
+
+    /// <summary>Per row, how many of its events of the batch are committed (or were no-ops), and the counts of those.</summary>
+    private sealed class RowProgress(Dictionary<string, List<InboundEvent>> rows)
+    {
+        private readonly Dictionary<string, int> _done = rows.Keys.ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
+
+        public int Applied { get; private set; }
+
+        public int Duplicates { get; private set; }
+
+        public int Rejected { get; private set; }
+
+        public bool Pending => rows.Any(r => _done[r.Key] < r.Value.Count);
+
+        public int Done(string rowKey) => _done[rowKey];
+
+        /// <summary>Takes over the round of every row that is committed (not dirty): all of them after a commit, some after a failure.</summary>
+        public void Advance(Dictionary<string, RowRound>? round, Dictionary<string, StateRecord<TState>> records)
+        {
+            foreach (var (rowKey, row) in round ?? [])
+            {
+                if (!records[rowKey].IsDirty && row.Next > _done[rowKey])
+                {
+                    _done[rowKey] = row.Next;
+                    (Applied, Duplicates, Rejected) = (Applied + row.Applied, Duplicates + row.Duplicates, Rejected + row.Rejected);
+                }
             }
         }
     }

@@ -18,7 +18,17 @@ public static class TransientFailures
 }
 
 /// <summary>Optimistic concurrency lost too many times in a row: retry the batch later.</summary>
-public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);
+public class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// A transaction tried to mark events applied that its rows had applied before (see <see cref="AppliedMarks"/>); it
+/// committed nothing. The caller drops those events for those rows and commits again.
+/// </summary>
+public sealed class EventsAlreadyAppliedException(string message, IReadOnlyCollection<AppliedMark> marks, Exception? inner = null) : ConcurrencyConflictException(message, inner)
+{
+    /// <summary>The marks found (at least the one the transaction failed on).</summary>
+    public IReadOnlyCollection<AppliedMark> Marks { get; } = marks;
+}
 
 /// <summary>Valid data that breaks a business rule; the event is dead-lettered with this message.</summary>
 public sealed class RuleViolationException(string message) : Exception(message);

@@ -1,12 +1,19 @@
 namespace Store.Eventing.State;
 
 /// <summary>
-/// What an entity has applied: the last applied sequence number per source partition (catches redelivery)
-/// and a window of the <paramref name="capacity"/> most recent event ids (catches the same event re-published under a
-/// new sequence number).
+/// What an entity has applied, as far as the row itself remembers: the last applied sequence number per source partition
+/// (catches redelivery) and a window of the <paramref name="capacity"/> most recent event ids (catches the same event
+/// re-published under a new sequence number soon after). A fast path only: copies it has forgotten are caught by
+/// <see cref="AppliedMarks"/>.
 /// </summary>
-public sealed class AppliedLog(int capacity = 256)
+public sealed class AppliedLog(int capacity = AppliedLog.DefaultWindow)
 {
+    /// <summary>
+    /// Ids a row keeps by default. Small, because every write and read of the row carries them (~37 bytes per GUID id)
+    /// and the marks make a forgotten id cost one failed transaction, never a double count.
+    /// </summary>
+    public const int DefaultWindow = 32;
+
     private readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal); // per "hub/partition"
     private readonly OrderedDictionary<string, bool> _ids = new(StringComparer.Ordinal); // oldest first
 

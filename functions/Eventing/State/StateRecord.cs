@@ -9,6 +9,8 @@ public readonly record struct EntityKey(string PartitionKey, string RowKey);
 /// </summary>
 public sealed class StateRecord<TState>(EntityKey key, TState? state, ETag etag, AppliedLog applied, IReadOnlyList<OutgoingEvent> outbox, string? outboxToken)
 {
+    private readonly HashSet<string> _newlyApplied = new(StringComparer.Ordinal);
+
     public EntityKey Key { get; } = key;
 
     /// <summary>The stored state; null when the entity does not exist yet.</summary>
@@ -39,13 +41,26 @@ public sealed class StateRecord<TState>(EntityKey key, TState? state, ETag etag,
     /// <summary>True when the state or outbox changed since it was read.</summary>
     public bool IsDirty { get; set; }
 
-    /// <summary>True when the event has been applied to this entity before (see <see cref="AppliedLog"/>).</summary>
-    public bool HasApplied(InboundEvent e) => Applied.Contains(e.Event.Id, e.Position);
+    /// <summary>Ids of the events applied since the record was read or last committed: each gets a mark in the commit.</summary>
+    internal IReadOnlyCollection<string> NewlyApplied => _newlyApplied;
 
-    /// <summary>Records the event as applied; call only together with a state change that will be committed.</summary>
+    /// <summary>
+    /// True when the row's applied log shows the event applied (see <see cref="AppliedLog"/>), or it was applied since
+    /// the read. False for a copy older than the log's window: the mark the commit writes for it catches that.
+    /// </summary>
+    public bool HasApplied(InboundEvent e) => _newlyApplied.Contains(e.Event.Id) || Applied.Contains(e.Event.Id, e.Position);
+
+    /// <summary>
+    /// Records the event as applied, in the row and by a mark (<see cref="AppliedMarks"/>) committed with it; call only
+    /// together with a state change that will be committed.
+    /// </summary>
     public void MarkApplied(InboundEvent e)
     {
         Applied.Add(e.Event.Id, e.Position);
+        _newlyApplied.Add(e.Event.Id);
         IsDirty = true;
     }
+
+    /// <summary>After the commit: the marks are written.</summary>
+    internal void MarksCommitted() => _newlyApplied.Clear();
 }

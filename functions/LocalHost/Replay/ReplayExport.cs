@@ -1,3 +1,5 @@
+using Store.Eventing.State;
+
 namespace Store.LocalHost.Replay;
 
 /// <summary>Writes a run's result: every hub's events, every context's tables, and the per-context summary.</summary>
@@ -52,7 +54,8 @@ public static class ReplayExport
     /// <summary>
     /// Writes <c>state/&lt;context&gt;/&lt;table&gt;.jsonl</c> for every table in the storage account: a table belongs to the
     /// context whose lowercase name prefixes it (tables of no context go to <c>state/_unmapped</c>). One entity per line with
-    /// PartitionKey, RowKey and every property (binary as base64); ETag and Timestamp are left out.
+    /// PartitionKey, RowKey and every property (binary as base64); ETag and Timestamp are left out. The kit's applied marks
+    /// (one per event and row it applied to, see <see cref="AppliedMarks"/>) are bookkeeping, not state: left out too.
     /// </summary>
     public static async Task<int> WriteStateAsync(string connectionString, IEnumerable<string> contexts, string outDir, CancellationToken ct)
     {
@@ -68,6 +71,11 @@ public static class ReplayExport
             var client = service.GetTableClient(table);
             await foreach (var entity in client.QueryAsync<TableEntity>(cancellationToken: ct).ConfigureAwait(false))
             {
+                if (AppliedMarks.IsMark(entity.RowKey))
+                {
+                    continue;
+                }
+
                 await using (var writer = new Utf8JsonWriter(file, Compact))
                 {
                     WriteEntity(writer, entity);
