@@ -1,19 +1,17 @@
 namespace Store.Eventing.Catalog;
 
 /// <summary>The stream catalog (<c>schemas/catalog.json</c>): domains, hubs, owners, event types and consumers.</summary>
-public sealed record EventCatalog(
+public sealed partial record EventCatalog(
     string System,
     string StateStorageSetting,
     IReadOnlyList<ContextInfo> Contexts,
     IReadOnlyList<DomainInfo> Domains,
     IReadOnlyList<EventTypeInfo> EventTypes)
 {
-    private static readonly Lazy<EventCatalog> Embedded = new(() =>
-    {
-        using var stream = EmbeddedSchemas.Open("catalog.json");
-        return (JsonSerializer.Deserialize(stream, CatalogJsonContext.Default.EventCatalog)
+    /// <summary>Reads a catalog from its JSON text, every stream given the catalog's partition count.</summary>
+    public static EventCatalog Parse(string json) =>
+        (JsonSerializer.Deserialize(json, CatalogJsonContext.Default.EventCatalog)
             ?? throw new InvalidOperationException("schemas/catalog.json is empty.")).WithDefaultPartitions();
-    });
 
     /// <summary>
     /// Every hub's partition count unless a deployment sets its own (infra/main.bicep <c>eventHubPartitions</c>): one value
@@ -36,8 +34,6 @@ public sealed record EventCatalog(
 
         return this with { Domains = [.. Domains.Select(d => d with { Streams = [.. d.Streams.Select(s => s with { Partitions = Partitions })] })] };
     }
-
-    public static EventCatalog Current => Embedded.Value;
 
     /// <summary>Every stream with the domain that holds it.</summary>
     public IEnumerable<(DomainInfo Domain, StreamInfo Stream)> Streams =>

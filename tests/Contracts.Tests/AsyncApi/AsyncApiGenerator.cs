@@ -4,6 +4,7 @@ namespace Store.Contracts.Tests.AsyncApi;
 /// Generates <c>schemas/asyncapi.yaml</c> (AsyncAPI 3.0) from <c>schemas/catalog.json</c> and the event JSON Schemas.
 /// Servers are the domain namespaces (plus the emulator), channels the hubs, messages the event types as structured-mode
 /// CloudEvents, and operations each context's sends (owned hubs, dead letters) and receives (with its consumer group).
+/// <c>.ci/regenerate</c> (tests/Regenerate) writes the document and <c>AsyncApiDocumentTests</c> checks it.
 /// </summary>
 public static class AsyncApiGenerator
 {
@@ -11,7 +12,7 @@ public static class AsyncApiGenerator
     public const string RelativePath = "schemas/asyncapi.yaml";
 
     /// <summary>The command that rewrites the checked-in document.</summary>
-    public const string RegenerateCommand = "UPDATE_ASYNCAPI=1 dotnet test tests/Contracts.Tests";
+    public const string RegenerateCommand = ".ci/regenerate";
 
     private const string DocumentVersion = "1.0.0";
     private const string ContentType = "application/cloudevents+json; charset=utf-8";
@@ -151,7 +152,7 @@ public static class AsyncApiGenerator
                     "properties the publisher adds for routing without parsing the body (cloudEvents:id, cloudEvents:type,",
                     "traceparent) are the message headers; content-type and message-id are AMQP protocol properties.",
                     "",
-                    "Generated from schemas/catalog.json and schemas/<domain>/<event>.v<major>.json by tests/Contracts.Tests;",
+                    "Generated from schemas/catalog.json and schemas/<domain>/<event>.v<major>.json by tests/Regenerate;",
                     $"regenerate with `{RegenerateCommand}`."),
             },
             ["defaultContentType"] = ContentType,

@@ -1,8 +1,15 @@
 namespace Infra.Tests.Support;
 
-/// <summary>Generates infra/emulator/Config.json (Event Hubs emulator format) from the catalog.</summary>
+/// <summary>
+/// Generates infra/emulator/Config.json (Event Hubs emulator format) from the catalog's hubs. It takes plain values rather
+/// than a catalog model because two read the catalog: these tests (their own model) and <c>.ci/regenerate</c> (tests/Regenerate,
+/// the kit's model), which writes the file.
+/// </summary>
 public static class EmulatorConfig
 {
+    /// <summary>Where the generated file is checked in, relative to the repository root.</summary>
+    public const string RelativePath = "infra/emulator/Config.json";
+
     /// <summary>The emulator serves exactly one namespace with this fixed name.</summary>
     public const string NamespaceName = "emulatorNs1";
 
@@ -11,23 +18,27 @@ public static class EmulatorConfig
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Every hub with the catalog's default partition count (the deployment parameter's default).</summary>
-    public static string Generate(Catalog catalog)
+    /// <summary>Every hub, in catalog order, with the catalog's default partition count (the deployment parameter's default).</summary>
+    /// <param name="partitions">The catalog's <c>partitions</c>.</param>
+    /// <param name="hubs">Each hub with the consumer groups of its consumers, in catalog order.</param>
+    public static string Generate(int partitions, IEnumerable<(string Hub, IEnumerable<string> ConsumerGroups)> hubs)
     {
+        ArgumentNullException.ThrowIfNull(hubs);
         var entities = new JsonArray();
-        foreach (var (_, stream) in catalog.Streams)
+        foreach (var (hub, consumerGroups) in hubs)
         {
             var entity = new JsonObject
             {
-                ["Name"] = stream.Hub,
+                ["Name"] = hub,
                 // The emulator's schema types PartitionCount as a string.
-                ["PartitionCount"] = catalog.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["PartitionCount"] = partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
 
             // $Default always exists; a hub without consumers omits the list (the schema requires at least one item).
-            if (stream.Consumers.Count > 0)
+            var groups = consumerGroups.Select(g => (JsonNode)new JsonObject { ["Name"] = g }).ToArray();
+            if (groups.Length > 0)
             {
-                entity["ConsumerGroups"] = new JsonArray(stream.Consumers.Select(c => (JsonNode)new JsonObject { ["Name"] = c.ConsumerGroup }).ToArray());
+                entity["ConsumerGroups"] = new JsonArray(groups);
             }
 
             entities.Add(entity);

@@ -9,7 +9,7 @@ public static class Repo
 
     public static string CatalogPath => Path.Combine(Root, "schemas", "catalog.json");
 
-    public static string EmulatorConfigPath => Path.Combine(Infra, "emulator", "Config.json");
+    public static string EmulatorConfigPath => Path.Combine(Root, EmulatorConfig.RelativePath);
 
     public static string BicepPackageRoot { get; } =
         Metadata("BicepPackageRoot") ?? throw new InvalidOperationException("The Azure.Bicep.CommandLine.linux-x64 package path was not baked into the test assembly.");
