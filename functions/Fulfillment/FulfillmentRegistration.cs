@@ -14,7 +14,7 @@ public static class FulfillmentRegistration
     {
         services.AddEventing(configuration, "Fulfillment", FulfillmentJson.Default);
 
-        services.AddStateTable(configuration, TableNameSetting, "fulfillmentorders", FulfillmentJson.Default.FulfillmentOrder);
+        services.AddStateTable(configuration, TableNameSetting, "fulfillmentorders", FulfillmentJson.Default.FulfillmentOrder, cacheCapacity: 20_000);
         services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>();
         return services;
     }

@@ -14,7 +14,7 @@ public static class LoyaltyRegistration
     {
         services.AddEventing(configuration, "Loyalty", LoyaltyJson.Default);
 
-        services.AddStateTable(configuration, TableNameSetting, "loyaltycustomers", LoyaltyJson.Default.CustomerLoyalty);
+        services.AddStateTable(configuration, TableNameSetting, "loyaltycustomers", LoyaltyJson.Default.CustomerLoyalty, cacheCapacity: 20_000);
         services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>();
         return services;
     }

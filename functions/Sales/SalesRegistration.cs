@@ -16,7 +16,7 @@ public static class SalesRegistration
     {
         services.AddEventing(configuration, "Sales", SalesJson.Default);
 
-        services.AddStateTable(configuration, OrdersTableSetting, DefaultOrdersTable, SalesJson.Default.OrderState);
+        services.AddStateTable(configuration, OrdersTableSetting, DefaultOrdersTable, SalesJson.Default.OrderState, cacheCapacity: 20_000);
         services.AddKeyedProjection<OrderState, OrderShipmentsProjection>();
         services.AddEntityCommands<OrderState>();
         return services;

@@ -22,13 +22,25 @@ public sealed partial class EntityCommands<TState>(
     ILogger<EntityCommands<TState>> logger)
     where TState : class
 {
+    private static readonly Func<string, bool> AssumeNew = static _ => true;
+
     /// <summary>Executes <paramref name="decide"/> on the state of <paramref name="key"/> (null when it does not exist).</summary>
     public async Task<TAnswer> ExecuteAsync<TAnswer>(EntityKey key, Func<TState?, CommandDecision<TState, TAnswer>> decide, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var record = (await store.ReadAsync(key.PartitionKey, [key.RowKey], ct).ConfigureAwait(false))[key.RowKey];
+            // With a row cache, an uncached row is assumed new on the first attempt (a command usually creates its entity:
+            // no read; the insert fails with 409 when it exists after all, and the retry reads it). A decision that writes nothing is
+            // only as good as what it read, so one made on a cached or assumed row is made again on a fresh read.
+            var record = (await store.ReadAsync(key.PartitionKey, [key.RowKey], attempt == 0 ? AssumeNew : null, ct).ConfigureAwait(false))[key.RowKey];
             var decision = decide(record.State);
+            if (decision.NewState is null && !record.IsFresh)
+            {
+                store.Evict(key.PartitionKey, [key.RowKey]);
+                record = (await store.ReadAsync(key.PartitionKey, [key.RowKey], ct).ConfigureAwait(false))[key.RowKey];
+                decision = decide(record.State);
+            }
+
             IReadOnlyList<OutgoingEvent> pending = confirmations.IsConfirmed(record.OutboxToken) ? [] : record.Outbox;
             if (decision.NewState is { } state)
             {
