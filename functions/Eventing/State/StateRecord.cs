@@ -33,6 +33,12 @@ public sealed class StateRecord<TState>(EntityKey key, TState? state, ETag etag,
     internal bool StoredOutbox { get; set; } = outbox.Count > 0;
 
     /// <summary>
+    /// True when the only change since the last commit is a cleared outbox: the commit then merges just the outbox
+    /// properties into the row (ETag-conditioned) instead of writing the whole row again.
+    /// </summary>
+    internal bool OutboxClearedOnly { get; set; }
+
+    /// <summary>
     /// True when read from the table by the call that returned it; false when cached or assumed new: such a record is
     /// validated only by its conditional write, so a decision that looks at a record without writing it needs a fresh one.
     /// </summary>

@@ -21,7 +21,7 @@ internal sealed class StateRowCodec<TState>(JsonTypeInfo<TState> stateType, int 
         var stateJson = entity.GetString("State");
         var state = string.IsNullOrEmpty(stateJson) ? default : JsonSerializer.Deserialize(stateJson, stateType);
         var applied = AppliedLog.Parse(entity.GetString("Applied"), entity.GetString("Positions"), appliedWindow);
-        return new(new EntityKey(entity.PartitionKey, entity.RowKey), state, entity.ETag, applied, ReadOutbox(entity), entity.GetString("OutboxToken")) { IsFresh = true };
+        return new(new EntityKey(entity.PartitionKey, entity.RowKey), state, entity.ETag, applied, ReadOutbox(entity), entity.GetString("OutboxToken") is { Length: > 0 } token ? token : null) { IsFresh = true };
     }
 
     public TableEntity ToEntity(StateRecord<TState> record)
@@ -36,6 +36,13 @@ internal sealed class StateRowCodec<TState>(JsonTypeInfo<TState> stateType, int 
         WriteOutbox(entity, record.Outbox);
         return entity;
     }
+
+    /// <summary>
+    /// The properties that empty a row's outbox when merged into it: an empty first chunk ends the outbox (later chunks
+    /// of a longer one are ignored on read and dropped by the row's next full write) and an empty token means none.
+    /// </summary>
+    public static TableEntity ClearedOutbox(StateRecord<TState> record) =>
+        new(record.Key.PartitionKey, record.Key.RowKey) { [OutboxProperty(0)] = Array.Empty<byte>(), ["OutboxToken"] = "" };
 
     private static void WriteOutbox(TableEntity entity, IReadOnlyList<OutgoingEvent> outbox)
     {
@@ -58,7 +65,7 @@ internal sealed class StateRowCodec<TState>(JsonTypeInfo<TState> stateType, int 
 
     private static IReadOnlyList<OutgoingEvent> ReadOutbox(TableEntity entity)
     {
-        var chunks = Enumerable.Range(0, MaxOutboxChunks).Select(i => entity.GetBinary(OutboxProperty(i))).TakeWhile(c => c is not null).ToArray();
+        var chunks = Enumerable.Range(0, MaxOutboxChunks).Select(i => entity.GetBinary(OutboxProperty(i))).TakeWhile(c => c is { Length: > 0 }).ToArray();
         var bytes = chunks.Length == 1 ? chunks[0]! : chunks.SelectMany(c => c!).ToArray();
         return bytes.Length == 0 ? [] : JsonSerializer.Deserialize(bytes, StateJsonContext.Default.IReadOnlyListOutgoingEvent) ?? [];
     }
@@ -71,6 +78,10 @@ internal sealed record CachedRow<TState>(TState? State, string? Applied, string?
 {
     public static CachedRow<TState> Of(TableEntity entity, StateRecord<TState> record) =>
         new(record.State, entity.GetString("Applied"), entity.GetString("Positions"), record.Outbox, record.OutboxToken);
+
+    /// <summary>The row as the record holds it (after a merge, whose entity carries only the changed properties).</summary>
+    public static CachedRow<TState> Of(StateRecord<TState> record) =>
+        new(record.State, record.Applied.SerializeIds(), record.Applied.SerializePositions(), record.Outbox, record.OutboxToken);
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -64,11 +64,14 @@ public sealed partial class TableStateStore<TState>
         for (var i = 0; i < chunk.Count; i++)
         {
             var record = chunk[i];
-            var entity = _codec.ToEntity(record);
             rowAction[i] = actions.Count;
-            actions.Add(record.Exists
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, record.ETag)
-                : new TableTransactionAction(TableTransactionActionType.Add, entity));
+            actions.Add(record switch
+            {
+                // Clearing a published outbox changes nothing else: merge the emptied outbox, not the whole row.
+                { OutboxClearedOnly: true, Exists: true } => new TableTransactionAction(TableTransactionActionType.UpdateMerge, StateRowCodec<TState>.ClearedOutbox(record), record.ETag),
+                { Exists: true } => new TableTransactionAction(TableTransactionActionType.UpdateReplace, _codec.ToEntity(record), record.ETag),
+                _ => new TableTransactionAction(TableTransactionActionType.Add, _codec.ToEntity(record)),
+            });
             if (record.Outbox.Count > 0)
             {
                 // Upserted on every write that keeps an outbox: the marker's Timestamp is when the outbox last changed.
@@ -135,7 +138,8 @@ public sealed partial class TableStateStore<TState>
             record.IsDirty = false;
             record.StoredOutbox = record.Outbox.Count > 0;
             record.MarksCommitted();
-            _cache?.Set(partitionKey, record.Key.RowKey, CachedRow<TState>.Of((TableEntity)actions[rowAction[i]].Entity, record), record.ETag);
+            _cache?.Set(partitionKey, record.Key.RowKey, record.OutboxClearedOnly ? CachedRow<TState>.Of(record) : CachedRow<TState>.Of((TableEntity)actions[rowAction[i]].Entity, record), record.ETag);
+            record.OutboxClearedOnly = false;
         }
     }
 

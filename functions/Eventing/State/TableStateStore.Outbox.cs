@@ -50,6 +50,7 @@ public sealed partial class TableStateStore<TState>
 
         static void ClearOutbox(StateRecord<TState> record)
         {
+            record.OutboxClearedOnly = !record.IsDirty;
             record.Outbox = [];
             record.OutboxToken = null;
             record.IsDirty = true;
