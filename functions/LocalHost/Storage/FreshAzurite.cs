@@ -17,6 +17,16 @@ public sealed class FreshAzurite : IAsyncDisposable
     /// <summary>Connection string of this Azurite.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>CPU time the Azurite (node) process has used so far (for benchmarks).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts a new, empty Azurite on free ports (installing the pinned npm package first when needed).</summary>
     public static async Task<FreshAzurite> StartAsync(CancellationToken ct)
     {
