@@ -22,7 +22,7 @@ internal static class EndToEnd
     public static async Task<double> RunAsync(int Rate)
     {
         await using var azurite = await FreshAzurite.StartAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(azurite.ConnectionString) { Error = TextWriter.Null }, CancellationToken.None).ConfigureAwait(false);
+        await using var host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(azurite.ConnectionString) { Error = TextWriter.Null, CountTableEntities = true }, CancellationToken.None).ConfigureAwait(false);
         var started = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var seen = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         void OnBatch(FunctionDescriptor function, IReadOnlyList<StoredEvent> batch)
@@ -53,6 +53,7 @@ internal static class EndToEnd
         await host.WaitForQuiescenceAsync(TimeSpan.FromMinutes(2), CancellationToken.None).ConfigureAwait(false);
 
         var before = host.Stats.ToDictionary(st => st.Context, st => st.TableRequests);
+        var entitiesBefore = host.Stats.Sum(st => st.TableEntities);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var azuriteBefore = azurite.ProcessorTime;
         var (allocatedBefore, gen2Before, pauseBefore) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(2), GC.GetTotalPauseDuration());
@@ -114,7 +115,7 @@ internal static class EndToEnd
         var p99 = Report.Percentile(latencies, 0.99);
         Report.Summary($"(c) End to end (LocalHost, POST /api/orders -> Tracking view, {Rate} orders/s for {Seconds} s, {latencies.Length} orders): " +
             $"p50 {Report.F(Report.Percentile(latencies, 0.50))} ms, p99 {Report.F(p99)} ms, max {Report.F(latencies.Length == 0 ? double.NaN : latencies[^1])} ms, " +
-            $"{Report.F(perOrder.Sum(p => p.Reads + p.Queries + p.Transactions + p.Other), "0.0")} Table requests and {Report.F(cpu.TotalMilliseconds / total, "0.0")} ms .NET CPU and {Report.F(azuriteCpu.TotalMilliseconds / total, "0.0")} ms Azurite CPU per order");
+            $"{Report.F(perOrder.Sum(p => p.Reads + p.Queries + p.Transactions + p.Other), "0.0")} Table requests ({Report.F((host.Stats.Sum(st => st.TableEntities) - entitiesBefore) / (double)total, "0.0")} entities) and {Report.F(cpu.TotalMilliseconds / total, "0.0")} ms .NET CPU and {Report.F(azuriteCpu.TotalMilliseconds / total, "0.0")} ms Azurite CPU per order");
         return missing == 0 && rejected == 0 ? p99 : double.NaN;
     }
 

@@ -42,24 +42,33 @@ public sealed class ContextStats(string context)
     internal void AddRelayedAlsoLive(long n) => Interlocked.Add(ref _relayedAlsoLive, n);
     internal void RelayRun() => Interlocked.Increment(ref _relayRuns);
 
-    private long _tableReads, _tableQueries, _tableTransactions, _tableOther;
+    private long _tableReads, _tableQueries, _tableTransactions, _tableOther, _tableEntities;
+
+    /// <summary>Operations inside Table transactions (counted only with <see cref="LocalHostOptions.CountTableEntities"/>).</summary>
+    public long TableEntities => Interlocked.Read(ref _tableEntities);
 
     /// <summary>Table requests that reached Azurite: point reads, queries, entity-group transactions, other (create table, single writes).</summary>
     public (long Reads, long Queries, long Transactions, long Other) TableRequests =>
         (Interlocked.Read(ref _tableReads), Interlocked.Read(ref _tableQueries), Interlocked.Read(ref _tableTransactions), Interlocked.Read(ref _tableOther));
 
-    internal void TableRequest(Azure.Core.Request request)
+    internal void TableRequest(Azure.Core.Request request, bool countEntities)
     {
         var path = request.Uri.Path;
         if (path.EndsWith("$batch", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _tableTransactions);
+            Interlocked.Add(ref _tableEntities, countEntities ? OperationsIn(request) : 0);
+            return;
         }
-        else if (request.Method != Azure.Core.RequestMethod.Get)
+
+        // A point read or a single-entity write touches one entity; a query or a table operation is counted as none.
+        var single = path.EndsWith(')');
+        Interlocked.Add(ref _tableEntities, single ? 1 : 0);
+        if (request.Method != Azure.Core.RequestMethod.Get)
         {
             Interlocked.Increment(ref _tableOther);
         }
-        else if (path.EndsWith(')'))
+        else if (single)
         {
             Interlocked.Increment(ref _tableReads);
         }
@@ -67,5 +76,25 @@ public sealed class ContextStats(string context)
         {
             Interlocked.Increment(ref _tableQueries);
         }
+    }
+
+    // Each operation of a changeset is one application/http part of the multipart body.
+    private static int OperationsIn(Azure.Core.Request request)
+    {
+        if (request.Content is not { } content)
+        {
+            return 0;
+        }
+
+        using var body = new MemoryStream();
+        content.WriteTo(body, CancellationToken.None);
+        var text = System.Text.Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
+        var count = 0;
+        for (var i = text.IndexOf("application/http", StringComparison.Ordinal); i >= 0; i = text.IndexOf("application/http", i + 1, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 }

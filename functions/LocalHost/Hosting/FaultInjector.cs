@@ -41,7 +41,7 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
     public IEventPublisher Publisher(IEventPublisher inner, ContextStats stats) => new FaultInjectingPublisher(this, inner, stats);
 
     /// <summary>The Table pipeline policy of a context: a request fails with 503 with <see cref="FaultOptions.TableFail"/>.</summary>
-    public HttpPipelinePolicy TablePolicy(ContextStats stats) => new TableFaultPolicy(this, stats);
+    public HttpPipelinePolicy TablePolicy(ContextStats stats, bool countEntities = false) => new TableFaultPolicy(this, stats, countEntities);
 
     /// <summary>A context's publisher in the local host: the embedded log behind the injected publish failures.</summary>
     public sealed class FaultInjectingPublisher(FaultInjector injector, IEventPublisher inner, ContextStats stats) : IEventPublisher
@@ -62,7 +62,7 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
         }
     }
 
-    private sealed class TableFaultPolicy(FaultInjector injector, ContextStats stats) : HttpPipelinePolicy
+    private sealed class TableFaultPolicy(FaultInjector injector, ContextStats stats, bool countEntities) : HttpPipelinePolicy
     {
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
@@ -80,7 +80,7 @@ public sealed class FaultInjector(FaultOptions faults, int seed)
         {
             if (!injector.TableOutage && !injector.Roll(injector.Faults.TableFail))
             {
-                stats.TableRequest(message.Request);
+                stats.TableRequest(message.Request, countEntities);
                 return false;
             }
 

@@ -75,7 +75,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
             {
                 // Each try of a Table request may fail with 503, as in Azure: the SDK's own retries (3, delays scaled like the
                 // functions' retries) absorb most; what outlasts them reaches the function, whose policy retries the batch.
-                var policy = host.Injector.TablePolicy(stats);
+                var policy = host.Injector.TablePolicy(stats, options.CountTableEntities);
                 services.AddAzureClients(clients => clients.ConfigureDefaults(o =>
                 {
                     o.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerRetry);

@@ -48,4 +48,7 @@ public sealed record LocalHostOptions(string StorageConnectionString)
 
     /// <summary>Writes a line to <see cref="Error"/> per retry (off in replay with outage faults, where there are thousands).</summary>
     public bool LogRetries { get; init; } = true;
+
+    /// <summary>Counts the entities in every Table transaction (<see cref="ContextStats.TableEntities"/>); costs a copy of each transaction body, so only benchmarks turn it on.</summary>
+    public bool CountTableEntities { get; init; }
 }
