@@ -23,15 +23,17 @@ public sealed class InfraFixture : IDisposable
     public InfraFixture()
     {
         Catalog = Catalog.Load();
-        foreach (var file in Repo.BicepFiles())
+        // Each Bicep CLI run is a process of a second or more: the templates build in parallel, and so do the two snapshots.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        var builds = new System.Collections.Concurrent.ConcurrentDictionary<string, (BicepResult Result, string? Json)>(StringComparer.Ordinal);
+        Parallel.ForEach(Repo.BicepFiles(), parallel, file =>
         {
             var outFile = Path.Combine(_work, "build", Repo.Relative(file).Replace('/', '_') + ".json");
             Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
             var result = BicepCli.Run("build", file, "--outfile", outFile);
-            Builds[Repo.Relative(file)] = (result, File.Exists(outFile) ? File.ReadAllText(outFile) : null);
-        }
-
-        Snapshot = RunSnapshot();
+            builds[Repo.Relative(file)] = (result, File.Exists(outFile) ? File.ReadAllText(outFile) : null);
+        });
+        Builds = new Dictionary<string, (BicepResult Result, string? Json)>(builds, StringComparer.Ordinal);
 
         // Every optional part switched on (private networking, a developer that is a CI service principal) so every nested
         // deployment is expanded; the same snapshot checks what those options deploy.
@@ -39,14 +41,20 @@ public sealed class InfraFixture : IDisposable
         var probedFile = Path.Combine(_work, "probed", "main.json");
         Directory.CreateDirectory(Path.GetDirectoryName(probedFile)!);
         File.WriteAllText(probedFile, probed.ToJsonString());
-        VariantSnapshot = RunSnapshot("probed", "main.json", $"param vnetEnabled = true\nparam principalType = 'ServicePrincipal'\nparam eventHubPartitions = {VariantPartitions}\nparam inventoryStockShards = {VariantStockShards}");
+        JsonObject? snapshot = null, variant = null;
+        Parallel.Invoke(
+            parallel,
+            () => snapshot = RunSnapshot(),
+            () => variant = RunSnapshot("probed", "main.json", $"param vnetEnabled = true\nparam principalType = 'ServicePrincipal'\nparam eventHubPartitions = {VariantPartitions}\nparam inventoryStockShards = {VariantStockShards}"));
+        Snapshot = snapshot!;
+        VariantSnapshot = variant!;
         NestedDeployments = DeploymentProbe.Read(VariantSnapshot);
     }
 
     public Catalog Catalog { get; }
 
     /// <summary>Build result and compiled ARM JSON per .bicep file (repo-relative path).</summary>
-    public Dictionary<string, (BicepResult Result, string? Json)> Builds { get; } = [];
+    public Dictionary<string, (BicepResult Result, string? Json)> Builds { get; }
 
     public JsonObject Snapshot { get; }
 
