@@ -14,7 +14,7 @@ public static class Cli
     /// <summary>The exit code of a command-line mistake.</summary>
     public const int UsageError = 2;
 
-    private const string Faults = "Comma list of crash=<p> (the host dies after a batch, before its checkpoint), duplicate=<p> (a batch is "
+    private const string FaultsHelp = "Comma list of crash=<p> (the host dies after a batch, before its checkpoint), duplicate=<p> (a batch is "
         + "delivered twice), publish-fail=<p> (an Event Hubs publish fails with 503), table-fail=<p> (a Table request fails with 503), "
         + "e.g. crash=0.05,duplicate=0.1,publish-fail=0.3,table-fail=0.1.";
 
@@ -24,7 +24,7 @@ public static class Cli
         var parse = Root(output, error).Parse(args);
         if (parse.Action is not { ClearsParseErrors: true } && Problem(parse) is { } problem)
         {
-            var path = string.Join(' ', Path(parse.CommandResult).Append("--help"));
+            var path = string.Join(' ', CommandPath(parse.CommandResult).Append("--help"));
             await error.WriteLineAsync($"error: {problem} Try '{path}'.").ConfigureAwait(false);
             return UsageError;
         }
@@ -238,12 +238,12 @@ public static class Cli
         }).Distinct(StringComparer.Ordinal));
     }
 
-    private static IEnumerable<string> Path(CommandResult? result) =>
-        result is null or { Command: RootCommand } ? [] : Path(result.Parent as CommandResult).Append(result.Command.Name);
+    private static IEnumerable<string> CommandPath(CommandResult? result) =>
+        result is null or { Command: RootCommand } ? [] : CommandPath(result.Parent as CommandResult).Append(result.Command.Name);
 
     private static Option<FaultOptions> FaultsOption()
     {
-        var faults = Valued("--faults", "faults", Faults, FaultOptions.Parse);
+        var faults = Valued("--faults", "faults", FaultsHelp, FaultOptions.Parse);
         faults.DefaultValueFactory = _ => FaultOptions.None;
         return faults;
     }
