@@ -1,254 +1,173 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using Store.LocalHost.Demo;
 using Store.LocalHost.Rebuild;
 
 namespace Store.LocalHost;
 
-/// <summary>A command-line mistake; the message says what is wrong.</summary>
-public sealed class UsageException(string message) : Exception(message);
-
-/// <summary>The local host's command line: <c>[demo] [--serve] [--port n]</c> (default) and <c>replay --input f --out d [--faults ...] [--seed n]</c>.</summary>
+/// <summary>
+/// The local host's command line (System.CommandLine): the demo (the default, or <c>demo</c>), <c>replay</c>,
+/// <c>rebuild &lt;Context&gt;</c> and <c>deadletters list</c>, each with its own <c>--help</c>.
+/// </summary>
 public static class Cli
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        Usage:
-          dotnet run --project functions/LocalHost [-- demo] [--serve] [--port <n>] [--orders <n>] [--faults <faults>] [--fresh-azurite]
-              Runs every context in process (Azurite started when none is reachable), drives a seeded store scenario
-              through the HTTP functions and prints what happened. --serve keeps serving http://localhost:<port>/api/...
-              afterwards (default port 7071) until SIGTERM or Ctrl+C (a second one forces the exit). --fresh-azurite starts
-              a new in-memory Azurite even when one is running.
-          dotnet run --project functions/LocalHost -- replay --input <file.jsonl> --out <dir> [--faults <faults>] [--seed <n>]
-                                                     [--redeliver-dead-letters <Context|all>[:id,id...]]
-                                                     [--retain <events per partition>] [--start-late <Context>[,<Context>...]]
-              Appends each line {"stream":"<hub>","partitionKey":"<key or null>","body":<JSON>} to its hub, runs all
-              contexts until every consumer caught up, writes <dir>/streams/<hub>.jsonl, <dir>/state/<context>/<table>.jsonl
-              and <dir>/summary.json. --redeliver-dead-letters then re-injects the selected dead letters of that run into
-              their original consumer only (partition "dlq-<partition>-<seq>"), runs to quiescence again and only then writes.
-              --start-late: those contexts' consumers start only after every other consumer caught up. --retain n: by then
-              each partition keeps only its last n events live, the rest moves to <dir>/capture/ (Event Hubs Capture layout,
-              Avro); late consumers bootstrap from it, then continue live. At the end the archive holds every event.
-          dotnet run --project functions/LocalHost -- rebuild <Context> --dir <replay-out-dir> [--dry-run]
-              Rebuilds the context's state from <dir>/capture/ alone: fresh tables, no checkpoints, bootstrap through its
-              functions; writes <dir>/rebuilt/state/<Context>/. --dry-run prints the tables it would delete and the capture
-              files and sequence ranges it would read.
-          dotnet run --project functions/LocalHost -- rebuild <Context> --azure --archive <blob endpoint> --state <table endpoint>
-                                                     --host-storage <blob endpoint> --namespaces <domain>=<FQDN>[,...] [--dry-run]
-              The same rebuild against Azure (the app's Event Hubs triggers disabled): reads the capture blobs of every
-              consumed hub up to the live hub's first sequence number (refuses on a gap), deletes every row of the context's
-              tables and its checkpoints, bootstraps through its functions (outputs published with their original ids) and
-              writes each partition's checkpoint at the switchover. Entra ID (DefaultAzureCredential), no keys; connection
-              strings instead of endpoints for Azurite. --namespaces also takes azd's EVENTHUB_NAMESPACES JSON.
-          dotnet run --project functions/LocalHost -- deadletters list --dir <replay-out-dir> [--context <Context>]
-              Lists <dir>/streams/dead-letters.jsonl: id, consumer, group, source hub/partition#seq, error kind, message, time.
-        <faults>: comma list of crash=<p> (host dies after a batch, before its checkpoint), duplicate=<p> (batch
-              delivered twice), publish-fail=<p> (an Event Hubs publish fails with 503), table-fail=<p> (a Table request
-              fails with 503), e.g. crash=0.05,duplicate=0.1,publish-fail=0.3,table-fail=0.1
-        """;
+    /// <summary>The exit code of a command-line mistake.</summary>
+    public const int UsageError = 2;
+
+    private const string FaultsHelp = "Comma list of crash=<p> (the host dies after a batch, before its checkpoint), duplicate=<p> (a batch is "
+        + "delivered twice), publish-fail=<p> (an Event Hubs publish fails with 503), table-fail=<p> (a Table request fails with 503), "
+        + "e.g. crash=0.05,duplicate=0.1,publish-fail=0.3,table-fail=0.1.";
 
     /// <summary>Runs the command; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        try
+        var parse = Root(output, error).Parse(args);
+        if (parse.Action is not { ClearsParseErrors: true } && Problem(parse) is { } problem)
         {
-            var (command, options) = Parse(args.Length > 1 && (args[0] == "deadletters" || (args[0] == "rebuild" && !args[1].StartsWith("--", StringComparison.Ordinal))) ? [args[0], .. args[2..]] : args);
-            switch (command)
-            {
-                case "deadletters":
-                    return await RunDeadLettersAsync(args.Length > 1 ? args[1] : null, options, output, error).ConfigureAwait(false);
-                case "help":
-                    await output.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return 0;
-                case "rebuild":
-                    if (args.Length < 2 || args[1].StartsWith("--", StringComparison.Ordinal))
-                    {
-                        throw new UsageException("rebuild needs a context: rebuild <Context> --dir <replay-out-dir> [--dry-run], or rebuild <Context> --azure ... (see usage).");
-                    }
-
-                    if (options.ContainsKey("azure"))
-                    {
-                        return await RunAzureRebuildAsync(args[1], options, output, error, ct).ConfigureAwait(false);
-                    }
-
-                    Reject(options, "dir", "dry-run");
-
-                    if (!options.TryGetValue("dir", out var dir) || string.IsNullOrWhiteSpace(dir))
-                    {
-                        throw new UsageException("rebuild needs --dir <replay-out-dir>.");
-                    }
-
-                    return await RebuildCommand.RunAsync(new RebuildOptions(args[1], dir, options.ContainsKey("dry-run")), output, error, ct).ConfigureAwait(false);
-                case "replay":
-                    return await ReplayCommand.RunReplayAsync(ParseReplay(options), output, error, ct).ConfigureAwait(false);
-                default:
-                    Reject(options, "port", "serve", "seed", "orders", "faults", "fresh-azurite");
-                    return await DemoCommand.RunAsync(ParseDemo(options), output, error, ct).ConfigureAwait(false);
-            }
+            var path = string.Join(' ', CommandPath(parse.CommandResult).Append("--help"));
+            await error.WriteLineAsync($"error: {problem} Try '{path}'.").ConfigureAwait(false);
+            return UsageError;
         }
-        catch (UsageException ex)
-        {
-            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            await error.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 2;
-        }
+
+        // Signals are ShutdownSignals' job (a second Ctrl+C forces the exit), and a cancelled run must reach Program, which
+        // reports a requested stop as success: the library neither hooks termination nor catches exceptions here.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        return await parse.InvokeAsync(invocation, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Splits the command and its --options (flags get "true").</summary>
-    public static (string Command, Dictionary<string, string> Options) Parse(string[] args)
+    /// <summary>The command tree; actions write to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    internal static RootCommand Root(TextWriter output, TextWriter error)
     {
-        var command = "demo";
-        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < args.Length; i++)
+        var root = new RootCommand(
+            "The local host: every context of the store in one process, an in-process Event Hubs log and Azurite for state "
+            + "(functions/LocalHost/README.md). Without a command it runs the demo.");
+        AddDemo(root, output, error);
+        var demo = new Command("demo", "Runs every context (Azurite started when none is reachable), drives a seeded store scenario through "
+            + "the HTTP functions and prints what happened (the default command).");
+        AddDemo(demo, output, error);
+        root.Add(demo);
+        root.Add(Replay(output, error));
+        root.Add(RebuildCommandLine(output, error));
+        root.Add(DeadLetters(output, error));
+        return root;
+    }
+
+    private static void AddDemo(Command command, TextWriter output, TextWriter error)
+    {
+        var serve = new Option<bool>("--serve") { Description = "Keep serving http://localhost:<port>/api/... afterwards until SIGTERM or Ctrl+C (a second one forces the exit)." };
+        var port = Int("--port", "Port of the HTTP functions.", 7071, NumberStyles.None, n => n is >= 1 and <= 65535, "a port number (1-65535)");
+        var orders = Int("--orders", "Orders the scenario places.", 300, NumberStyles.None, n => n >= 1, "a positive number");
+        var faults = FaultsOption();
+        var fresh = new Option<bool>("--fresh-azurite") { Description = "Start a new in-memory Azurite even when one is running." };
+        var seed = Seed();
+        foreach (var option in new Option[] { serve, port, orders, faults, fresh, seed })
         {
-            var arg = args[i];
-            if (i == 0 && !arg.StartsWith('-'))
+            command.Add(option);
+        }
+
+        command.SetAction((r, ct) => DemoCommand.RunAsync(
+            new DemoOptions(r.GetValue(port), r.GetValue(serve), r.GetValue(seed), r.GetValue(orders)) { Faults = r.GetValue(faults)!, FreshAzurite = r.GetValue(fresh) },
+            output, error, ct));
+    }
+
+    private static Command Replay(TextWriter output, TextWriter error)
+    {
+        var input = Text("--input", "file.jsonl", "Lines {\"stream\":\"<hub>\",\"partitionKey\":\"<key or null>\",\"body\":<JSON>}, each appended to its hub.", required: true);
+        var to = Text("--out", "dir", "Writes <dir>/streams/<hub>.jsonl, <dir>/state/<context>/<table>.jsonl and <dir>/summary.json.", required: true);
+        var faults = FaultsOption();
+        var seed = Seed();
+        var redeliver = Valued<DeadLetterSelection?>("--redeliver-dead-letters", "Context|all[:id,id...]",
+            "Then re-inject the selected dead letters into their original consumer only (partition \"dlq-<partition>-<seq>\") and run to quiescence again.",
+            s => Prefixed("--redeliver-dead-letters", s, DeadLetterSelection.Parse));
+        var retain = Valued<int?>("--retain", "n", "By then each partition keeps only its last n events live; the rest moves to <dir>/capture/ (Event Hubs Capture layout, Avro).",
+            s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"--retain '{s}' is not a number of events per partition (0 or more)."));
+        var late = Valued("--start-late", "Context[,Context...]", "Those contexts' consumers start only after every other consumer caught up (from the archive, then live).", Contexts);
+        late.DefaultValueFactory = _ => [];
+        var replay = new Command("replay", "Appends each input line to its hub, runs all contexts until every consumer caught up and writes the streams, the state and a summary.")
+        {
+            input, to, faults, seed, redeliver, retain, late,
+        };
+        replay.SetAction((r, ct) => ReplayCommand.RunReplayAsync(
+            new ReplayOptions(r.GetValue(input)!, r.GetValue(to)!, r.GetValue(faults)!, r.GetValue(seed))
             {
-                command = arg.ToLowerInvariant() switch
+                RedeliverDeadLetters = r.GetValue(redeliver),
+                Retain = r.GetValue(retain),
+                StartLate = r.GetValue(late)!,
+            },
+            output, error, ct));
+        return replay;
+    }
+
+    private static Command RebuildCommandLine(TextWriter output, TextWriter error)
+    {
+        var context = new Argument<string>("Context") { Description = "The context whose state is rebuilt." };
+        var dir = Text("--dir", "replay-out-dir", "Rebuild from <dir>/capture/ alone into <dir>/rebuilt/state/<Context>/.");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the tables it would delete, the checkpoints it would reset and the capture files and sequence ranges it would read." };
+        var azure = new Option<bool>("--azure") { Description = "Rebuild against Azure (the app's Event Hubs triggers disabled), with Entra ID (DefaultAzureCredential)." };
+        var archive = Text("--archive", "blob endpoint", "With --azure: the archive account's blob endpoint (a connection string for Azurite).");
+        var state = Text("--state", "table endpoint", "With --azure: the context's state account's table endpoint (or connection string).");
+        var hostStorage = Text("--host-storage", "blob endpoint", "With --azure: the context app's host storage blob endpoint (or connection string).");
+        var namespaces = Valued<IReadOnlyDictionary<string, string>>("--namespaces", "domain=FQDN[,...]",
+            "With --azure: the Event Hubs namespace of each domain, or azd's EVENTHUB_NAMESPACES JSON.", ParseNamespaces);
+        var rebuild = new Command("rebuild", "Rebuilds a context's state from the capture archive alone: fresh tables, no checkpoints, bootstrap through its functions.")
+        {
+            context, dir, dryRun, azure, archive, state, hostStorage, namespaces,
+        };
+        rebuild.Validators.Add(r =>
+        {
+            Option[] remote = [archive, state, hostStorage, namespaces];
+            if (!r.GetValue(azure))
+            {
+                foreach (var option in remote.Where(o => r.GetResult(o) is not null))
                 {
-                    "demo" or "replay" or "deadletters" or "rebuild" or "help" => arg.ToLowerInvariant(),
-                    _ => throw new UsageException($"unknown command '{arg}' (commands: demo, replay, deadletters, rebuild, help)."),
-                };
-                continue;
+                    r.AddError($"{option.Name} is for rebuild --azure.");
+                }
+
+                if (r.GetResult(dir) is null)
+                {
+                    r.AddError("rebuild needs --dir <replay-out-dir>, or --azure and its endpoints.");
+                }
+
+                return;
             }
 
-            if (arg is "-h" or "--help" or "-?")
+            if (r.GetResult(dir) is not null)
             {
-                command = "help";
-                continue;
+                r.AddError("--dir is for the local rebuild, not with --azure.");
             }
 
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            foreach (var option in remote.Where(o => r.GetResult(o) is null))
             {
-                throw new UsageException($"unexpected argument '{arg}'.");
+                r.AddError($"rebuild --azure needs {option.Name} <{option.HelpName}>.");
+            }
+        });
+        rebuild.SetAction(async (r, ct) =>
+        {
+            var name = r.GetValue(context)!;
+            if (!r.GetValue(azure))
+            {
+                return await RebuildCommand.RunAsync(new RebuildOptions(name, r.GetValue(dir)!, r.GetValue(dryRun)), output, error, ct).ConfigureAwait(false);
             }
 
-            var name = arg[2..];
-            string value;
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                value = name[(eq + 1)..];
-                name = name[..eq];
-            }
-            else if (name is "serve" or "dry-run" or "fresh-azurite" or "azure")
-            {
-                value = "true";
-            }
-            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                value = args[++i];
-            }
-            else
-            {
-                throw new UsageException($"--{name} needs a value.");
-            }
-
-            if (!options.TryAdd(name, value))
-            {
-                throw new UsageException($"--{name} is given twice.");
-            }
-        }
-
-        return (command, options);
+            var options = new AzureRebuildOptions(name, new StorageAddress(r.GetValue(archive)!), new StorageAddress(r.GetValue(state)!),
+                new StorageAddress(r.GetValue(hostStorage)!), r.GetValue(namespaces)!, r.GetValue(dryRun));
+            var credential = new Azure.Identity.DefaultAzureCredential();
+            await using var live = new EventHubsLiveHubs(credential);
+            return await new AzureRebuild(options, live, credential).RunAsync(output, error, ct).ConfigureAwait(false);
+        });
+        return rebuild;
     }
 
-    /// <summary>Validates the replay options.</summary>
-    public static ReplayOptions ParseReplay(Dictionary<string, string> options)
+    private static Command DeadLetters(TextWriter output, TextWriter error)
     {
-        Reject(options, "input", "out", "faults", "seed", "redeliver-dead-letters", "retain", "start-late");
-        if (!options.TryGetValue("input", out var input) || string.IsNullOrWhiteSpace(input))
-        {
-            throw new UsageException("replay needs --input <file.jsonl>.");
-        }
-
-        if (!options.TryGetValue("out", out var output) || string.IsNullOrWhiteSpace(output))
-        {
-            throw new UsageException("replay needs --out <dir>.");
-        }
-
-        FaultOptions faults;
-        try
-        {
-            faults = options.TryGetValue("faults", out var f) ? FaultOptions.Parse(f) : FaultOptions.None;
-        }
-        catch (FormatException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
-
-        DeadLetterSelection? redeliver = null;
-        if (options.TryGetValue("redeliver-dead-letters", out var selection))
-        {
-            try
-            {
-                redeliver = DeadLetterSelection.Parse(selection);
-            }
-            catch (FormatException ex)
-            {
-                throw new UsageException("--redeliver-dead-letters: " + ex.Message);
-            }
-        }
-
-        int? retain = null;
-        if (options.TryGetValue("retain", out var r))
-        {
-            retain = int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-                ? n
-                : throw new UsageException($"--retain '{r}' is not a number of events per partition (0 or more).");
-        }
-
-        var late = options.TryGetValue("start-late", out var l)
-            ? l.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            : [];
-        var catalogContexts = Store.Eventing.Catalog.EventCatalog.Current.Contexts.Select(c => c.Name).ToList();
-        if (late.FirstOrDefault(c => !catalogContexts.Contains(c)) is { } unknown)
-        {
-            throw new UsageException($"--start-late: unknown context '{unknown}' (contexts: {string.Join(", ", catalogContexts)}).");
-        }
-
-        return new ReplayOptions(input, output, faults, Seed(options)) { RedeliverDeadLetters = redeliver, Retain = retain, StartLate = late };
+        var dir = Text("--dir", "replay-out-dir", "The output directory of a replay run.", required: true);
+        var context = Text("--context", "Context", "Only this context's dead letters.");
+        var list = new Command("list", "Lists <dir>/streams/dead-letters.jsonl: id, consumer, group, source hub/partition#seq, error kind, message, time.") { dir, context };
+        list.SetAction((r, _) => DeadLettersCommand.ListAsync(r.GetValue(dir)!, r.GetValue(context), output, error));
+        return new Command("deadletters", "Dead letters of a replay run (redelivery is replay --redeliver-dead-letters).") { list };
     }
 
-    private static Task<int> RunDeadLettersAsync(string? subcommand, Dictionary<string, string> options, TextWriter output, TextWriter error)
-    {
-        if (subcommand is not "list")
-        {
-            throw new UsageException(subcommand is null || subcommand.StartsWith('-')
-                ? "deadletters needs a subcommand: list (redelivery is replay --redeliver-dead-letters)."
-                : $"unknown deadletters subcommand '{subcommand}' (use: list; redelivery is replay --redeliver-dead-letters).");
-        }
-
-        Reject(options, "dir", "context");
-        if (!options.TryGetValue("dir", out var dir) || string.IsNullOrWhiteSpace(dir))
-        {
-            throw new UsageException("deadletters list needs --dir <replay-out-dir>.");
-        }
-
-        return DeadLettersCommand.ListAsync(dir, options.TryGetValue("context", out var context) ? context : null, output, error);
-    }
-
-    private static async Task<int> RunAzureRebuildAsync(string context, Dictionary<string, string> options, TextWriter output, TextWriter error, CancellationToken ct)
-    {
-        var rebuild = ParseAzureRebuild(context, options);
-        var credential = new Azure.Identity.DefaultAzureCredential();
-        await using var live = new EventHubsLiveHubs(credential);
-        return await new AzureRebuild(rebuild, live, credential).RunAsync(output, error, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Validates the options of <c>rebuild &lt;Context&gt; --azure</c>.</summary>
-    public static AzureRebuildOptions ParseAzureRebuild(string context, Dictionary<string, string> options)
-    {
-        Reject(options, "azure", "archive", "state", "host-storage", "namespaces", "dry-run");
-        string Required(string name, string what) =>
-            options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : throw new UsageException($"rebuild --azure needs --{name} <{what}>.");
-
-        var archive = Required("archive", "archive account blob endpoint or connection string");
-        var state = Required("state", "the context's state account table endpoint or connection string");
-        var hostStorage = Required("host-storage", "the context app's host storage blob endpoint or connection string");
-        var namespaces = ParseNamespaces(Required("namespaces", "domain=namespace FQDN,... or azd's EVENTHUB_NAMESPACES JSON"));
-        return new AzureRebuildOptions(context, new StorageAddress(archive), new StorageAddress(state), new StorageAddress(hostStorage), namespaces, options.ContainsKey("dry-run"));
-    }
-
-    /// <summary><c>sales=evhns-sales-x.servicebus.windows.net,...</c> or the JSON object azd outputs as EVENTHUB_NAMESPACES.</summary>
+    /// <summary><c>sales=evhns-sales-x.servicebus.windows.net,...</c> or the JSON object azd outputs as EVENTHUB_NAMESPACES; throws <see cref="FormatException"/>.</summary>
     public static IReadOnlyDictionary<string, string> ParseNamespaces(string value)
     {
         Dictionary<string, string> result;
@@ -256,11 +175,11 @@ public static class Cli
         {
             try
             {
-                result = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(value) ?? [];
+                result = JsonSerializer.Deserialize<Dictionary<string, string>>(value) ?? [];
             }
-            catch (System.Text.Json.JsonException ex)
+            catch (JsonException ex)
             {
-                throw new UsageException($"--namespaces: not a JSON object of strings ({ex.Message}).");
+                throw new FormatException($"--namespaces: not a JSON object of strings ({ex.Message}).", ex);
             }
         }
         else
@@ -271,60 +190,104 @@ public static class Cli
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0 || eq == pair.Length - 1 || !result.TryAdd(pair[..eq], pair[(eq + 1)..]))
                 {
-                    throw new UsageException($"--namespaces: '{pair}' is not a new <domain>=<namespace FQDN> pair.");
+                    throw new FormatException($"--namespaces: '{pair}' is not a new <domain>=<namespace FQDN> pair.");
                 }
             }
         }
 
-        var domains = Store.Eventing.Catalog.EventCatalog.Current.Domains.Select(d => d.Name).ToList();
+        var domains = EventCatalog.Current.Domains.Select(d => d.Name).ToList();
         if (result.FirstOrDefault(p => !domains.Contains(p.Key) || !p.Value.Contains('.', StringComparison.Ordinal)) is { Key: not null } bad)
         {
-            throw new UsageException($"--namespaces: '{bad.Key}={bad.Value}' is not <domain>=<namespace FQDN> (domains: {string.Join(", ", domains)}).");
+            throw new FormatException($"--namespaces: '{bad.Key}={bad.Value}' is not <domain>=<namespace FQDN> (domains: {string.Join(", ", domains)}).");
         }
 
         return result;
     }
 
-    private static DemoOptions ParseDemo(Dictionary<string, string> options)
+    private static string[] Contexts(string value)
     {
-        var port = 7071;
-        if (options.TryGetValue("port", out var p) && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        var contexts = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var known = EventCatalog.Current.Contexts.Select(c => c.Name).ToList();
+        return contexts.FirstOrDefault(c => !known.Contains(c)) is { } unknown
+            ? throw new FormatException($"--start-late: unknown context '{unknown}' (contexts: {string.Join(", ", known)}).")
+            : contexts;
+    }
+
+    /// <summary>
+    /// The one-line description of what is wrong with the command line, or null. An unmatched token is named with the
+    /// command's own options or subcommands (the library's text only says "unrecognized"), and only it: it usually is the
+    /// cause of the other errors.
+    /// </summary>
+    private static string? Problem(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        if (parse.UnmatchedTokens.Count > 0)
         {
-            throw new UsageException($"--port '{p}' is not a port number (1-65535).");
+            var token = parse.UnmatchedTokens[0];
+            return token.StartsWith('-') ? $"unknown option '{token}' (options here: {string.Join(", ", command.Options.Select(o => o.Name))})."
+                : command.Subcommands.Count == 0 ? $"unexpected argument '{token}'."
+                : $"unknown {(command is RootCommand ? "command" : command.Name + " subcommand")} '{token}' (use: {string.Join(", ", command.Subcommands.Select(c => c.Name))}).";
         }
 
-        var orders = 300;
-        if (options.TryGetValue("orders", out var o) && (!int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out orders) || orders < 1))
+        return parse.Errors.Count == 0 ? null : string.Join(" ", parse.Errors.Select(e => e.SymbolResult switch
         {
-            throw new UsageException($"--orders '{o}' is not a positive number.");
-        }
+            OptionResult { IdentifierToken: null } o => $"{command.Name} needs {o.Option.Name} <{o.Option.HelpName}>.",
+            OptionResult { Tokens.Count: 0, Option.Arity.MinimumNumberOfValues: > 0 } o => $"{o.Option.Name} needs a value.",
+            CommandResult { Command: { Action: null, Subcommands.Count: > 0 } c } => $"{c.Name} needs a subcommand: {string.Join(", ", c.Subcommands.Select(s => s.Name))}.",
+            _ => e.Message,
+        }).Distinct(StringComparer.Ordinal));
+    }
 
-        var serve = options.TryGetValue("serve", out var s) && !string.Equals(s, "false", StringComparison.OrdinalIgnoreCase);
-        FaultOptions faults;
+    private static IEnumerable<string> CommandPath(CommandResult? result) =>
+        result is null or { Command: RootCommand } ? [] : CommandPath(result.Parent as CommandResult).Append(result.Command.Name);
+
+    private static Option<FaultOptions> FaultsOption()
+    {
+        var faults = Valued("--faults", "faults", FaultsHelp, FaultOptions.Parse);
+        faults.DefaultValueFactory = _ => FaultOptions.None;
+        return faults;
+    }
+
+    private static Option<int> Seed() => Int("--seed", "Seed of the scenario and of the injected faults.", 1, NumberStyles.AllowLeadingSign, _ => true, "an integer");
+
+    private static Option<string> Text(string name, string helpName, string description, bool required = false) =>
+        new(name) { HelpName = helpName, Description = description, Required = required };
+
+    private static Option<int> Int(string name, string description, int fallback, NumberStyles styles, Func<int, bool> valid, string what)
+    {
+        var option = Valued(name, "n", description, s => int.TryParse(s, styles, CultureInfo.InvariantCulture, out var n) && valid(n) ? n : throw new FormatException($"{name} '{s}' is not {what}."));
+        option.DefaultValueFactory = _ => fallback;
+        return option;
+    }
+
+    /// <summary>An option whose value <paramref name="parse"/> converts; its <see cref="FormatException"/> becomes the parse error.</summary>
+    private static Option<T> Valued<T>(string name, string helpName, string description, Func<string, T> parse) => new(name)
+    {
+        HelpName = helpName,
+        Description = description,
+        CustomParser = r =>
+        {
+            try
+            {
+                return parse(r.Tokens.Count > 0 ? r.Tokens[^1].Value : "");
+            }
+            catch (FormatException ex)
+            {
+                r.AddError(ex.Message);
+                return default;
+            }
+        },
+    };
+
+    private static T Prefixed<T>(string name, string value, Func<string, T> parse)
+    {
         try
         {
-            faults = options.TryGetValue("faults", out var f) ? FaultOptions.Parse(f) : FaultOptions.None;
+            return parse(value);
         }
         catch (FormatException ex)
         {
-            throw new UsageException(ex.Message);
-        }
-
-        var fresh = options.TryGetValue("fresh-azurite", out var fa) && !string.Equals(fa, "false", StringComparison.OrdinalIgnoreCase);
-        return new DemoOptions(port, serve, Seed(options), orders) { Faults = faults, FreshAzurite = fresh };
-    }
-
-    private static int Seed(Dictionary<string, string> options) =>
-        !options.TryGetValue("seed", out var s) ? 1
-        : int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed) ? seed
-        : throw new UsageException($"--seed '{s}' is not an integer.");
-
-    private static void Reject(Dictionary<string, string> options, params string[] allowed)
-    {
-        var unknown = options.Keys.Where(k => !allowed.Contains(k, StringComparer.OrdinalIgnoreCase)).ToArray();
-        if (unknown.Length > 0)
-        {
-            throw new UsageException($"unknown option(s) {string.Join(", ", unknown.Select(u => "--" + u))} (allowed here: {string.Join(", ", allowed.Select(a => "--" + a))}).");
+            throw new FormatException($"{name}: {ex.Message}", ex);
         }
     }
 }
