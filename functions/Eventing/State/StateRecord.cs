@@ -14,7 +14,15 @@ public sealed class StateRecord<TState>(EntityKey key, TState? state, ETag etag,
     public EntityKey Key { get; } = key;
 
     /// <summary>The stored state; null when the entity does not exist yet.</summary>
-    public TState? State { get; set; } = state;
+    public TState? State
+    {
+        get;
+        set
+        {
+            field = value;
+            OutboxClearedOnly = false;
+        }
+    } = state;
 
     /// <summary>True when the entity exists in the table (an update must match <see cref="ETag"/>).</summary>
     public bool Exists => ETag != default;
@@ -34,7 +42,8 @@ public sealed class StateRecord<TState>(EntityKey key, TState? state, ETag etag,
 
     /// <summary>
     /// True when the only change since the last commit is a cleared outbox: the commit then merges just the outbox
-    /// properties into the row (ETag-conditioned) instead of writing the whole row again.
+    /// properties into the row (ETag-conditioned) instead of writing the whole row again. Any other change (state, dirty
+    /// flag) resets it, so a merge can never drop one.
     /// </summary>
     internal bool OutboxClearedOnly { get; set; }
 
@@ -45,7 +54,15 @@ public sealed class StateRecord<TState>(EntityKey key, TState? state, ETag etag,
     public bool IsFresh { get; internal set; }
 
     /// <summary>True when the state or outbox changed since it was read.</summary>
-    public bool IsDirty { get; set; }
+    public bool IsDirty
+    {
+        get;
+        set
+        {
+            field = value;
+            OutboxClearedOnly = false;
+        }
+    }
 
     /// <summary>Ids of the events applied since the record was read or last committed: each gets a mark in the commit.</summary>
     internal IReadOnlyCollection<string> NewlyApplied => _newlyApplied;

@@ -134,12 +134,13 @@ public sealed partial class TableStateStore<TState>
         for (var i = 0; i < chunk.Count; i++)
         {
             var record = chunk[i];
+            // A merge's entity carries only the outbox properties: the cache takes the row from the record then.
+            var written = actions[rowAction[i]].ActionType == TableTransactionActionType.UpdateMerge ? CachedRow<TState>.Of(record) : CachedRow<TState>.Of((TableEntity)actions[rowAction[i]].Entity, record);
             record.ETag = response.Value[rowAction[i]].Headers.ETag ?? throw new InvalidOperationException("Table transaction response has no ETag.");
             record.IsDirty = false;
             record.StoredOutbox = record.Outbox.Count > 0;
             record.MarksCommitted();
-            _cache?.Set(partitionKey, record.Key.RowKey, record.OutboxClearedOnly ? CachedRow<TState>.Of(record) : CachedRow<TState>.Of((TableEntity)actions[rowAction[i]].Entity, record), record.ETag);
-            record.OutboxClearedOnly = false;
+            _cache?.Set(partitionKey, record.Key.RowKey, written, record.ETag);
         }
     }
 

@@ -50,10 +50,11 @@ public sealed partial class TableStateStore<TState>
 
         static void ClearOutbox(StateRecord<TState> record)
         {
-            record.OutboxClearedOnly = !record.IsDirty;
+            var unchanged = !record.IsDirty;
             record.Outbox = [];
             record.OutboxToken = null;
             record.IsDirty = true;
+            record.OutboxClearedOnly = unchanged;
         }
     }
 }

@@ -195,6 +195,35 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ClearingAnOutbox_KeepsTheRowsStateAndAppliedLog_InTheTableAndInTheCache()
+    {
+        var table = await NewTable();
+        var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal, cacheCapacity: 10);
+        var position = new EventPosition("hub", "0", 7, "7", DateTimeOffset.UnixEpoch);
+        var record = (await store.ReadAsync("p", ["K"], CancellationToken.None))["K"];
+        record.Applied.Add("event-1", position);
+        (record.State, record.Outbox, record.OutboxToken, record.IsDirty) = (new SkuTotal("K", 3, 1), [new OutgoingEvent("hub", "k", "out-1", "t", [1])], "mine", true);
+        await store.CommitAsync("p", [record], CancellationToken.None);
+
+        Assert.Equal(1, await store.ClearOutboxesAsync([record], CancellationToken.None));
+
+        var stored = (await store.GetAsync("p", "K", CancellationToken.None))!;
+        var cached = (await store.ReadAsync("p", ["K"], CancellationToken.None))["K"];
+        foreach (var row in new[] { stored, cached })
+        {
+            Assert.Empty(row.Outbox);
+            Assert.Null(row.OutboxToken);
+            Assert.Equal(3, row.State!.Quantity);
+            Assert.True(row.Applied.Contains("event-1", position with { SequenceNumber = 99 }));
+        }
+
+        // The cache holds the merge's ETag: the next write from it succeeds.
+        (cached.State, cached.IsDirty) = (new SkuTotal("K", 4, 2), true);
+        await store.CommitAsync("p", [cached], CancellationToken.None);
+        Assert.Equal(4, (await store.GetAsync("p", "K", CancellationToken.None))!.State!.Quantity);
+    }
+
+    [Fact]
     public async Task StaleETag_ThrowsConcurrencyConflict()
     {
         var table = await NewTable();

@@ -15,6 +15,23 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
     }
 
     [Fact]
+    public async Task An_instance_that_found_no_order_before_another_accepted_it_answers_from_the_table_not_its_cache()
+    {
+        // Two instances of the app (scale-out) on one table: the first is asked about the order before the second accepts it.
+        var orderId = SalesTestApp.NewOrderId();
+        var table = _host.Get<Store.Eventing.State.TableStateStore<OrderState>>().Table.Name;
+        using var other = new TestApp(SalesRegistration.AddSalesContext, azurite.ConnectionString,
+            new Dictionary<string, string?> { [SalesRegistration.OrdersTableSetting] = table }, new FixedTime(SalesTestApp.T0));
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.CancelAsync(orderId)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await other.PlaceAsync(SalesTestApp.OrderJson(orderId))).StatusCode);
+
+        var response = await _host.CancelAsync(orderId);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal([OrderDecisions.CancelledId(orderId)], _host.SalesEvents<OrderCancelled>().Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task Cancelling_an_accepted_order_is_202_and_publishes_order_cancelled_with_customer_and_reason()
     {
         var orderId = await PlacedOrderAsync();
