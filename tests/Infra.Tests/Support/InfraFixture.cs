@@ -23,17 +23,12 @@ public sealed class InfraFixture : IDisposable
     public InfraFixture()
     {
         Catalog = Catalog.Load();
-        // Each Bicep CLI run is a process of a second or more: the templates build in parallel, and so do the two snapshots.
+        // Each Bicep CLI run is a process of a second or more: one run builds every template, and the snapshots run in parallel.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
-        var builds = new System.Collections.Concurrent.ConcurrentDictionary<string, (BicepResult Result, string? Json)>(StringComparer.Ordinal);
-        Parallel.ForEach(Repo.BicepFiles(), parallel, file =>
-        {
-            var outFile = Path.Combine(_work, "build", Repo.Relative(file).Replace('/', '_') + ".json");
-            Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
-            var result = BicepCli.Run("build", file, "--outfile", outFile);
-            builds[Repo.Relative(file)] = (result, File.Exists(outFile) ? File.ReadAllText(outFile) : null);
-        });
-        Builds = new Dictionary<string, (BicepResult Result, string? Json)>(builds, StringComparer.Ordinal);
+        var buildDir = Path.Combine(_work, "build");
+        var build = BicepCli.Run("build", "--pattern", "infra/**/*.bicep", "--outdir", buildDir);
+        var builds = Repo.BicepFiles().ToDictionary(Repo.Relative, file => BuildOf(file, build, buildDir), StringComparer.Ordinal);
+        Builds = builds;
 
         // Every optional part switched on (private networking, a developer that is a CI service principal) so every nested
         // deployment is expanded; the same snapshot checks what those options deploy.
@@ -81,6 +76,17 @@ public sealed class InfraFixture : IDisposable
     /// <summary>main.bicep with default options plus <paramref name="parameters"/> (bicepparam lines), evaluated once per distinct text.</summary>
     public JsonObject SnapshotWith(string parameters) =>
         _withParameters.GetOrAdd(parameters, p => new Lazy<JsonObject>(() => RunSnapshot($"snapshot-{Guid.NewGuid():N}", Path.Combine(Repo.Infra, "main.bicep"), p))).Value;
+
+    /// <summary>One template's part of a pattern build: its compiled JSON, and the output lines that name it or no file.</summary>
+    private static (BicepResult Result, string? Json) BuildOf(string file, BicepResult build, string buildDir)
+    {
+        var json = Path.ChangeExtension(Path.Combine(buildDir, Path.GetRelativePath(Repo.Infra, file)), ".json");
+        var lines = (build.StdErr + "\n" + build.StdOut).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var own = lines.Where(l => l.StartsWith(file + "(", StringComparison.Ordinal) || !l.Contains(".bicep(", StringComparison.Ordinal)).ToList();
+        var failed = !File.Exists(json) || own.Any(l => l.Contains(" : Error ", StringComparison.Ordinal));
+        var result = new BicepResult(failed ? Math.Max(1, build.ExitCode) : 0, string.Empty, string.Join('\n', own));
+        return (result, File.Exists(json) ? File.ReadAllText(json) : null);
+    }
 
     private JsonObject RunSnapshot() => RunSnapshot("snapshot", Path.Combine(Repo.Infra, "main.bicep"), string.Empty);
 

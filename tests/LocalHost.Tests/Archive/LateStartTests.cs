@@ -15,10 +15,7 @@ public sealed class LateStartTests : IDisposable
     [Fact]
     public async Task Late_contexts_bootstrapped_from_the_archive_end_like_contexts_that_ran_from_the_start_and_rebuild_reaches_the_same_state()
     {
-        var input = Path.Combine(_dir, "input.jsonl");
-        FaultInjectionTests.GenerateInput(input, seed: 42);
-
-        var (always, _) = await ReplayAsync(input, "always", FaultOptions.None, seed: 1);
+        var (input, always, _) = await ReferenceReplay.CleanAsync();
         // Crashes between commit and checkpoint and duplicate deliveries throughout, the switchover included.
         var (late, lateOut) = await ReplayAsync(input, "late", new FaultOptions(0.3, 0.3), seed: 7, "--retain", "2", "--start-late", "Loyalty,Tracking");
 

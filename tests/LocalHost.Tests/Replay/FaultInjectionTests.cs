@@ -17,18 +17,14 @@ public sealed class FaultInjectionTests : IDisposable
     [Fact]
     public async Task CrashesDuplicatesAndOutages_EndInTheSameStateAndOutputsAsAFaultFreeRun()
     {
-        var input = Path.Combine(_dir, "input.jsonl");
-        var malformed = GenerateInput(input, seed: 42);
-
-        var clean = await ReplayAsync(input, "clean", FaultOptions.None, seed: 1);
-        var faulty = new[]
-        {
-            await ReplayAsync(input, "faulty-7", new FaultOptions(0.3, 0.3), seed: 7),
-            await ReplayAsync(input, "faulty-8", new FaultOptions(0.3, 0.3), seed: 8),
+        var (input, clean, malformed) = await ReferenceReplay.CleanAsync();
+        // The faulty runs are independent hosts, each with its own Azurite: they run side by side.
+        var faulty = await Task.WhenAll(
+            ReplayAsync(input, "faulty-7", new FaultOptions(0.3, 0.3), seed: 7),
+            ReplayAsync(input, "faulty-8", new FaultOptions(0.3, 0.3), seed: 8),
 
             // Every fault at once: outages of Event Hubs and Table storage (transient 503s) on top of crashes and duplicates.
-            await ReplayAsync(input, "all-faults-9", FaultOptions.Parse("crash=0.05,duplicate=0.1,publish-fail=0.3,table-fail=0.1"), seed: 9),
-        };
+            ReplayAsync(input, "all-faults-9", FaultOptions.Parse("crash=0.05,duplicate=0.1,publish-fail=0.3,table-fail=0.1"), seed: 9));
 
         var cleanState = LoadState(clean);
         Assert.NotEmpty(cleanState);
