@@ -58,6 +58,9 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
     /// <summary>The HTTP functions' dispatcher.</summary>
     public HttpDispatcher Http { get; }
 
+    /// <summary>Tags this host's HTTP server spans, so a <see cref="Tracing.TraceRecorder"/> can keep only its traces.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>Counters per context, in catalog order.</summary>
     public IReadOnlyList<ContextStats> Stats => _apps.Select(a => StatsOf(a.Name)).ToArray();
 

@@ -96,14 +96,15 @@ public sealed class HttpDispatcher(LocalFunctionsHost host)
     /// <c>traceparent</c> header when there is one. It is <see cref="Activity.Current"/> while the function runs, so an
     /// ingress function that stamps <c>Activity.Current?.Id</c> on its events starts the trace its consumers continue.
     /// </summary>
-    private static Activity? StartServerActivity(string method, Route route, string path, IEnumerable<KeyValuePair<string, string>>? headers)
+    private Activity? StartServerActivity(string method, Route route, string path, IEnumerable<KeyValuePair<string, string>>? headers)
     {
         var name = $"{method} /{RoutePrefix}/{route.Function.Http!.Route}";
         var traceParent = headers?.FirstOrDefault(h => string.Equals(h.Key, "traceparent", StringComparison.OrdinalIgnoreCase)).Value;
         var traceState = headers?.FirstOrDefault(h => string.Equals(h.Key, "tracestate", StringComparison.OrdinalIgnoreCase)).Value;
-        var activity = traceParent is not null && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent)
-            ? TraceRecorder.HostSource.StartActivity(name, ActivityKind.Server, parent)
-            : TraceRecorder.HostSource.StartActivity(name, ActivityKind.Server);
+        // The host's id is a start tag: a scoped recorder sees it when the span starts, before any span of its trace ends.
+        KeyValuePair<string, object?>[] tags = [new(TraceRecorder.HostInstanceTag, host.InstanceId)];
+        var activity = TraceRecorder.HostSource.StartActivity(
+            name, ActivityKind.Server, ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent) ? parent : default, tags);
         activity?.SetTag("http.request.method", method);
         activity?.SetTag("http.route", "/" + RoutePrefix + "/" + route.Function.Http!.Route);
         activity?.SetTag("url.path", path);

@@ -19,19 +19,30 @@ public sealed class TraceRecorder : IDisposable
     /// <summary>The name of <see cref="HostSource"/>.</summary>
     public const string HostSourceName = "Store.LocalHost";
 
+    /// <summary>The tag on a server span naming the <see cref="Hosting.LocalFunctionsHost.InstanceId"/> that served it.</summary>
+    public const string HostInstanceTag = "store.localhost.instance";
+
     private readonly ActivityListener _listener;
     private readonly ConcurrentQueue<RecordedSpan> _spans = new();
+    private readonly string? _host;
+    private readonly ConcurrentDictionary<ActivityTraceId, byte> _hostTraces = new();
     private readonly int _capacity;
     private int _count;
 
-    /// <summary>Starts listening; keeps at most <paramref name="capacity"/> spans.</summary>
-    public TraceRecorder(int capacity = 500_000)
+    /// <summary>
+    /// Starts listening; keeps at most <paramref name="capacity"/> spans. With <paramref name="host"/> (a host's
+    /// <see cref="Hosting.LocalFunctionsHost.InstanceId"/>) it keeps only the traces that host's HTTP requests started, so
+    /// hosts running side by side in one process (tests) do not see each other's orders.
+    /// </summary>
+    public TraceRecorder(string? host = null, int capacity = 500_000)
     {
+        _host = host;
         _capacity = capacity;
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is EventingMetrics.Name or HostSourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = OnStarted,
             ActivityStopped = OnStopped,
         };
         ActivitySource.AddActivityListener(_listener);
@@ -79,8 +90,21 @@ public sealed class TraceRecorder : IDisposable
         }
     }
 
+    private void OnStarted(Activity activity)
+    {
+        if (_host is not null && activity.Source.Name == HostSourceName && activity.GetTagItem(HostInstanceTag) as string == _host)
+        {
+            _hostTraces.TryAdd(activity.TraceId, 0);
+        }
+    }
+
     private void OnStopped(Activity activity)
     {
+        if (_host is not null && !_hostTraces.ContainsKey(activity.TraceId))
+        {
+            return;
+        }
+
         if (Interlocked.Increment(ref _count) > _capacity)
         {
             return;

@@ -1,16 +1,19 @@
 namespace Store.LocalHost.Tests.Tracing;
 
-/// <summary>A few orders through every context in process: each order is one trace from the HTTP ingress through every consumer.</summary>
-[Collection(ProcessWideTracingCollection.Name)]
+/// <summary>
+/// A few orders through every context in process: each order is one trace from the HTTP ingress through every consumer.
+/// The recorder keeps only this host's traces, so the test runs beside the others (the system property test ships many orders).
+/// </summary>
 public sealed class OrderTraceTests
 {
     [Fact]
     public async Task ShippedOrder_IsOneTrace_FromSalesIngress_ThroughInventoryPaymentsFulfillmentAndTracking()
     {
-        using var traces = new TraceRecorder();
         await using var azurite = await FreshAzurite.StartAsync(CancellationToken.None);
         var errors = new StringWriter();
         await using var host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(azurite.ConnectionString) { RetryDelayScale = 0.001, Error = TextWriter.Synchronized(errors) }, CancellationToken.None);
+        using var traces = new TraceRecorder(host.InstanceId);
+        using var anotherHosts = new TraceRecorder("another-host");
         host.StartConsumers();
         var receipt = await host.Http.SendJsonAsync("POST", "/api/stock/receipts", """{"receiptId":"R-1","sku":"SKU-1","quantity":50}""", CancellationToken.None);
         Assert.Equal(HttpStatusCode.Accepted, receipt.StatusCode);
@@ -56,6 +59,8 @@ public sealed class OrderTraceTests
         Assert.Contains(spans, s => s.Context == "Tracking" && s.EventType == "fulfillment.shipment-requested.v1");
         Assert.All(spans.Where(s => s.Kind == ActivityKind.Consumer), s => Assert.Equal(orders[0], s.Subject));
         Assert.Contains(traces.MostCompleteTrace("fulfillment.shipment-requested.v1", "Sales", "Inventory", "Payments", "Fulfillment", "Tracking"), traceIds);
+
+        Assert.Empty(anotherHosts.Spans);
 
         var printed = new StringWriter();
         await TraceRecorder.WriteAsync(spans, printed);
