@@ -1,4 +1,4 @@
-namespace Store.Eventing.State;
+namespace Store.Eventing.Outbox;
 
 /// <summary>
 /// The outbox handling of one attempt of a batch invocation, shared by both batch processors: the first write of a row
@@ -13,8 +13,8 @@ public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, strin
     public bool IsPublished(StateRecord<TState> record) =>
         record.Outbox.Count == 0 || confirmations.Classify(record.OutboxToken, token) == FoundOutbox.Published;
 
-    /// <summary>Marks the row written by this attempt and appends <paramref name="produced"/> to its outbox.</summary>
-    public void Write(StateRecord<TState> record, IEnumerable<OutgoingEvent>? produced = null)
+    /// <summary>Marks the row written by this attempt and enrolls <paramref name="produced"/> to its outbox.</summary>
+    public void Enroll(StateRecord<TState> record, IEnumerable<OutgoingEvent>? produced = null)
     {
         if (!_opened.ContainsKey(record))
         {

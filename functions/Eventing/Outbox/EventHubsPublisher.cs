@@ -1,4 +1,4 @@
-namespace Store.Eventing.Publishing;
+namespace Store.Eventing.Outbox;
 
 /// <summary>Publishes with one <see cref="EventHubProducerClient"/> per hub (named clients from Microsoft.Extensions.Azure) using <see cref="EventDataBatch"/> per partition key.</summary>
 /// <remarks>The Functions output binding cannot set a partition key, which is why outputs go through the producer client.</remarks>

@@ -1,4 +1,4 @@
-namespace Store.Eventing.State;
+namespace Store.Eventing.Outbox;
 
 /// <summary>A marker as found by the relay: the row it marks, when the row's outbox last changed, its ETag.</summary>
 public readonly record struct OutboxMarker(string RowKey, DateTimeOffset Since, ETag ETag);

@@ -1,4 +1,4 @@
-namespace Store.Eventing.Publishing;
+namespace Store.Eventing.Outbox;
 
 /// <summary>
 /// Settings of the outbox relay: <c>Eventing:OutboxRelay:PendingFor</c> (the relay publishes older outboxes; default 1

@@ -1,4 +1,4 @@
-namespace Store.Eventing.State;
+namespace Store.Eventing.Outbox;
 
 /// <summary>What an invocation should do with an outbox it finds in a row.</summary>
 public enum FoundOutbox
