@@ -72,3 +72,13 @@ public static class CancellationOutcomes
     public const string Withdrawn = "withdrawn";
     public const string Rejected = "rejected";
 }
+
+/// <summary>Where an order lives in the orders table: one partition per order (the escaped id), so orders never contend with each other.</summary>
+public static class OrderKeys
+{
+    /// <summary>The row key of the order entity inside its partition.</summary>
+    public const string RowKey = "order";
+
+    /// <summary>The key of an order's entity.</summary>
+    public static EntityKey For(string orderId) => new(orderId, RowKey);
+}

@@ -22,7 +22,7 @@ public sealed record TrackedFact(
 
 /// <summary>
 /// The order-status view served by <c>GET /api/orders/{id}</c>. <c>Status</c> is derived; see
-/// <see cref="Decisions.OrderStatus"/> for its precedence. Sections are null until their events arrive.
+/// <see cref="Projections.OrderStatus"/> for its precedence. Sections are null until their events arrive.
 /// </summary>
 public sealed record OrderStatusView(
     string OrderId,

@@ -1,10 +1,10 @@
-namespace Store.Fulfillment.Decisions;
+namespace Store.Fulfillment.Deciders;
 
 /// <summary>Envelope facts of an input event that decisions may use (never the clock).</summary>
 public readonly record struct EventMeta(string Id, DateTimeOffset Time, string? TraceParent);
 
 /// <summary>
-/// The Fulfillment join as a pure function. An order ships (exactly one <c>shipment-requested</c>) once it has
+/// The Fulfillment join as a pure function, deciding on each order's row (keyed by order id). An order ships (exactly one <c>shipment-requested</c>) once it has
 /// <c>order-placed</c> (whose prices, total and currency the shipment carries), <c>stock-reserved</c> and
 /// <c>payment-authorized</c>, in any arrival order, unless it was cancelled or its payment was declined before the
 /// join completed. When stock and payment are both there but <c>order-placed</c> (from another stream) is not yet,
@@ -17,8 +17,20 @@ public readonly record struct EventMeta(string Id, DateTimeOffset Time, string? 
 /// payment or a rejected reservation needs no withdrawal of its own: the order can never complete the join, and Inventory
 /// already releases on the decline (an order is authorised or declined, never both) and reserved nothing on a rejection.
 /// </remarks>
-public static class FulfillmentDecider
+public sealed class FulfillmentDecider : IKeyedDecider<FulfillmentOrder>
 {
+    /// <summary>An order's row: 256 hash buckets of the order id (a batch's orders coalesce into few transactions), row key the escaped id.</summary>
+    public static EntityKey KeyOf(string orderId) => TableKeys.Bucketed(orderId, 2);
+
+    /// <inheritdoc />
+    public EntityKey? KeyOf(InboundEvent e) => e.Event.Data is IOrderEvent { OrderId: var orderId } ? KeyOf(orderId) : null;
+
+    /// <inheritdoc />
+    public FulfillmentOrder Initial(EntityKey key) => new(TableKeys.IdOf(key.RowKey));
+
+    /// <inheritdoc />
+    public Decision<FulfillmentOrder> Decide(FulfillmentOrder state, InboundEvent e) => Decide(state, new EventMeta(e.Event.Id, e.Event.Time, e.Event.TraceParent), e.Event.Data);
+
     /// <summary>The roles of an order's outputs: with the order's <see cref="Scope"/> they name the outputs' ids.</summary>
     public const string ShipmentRequestedRole = "shipment-requested", WithdrawnRole = "order-withdrawn", RejectedRole = "cancellation-rejected";
 

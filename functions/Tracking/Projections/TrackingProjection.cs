@@ -1,6 +1,4 @@
-using Store.Tracking.Decisions;
-
-namespace Store.Tracking.State;
+namespace Store.Tracking.Projections;
 
 /// <summary>Keys every order event by order id and applies it to the order's view. Emits nothing.</summary>
 public sealed class TrackingProjection : IKeyedProjection<TrackedOrder>
@@ -19,6 +17,5 @@ public sealed class TrackingProjection : IKeyedProjection<TrackedOrder>
     public TrackedOrder Initial(EntityKey key) => OrderStatus.Empty(TableKeys.IdOf(key.RowKey));
 
     /// <inheritdoc />
-    public Decision<TrackedOrder> Apply(TrackedOrder state, InboundEvent e) =>
-        new(OrderStatus.Apply(state, e.Event.Id, e.Event.Type, e.Event.Time, e.Event.Data));
+    public TrackedOrder Apply(TrackedOrder state, InboundEvent e) => OrderStatus.Apply(state, e.Event.Id, e.Event.Type, e.Event.Time, e.Event.Data);
 }

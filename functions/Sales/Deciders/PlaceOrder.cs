@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace Store.Sales.Decisions;
+namespace Store.Sales.Deciders;
 
 /// <summary>A validated request to place an order.</summary>
 public sealed record PlaceOrder(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, string Currency)

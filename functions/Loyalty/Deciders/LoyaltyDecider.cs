@@ -1,4 +1,4 @@
-namespace Store.Loyalty.Decisions;
+namespace Store.Loyalty.Deciders;
 
 /// <summary>The outcome of one fact applied to one customer: the new state and the tier crossings it caused, or a rejection.</summary>
 public sealed record LoyaltyDecision(CustomerLoyalty State, IReadOnlyList<TierChanged> Changes, string? Rejection = null);
@@ -10,9 +10,63 @@ public sealed record LoyaltyDecision(CustomerLoyalty State, IReadOnlyList<TierCh
 /// the two events arrives first. Every threshold crossed emits its own <see cref="TierChanged"/> (a jump from Bronze
 /// to Gold emits Bronze->Silver then Silver->Gold), so the set of crossings a customer ever gets depends only on the
 /// set of shipped orders, not on the order in which they arrived.
+/// Rows are keyed by customer. A tier-changed's id is derived from the customer and the tier reached (not from the
+/// input that happened to cause it), so a Loyalty that starts late and replays all history emits the same ids as one
+/// that ran from the beginning; its time and trace come from the input that caused it.
 /// </summary>
-public static class LoyaltyDecider
+/// <remarks>
+/// What converges between a late-started Loyalty and one that always ran: the state (points, tier, counted orders),
+/// the set of tier-changed ids and each one's customer, previous and new tier. What may differ: <c>points</c> and
+/// <c>time</c>, which describe the order that tipped the balance, and arrival order across hubs and partitions decides
+/// which order that is (orders 600, 600, 600: the crossing happens on whichever second order arrives). No rule that
+/// fixes them at emission time can be arrival-order independent without knowing future events, so ids, not bytes,
+/// are the dedup key downstream.
+/// </remarks>
+public sealed class LoyaltyDecider : IKeyedDecider<CustomerLoyalty>
 {
+    /// <summary>The id of the event announcing that <paramref name="customerId"/> reached <paramref name="newTier"/>.</summary>
+    public static string TierChangedId(string customerId, string newTier) => EventIds.Derive(Scope(customerId), Role(newTier));
+
+    /// <summary>A customer's row: 16 hash buckets of the customer id (a batch writes few partitions), row key the escaped id.</summary>
+    public static EntityKey KeyOf(string customerId) => TableKeys.Bucketed(customerId, 1);
+
+    /// <inheritdoc />
+    public EntityKey? KeyOf(InboundEvent e) => e.Event.Data switch
+    {
+        OrderPlaced placed => KeyOf(placed.CustomerId),
+        ShipmentRequested shipment => KeyOf(shipment.CustomerId),
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public CustomerLoyalty Initial(EntityKey key) => Initial(TableKeys.IdOf(key.RowKey));
+
+    /// <inheritdoc />
+    public Decision<CustomerLoyalty> Decide(CustomerLoyalty state, InboundEvent e)
+    {
+        var decision = e.Event.Data switch
+        {
+            OrderPlaced placed => OnOrderPlaced(state, placed.OrderId, placed.Total),
+            ShipmentRequested shipment => OnShipmentRequested(state, shipment.OrderId, shipment.Total),
+            _ => new LoyaltyDecision(state, []),
+        };
+
+        if (decision.Rejection is { } reason)
+        {
+            return Decision<CustomerLoyalty>.Reject(state, reason);
+        }
+
+        // Id from the customer and the tier reached; time and trace from the input that caused the crossing.
+        var outputs = decision.Changes
+            .Select(change => new Emit(change, Role(change.NewTier), EventCause.Of(e) with { Scope = Scope(change.CustomerId) }))
+            .ToArray();
+        return new Decision<CustomerLoyalty>(decision.State, outputs);
+    }
+
+    private static string Scope(string customerId) => "loyalty/" + customerId;
+
+    private static string Role(string newTier) => "tier-changed/" + newTier;
+
     /// <summary>Totals at or above this are rejected as implausible (they would overflow points arithmetic long before).</summary>
     public const decimal MaxTotal = 1_000_000_000_000m;
 

@@ -1,4 +1,4 @@
-namespace Store.Loyalty.Decisions;
+namespace Store.Loyalty.Deciders;
 
 /// <summary>Loyalty tiers and their thresholds: Bronze &lt; 1000 &lt;= Silver &lt; 5000 &lt;= Gold.</summary>
 public static class Tiers

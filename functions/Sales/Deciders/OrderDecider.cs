@@ -1,4 +1,4 @@
-namespace Store.Sales.Decisions;
+namespace Store.Sales.Deciders;
 
 /// <summary>How a place-order request ends.</summary>
 public enum PlaceOutcome
@@ -30,7 +30,7 @@ public enum CancelOutcome
 }
 
 /// <summary>The order lifecycle rules of Sales: pure functions of the current state and the command or event.</summary>
-public static class OrderDecisions
+public static class OrderDecider
 {
     // Output ids derive from the order id and the event's role: at most one order-placed and one order-cancelled id per
     // order, whatever the number of retries.

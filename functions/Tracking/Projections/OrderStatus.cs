@@ -1,4 +1,4 @@
-namespace Store.Tracking.Decisions;
+namespace Store.Tracking.Projections;
 
 /// <summary>
 /// The Tracking projection as pure functions. Applying an event adds its fact (once per event id) to the order's set of

@@ -1,15 +1,24 @@
 using System.Globalization;
+using Store.Eventing.Publishing;
 
-namespace Store.Notifications.Decisions;
+namespace Store.Notifications.Reactions;
 
 /// <summary>
-/// Pure mapping of customer-facing events to notification requests. The notification id is given by the caller
-/// (derived from the input event id); amounts are formatted with the invariant culture so output is byte-stable.
+/// Notifications' reaction: one customer-facing event becomes one notification-requested on <paramref name="channel"/>.
+/// The notification id derives from the input event id; amounts are formatted with the invariant culture so output is
+/// byte-stable.
 /// </summary>
-public static class NotificationRules
+public sealed class NotificationReaction(string channel)
 {
+    /// <summary>Role used to derive the output id from the input id.</summary>
+    public const string Role = "notification-requested";
+
     /// <summary>Channels the notification-requested schema allows.</summary>
     public static IReadOnlySet<string> Channels { get; } = new HashSet<string>(["email", "sms", "push"], StringComparer.Ordinal);
+
+    /// <summary>Maps one decoded input; inputs of other types are not Notifications'.</summary>
+    public Reaction React(InboundEvent e) =>
+        For(e.Event.Data, EventIds.Derive(e.Event.Id, Role), channel) is { } notification ? Reaction.Emits(new Emit(notification, Role)) : Reaction.NotMine;
 
     /// <summary>The notification a customer-facing event asks for (template named after it); null for any other event.</summary>
     public static NotificationRequested? For(object data, string notificationId, string channel) => data switch

@@ -1,6 +1,6 @@
 using Store.Eventing.Publishing;
 
-namespace Store.Payments.Decisions;
+namespace Store.Payments.Reactions;
 
 /// <summary>The outcome of the authorisation rule: authorised, or declined with the reason.</summary>
 public sealed record PaymentDecision(string? Reason)
@@ -8,8 +8,8 @@ public sealed record PaymentDecision(string? Reason)
     public bool Authorized => Reason is null;
 }
 
-/// <summary>Payments' rule: a deterministic function of the order-placed event alone and the configured policy.</summary>
-public static class PaymentDecisions
+/// <summary>Payments' reaction: a deterministic function of the order-placed event alone and the configured policy.</summary>
+public static class PaymentReaction
 {
     /// <summary>Declines when the currency is unsupported or the total is above the limit (both reasons when both hold); otherwise authorises.</summary>
     public static PaymentDecision Decide(OrderPlaced order, PaymentPolicy policy)
@@ -32,7 +32,7 @@ public static class PaymentDecisions
     /// Maps an inbound order-placed event to its payment event (id derived from the input id and the role; time and
     /// trace from the input), so redelivery yields byte-identical output.
     /// </summary>
-    public static Decision<bool> Decide(InboundEvent e, PaymentPolicy policy)
+    public static Reaction React(InboundEvent e, PaymentPolicy policy)
     {
         var order = e.DataAs<OrderPlaced>();
 
@@ -40,6 +40,6 @@ public static class PaymentDecisions
         var output = Decide(order, policy).Reason is { } reason
             ? new Emit(new PaymentDeclined(order.OrderId, order.CustomerId, order.Total, order.Currency, reason[..Math.Min(reason.Length, 200)]), "payment-declined")
             : new Emit(new PaymentAuthorized(order.OrderId, order.CustomerId, order.Total, order.Currency), "payment-authorized");
-        return new Decision<bool>(true, [output]);
+        return Reaction.Emits(output);
     }
 }

@@ -1,6 +1,6 @@
 using Store.Eventing.State;
 
-namespace Store.Sales.State;
+namespace Store.Sales.Projections;
 
 /// <summary>
 /// Applies Fulfillment's decisions to the order rows that the HTTP ingress writes: <c>shipment-requested</c> (a later
@@ -22,21 +22,11 @@ public sealed class OrderShipmentsProjection : IKeyedProjection<OrderState>
     public OrderState Initial(EntityKey key) => OrderState.New(key.PartitionKey);
 
     /// <inheritdoc />
-    public Decision<OrderState> Apply(OrderState state, InboundEvent e) => new(e.Event.Data switch
+    public OrderState Apply(OrderState state, InboundEvent e) => e.Event.Data switch
     {
-        ShipmentRequested s => OrderDecisions.MarkShipped(state, s),
-        OrderWithdrawn => OrderDecisions.MarkCancellationOutcome(state, CancellationOutcomes.Withdrawn),
-        CancellationRejected => OrderDecisions.MarkCancellationOutcome(state, CancellationOutcomes.Rejected),
+        ShipmentRequested s => OrderDecider.MarkShipped(state, s),
+        OrderWithdrawn => OrderDecider.MarkCancellationOutcome(state, CancellationOutcomes.Withdrawn),
+        CancellationRejected => OrderDecider.MarkCancellationOutcome(state, CancellationOutcomes.Rejected),
         _ => state,
-    });
-}
-
-/// <summary>Where an order lives in the orders table: one partition per order (the escaped id), so orders never contend with each other.</summary>
-public static class OrderKeys
-{
-    /// <summary>The row key of the order entity inside its partition.</summary>
-    public const string RowKey = "order";
-
-    /// <summary>The key of an order's entity.</summary>
-    public static EntityKey For(string orderId) => new(orderId, RowKey);
+    };
 }

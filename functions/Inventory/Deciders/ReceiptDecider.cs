@@ -1,4 +1,4 @@
-namespace Store.Inventory.Decisions;
+namespace Store.Inventory.Deciders;
 
 /// <summary>How the ingress answers a receipt request given what it has already accepted under the same id.</summary>
 public enum ReceiptIngressDecision
@@ -12,7 +12,7 @@ public enum ReceiptIngressDecision
 }
 
 /// <summary>Rules of <c>POST /api/stock/receipts</c>: validation and idempotency. Pure.</summary>
-public static class ReceiptDecisions
+public static class ReceiptDecider
 {
     private static readonly RequestContract<StockReceived> Contract = new("stock-receipt.request.json", ReceiptRequestJson.Default.StockReceived);
 

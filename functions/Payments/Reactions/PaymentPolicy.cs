@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 
-namespace Store.Payments.Decisions;
+namespace Store.Payments.Reactions;
 
 /// <summary>The authorisation rule's parameters: orders above <see cref="AuthorizationLimit"/> or in other currencies are declined.</summary>
 public sealed record PaymentPolicy(decimal AuthorizationLimit, FrozenSet<string> SupportedCurrencies)

@@ -1,4 +1,4 @@
-namespace Store.Sales.Decisions;
+namespace Store.Sales.Deciders;
 
 /// <summary>
 /// Validates Sales ingress requests. Pure: every error is reported, not just the first. The request schemas in

@@ -1,160 +1,7 @@
-// Inventory's stock rules (issue 15: sharded stock; N = 1 is the same saga with one shard). Wired by State/StockPartition.cs
-// for every Inventory:StockShards = N (1-32).
-//
-// Shards. A SKU lives in shard hash(sku) mod N (the kit's one bucket hash, TableKeys.HashBucket), table partition
-// "stock-<shard>"; N = 1 keeps the single partition "stock". An order's row lives in its HOME shard, hash(orderId)
-// mod N ("the order's row, partitioned by order id"), because order-withdrawn and payment-declined carry only the order
-// id: every event about an order must find its row without knowing its lines. Each shard has its own rows and outbox.
-//
-// Saga. The home splits the order's lines per shard into parts. Each part is reserved all-or-nothing in ONE transaction
-// of its shard: the home's own part inside the order row (SagaOrder.Parts, in the same transaction as the order row and
-// its SKU rows), every other part by a ReservePart message to a shard that keeps it as a part row "part|<orderId>" with
-// its SKU rows (an order whose lines all sit in one other shard is still reserved in one transaction there, and never
-// needs compensation; only the home's bookkeeping is separate). Each remote shard answers PartDecided. When every part
-// has answered: all reserved -> stock-reserved; any short -> parts that reserved are released (ReleasePart) and
-// stock-reservation-rejected lists every short line. Releases and commits take the same path (ReleasePart, CommitPart).
-// A release that arrives while the order is still reserving is remembered and executed when the last answer arrives
-// (then stock-reserved and stock-released go out together, in that order), so no reservation outlives its order.
-//
-// N = 1 (and any order whose lines all sit in its home shard) is the degenerate saga: one part, the home's, decided in
-// the order-placed transaction; each event writes its order row (or receipt row) and the SKU rows it moves, nothing
-// else, and sends no message. Its rules, as for every N:
-// - Lines with the same SKU are summed; an order naming more than 99 distinct SKUs is a rule violation (the home's
-//   transaction holds the order row plus its SKU rows, at most 100 entities).
-// - Release before placed (payment-declined or order-withdrawn can overtake order-placed across hubs): the order row
-//   becomes a Voided tombstone; a later order-placed for it reserves nothing and emits nothing (the order is already
-//   dead; a "rejected" event would tell the customer "out of stock", which is false).
-// - Shipment-requested for an order that is not reserved (unknown, rejected, released, voided, still reserving) cannot
-//   commit stock: a rule violation (dead-lettered) so operations see the conflict. By design it cannot happen: Inventory
-//   releases only on a decline (never authorised, never shipped) or on Fulfillment's own withdrawal, which excludes a
-//   shipment.
-//
-// Messages between shards are outputs in the outbox of the row that sends them (committed with the state change that
-// causes them), so they survive a crash at any step and are delivered at least once; every handler is idempotent (a
-// part row is written once per status change; a PartDecided for a part already decided is a no-op). They travel on an
-// Inventory-owned internal hub ("inventory-shards", partition key = target shard) declared in schemas/catalog.json, so
-// the kit's publisher, relay, dead letters and triggers carry them unchanged; the alternative (a table-local queue
-// drained by the relay) would need a second delivery engine in the kit. State/StockPartition.cs does the routing.
-//
-// Changing N on a deployed system is a migration, not a setting change: every SKU and order may move. Stop the stock
-// triggers (checkpoints hold), let outboxes drain, copy every row to its new partition with the new N (parts of
-// in-flight sagas stay with their order: finish sagas first), switch N, restart. Not automated.
+namespace Store.Inventory.Deciders;
 
-namespace Store.Inventory.Decisions;
-
-/// <summary>
-/// Why stock is released (the <c>reason</c> of <c>stock-released</c>). Inventory never decides on its own whether an order
-/// is abandoned: it releases when Fulfillment, the one authority on ship-or-abandon, withdrew the order after the customer's
-/// cancel (<c>fulfillment.order-withdrawn</c>, reason "order-cancelled"), or when Payments declined it (a declined order is
-/// never authorised, so it can never ship). A cancel on its own (<c>sales.order-cancelled</c>) is only a request: it may
-/// still lose to the shipment.
-/// </summary>
-public static class ReleaseReasons
-{
-    public const string OrderCancelled = "order-cancelled";
-    public const string PaymentDeclined = "payment-declined";
-}
-
-/// <summary>Which shard a SKU or an order lives in.</summary>
-public static class StockShards
-{
-    /// <summary>The shard (0..N-1) of a SKU or order id.</summary>
-    public static int Of(string id, int shards) =>
-        shards == 1 ? 0 : int.Parse(TableKeys.HashBucket(id, 4), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) % shards;
-
-    /// <summary>A shard as a partition key on the internal hub.</summary>
-    public static string Key(int shard) => shard.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The table partition of a shard: "stock" when there is one shard, else "stock-&lt;shard&gt;".</summary>
-    public static string Partition(int shard, int shards) => shards == 1 ? StockKeys.Partition : StockKeys.Partition + "-" + shard;
-}
-
-/// <summary>Where one shard's part of an order stands.</summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PartStatus>))]
-public enum PartStatus
-{
-    Pending,
-    Reserved,
-    Rejected,
-    Released,
-    Committed,
-}
-
-/// <summary>One shard's lines of an order and their status (in the order row for the home's part, as a part row in a remote shard).</summary>
-public sealed record OrderPart(string OrderId, int Shard, IReadOnlyList<SkuQuantity> Lines, PartStatus Status, IReadOnlyList<ShortLine>? Short = null);
-
-/// <summary>
-/// An order as its home shard knows it: the saga's state, with every part (the home's own part lives only here).
-/// <c>Status</c> is Reserved etc. once decided; null while reserving.
-/// </summary>
-public sealed record SagaOrder(string OrderId, string? CustomerId, OrderStatus? Status, IReadOnlyList<OrderPart> Parts, string? ReleaseReason = null, string? ReleaseRequested = null)
-{
-    /// <summary>Every line of the order, in part order.</summary>
-    public IEnumerable<SkuQuantity> Lines => Parts.SelectMany(p => p.Lines);
-}
-
-/// <summary>Home → shard: reserve these lines all or none.</summary>
-[CloudEventType(InventoryEventTypes.ReservePart)]
-public sealed record ReservePart(string OrderId, int Shard, int Home, IReadOnlyList<SkuQuantity> Lines) : IOrderEvent
-{
-    /// <summary>The receiving shard: the message's partition key on the internal hub.</summary>
-    public string Target => StockShards.Key(Shard);
-}
-
-/// <summary>Shard → home: the part is reserved, or short (with its short lines).</summary>
-[CloudEventType(InventoryEventTypes.PartDecided)]
-public sealed record PartDecided(string OrderId, int Home, int Shard, bool Reserved, IReadOnlyList<ShortLine> Short) : IOrderEvent
-{
-    /// <summary>The receiving shard (the home).</summary>
-    public string Target => StockShards.Key(Home);
-}
-
-/// <summary>Home → shard: release the part (compensation, or the order's release).</summary>
-[CloudEventType(InventoryEventTypes.ReleasePart)]
-public sealed record ReleasePart(string OrderId, int Shard) : IOrderEvent
-{
-    public string Target => StockShards.Key(Shard);
-}
-
-/// <summary>Home → shard: commit the part (shipment requested).</summary>
-[CloudEventType(InventoryEventTypes.CommitPart)]
-public sealed record CommitPart(string OrderId, int Shard) : IOrderEvent
-{
-    public string Target => StockShards.Key(Shard);
-}
-
-/// <summary>The rows of one shard a decision reads.</summary>
-public interface IShardView
-{
-    /// <summary>The SKU's stock; null when nothing was ever received for it.</summary>
-    SkuStock? Sku(string sku);
-
-    /// <summary>The order's row (at its home); null when the order is unknown.</summary>
-    SagaOrder? Order(string orderId);
-
-    /// <summary>A remote part of the order kept in this shard; null when none.</summary>
-    OrderPart? Part(string orderId);
-
-    /// <summary>The applied receipt; null when not applied.</summary>
-    ReceiptRecord? Receipt(string receiptId);
-}
-
-/// <summary>
-/// What one event or message does to one shard: new SKU rows, the order row (home), a remote part row, the receipt row,
-/// and outputs in order (public events and messages to other shards), or a rule violation (nothing changes). No rows
-/// and no outputs: a no-op (e.g. a duplicate).
-/// </summary>
-public sealed record ShardDecision(IReadOnlyList<SkuStock> Skus, SagaOrder? Order, OrderPart? Part, IReadOnlyList<object> Outputs, string? Violation = null, ReceiptRecord? Receipt = null)
-{
-    public static ShardDecision NoOp { get; } = new([], null, null, []);
-
-    public bool IsNoOp => Violation is null && Skus.Count == 0 && Order is null && Part is null && Receipt is null && Outputs.Count == 0;
-
-    public static ShardDecision Reject(string message) => new([], null, null, [], message);
-}
-
-/// <summary>Inventory's stock rules (the saga) as pure functions of one shard's rows and one event or message. No I/O, no clock.</summary>
-public static class ShardedStockDecisions
+/// <summary>Inventory's stock rules (the saga, see README.md) as pure functions of one shard's rows and one event or message. No I/O, no clock.</summary>
+public static class StockSaga
 {
     /// <summary>One event's rows must fit in one entity-group transaction (100): the order row plus at most 99 SKU rows.</summary>
     public const int MaxDistinctSkusPerOrder = 99;
@@ -197,7 +44,7 @@ public static class ShardedStockDecisions
 
         var sku = view.Sku(e.Sku) ?? SkuStock.Empty(e.Sku);
         var updated = sku with { Available = sku.Available + e.Quantity, Received = sku.Received + e.Quantity };
-        return new ShardDecision([updated], null, null, [], Receipt: new ReceiptRecord(e.ReceiptId, e.Sku, e.Quantity));
+        return new ShardDecision { Skus = [updated], Receipt = new ReceiptRecord(e.ReceiptId, e.Sku, e.Quantity) };
     }
 
     /// <summary>
@@ -230,7 +77,7 @@ public static class ShardedStockDecisions
         var messages = parts.Where(p => p.Shard != home).Select(p => (object)new ReservePart(e.OrderId, p.Shard, home, p.Lines)).ToList();
         if (messages.Count > 0)
         {
-            return new ShardDecision(skus, order, null, messages);
+            return new ShardDecision { Skus = skus, Order = order, Outputs = messages };
         }
 
         // Every line in the home shard (always so with N = 1): decided in this one transaction (nothing to release).
@@ -246,7 +93,7 @@ public static class ShardedStockDecisions
         }
 
         var (part, skus) = Reserve(view, new OrderPart(m.OrderId, m.Shard, m.Lines, PartStatus.Pending));
-        return new ShardDecision(skus, null, part, [new PartDecided(m.OrderId, m.Home, m.Shard, part.Status == PartStatus.Reserved, part.Short ?? [])]);
+        return new ShardDecision { Skus = skus, Part = part, Outputs = [new PartDecided(m.OrderId, m.Home, m.Shard, part.Status == PartStatus.Reserved, part.Short ?? [])] };
     }
 
     /// <summary>At the home: record a shard's answer; when all parts answered, decide the order.</summary>
@@ -272,7 +119,7 @@ public static class ShardedStockDecisions
     {
         if (order.Parts.Any(p => p.Status == PartStatus.Pending))
         {
-            return new ShardDecision([], order, null, []);
+            return new ShardDecision { Order = order };
         }
 
         if (order.Parts.All(p => p.Status == PartStatus.Reserved))
@@ -281,7 +128,7 @@ public static class ShardedStockDecisions
             var output = new StockReserved(order.OrderId, order.CustomerId!, ContractLines(order.Lines));
             return order.ReleaseRequested is { } reason
                 ? ReleaseReserved(view, home, reserved, order.CustomerId, reason, output)
-                : new ShardDecision([], reserved, null, [output]);
+                : new ShardDecision { Order = reserved, Outputs = [output] };
         }
 
         var shortLines = order.Parts.SelectMany(p => p.Short ?? []).ToArray();
@@ -319,7 +166,7 @@ public static class ShardedStockDecisions
 
             return p with { Status = to };
         }).ToArray();
-        return new ShardDecision(skus, order with { Parts = parts }, null, messages);
+        return new ShardDecision { Skus = skus, Order = order with { Parts = parts }, Outputs = messages };
     }
 
     /// <summary>
@@ -332,8 +179,8 @@ public static class ShardedStockDecisions
         var order = view.Order(orderId);
         return order switch
         {
-            null => new ShardDecision([], new SagaOrder(orderId, customerId, OrderStatus.Voided, [], reason), null, []),
-            { Status: null, ReleaseRequested: null } => new ShardDecision([], order with { ReleaseRequested = reason }, null, []),
+            null => new ShardDecision { Order = new SagaOrder(orderId, customerId, OrderStatus.Voided, [], reason) },
+            { Status: null, ReleaseRequested: null } => new ShardDecision { Order = order with { ReleaseRequested = reason } },
             { Status: OrderStatus.Reserved } => ReleaseReserved(view, home, order, order.CustomerId ?? customerId, reason),
             _ => ShardDecision.NoOp,
         };
@@ -365,7 +212,7 @@ public static class ShardedStockDecisions
             return ShardDecision.Reject($"No part of order '{orderId}' in this shard to {to.ToString().ToLowerInvariant()}.");
         }
 
-        return part.Status != PartStatus.Reserved ? ShardDecision.NoOp : new ShardDecision(MovePart(view, part, to), null, part with { Status = to }, []);
+        return part.Status != PartStatus.Reserved ? ShardDecision.NoOp : new ShardDecision { Skus = MovePart(view, part, to), Part = part with { Status = to } };
     }
 
     /// <summary>Sums an order's lines per SKU (ordinal), in order of first appearance.</summary>

@@ -1,12 +1,12 @@
-namespace Store.Inventory.State;
+namespace Store.Inventory.Deciders;
 
 /// <summary>
 /// Inventory's rows for the kit's multi-row partition entry (<see cref="PartitionBatchProcessor{TRow}"/>): routes each
 /// event to its stock shard's partition (N = <c>Inventory:StockShards</c>; N = 1: the one partition "stock"), names the
-/// rows it needs, and turns its <see cref="ShardedStockDecisions"/> into row changes, its typed outputs committed with
+/// rows it needs, and turns its <see cref="StockSaga"/> into row changes, its typed outputs committed with
 /// the order row (or with the remote part row).
 /// </summary>
-public sealed class StockPartition(InventoryOptions options) : IPartitionDecisions<StockRow>
+public sealed class StockDecider(InventoryOptions options) : IPartitionDecider<StockRow>
 {
     private readonly int _n = options.StockShards;
 
@@ -50,7 +50,7 @@ public sealed class StockPartition(InventoryOptions options) : IPartitionDecisio
 
     /// <inheritdoc />
     public PartitionDecision<StockRow> Decide(IRowView<StockRow> rows, InboundEvent e) =>
-        ToChanges(ShardedStockDecisions.Decide(new ShardView(rows), ShardOf(e.Event.Data), _n, e.Event.Data) ?? ShardDecision.NoOp);
+        ToChanges(StockSaga.Decide(new ShardView(rows), ShardOf(e.Event.Data), _n, e.Event.Data) ?? ShardDecision.NoOp);
 
     /// <summary>The shard an event or saga message is decided at: a receipt at its SKU's, a message at its target, the rest at the order's home.</summary>
     private int ShardOf(object data) => data switch
