@@ -13,7 +13,7 @@ public sealed partial class ContextBoundaryTests
     /// <summary>Kit types and members that only the kit may touch.</summary>
     public static readonly string[] KitInternals =
     [
-        "OutboxConfirmations", "ClearCommitted", "FoundOutbox", "OutboxMarkers", "OutboxMarker", "OutboxToken",
+        "OutboxConfirmations", "EventOutbox", "BatchOutbox", "ClearPublished", "FoundOutbox", "OutboxMarkers", "OutboxMarker", "OutboxToken",
         "IRelayedOutbox", "RelayedOutbox", "IsDirty", "StateRecord", "ProcessResult", "TransactionPlanner", "AppliedLog",
         "OutgoingEvent", "CloudEventHeader", "CloudEventCodec", "OutputEncoder", "DeadLetterWriter", "RawEvent",
     ];

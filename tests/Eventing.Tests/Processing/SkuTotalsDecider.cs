@@ -1,7 +1,7 @@
 namespace Store.Eventing.Tests.Processing;
 
-/// <summary>A minimal stateful projection: totals stock received per SKU and emits one output per receipt; negative rule via a magic SKU.</summary>
-public sealed class SkuTotalsProjection(string partitionKey = "p") : IKeyedProjection<SkuTotal>
+/// <summary>A minimal keyed decider: totals stock received per SKU and emits one output per receipt; negative rule via a magic SKU.</summary>
+public sealed class SkuTotalsDecider(string partitionKey = "p") : IKeyedDecider<SkuTotal>
 {
     public int Applies;
 
@@ -9,7 +9,7 @@ public sealed class SkuTotalsProjection(string partitionKey = "p") : IKeyedProje
 
     public SkuTotal Initial(EntityKey key) => new(key.RowKey, 0, 0);
 
-    public Decision<SkuTotal> Apply(SkuTotal state, InboundEvent e)
+    public Decision<SkuTotal> Decide(SkuTotal state, InboundEvent e)
     {
         Interlocked.Increment(ref Applies);
         var r = e.DataAs<StockReceived>();
