@@ -4,10 +4,7 @@ using Store.Eventing.Hosting;
 
 namespace Store.Inventory;
 
-/// <summary>
-/// The stock shard count N (<c>Inventory:StockShards</c>, 1-32, default 1; see Deciders/README.md). The
-/// tables are named by <c>Inventory:StockTable</c> and <c>Inventory:ReceiptsTable</c>, which the kit's state registration reads.
-/// </summary>
+/// <summary>The stock shard count N (<c>Inventory:StockShards</c>, 1-32, default 1; see Deciders/README.md).</summary>
 public sealed record InventoryOptions(int StockShards = 1)
 {
     /// <summary>Reads the shard count from configuration; anything but 1-32 is refused at start-up.</summary>

@@ -6,15 +6,11 @@ namespace Store.Eventing.Hosting;
 public static class EventingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the codec (with the context's event types), dead-letter writer, batch handler, the state
-    /// <see cref="TableServiceClient"/> (setting <c>StateStorage</c>: a connection string such as
-    /// <c>UseDevelopmentStorage=true</c>, or <c>StateStorage__endpoint</c>, the <see cref="TableServiceClient"/> constructor
-    /// parameter that <c>AddTableServiceClient(section)</c> binds, with <c>__credential</c>/<c>__clientId</c> for a managed identity) and one
-    /// <see cref="EventHubProducerClient"/> per hub the context sends to (setting <c>&lt;Domain&gt;EventHubConnection</c>:
-    /// a connection string for the emulator, or <c>__fullyQualifiedNamespace</c> with <c>__credential</c>/<c>__clientId</c>).
-    /// The publisher is registered with TryAdd so a host can substitute an in-process stream.
+    /// Registers the kit for <paramref name="context"/>: codec (its event types are the records <paramref name="json"/>
+    /// serializes that carry <see cref="CloudEventTypeAttribute"/>), encoder, outbox, dead letters, batch handler, the state
+    /// <see cref="TableServiceClient"/> and a producer per hub it sends to (settings: the kit README). A host may substitute
+    /// the publisher (TryAdd).
     /// </summary>
-    /// <remarks>The context's event types are the records its <paramref name="json"/> context serializes that carry <see cref="CloudEventTypeAttribute"/>.</remarks>
     public static IServiceCollection AddEventing(this IServiceCollection services, IConfiguration configuration, string context, JsonSerializerContext json)
     {
         var catalog = EventCatalog.Current;

@@ -6,16 +6,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace Store.Eventing.Http;
 
-/// <summary>
-/// What an HTTP ingress function accepts as a body: its size limit, and whether an empty body is allowed. Every body
-/// must be <c>application/json</c> (or a <c>+json</c> type) in UTF-8.
-/// </summary>
+/// <summary>What an HTTP ingress function accepts as a body: its size limit, and whether an empty body is allowed (always JSON in UTF-8).</summary>
 public sealed record BodyRules(int MaxBytes, bool Required = true);
 
-/// <summary>
-/// A request body read at the edge: the parsed <paramref name="Document"/> (null when the body was empty and allowed to
-/// be, or rejected), or the <paramref name="Problem"/> to answer.
-/// </summary>
+/// <summary>A request body read at the edge: the parsed document (null when empty and allowed, or rejected), or the problem to answer.</summary>
 public sealed record EdgeBody(JsonDocument? Document, EdgeProblem? Problem) : IDisposable
 {
     internal static EdgeBody Rejected(EdgeProblem problem) => new(null, problem);

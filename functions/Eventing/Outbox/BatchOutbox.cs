@@ -1,10 +1,6 @@
 namespace Store.Eventing.Outbox;
 
-/// <summary>
-/// The outbox handling of one attempt of a batch invocation, shared by both batch processors: the first write of a row
-/// opens its outbox (keeping entries as <see cref="OutboxConfirmations.Classify"/> says); <see cref="Collect"/> lists
-/// what to publish after the commit.
-/// </summary>
+/// <summary>The outbox of one attempt of a batch: <see cref="Enroll"/> outputs in the rows it writes, then <see cref="Collect"/> what to publish.</summary>
 public sealed class BatchOutbox<TState>(OutboxConfirmations confirmations, string token)
 {
     // Rows opened in this attempt, with how many carried entries an in-flight invocation publishes itself.

@@ -1,10 +1,8 @@
 namespace Store.Eventing.Outbox;
 
 /// <summary>
-/// The outbox as its users see it. A batch <see cref="Begin"/>s a unit of work, <see cref="Open{TState}"/>s it and enrolls
-/// its outputs into the rows it writes (<see cref="BatchOutbox{TState}.Enroll"/>, committed with them); after the commit it
-/// publishes them (<see cref="PublishAsync"/>), then clears the published outboxes (<see cref="ClearAsync"/>). What a crash leaves behind the next writer or the
-/// <see cref="OutboxRelay"/> publishes under the same ids.
+/// The outbox as its users see it: <see cref="Begin"/> a unit, enroll its outputs in the rows it writes (<see cref="Open{TState}"/>),
+/// <see cref="PublishAsync"/> after the commit, then <see cref="ClearAsync"/> (see README.md).
 /// </summary>
 public sealed partial class EventOutbox(IEventPublisher publisher, OutboxConfirmations confirmations, ILogger<EventOutbox> logger)
 {

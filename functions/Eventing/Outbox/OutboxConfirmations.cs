@@ -14,19 +14,9 @@ public enum FoundOutbox
 }
 
 /// <summary>
-/// Invocation tokens whose outputs this process has published, and those whose invocations are still running. A state
-/// entity whose outbox token is neither (another instance wrote it, or this process crashed or failed before
-/// publishing) gets its outbox published again: outputs are never lost, and duplicates carry the same ids, which
-/// consumers drop.
+/// Invocation tokens whose outputs this process has published, and those still in flight; a row whose outbox token is
+/// neither gets its outbox published again. Only a cache (see README.md).
 /// </summary>
-/// <remarks>
-/// <para>Only a cache: losing it (restart, scale-out) costs a harmless re-publish, never correctness.</para>
-/// <para>
-/// In flight: concurrent invocations of one process touch the same rows. When B finds the outbox of A, committed but not
-/// yet published, B keeps A's entries (under B's token, so they survive if A fails) without publishing them, and B counts
-/// as confirmed only once A does; if A fails, the row's next reader publishes them. Else every reader re-published them.
-/// </para>
-/// </remarks>
 public sealed class OutboxConfirmations(int capacity = 100_000, TimeProvider? time = null)
 {
     /// <summary>

@@ -6,21 +6,7 @@ public readonly record struct OutboxMarker(string RowKey, DateTimeOffset Since, 
 /// <summary>A partition listed in the index: it may hold markers since <see cref="Since"/>.</summary>
 public readonly record struct IndexedPartition(string PartitionKey, DateTimeOffset Since, ETag ETag);
 
-/// <summary>
-/// The bookkeeping that lets the outbox relay find unpublished outboxes without scanning tables. Two kinds of rows live
-/// in the state table next to the states:
-/// <list type="bullet">
-/// <item>a <b>marker</b> per row that holds an outbox: same PartitionKey, RowKey <c>~~outbox~</c> + the row's key, written
-/// in the same entity-group transaction as the outbox (upserted whenever the outbox is written, deleted when it is
-/// cleared), so a row holds an outbox exactly when its marker exists, whatever crashes in between;</item>
-/// <item>an <b>index</b> row per partition that may hold markers: PartitionKey <c>~~outbox-index~</c>, RowKey = the state
-/// partition. It is upserted before a transaction that writes an outbox into that partition (at most once per
-/// refresh period per process), and deleted by the relay only when the partition has no marker and the index
-/// row is older than the grace period (longer than any commit can take after its upsert), so no marker is ever unlisted.</item>
-/// </list>
-/// A relay tick reads the index (one partition) and, per listed partition, the markers (one key-range query each): work
-/// proportional to partitions with recent outboxes, never to the table's rows.
-/// </summary>
+/// <summary>The markers and the index that let the relay find outboxes without scanning tables (see README.md).</summary>
 public sealed class OutboxMarkers(TableClient table, TimeSpan? refreshEvery = null)
 {
     /// <summary>Row key prefix of markers ('~~' never starts an escaped key).</summary>

@@ -41,11 +41,8 @@ public interface IRelayedOutbox
 }
 
 /// <summary>
-/// The transactional outbox's relay: publishes, under their original ids, committed outboxes that no live invocation
-/// published (a 503 the client did not retry, a crash after the commit), then clears them; a timer function per context
-/// calls <see cref="RunAsync"/>. It finds them by <see cref="OutboxMarkers"/>, never a table scan. An outbox this
-/// process published is only cleared; one whose invocation is running here is left to it. Another instance may publish
-/// the same outbox at the same moment: consumers drop the second copy by id.
+/// Publishes, under their original ids, committed outboxes that no live invocation published, then clears them; a timer
+/// function per context calls <see cref="RunAsync"/> (see README.md).
 /// </summary>
 public sealed partial class OutboxRelay(
     IEnumerable<IRelayedOutbox> tables,

@@ -4,9 +4,8 @@ namespace Store.Eventing.State;
 public sealed partial class TableStateStore<TState>
 {
     /// <summary>
-    /// Clears the published outboxes of committed <paramref name="records"/> and their markers, each only if the row still
-    /// holds the outbox of the same invocation (ETag, or after a conflict the same outbox token). A row written by someone
-    /// else since keeps its outbox for its writer or the relay. Returns how many rows were cleared.
+    /// Clears the published outboxes of <paramref name="records"/> and their markers where the row still holds the same
+    /// invocation's outbox (ETag, else outbox token); returns how many rows were cleared.
     /// </summary>
     public async Task<int> ClearOutboxesAsync(IEnumerable<StateRecord<TState>> records, CancellationToken ct)
     {

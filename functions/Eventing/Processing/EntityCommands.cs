@@ -8,10 +8,8 @@ public readonly record struct CommandDecision<TState, TAnswer>(TAnswer Answer, T
     where TState : class;
 
 /// <summary>
-/// Runs commands (e.g. HTTP requests) against single entities: read, decide (pure), commit the new state with its
-/// outputs in the entity's outbox (ETag-conditioned, see <see cref="ConflictRetry"/>), publish, confirm, clear. Outputs
-/// not known to be published go out with the next command on the entity. A failed publish propagates (answer 503);
-/// the outputs stay in the outbox for the client's retry, the entity's next writer or the relay, under the same ids.
+/// Runs commands against single entities: read, decide (pure), commit the state with its outputs in the outbox, publish,
+/// clear; outputs not known to be published go out with the next command on the entity (see README.md).
 /// </summary>
 public sealed partial class EntityCommands<TState>(
     TableStateStore<TState> store,

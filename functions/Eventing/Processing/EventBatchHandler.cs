@@ -2,11 +2,7 @@ using Store.Eventing.Hosting;
 
 namespace Store.Eventing.Processing;
 
-/// <summary>
-/// The per-event error boundary around a context's batch logic. Bad data (malformed JSON, invalid envelope, unknown
-/// type or version, schema violation, rule violation) goes to the dead-letter stream and the batch goes on; transient
-/// infrastructure failures propagate so the function's retry policy runs before the host checkpoints.
-/// </summary>
+/// <summary>The per-event error boundary around a context's batch logic: bad data is dead-lettered, transient failures propagate (see README.md).</summary>
 public sealed partial class EventBatchHandler(
     CloudEventCodec codec,
     DeadLetterWriter deadLetters,
@@ -142,11 +138,7 @@ public sealed partial class EventBatchHandler(
     public OutgoingEvent DeadLetter(InboundEvent e, string consumerGroup, DataError error) =>
         deadLetters.Create(e.Raw, consumerGroup, error, e.Event.TraceParent);
 
-    /// <summary>
-    /// One consumer span per event, child of the trace context the event carries (set at HTTP ingress and passed on
-    /// unchanged by every context, so outputs stay byte-identical on redelivery). An order's whole flow through all
-    /// contexts is therefore one trace; the span covers the batch's processing time.
-    /// </summary>
+    /// <summary>One consumer span per event, child of the trace context it carries, covering the batch's processing time.</summary>
     private void RecordEventSpans(List<InboundEvent> inbound, TriggerContext trigger, DateTimeOffset started)
     {
         if (!EventingMetrics.ActivitySource.HasListeners())

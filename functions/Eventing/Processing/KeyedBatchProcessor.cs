@@ -1,10 +1,8 @@
 namespace Store.Eventing.Processing;
 
 /// <summary>
-/// Processes a batch with coalesced table I/O: each entity is read once, its events applied in memory in stream order,
-/// each table partition written once (partitions in parallel); a conflict re-reads and re-applies that partition.
-/// Outputs go into the entities' outboxes in the same transaction; the caller publishes them after the commit.
-/// The rows are an <see cref="IKeyedDecider{TState}"/>'s or an <see cref="IKeyedProjection{TState}"/>'s.
+/// Runs an <see cref="IKeyedDecider{TState}"/> or an <see cref="IKeyedProjection{TState}"/> on a batch with coalesced
+/// table I/O; outputs go into the rows' outboxes, the caller publishes them after the commit (see README.md).
 /// </summary>
 public sealed class KeyedBatchProcessor<TState>(
     TableStateStore<TState> store,

@@ -3,20 +3,7 @@ namespace Store.Fulfillment.Deciders;
 /// <summary>Envelope facts of an input event that decisions may use (never the clock).</summary>
 public readonly record struct EventMeta(string Id, DateTimeOffset Time, string? TraceParent);
 
-/// <summary>
-/// The Fulfillment join as a pure function, deciding on each order's row (keyed by order id). An order ships (exactly one <c>shipment-requested</c>) once it has
-/// <c>order-placed</c> (whose prices, total and currency the shipment carries), <c>stock-reserved</c> and
-/// <c>payment-authorized</c>, in any arrival order, unless it was cancelled or its payment was declined before the
-/// join completed. When stock and payment are both there but <c>order-placed</c> (from another stream) is not yet,
-/// the decision waits for it: the shipment's schema needs the lines' unit prices, which only order-placed carries.
-/// </summary>
-/// <remarks>
-/// Fulfillment is the one authority on ship-or-abandon, so every cancel gets exactly one answer from it, decided by what
-/// it has already done: not shipped yet → <c>order-withdrawn</c> (the order never ships; Inventory releases its stock on
-/// this event, never on the cancel itself); shipped already → <c>cancellation-rejected</c> ("already-shipped"). A declined
-/// payment or a rejected reservation needs no withdrawal of its own: the order can never complete the join, and Inventory
-/// already releases on the decline (an order is authorised or declined, never both) and reserved nothing on a rejection.
-/// </remarks>
+/// <summary>The Fulfillment join as a pure function, deciding on each order's row (see ../README.md).</summary>
 public sealed class FulfillmentDecider : IKeyedDecider<FulfillmentOrder>
 {
     /// <summary>An order's row: 256 hash buckets of the order id (a batch's orders coalesce into few transactions), row key the escaped id.</summary>

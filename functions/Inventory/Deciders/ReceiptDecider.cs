@@ -25,10 +25,7 @@ public static class ReceiptDecider
     /// <summary>The id of the stock-received event of a receipt.</summary>
     public static string EventIdOf(string receiptId) => EventIds.Derive(Scope(receiptId), Role);
 
-    /// <summary>
-    /// A receipt on its row: the first time, record it and emit stock-received (timed <paramref name="now"/>); otherwise
-    /// answer with what was accepted before (a repeat, or a conflict when the body differs).
-    /// </summary>
+    /// <summary>A receipt on its row: the first time, record it and emit stock-received; otherwise answer what was accepted before.</summary>
     public static CommandDecision<ReceiptRequest, (ReceiptIngressDecision Decision, ReceiptRequest Accepted)> Receive(
         ReceiptRequest? accepted, StockReceived receipt, DateTimeOffset now, string? traceParent)
     {

@@ -1,19 +1,14 @@
 namespace Store.Inventory.Deciders;
 
 /// <summary>
-/// Inventory's rows for the kit's multi-row partition entry (<see cref="PartitionBatchProcessor{TRow}"/>): routes each
-/// event to its stock shard's partition (N = <c>Inventory:StockShards</c>; N = 1: the one partition "stock"), names the
-/// rows it needs, and turns its <see cref="StockSaga"/> into row changes, its typed outputs committed with
-/// the order row (or with the remote part row).
+/// Inventory's partition decider: routes each event to its stock shard's partition, names the rows it needs and turns
+/// the <see cref="StockSaga"/>'s decision into row changes (see README.md).
 /// </summary>
 public sealed class StockDecider(InventoryOptions options) : IPartitionDecider<StockRow>
 {
     private readonly int _n = options.StockShards;
 
-    /// <summary>
-    /// Rows kept in the stock store's per-process cache: every hot SKU row and the recent order rows (a row with its unpublished
-    /// outputs is about 1-2 KB, so this bounds the cache to some tens of MB).
-    /// </summary>
+    /// <summary>Rows kept in the stock store's per-process cache: hot SKU rows and recent order rows (some tens of MB at 1-2 KB a row).</summary>
     public const int CacheCapacity = 20_000;
 
     /// <summary>

@@ -1,11 +1,8 @@
 namespace Store.Inventory.Deciders;
 
 /// <summary>
-/// Why stock is released (the <c>reason</c> of <c>stock-released</c>). Inventory never decides on its own whether an order
-/// is abandoned: it releases when Fulfillment, the one authority on ship-or-abandon, withdrew the order after the customer's
-/// cancel (<c>fulfillment.order-withdrawn</c>, reason "order-cancelled"), or when Payments declined it (a declined order is
-/// never authorised, so it can never ship). A cancel on its own (<c>sales.order-cancelled</c>) is only a request: it may
-/// still lose to the shipment.
+/// Why stock is released (the <c>reason</c> of <c>stock-released</c>): Fulfillment withdrew the order, or Payments declined
+/// it. A cancel on its own is only a request: it may still lose to the shipment.
 /// </summary>
 public static class ReleaseReasons
 {

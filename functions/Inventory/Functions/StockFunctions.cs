@@ -5,10 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Store.Inventory.Functions;
 
 /// <summary>
-/// HTTP edge of Inventory: goods receipts (ingress command) and stock levels (query). A receipt is recorded with its
-/// stock-received event (table "inventoryreceipts", one row per receipt id; the kit's <see cref="EntityCommands{TState}"/>
-/// commits, publishes and confirms it); the stock itself changes only when Inventory's processor consumes stock-received
-/// from its own stream.
+/// HTTP edge of Inventory: goods receipts (a command recorded with its stock-received event, one row per receipt id) and
+/// stock levels (query). Stock changes only when Inventory consumes stock-received from its own stream.
 /// </summary>
 public sealed class StockFunctions(EntityCommands<ReceiptRequest> receipts, TableStateStore<StockRow> stock, InventoryOptions options, TimeProvider time, ILogger<StockFunctions> logger)
 {

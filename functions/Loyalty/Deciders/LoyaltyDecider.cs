@@ -3,25 +3,7 @@ namespace Store.Loyalty.Deciders;
 /// <summary>The outcome of one fact applied to one customer: the new state and the tier crossings it caused, or a rejection.</summary>
 public sealed record LoyaltyDecision(CustomerLoyalty State, IReadOnlyList<TierChanged> Changes, string? Rejection = null);
 
-/// <summary>
-/// Loyalty's rules as pure functions. Points = the sum over shipped orders of the whole currency units of the order
-/// total (floor; currencies are not converted). An order earns points once, when it is known to be shipped AND its
-/// total is known: the shipment's total when the shipment carries one, otherwise the order-placed total, whichever of
-/// the two events arrives first. Every threshold crossed emits its own <see cref="TierChanged"/> (a jump from Bronze
-/// to Gold emits Bronze->Silver then Silver->Gold), so the set of crossings a customer ever gets depends only on the
-/// set of shipped orders, not on the order in which they arrived.
-/// Rows are keyed by customer. A tier-changed's id is derived from the customer and the tier reached (not from the
-/// input that happened to cause it), so a Loyalty that starts late and replays all history emits the same ids as one
-/// that ran from the beginning; its time and trace come from the input that caused it.
-/// </summary>
-/// <remarks>
-/// What converges between a late-started Loyalty and one that always ran: the state (points, tier, counted orders),
-/// the set of tier-changed ids and each one's customer, previous and new tier. What may differ: <c>points</c> and
-/// <c>time</c>, which describe the order that tipped the balance, and arrival order across hubs and partitions decides
-/// which order that is (orders 600, 600, 600: the crossing happens on whichever second order arrives). No rule that
-/// fixes them at emission time can be arrival-order independent without knowing future events, so ids, not bytes,
-/// are the dedup key downstream.
-/// </remarks>
+/// <summary>Loyalty's decider: points and tiers per customer, as pure functions (see ../README.md).</summary>
 public sealed class LoyaltyDecider : IKeyedDecider<CustomerLoyalty>
 {
     /// <summary>The id of the event announcing that <paramref name="customerId"/> reached <paramref name="newTier"/>.</summary>

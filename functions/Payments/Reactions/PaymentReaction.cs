@@ -28,10 +28,7 @@ public static class PaymentReaction
         return new PaymentDecision(reasons.Count == 0 ? null : string.Join("; ", reasons));
     }
 
-    /// <summary>
-    /// Maps an inbound order-placed event to its payment event (id derived from the input id and the role; time and
-    /// trace from the input), so redelivery yields byte-identical output.
-    /// </summary>
+    /// <summary>Maps an order-placed event to its payment event (id, time and trace from the input: redelivery yields the same bytes).</summary>
     public static Reaction React(InboundEvent e, PaymentPolicy policy)
     {
         var order = e.DataAs<OrderPlaced>();

@@ -61,10 +61,8 @@ public static class OrderDecider
     }
 
     /// <summary>
-    /// Requests the cancellation of an accepted order unless it is unknown (404), known to have shipped (409) or already
-    /// requested (idempotent 202). A 202 is a request, not the outcome: Fulfillment decides, and answers with
-    /// <c>order-withdrawn</c> or, when the shipment went out before it read the cancel, <c>cancellation-rejected</c>.
-    /// The 409 is only a shortcut for what Sales already learnt from Fulfillment, so it never contradicts it.
+    /// Requests the cancellation of an accepted order unless it is unknown (404), known to have shipped (409, what Sales
+    /// learnt from Fulfillment) or already requested (idempotent 202). Fulfillment decides the outcome.
     /// </summary>
     public static CommandDecision<OrderState, CancelOutcome> Cancel(OrderState? state, CancelOrder command, DateTimeOffset now, string? traceParent = null)
     {

@@ -3,9 +3,8 @@ using Store.Eventing.State;
 namespace Store.Sales.Projections;
 
 /// <summary>
-/// Applies Fulfillment's decisions to the order rows that the HTTP ingress writes: <c>shipment-requested</c> (a later
-/// cancel answers 409), <c>order-withdrawn</c> (the cancel took effect) and <c>cancellation-rejected</c> (a cancel
-/// answered 202 lost to the shipment). A shipment for an order Sales never accepted still leaves a marker row (see <see cref="OrderState"/>).
+/// Projects Fulfillment's decisions onto Sales's order rows: shipment requested (a later cancel answers 409), order
+/// withdrawn, cancellation rejected. Emits nothing.
 /// </summary>
 public sealed class OrderShipmentsProjection : IKeyedProjection<OrderState>
 {

@@ -1,19 +1,6 @@
 namespace Store.Tracking.Projections;
 
-/// <summary>
-/// The Tracking projection as pure functions. Applying an event adds its fact (once per event id) to the order's set of
-/// facts, kept sorted by (time, type, event id); the view is then recomputed from the set alone, so it depends on which
-/// events were applied and never on their arrival order. Where several events of one kind exist, the first in that
-/// canonical order is the one shown.
-/// </summary>
-/// <remarks>
-/// Status precedence (first match wins): <c>shipment-requested</c> &gt; <c>cancelled</c> (Fulfillment withdrew the order) &gt;
-/// <c>payment-declined</c> &gt; <c>reservation-rejected</c> &gt; <c>reservation-released</c> &gt; <c>cancellation-requested</c>
-/// (the customer's cancel, not yet answered) &gt; <c>awaiting-shipment</c> (stock reserved and payment authorised) &gt;
-/// <c>payment-authorized</c> &gt; <c>stock-reserved</c> &gt; <c>placed</c>. Terminal outcomes outrank progress. Whether a
-/// cancelled order ships is Fulfillment's decision alone, so the view follows its events: a shipment and a withdrawal
-/// never both exist, and a cancel that lost to the shipment shows as shipped with the cancellation "rejected".
-/// </remarks>
+/// <summary>The order-status view as pure functions of the order's set of facts (see ../README.md).</summary>
 public static class OrderStatus
 {
     public const string Cancelled = "cancelled";

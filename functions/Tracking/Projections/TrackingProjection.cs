@@ -6,11 +6,7 @@ public sealed class TrackingProjection : IKeyedProjection<TrackedOrder>
     /// <inheritdoc />
     public EntityKey? KeyOf(InboundEvent e) => e.Event.Data is IOrderEvent { OrderId: var orderId } ? KeyOf(orderId) : null;
 
-    /// <summary>
-    /// An order's row: 16 hash buckets of the order id, row key the escaped id. Why 16: a batch writes one entity-group
-    /// transaction per partition it touches, so with 256 buckets a 100-order batch needed ~80 transactions (measured in
-    /// tests/Benchmarks); with 16 at most 16, and 16 partitions already exceed a storage account's entity rate.
-    /// </summary>
+    /// <summary>An order's row: 16 hash buckets of the order id (see ../README.md), row key the escaped id.</summary>
     public static EntityKey KeyOf(string orderId) => TableKeys.Bucketed(orderId, 1);
 
     /// <inheritdoc />
