@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -22,7 +20,7 @@ public sealed record EdgeProblem(HttpStatusCode Status, string Title, string? De
 
 /// <summary>
 /// The HTTP edge of every context, in one place: reading a JSON body safely (media type, size, UTF-8, repeated property
-/// names, depth) and writing answers, including ASP.NET Core's <see cref="ProblemDetails"/> with one scheme of type URIs.
+/// names, depth) and writing answers, including ASP.NET Core's problem details (HttpEdge.Answers.cs).
 /// Nothing an exception says about the code reaches a client: rejections describe the input only.
 /// </summary>
 public static partial class HttpEdge
