@@ -10,12 +10,15 @@ public static class FulfillmentRegistration
     /// <summary>Setting naming the state table (default <c>fulfillmentorders</c>).</summary>
     public const string TableNameSetting = "Fulfillment:OrdersTable";
 
+    /// <summary>Fulfillment's consumer group, as in schemas/catalog.json (a contract test compares every trigger with it).</summary>
+    public const string ConsumerGroup = "fulfillment";
+
     public static IServiceCollection AddFulfillmentContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Fulfillment", FulfillmentJson.Default);
 
         services.AddStateTable(configuration, TableNameSetting, "fulfillmentorders", FulfillmentJson.Default.FulfillmentOrder, cacheCapacity: 20_000);
-        services.AddKeyedProjection<FulfillmentOrder, FulfillmentProjection>();
+        services.AddKeyedDecider<FulfillmentOrder, FulfillmentDecider>();
         return services;
     }
 }

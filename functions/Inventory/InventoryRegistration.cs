@@ -4,10 +4,7 @@ using Store.Eventing.Hosting;
 
 namespace Store.Inventory;
 
-/// <summary>
-/// The stock shard count N (<c>Inventory:StockShards</c>, 1-32, default 1; see Decisions/ShardedStockDecisions.cs). The
-/// tables are named by <c>Inventory:StockTable</c> and <c>Inventory:ReceiptsTable</c>, which the kit's state registration reads.
-/// </summary>
+/// <summary>The stock shard count N (<c>Inventory:StockShards</c>, 1-32, default 1; see Deciders/README.md).</summary>
 public sealed record InventoryOptions(int StockShards = 1)
 {
     /// <summary>Reads the shard count from configuration; anything but 1-32 is refused at start-up.</summary>
@@ -20,6 +17,9 @@ public sealed record InventoryOptions(int StockShards = 1)
 /// <summary>The Inventory context's services; used by Program.cs and by the local host.</summary>
 public static class InventoryRegistration
 {
+    /// <summary>Inventory's consumer group, as in schemas/catalog.json (a contract test compares every trigger with it).</summary>
+    public const string ConsumerGroup = "inventory";
+
     /// <summary>Registers everything the Inventory functions need.</summary>
     public static IServiceCollection AddInventoryContext(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,10 +27,10 @@ public static class InventoryRegistration
 
         var options = InventoryOptions.From(configuration);
         services.AddSingleton(options);
-        services.AddStateTable(configuration, "Inventory:StockTable", "inventorystock", InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockPartition.CacheCapacity);
+        services.AddStateTable(configuration, "Inventory:StockTable", "inventorystock", InventoryJson.Default.StockRow, appliedWindow: 0, cacheCapacity: StockDecider.CacheCapacity);
         services.AddStateTable(configuration, "Inventory:ReceiptsTable", "inventoryreceipts", InventoryJson.Default.ReceiptRequest, appliedWindow: 0);
         services.AddEntityCommands<ReceiptRequest>();
-        services.AddPartitionDecisions<StockRow, StockPartition>(InventoryEventTypes.ConsumerGroup);
+        services.AddPartitionDecider<StockRow, StockDecider>();
         services.AddSingleton<Functions.StockFunctions>();
         services.AddSingleton<Functions.StockEventFunctions>();
         return services;

@@ -10,12 +10,15 @@ public static class LoyaltyRegistration
     /// <summary>Setting naming the customer table (default <c>loyaltycustomers</c>).</summary>
     public const string TableNameSetting = "Loyalty:CustomersTable";
 
+    /// <summary>Loyalty's consumer group, as in schemas/catalog.json (a contract test compares every trigger with it).</summary>
+    public const string ConsumerGroup = "loyalty";
+
     public static IServiceCollection AddLoyaltyContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Loyalty", LoyaltyJson.Default);
 
         services.AddStateTable(configuration, TableNameSetting, "loyaltycustomers", LoyaltyJson.Default.CustomerLoyalty, cacheCapacity: 20_000);
-        services.AddKeyedProjection<CustomerLoyalty, LoyaltyProjection>();
+        services.AddKeyedDecider<CustomerLoyalty, LoyaltyDecider>();
         return services;
     }
 }

@@ -12,6 +12,9 @@ public static class SalesRegistration
 
     public const string DefaultOrdersTable = "salesorders";
 
+    /// <summary>Sales's consumer group, as in schemas/catalog.json (a contract test compares every trigger with it).</summary>
+    public const string ConsumerGroup = "sales";
+
     public static IServiceCollection AddSalesContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Sales", SalesJson.Default);

@@ -10,6 +10,9 @@ public static class TrackingRegistration
     /// <summary>Setting naming the state table (default <c>trackingorders</c>).</summary>
     public const string TableNameSetting = "Tracking:OrdersTable";
 
+    /// <summary>Tracking's consumer group, as in schemas/catalog.json (a contract test compares every trigger with it).</summary>
+    public const string ConsumerGroup = "tracking";
+
     public static IServiceCollection AddTrackingContext(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventing(configuration, "Tracking", TrackingJson.Default);

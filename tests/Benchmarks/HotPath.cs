@@ -4,7 +4,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Store.Payments.Decisions;
+using Store.Payments.Reactions;
 using Store.Payments.Events;
 
 namespace Store.Benchmarks;
@@ -48,7 +48,7 @@ public class HotPathBenchmarks
         var decoded = _codec.Decode(_body).Event!;
         var inbound = new InboundEvent(decoded, new EventPosition("sales-orders", "0", 1, "0", Time),
             new RawEvent(_body, EmptyProperties, "sales-orders", "0", "0", 1, Time));
-        return _outputs.Encode(PaymentDecisions.Decide(inbound, _policy).Outputs[0], inbound);
+        return _outputs.Encode(PaymentReaction.React(inbound, _policy).Outputs[0], inbound);
     }
 
     private static readonly Dictionary<string, object> EmptyProperties = [];

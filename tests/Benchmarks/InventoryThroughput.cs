@@ -1,12 +1,12 @@
 using Store.Inventory;
-using Store.Inventory.Decisions;
+using Store.Inventory.Deciders;
 using Store.Inventory.Events;
 using Store.Inventory.State;
 
 namespace Store.Benchmarks;
 
 /// <summary>
-/// (a) Inventory-like load through the shipped kit's <see cref="PartitionBatchProcessor{TRow}"/> over Inventory's <see cref="StockPartition"/> (coalesced reads, row cache, ≤100-row
+/// (a) Inventory-like load through the shipped kit's <see cref="PartitionBatchProcessor{TRow}"/> over Inventory's <see cref="StockDecider"/> (coalesced reads, row cache, ≤100-row
 /// transactions) and through <see cref="PerEventStockProcessor"/> (per-event read-modify-write), same events, same Azurite.
 /// </summary>
 internal static class InventoryThroughput
@@ -379,7 +379,7 @@ internal sealed class PerEventStockProcessor(TableStateStore<StockRow> store, Cl
                 }
             }
 
-            var decision = ShardedStockDecisions.Decide(new View(rows), 0, 1, e.Event.Data)!;
+            var decision = StockSaga.Decide(new View(rows), 0, 1, e.Event.Data)!;
             if (decision.IsNoOp || decision.Violation is not null)
             {
                 return;

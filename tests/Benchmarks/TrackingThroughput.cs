@@ -1,6 +1,7 @@
 using Store.Eventing.Hosting;
 using Store.Tracking;
 using Store.Tracking.Events;
+using Store.Tracking.Projections;
 using Store.Tracking.State;
 
 namespace Store.Benchmarks;

@@ -84,7 +84,7 @@ public sealed class FunctionMetadataTests
 
         var (function, binding, _) = Assert.Single(timers);
         Assert.Equal(context + "_RelayOutbox", function);
-        Assert.Equal(Store.Eventing.Publishing.OutboxRelay.Schedule, Str(binding, "schedule"));
+        Assert.Equal(Store.Eventing.Outbox.OutboxRelay.Schedule, Str(binding, "schedule"));
     }
 
     [Theory]

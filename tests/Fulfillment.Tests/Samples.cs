@@ -12,7 +12,7 @@ public sealed record TestEvent(string Hub, string Type, string OrderId, EventMet
     public override string ToString() => Type;
 }
 
-/// <summary>Sample events of one order and helpers to run them through the real codec and projection.</summary>
+/// <summary>Sample events of one order and helpers to run them through the real codec and decider.</summary>
 public static class Samples
 {
     public static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
@@ -45,7 +45,7 @@ public static class Samples
     /// <summary>The CloudEvents body of a test event.</summary>
     public static byte[] Body(TestEvent e) => Codec.Encode(new CloudEventHeader(e.Meta.Id, e.Type, "/tests", e.OrderId, e.Meta.Time, e.Meta.TraceParent), e.Data);
 
-    /// <summary>The test event as the batch handler hands it to the projection.</summary>
+    /// <summary>The test event as the batch handler hands it to the decider.</summary>
     public static InboundEvent Inbound(TestEvent e, long sequenceNumber = 1)
     {
         var body = Body(e);
@@ -55,8 +55,8 @@ public static class Samples
     }
 
     /// <summary>What Fulfillment emits on <paramref name="input"/> from <paramref name="state"/>, encoded by the kit as it publishes it.</summary>
-    public static IReadOnlyList<OutgoingEvent> Emitted(FulfillmentProjection projection, FulfillmentOrder state, InboundEvent input) =>
-        [.. Outputs.Encode(projection.Apply(state, input).Outputs, input)];
+    public static IReadOnlyList<OutgoingEvent> Emitted(FulfillmentDecider decider, FulfillmentOrder state, InboundEvent input) =>
+        [.. Outputs.Encode(decider.Decide(state, input).Outputs, input)];
 
     private static readonly OutputEncoder Outputs = new(Codec, "Fulfillment");
 

@@ -37,10 +37,9 @@ public readonly record struct DecodeResult(DecodedEvent? Event, DataError? Error
 }
 
 /// <summary>
-/// Reads and writes CloudEvents 1.0 structured JSON. Reading: the body is parsed once with repeated property names refused
-/// (so a validator and a binder can never see different values for one name), the envelope is read by the CloudEvents SDK
-/// (attribute names are case-sensitive lower-case, as the spec says), <c>data</c> is validated by JsonSchema.Net and bound
-/// from the same parsed document with the context's source-generated metadata.
+/// Reads and writes CloudEvents 1.0 structured JSON. A body is parsed once, repeated names refused (a validator and a
+/// binder never see different values for one name); the CloudEvents SDK reads the envelope; <c>data</c> is validated by
+/// JsonSchema.Net and bound from the same document with the context's source-generated metadata.
 /// </summary>
 public sealed class CloudEventCodec(EventTypeRegistry registry)
 {

@@ -3,13 +3,10 @@ using System.Runtime.CompilerServices;
 
 namespace Store.Eventing.CloudEvents;
 
-/// <summary>One event type a context reads or writes: its stable type name, its record and its JSON Schema.</summary>
-/// <param name="Type">CloudEvents type, e.g. <c>sales.order-placed.v1</c>.</param>
-/// <param name="TypeInfo">Source-generated serialization metadata of the context's own record for this event.</param>
-/// <param name="Schema">The checked-in JSON Schema (draft 2020-12).</param>
-/// <param name="SchemaId">The schema's <c>$id</c>, written as <c>dataschema</c>.</param>
-/// <param name="PartitionKeyField">The data field whose value is the partition key (from the catalog).</param>
-/// <param name="ReadTypeInfo">What the codec binds incoming data with: <paramref name="TypeInfo"/> with duplicate properties refused.</param>
+/// <summary>
+/// One event type a context reads or writes: its CloudEvents type, the source-generated metadata of its record (to read:
+/// with duplicate properties refused), its JSON Schema and <c>$id</c>, and the data field that is its partition key.
+/// </summary>
 public sealed record EventRegistration(string Type, JsonTypeInfo TypeInfo, JsonSchema Schema, string SchemaId, string PartitionKeyField, JsonTypeInfo ReadTypeInfo);
 
 /// <summary>Maps CloudEvents <c>type</c> to the context's record and the catalog's schema. Types are named explicitly, never by CLR name.</summary>
@@ -22,10 +19,8 @@ public sealed class EventTypeRegistry(EventCatalog? catalog = null)
     private readonly Dictionary<string, EventTypeInfo> _catalogTypes = (catalog ?? EventCatalog.Current).EventTypes.ToDictionary(t => t.Type, StringComparer.Ordinal);
 
     /// <summary>
-    /// Registers every record that <paramref name="context"/> serializes (its <c>[JsonSerializable]</c> list) and that
-    /// carries <see cref="CloudEventTypeAttribute"/>: a context's event types are declared once, on its records. Only the
-    /// context class's own attributes are read, never other assemblies. Fails when it declares none or a type the
-    /// catalog does not know.
+    /// Registers every record <paramref name="context"/> serializes that carries <see cref="CloudEventTypeAttribute"/>;
+    /// fails when there is none or a type the catalog does not know.
     /// </summary>
     public EventTypeRegistry AddAll(JsonSerializerContext context)
     {

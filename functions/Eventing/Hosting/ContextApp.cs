@@ -8,9 +8,8 @@ namespace Store.Eventing.Hosting;
 public static class ContextApp
 {
     /// <summary>
-    /// Builds the isolated worker with the context's services (<paramref name="register"/>, the same registration the local
-    /// host uses) and the kit's OpenTelemetry traces and metrics, then runs it. The worker finds the app's
-    /// source-generated function metadata in the entry assembly, so this may live in the kit.
+    /// Runs the isolated worker with the context's services (<paramref name="register"/>, as the local host registers
+    /// them) and the kit's OpenTelemetry; the worker finds the function metadata in the entry assembly.
     /// </summary>
     public static void Run(string[] args, string context, Func<IServiceCollection, IConfiguration, IServiceCollection> register)
     {

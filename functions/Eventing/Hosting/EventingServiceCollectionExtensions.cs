@@ -6,15 +6,11 @@ namespace Store.Eventing.Hosting;
 public static class EventingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the codec (with the context's event types), dead-letter writer, batch handler, the state
-    /// <see cref="TableServiceClient"/> (setting <c>StateStorage</c>: a connection string such as
-    /// <c>UseDevelopmentStorage=true</c>, or <c>StateStorage__endpoint</c>, the <see cref="TableServiceClient"/> constructor
-    /// parameter that <c>AddTableServiceClient(section)</c> binds, with <c>__credential</c>/<c>__clientId</c> for a managed identity) and one
-    /// <see cref="EventHubProducerClient"/> per hub the context sends to (setting <c>&lt;Domain&gt;EventHubConnection</c>:
-    /// a connection string for the emulator, or <c>__fullyQualifiedNamespace</c> with <c>__credential</c>/<c>__clientId</c>).
-    /// The publisher is registered with TryAdd so a host can substitute an in-process stream.
+    /// Registers the kit for <paramref name="context"/>: codec (its event types are the records <paramref name="json"/>
+    /// serializes that carry <see cref="CloudEventTypeAttribute"/>), encoder, outbox, dead letters, batch handler, the state
+    /// <see cref="TableServiceClient"/> and a producer per hub it sends to (settings: the kit README). A host may substitute
+    /// the publisher (TryAdd).
     /// </summary>
-    /// <remarks>The context's event types are the records its <paramref name="json"/> context serializes that carry <see cref="CloudEventTypeAttribute"/>.</remarks>
     public static IServiceCollection AddEventing(this IServiceCollection services, IConfiguration configuration, string context, JsonSerializerContext json)
     {
         var catalog = EventCatalog.Current;
@@ -27,8 +23,10 @@ public static class EventingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(registry);
         services.AddSingleton(new CloudEventCodec(registry));
+        services.AddSingleton(sp => new OutputEncoder(sp.GetRequiredService<CloudEventCodec>(), context));
         services.AddSingleton(sp => new DeadLetterWriter(context, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OutboxConfirmations>();
+        services.TryAddSingleton<EventOutbox>();
         services.TryAddSingleton<EventingMetrics>();
         services.TryAddSingleton(DeliveryOptions.From(configuration, context));
         services.TryAddSingleton(OutboxRelayOptions.From(configuration));
@@ -87,33 +85,28 @@ public static class EventingServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers a keyed projection over the <typeparamref name="TState"/> table (see <see cref="AddStateTable{TState}"/>):
+    /// Registers a keyed decider over the <typeparamref name="TState"/> table (see <see cref="AddStateTable{TState}"/>):
     /// resolve <see cref="KeyedBatchProcessor{TState}"/> and pass its <c>ProcessAsync</c> to the batch handler.
     /// </summary>
+    public static IServiceCollection AddKeyedDecider<TState, TDecider>(this IServiceCollection services)
+        where TDecider : class, IKeyedDecider<TState> => services.AddKeyedRows<TState, TDecider>();
+
+    /// <summary>Registers a keyed projection over the <typeparamref name="TState"/> table, as <see cref="AddKeyedDecider{TState, TDecider}"/>.</summary>
     public static IServiceCollection AddKeyedProjection<TState, TProjection>(this IServiceCollection services)
-        where TProjection : class, IKeyedProjection<TState>
-    {
-        services.AddSingleton<TProjection>();
-        return services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<TableStateStore<TState>>(), sp.GetRequiredService<TProjection>()));
-    }
+        where TProjection : class, IKeyedProjection<TState> => services.AddKeyedRows<TState, TProjection>();
 
     /// <summary>
-    /// Registers <typeparamref name="TDecisions"/> over the <typeparamref name="TRow"/> table (see <see cref="AddStateTable{TState}"/>):
-    /// resolve <see cref="PartitionBatchProcessor{TRow}"/> and pass its <c>ProcessAsync</c> to the batch handler. Rule
-    /// violations are dead-lettered for <paramref name="consumerGroup"/>.
+    /// Registers a partition decider over the <typeparamref name="TRow"/> table (see <see cref="AddStateTable{TState}"/>):
+    /// resolve <see cref="PartitionBatchProcessor{TRow}"/> and pass its <c>ProcessAsync</c> to the batch handler.
     /// </summary>
-    public static IServiceCollection AddPartitionDecisions<TRow, TDecisions>(this IServiceCollection services, string consumerGroup)
+    public static IServiceCollection AddPartitionDecider<TRow, TDecider>(this IServiceCollection services)
         where TRow : class
-        where TDecisions : class, IPartitionDecisions<TRow>
+        where TDecider : class, IPartitionDecider<TRow>
     {
-        services.AddSingleton<TDecisions>();
-        return services.AddSingleton(sp =>
-        {
-            var handler = sp.GetRequiredService<EventBatchHandler>();
-            return new PartitionBatchProcessor<TRow>(sp.GetRequiredService<TableStateStore<TRow>>(), sp.GetRequiredService<TDecisions>(),
-                (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionBatchProcessor<TRow>>());
-        });
+        services.AddSingleton<TDecider>();
+        return services.AddSingleton(sp => new PartitionBatchProcessor<TRow>(sp.GetRequiredService<TableStateStore<TRow>>(), sp.GetRequiredService<TDecider>(),
+            sp.DeadLetterForConsumerGroup(), sp.GetRequiredService<OutputEncoder>(), sp.GetRequiredService<EventOutbox>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionBatchProcessor<TRow>>()));
     }
 
     /// <summary>Registers <see cref="EntityCommands{TState}"/> over the <typeparamref name="TState"/> table (see <see cref="AddStateTable{TState}"/>).</summary>
@@ -121,11 +114,22 @@ public static class EventingServiceCollectionExtensions
         where TState : class =>
         services.AddSingleton<EntityCommands<TState>>();
 
-    /// <summary>A keyed batch processor whose rule violations are dead-lettered for the context's consumer group in the catalog.</summary>
-    public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedProjection<TState> projection)
+    /// <summary>A keyed batch processor over a decider's or a projection's rows.</summary>
+    public static KeyedBatchProcessor<TState> CreateKeyedProcessor<TState>(this IServiceProvider sp, TableStateStore<TState> store, IKeyedRows<TState> rows) =>
+        new(store, rows, sp.DeadLetterForConsumerGroup(), sp.GetRequiredService<OutputEncoder>(), sp.GetRequiredService<EventOutbox>());
+
+    private static IServiceCollection AddKeyedRows<TState, TRows>(this IServiceCollection services)
+        where TRows : class, IKeyedRows<TState>
     {
-        var handler = sp.GetRequiredService<EventBatchHandler>();
-        var consumerGroup = EventCatalog.Current.ConsumerGroupOf(handler.Context);
-        return new KeyedBatchProcessor<TState>(store, projection, (e, error) => handler.DeadLetter(e, consumerGroup, error), handler.Outputs, sp.GetRequiredService<OutboxConfirmations>());
+        services.AddSingleton<TRows>();
+        return services.AddSingleton(sp => sp.CreateKeyedProcessor(sp.GetRequiredService<TableStateStore<TState>>(), sp.GetRequiredService<TRows>()));
+    }
+
+    // Rule violations are dead-lettered for the context's consumer group in the catalog.
+    private static Func<InboundEvent, DataError, OutgoingEvent> DeadLetterForConsumerGroup(this IServiceProvider sp)
+    {
+        var deadLetters = sp.GetRequiredService<DeadLetterWriter>();
+        var consumerGroup = EventCatalog.Current.ConsumerGroupOf(deadLetters.Context);
+        return (e, error) => deadLetters.Create(e.Raw, consumerGroup, error, e.Event.TraceParent);
     }
 }

@@ -12,11 +12,9 @@ namespace Store.Eventing.Hosting;
 public static class EventingTelemetry
 {
     /// <summary>
-    /// Adds the kit's <see cref="EventingMetrics.Name"/> activity source and meter, names the service
-    /// (<c>OTEL_SERVICE_NAME</c>, else the context in lower case) and chooses exporters from configuration:
-    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> → Azure Monitor (with Entra ID auth when
-    /// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> is <c>Authorization=AAD[;ClientId=…]</c>, as provisioned by infra/);
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> → OTLP; <c>OTEL_CONSOLE_EXPORTER=true</c> → console.
+    /// Adds the kit's activity source and meter, names the service (<c>OTEL_SERVICE_NAME</c>, else the context) and picks
+    /// exporters: <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> → Azure Monitor (Entra ID auth with
+    /// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c>), <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> → OTLP, <c>OTEL_CONSOLE_EXPORTER=true</c> → console.
     /// </summary>
     public static IOpenTelemetryBuilder UseEventingTelemetry(this IOpenTelemetryBuilder builder, IConfiguration configuration, string context)
     {

@@ -4,9 +4,8 @@ namespace Store.Eventing.Hosting;
 public static class FunctionContextExtensions
 {
     /// <summary>
-    /// Builds the <see cref="TriggerContext"/> of an Event Hubs invocation from the trigger's <c>PartitionContext</c>
-    /// binding data (<c>{"EventHubName":"sales-orders","ConsumerGroup":"tracking","PartitionId":"0",...}</c>, added by the
-    /// WebJobs Event Hubs extension and the local host), so a context never repeats its trigger's hub and consumer group.
+    /// The <see cref="TriggerContext"/> of an Event Hubs invocation, from the trigger's <c>PartitionContext</c> binding data
+    /// (hub, consumer group, partition), so a context never repeats its trigger's hub and consumer group.
     /// </summary>
     public static TriggerContext EventHubTrigger(this FunctionContext context, string consumingContext)
     {

@@ -1,21 +1,13 @@
 using System.Net;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace Store.Eventing.Http;
 
-/// <summary>
-/// What an HTTP ingress function accepts as a body: its size limit, and whether an empty body is allowed. Every body
-/// must be <c>application/json</c> (or a <c>+json</c> type) in UTF-8.
-/// </summary>
+/// <summary>What an HTTP ingress function accepts as a body: its size limit, and whether an empty body is allowed (always JSON in UTF-8).</summary>
 public sealed record BodyRules(int MaxBytes, bool Required = true);
 
-/// <summary>
-/// A request body read at the edge: the parsed <paramref name="Document"/> (null when the body was empty and allowed to
-/// be, or rejected), or the <paramref name="Problem"/> to answer.
-/// </summary>
+/// <summary>A request body read at the edge: the parsed document (null when empty and allowed, or rejected), or the problem to answer.</summary>
 public sealed record EdgeBody(JsonDocument? Document, EdgeProblem? Problem) : IDisposable
 {
     internal static EdgeBody Rejected(EdgeProblem problem) => new(null, problem);
@@ -28,7 +20,7 @@ public sealed record EdgeProblem(HttpStatusCode Status, string Title, string? De
 
 /// <summary>
 /// The HTTP edge of every context, in one place: reading a JSON body safely (media type, size, UTF-8, repeated property
-/// names, depth) and writing answers, including ASP.NET Core's <see cref="ProblemDetails"/> with one scheme of type URIs.
+/// names, depth) and writing answers, including ASP.NET Core's problem details (HttpEdge.Answers.cs).
 /// Nothing an exception says about the code reaches a client: rejections describe the input only.
 /// </summary>
 public static partial class HttpEdge
@@ -116,42 +108,41 @@ public static partial class HttpEdge
     }
 
     /// <summary>
-    /// A command's edge: reads the body (<paramref name="rules"/>), validates it (400 with every error), runs it and
-    /// answers its outcome; 503 with Retry-After when storage or Event Hubs is unavailable (commands are idempotent and
-    /// their outputs wait in the outbox, so the same request is safe to send again).
+    /// A command's first step: reads the body (<paramref name="rules"/>) and validates it. Null, with the answer to send
+    /// (problem details: 400 with every error, 413, 415), when the request is not a command.
     /// </summary>
-    public static async Task<HttpResponseData> CommandAsync<TCommand, TOutcome>(
-        HttpRequestData req, BodyRules rules, Func<JsonElement?, Validated<TCommand>> validate, Func<TCommand, CancellationToken, Task<TOutcome>> execute,
-        Func<TCommand, TOutcome, Task<HttpResponseData>> answer, ILogger logger, CancellationToken ct)
+    public static async Task<(TCommand? Command, HttpResponseData? Rejected)> ReadCommandAsync<TCommand>(
+        HttpRequestData req, BodyRules rules, Func<JsonElement?, Validated<TCommand>> validate, CancellationToken ct)
         where TCommand : class
     {
         ArgumentNullException.ThrowIfNull(validate);
-        ArgumentNullException.ThrowIfNull(execute);
-        ArgumentNullException.ThrowIfNull(answer);
         using var body = await ReadJsonAsync(req, rules, ct).ConfigureAwait(false);
         if (body.Problem is { } problem)
         {
-            return await ProblemAsync(req, problem, ct).ConfigureAwait(false);
+            return (null, await ProblemAsync(req, problem, ct).ConfigureAwait(false));
         }
 
         var validated = validate(body.Document?.RootElement);
-        if (validated.Value is not { } command)
-        {
-            return await ValidationProblemAsync(req, validated.Errors, ct).ConfigureAwait(false);
-        }
+        return validated.Value is { } command ? (command, null) : (null, await ValidationProblemAsync(req, validated.Errors, ct).ConfigureAwait(false));
+    }
 
-        TOutcome outcome;
+    /// <summary>
+    /// A command's second step: runs it. When storage or Event Hubs is unavailable, the answer to send instead is 503 with
+    /// Retry-After (commands are idempotent and their outputs wait in the outbox, so the same request is safe to send again).
+    /// </summary>
+    public static async Task<(TOutcome Outcome, HttpResponseData? Unavailable)> ExecuteAsync<TOutcome>(
+        HttpRequestData req, Func<CancellationToken, Task<TOutcome>> execute, ILogger logger, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(execute);
         try
         {
-            outcome = await execute(command, ct).ConfigureAwait(false);
+            return (await execute(ct).ConfigureAwait(false), null);
         }
         catch (Exception ex) when (TransientFailures.IsTransient(ex))
         {
             LogUnavailable(logger, ex, req.Method, req.Url.AbsolutePath);
-            return await UnavailableAsync(req, ct).ConfigureAwait(false);
+            return (default!, await UnavailableAsync(req, ct).ConfigureAwait(false));
         }
-
-        return await answer(command, outcome).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -177,65 +168,6 @@ public static partial class HttpEdge
             ? await NotFoundAsync(req, notFoundTitle, notFoundDetail, ct).ConfigureAwait(false)
             : await JsonAsync(req, HttpStatusCode.OK, JsonSerializer.SerializeToUtf8Bytes(found, view), ct).ConfigureAwait(false);
     }
-
-    /// <summary>400 with every validation error per field.</summary>
-    public static Task<HttpResponseData> ValidationProblemAsync(HttpRequestData req, IReadOnlyDictionary<string, string[]> errors, CancellationToken ct) =>
-        ProblemAsync(req, new EdgeProblem(HttpStatusCode.BadRequest, "One or more validation errors occurred.", Errors: errors), ct);
-
-    /// <summary>404 naming what is missing.</summary>
-    public static Task<HttpResponseData> NotFoundAsync(HttpRequestData req, string title, string detail, CancellationToken ct) =>
-        ProblemAsync(req, new EdgeProblem(HttpStatusCode.NotFound, title, detail), ct);
-
-    /// <summary>409 with the conflict explained.</summary>
-    public static Task<HttpResponseData> ConflictAsync(HttpRequestData req, string detail, CancellationToken ct) =>
-        ProblemAsync(req, new EdgeProblem(HttpStatusCode.Conflict, "Conflict.", detail), ct);
-
-    /// <summary>503 with Retry-After: storage or Event Hubs is unavailable; the same request may be sent again.</summary>
-    public static async Task<HttpResponseData> UnavailableAsync(HttpRequestData req, CancellationToken ct)
-    {
-        var response = await ProblemAsync(req, new EdgeProblem(HttpStatusCode.ServiceUnavailable, "Service temporarily unavailable.",
-            "The request could not be completed now; it is safe to send the same request again."), ct).ConfigureAwait(false);
-        response.Headers.Add(HeaderNames.RetryAfter, "2");
-        return response;
-    }
-
-    public static Task<HttpResponseData> ProblemAsync(HttpRequestData req, EdgeProblem problem, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(problem);
-        return WriteAsync(req, problem.Status, ProblemContentType, ToJson(problem), ct);
-    }
-
-    /// <summary>Writes a JSON answer (already serialized, typically with the context's source-generated options).</summary>
-    public static Task<HttpResponseData> JsonAsync(HttpRequestData req, HttpStatusCode status, byte[] json, CancellationToken ct, params (string Name, string Value)[] headers) =>
-        WriteAsync(req, status, JsonContentType, json, ct, headers);
-
-    /// <summary>The problem body as ASP.NET Core writes it (RFC 9457 members, <c>errors</c> for validation problems).</summary>
-    public static byte[] ToJson(EdgeProblem problem)
-    {
-        ArgumentNullException.ThrowIfNull(problem);
-        var status = (int)problem.Status;
-        var details = problem.Errors is { Count: > 0 } errors
-            ? new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
-            : new ProblemDetails();
-        (details.Type, details.Title, details.Status, details.Detail) = (TypeUri(status), problem.Title, status, problem.Detail);
-        return JsonSerializer.SerializeToUtf8Bytes(details, details.GetType(), EdgeJson.Default);
-    }
-
-    /// <summary>
-    /// The problem type of a status: the RFC 9110 section that defines it, the scheme ASP.NET Core uses by default.
-    /// </summary>
-    public static string TypeUri(int status) => status switch
-    {
-        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-        404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
-        405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
-        409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
-        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
-        415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
-        500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
-        503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-        _ => "about:blank",
-    };
 
     private static EdgeProblem Invalid(string field, string message) =>
         new(HttpStatusCode.BadRequest, "One or more validation errors occurred.", Errors: new Dictionary<string, string[]> { [field] = [message] });
@@ -301,23 +233,4 @@ public static partial class HttpEdge
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: storage or Event Hubs unavailable; the same request may be sent again")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string path);
-
-    private static async Task<HttpResponseData> WriteAsync(HttpRequestData req, HttpStatusCode status, string contentType, byte[] body, CancellationToken ct, params (string Name, string Value)[] headers)
-    {
-        var response = req.CreateResponse(status);
-        response.Headers.Add(HeaderNames.ContentType, contentType);
-        foreach (var (name, value) in headers)
-        {
-            response.Headers.Add(name, value);
-        }
-
-        await response.Body.WriteAsync(body, ct).ConfigureAwait(false);
-        return response;
-    }
 }
-
-/// <summary>Source-generated serialization of the problem bodies, with ASP.NET Core's web defaults (camelCase).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ProblemDetails))]
-[JsonSerializable(typeof(HttpValidationProblemDetails))]
-internal sealed partial class EdgeJson : JsonSerializerContext;

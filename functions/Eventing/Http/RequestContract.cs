@@ -14,11 +14,9 @@ public sealed record Validated<T>(T? Value, IReadOnlyDictionary<string, string[]
 }
 
 /// <summary>
-/// A request body's contract, one of the JSON Schemas in <c>schemas/http/</c>: the one source of its rules. JsonSchema.Net
-/// validates the parsed body and reports every error, keyed as clients see fields (<c>orderId</c>, <c>lines[0].sku</c>,
-/// <c>body</c> for the whole body); then the typed request is bound from the same parsed data. A context checks only what
-/// a schema cannot say (e.g. a total that overflows a decimal). Messages name the field and the schema's limit; a
-/// <c>pattern</c> or <c>enum</c> is explained by the <c>description</c> next to it.
+/// A request body's contract, one of the JSON Schemas in <c>schemas/http/</c>: every error is reported, keyed as clients
+/// see fields (<c>lines[0].sku</c>, <c>body</c>), then the request is bound from the same parsed data. A <c>pattern</c>
+/// or <c>enum</c> is explained by the <c>description</c> next to it.
 /// </summary>
 public sealed class RequestContract<T>(string schemaFile, JsonTypeInfo<T> type)
     where T : class

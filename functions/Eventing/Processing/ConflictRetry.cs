@@ -1,10 +1,6 @@
 namespace Store.Eventing.Processing;
 
-/// <summary>
-/// The one policy for lost optimistic-concurrency races (an ETag write answered 409/412): re-read, re-decide and try
-/// again after a short random pause, at most <see cref="MaxRetries"/> times (the caller may allow more for rows every
-/// batch contends for); then <see cref="ConcurrencyConflictException"/> propagates and the batch or request is retried.
-/// </summary>
+/// <summary>The one policy for lost ETag races: re-read, re-decide and try again after a short random pause (see README.md).</summary>
 public static class ConflictRetry
 {
     public const int MaxRetries = 8;

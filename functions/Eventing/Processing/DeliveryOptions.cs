@@ -1,11 +1,9 @@
 namespace Store.Eventing.Processing;
 
 /// <summary>
-/// The operators' way out of a blocked partition (see <see cref="DeliveryRetry"/>): setting
-/// <c>Eventing:DeadLetterAfterAttempts:&lt;Context&gt;</c> (app setting <c>Eventing__DeadLetterAfterAttempts__Inventory</c>)
-/// to N makes that context's triggers, from the N-th attempt of a batch on, process it event by event and dead-letter
-/// every event that still fails, whatever the failure (kind <c>unexpected</c>, with the attempt count and the error), so
-/// the partition moves on. Off (0) by default: with it on, an outage longer than N attempts dead-letters good events too.
+/// The operators' way out of a blocked partition: with <c>Eventing:DeadLetterAfterAttempts:&lt;Context&gt;</c> = N, from the
+/// N-th attempt of a batch on, every event that still fails is dead-lettered. Off (0) by default: with it on, an outage
+/// longer than N attempts dead-letters good events too.
 /// </summary>
 public sealed record DeliveryOptions(int DeadLetterAfterAttempts)
 {

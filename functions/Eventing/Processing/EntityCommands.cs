@@ -8,16 +8,13 @@ public readonly record struct CommandDecision<TState, TAnswer>(TAnswer Answer, T
     where TState : class;
 
 /// <summary>
-/// Runs commands (e.g. HTTP requests) against single entities: read, decide (pure), commit the new state with its
-/// outputs in the entity's outbox (ETag-conditioned, see <see cref="ConflictRetry"/>), publish, confirm, clear. Outputs
-/// not known to be published go out with the next command on the entity. A failed publish propagates (answer 503);
-/// the outputs stay in the outbox for the client's retry, the entity's next writer or the relay, under the same ids.
+/// Runs commands against single entities: read, decide (pure), commit the state with its outputs in the outbox, publish,
+/// clear; outputs not known to be published go out with the next command on the entity (see README.md).
 /// </summary>
 public sealed partial class EntityCommands<TState>(
     TableStateStore<TState> store,
-    EventBatchHandler handler,
-    IEventPublisher publisher,
-    OutboxConfirmations confirmations,
+    OutputEncoder encoder,
+    EventOutbox outbox,
     EventingMetrics metrics,
     ILogger<EntityCommands<TState>> logger)
     where TState : class
@@ -41,11 +38,11 @@ public sealed partial class EntityCommands<TState>(
                 decision = decide(record.State);
             }
 
-            IReadOnlyList<OutgoingEvent> pending = confirmations.IsConfirmed(record.OutboxToken) ? [] : record.Outbox;
+            IReadOnlyList<OutgoingEvent> pending = outbox.IsPublished(record.OutboxToken) ? [] : record.Outbox;
             if (decision.NewState is { } state)
             {
                 record.State = state;
-                record.Outbox = [.. pending, .. handler.Outputs.Encode(decision.Outputs ?? [], null)];
+                record.Outbox = [.. pending, .. encoder.Encode(decision.Outputs ?? [], null)];
                 record.OutboxToken = Guid.NewGuid().ToString("N");
                 record.IsDirty = true;
                 try
@@ -64,26 +61,14 @@ public sealed partial class EntityCommands<TState>(
 
             if (pending.Count > 0)
             {
-                await publisher.PublishAsync(pending, ct).ConfigureAwait(false);
-                confirmations.Confirm(record.OutboxToken!);
-                metrics.Emitted.Add(pending.Count, new TagList { { "context", handler.Outputs.Context }, { "hub", pending[0].Hub } });
-                try
-                {
-                    await store.ClearOutboxesAsync([record], ct).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (TransientFailures.IsTransient(ex))
-                {
-                    // The relay clears it (the token is confirmed here, so it does not publish again).
-                    LogNotCleared(logger, ex, store.Table.Name, key.PartitionKey);
-                }
+                await outbox.PublishAsync(pending, [record.OutboxToken!], ct).ConfigureAwait(false);
+                metrics.Emitted.Add(pending.Count, new TagList { { "context", encoder.Context }, { "hub", pending[0].Hub } });
+                await outbox.ClearAsync(c => store.ClearOutboxesAsync([record], c), $"{store.Table.Name}/{key.PartitionKey}", ct).ConfigureAwait(false);
             }
 
             return decision.Answer;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox of {Table}/{PartitionKey} published but not cleared; the outbox relay clears it")]
-    private static partial void LogNotCleared(ILogger logger, Exception exception, string table, string partitionKey);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Table}/{PartitionKey} changed concurrently; deciding again (attempt {Attempt})")]
     private static partial void LogConflict(ILogger logger, string table, string partitionKey, int attempt);

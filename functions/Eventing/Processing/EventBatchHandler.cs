@@ -2,28 +2,18 @@ using Store.Eventing.Hosting;
 
 namespace Store.Eventing.Processing;
 
-/// <summary>Counts of one trigger invocation.</summary>
-public sealed record BatchOutcome(int Received, int Processed, int Emitted, int DeadLettered, int Duplicates, int Ignored, int Conflicts);
-
-/// <summary>
-/// The per-event error boundary around a context's batch logic. Bad data (malformed JSON, invalid envelope, unknown
-/// type or version, schema violation, rule violation) goes to the dead-letter stream and the batch goes on; transient
-/// infrastructure failures propagate so the function's retry policy runs before the host checkpoints.
-/// </summary>
+/// <summary>The per-event error boundary around a context's batch logic: bad data is dead-lettered, transient failures propagate (see README.md).</summary>
 public sealed partial class EventBatchHandler(
     CloudEventCodec codec,
     DeadLetterWriter deadLetters,
-    IEventPublisher publisher,
-    OutboxConfirmations confirmations,
+    OutputEncoder encoder,
+    EventOutbox outbox,
     EventingMetrics metrics,
     TimeProvider time,
     ILogger<EventBatchHandler> logger,
     DeliveryOptions? delivery = null)
 {
     private readonly DeliveryOptions _delivery = delivery ?? DeliveryOptions.Default;
-
-    /// <summary>Encodes this context's typed outputs (see <see cref="Emit"/>).</summary>
-    public OutputEncoder Outputs { get; } = new(codec, deadLetters.Context);
 
     public string Context => deadLetters.Context;
 
@@ -69,7 +59,6 @@ public sealed partial class EventBatchHandler(
         }
 
         var processingStarted = time.GetUtcNow();
-        List<string> tokens = [];
         List<ProcessResult> results;
         List<OutgoingEvent> outputs;
         try
@@ -77,34 +66,32 @@ public sealed partial class EventBatchHandler(
             (results, var processFailed) = await ProcessWithFallbackAsync(inbound, trigger, process, ct).ConfigureAwait(false);
             RecordEventSpans(inbound, trigger, processingStarted);
             outputs = [.. failed, .. processFailed, .. results.SelectMany(r => r.Outputs)];
-            // Each result has its own outbox token; all are confirmed after the publish.
-            tokens = results.Select(r => r.OutboxToken).OfType<string>().ToList();
 
             // Published after the state commit; a failure here throws, the batch is retried and the outbox is published again.
-            await publisher.PublishAsync(outputs, ct).ConfigureAwait(false);
+            await outbox.PublishAsync(outputs, [.. results.Select(r => r.OutboxToken).OfType<string>()], ct).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
         {
-            // Not published (no tokens yet if processing failed): rows carrying these tokens must be published by their
-            // next reader (e.g. this batch's retry).
-            tokens.ForEach(confirmations.Abandon);
-            if (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
-            {
-                Blocked(trigger, events, ex);
-            }
-
+            Blocked(trigger, events, ex);
             throw;
         }
 
-        // Only now, after the publish succeeded, are the outboxes known to be published.
-        tokens.ForEach(confirmations.Confirm);
-
-        await ClearPublishedAsync(results, trigger, ct).ConfigureAwait(false);
+        foreach (var result in results.Where(r => r.ClearPublished is not null && outbox.IsPublished(r.OutboxToken)))
+        {
+            await outbox.ClearAsync(result.ClearPublished!, $"{trigger.Hub}/{trigger.PartitionId} in {trigger.Context}", ct).ConfigureAwait(false);
+        }
 
         var deadLettered = outputs.Count(o => o.Hub == deadLetters.Hub);
-        var outcome = new BatchOutcome(
-            events.Count, results.Sum(r => r.Applied), outputs.Count - deadLettered, deadLettered,
-            results.Sum(r => r.Duplicates), skipped + results.Sum(r => r.Ignored), results.Sum(r => r.Conflicts));
+        var outcome = new BatchOutcome
+        {
+            Received = events.Count,
+            Processed = results.Sum(r => r.Applied),
+            Emitted = outputs.Count - deadLettered,
+            DeadLettered = deadLettered,
+            Duplicates = results.Sum(r => r.Duplicates),
+            Ignored = skipped + results.Sum(r => r.Ignored),
+            Conflicts = results.Sum(r => r.Conflicts),
+        };
         metrics.Processed.Add(outcome.Processed, tags);
         metrics.Emitted.Add(outcome.Emitted, tags);
         metrics.DeadLettered.Add(outcome.DeadLettered, tags);
@@ -124,54 +111,34 @@ public sealed partial class EventBatchHandler(
         CancellationToken ct) =>
         HandleAsync(events, function.EventHubTrigger(Context), process, ct);
 
-    /// <summary>A stateless trigger function's call, as the other overload.</summary>
-    public Task<BatchOutcome> HandleStatelessAsync(IReadOnlyList<EventData> events, FunctionContext function, Func<InboundEvent, Decision<bool>> decide, CancellationToken ct) =>
-        HandleStatelessAsync(events, function.EventHubTrigger(Context), decide, ct);
-
     /// <summary>
-    /// Runs a stateless transform: each decodable event maps to outputs (or a rule violation) with no state. A decision
-    /// whose state is false ("not mine") counts the event as ignored, not applied.
+    /// Runs a stateless reaction: each decodable event maps to outputs, a rule violation or "not mine" (counted as
+    /// ignored), with no state.
     /// </summary>
-    public Task<BatchOutcome> HandleStatelessAsync(
-        IReadOnlyList<EventData> events,
-        TriggerContext trigger,
-        Func<InboundEvent, Decision<bool>> decide,
-        CancellationToken ct) =>
+    public Task<BatchOutcome> ReactAsync(IReadOnlyList<EventData> events, FunctionContext function, Func<InboundEvent, Reaction> react, CancellationToken ct) =>
+        ReactAsync(events, function.EventHubTrigger(Context), react, ct);
+
+    /// <inheritdoc cref="ReactAsync(IReadOnlyList{EventData}, FunctionContext, Func{InboundEvent, Reaction}, CancellationToken)"/>
+    public Task<BatchOutcome> ReactAsync(IReadOnlyList<EventData> events, TriggerContext trigger, Func<InboundEvent, Reaction> react, CancellationToken ct) =>
         HandleAsync(events, trigger, (inbound, _) =>
         {
-            var outputs = new List<OutgoingEvent>();
-            int applied = 0, rejected = 0, ignored = 0;
-            foreach (var e in inbound)
+            var reactions = inbound.Select(e => (Event: e, Reaction: react(e))).ToList();
+            return Task.FromResult(new ProcessResult
             {
-                var decision = decide(e);
-                if (decision.Rejection is { } error)
-                {
-                    outputs.Add(DeadLetter(e, trigger.ConsumerGroup, error));
-                    rejected++;
-                }
-                else if (decision.State)
-                {
-                    outputs.AddRange(Outputs.Encode(decision.Outputs, e));
-                    applied++;
-                }
-                else
-                {
-                    ignored++;
-                }
-            }
-
-            return Task.FromResult(new ProcessResult(outputs, null, applied, 0, rejected, ignored, 0));
+                Outputs = [.. reactions.SelectMany(r => r.Reaction.Rejection is { } error
+                    ? [DeadLetter(r.Event, trigger.ConsumerGroup, error)]
+                    : encoder.Encode(r.Reaction.Outputs, r.Event))],
+                Applied = reactions.Count(r => r.Reaction.IsMine && r.Reaction.Rejection is null),
+                Rejected = reactions.Count(r => r.Reaction.Rejection is not null),
+                Ignored = reactions.Count(r => !r.Reaction.IsMine),
+            });
         }, ct);
 
     /// <summary>Builds the dead letter of an inbound event for this context (used by stateful processors for rule violations).</summary>
     public OutgoingEvent DeadLetter(InboundEvent e, string consumerGroup, DataError error) =>
         deadLetters.Create(e.Raw, consumerGroup, error, e.Event.TraceParent);
 
-    /// <summary>
-    /// One consumer span per event, child of the trace context the event carries (set at HTTP ingress and passed on
-    /// unchanged by every context, so outputs stay byte-identical on redelivery). An order's whole flow through all
-    /// contexts is therefore one trace; the span covers the batch's processing time.
-    /// </summary>
+    /// <summary>One consumer span per event, child of the trace context it carries, covering the batch's processing time.</summary>
     private void RecordEventSpans(List<InboundEvent> inbound, TriggerContext trigger, DateTimeOffset started)
     {
         if (!EventingMetrics.ActivitySource.HasListeners())
@@ -258,26 +225,6 @@ public sealed partial class EventBatchHandler(
         return deadLetters.Create(raw, trigger.ConsumerGroup, error, traceParent);
     }
 
-    /// <summary>
-    /// Clears the published outboxes from the rows (so a restart or the relay does not publish them again). Rows that
-    /// also carry entries of an invocation still publishing are left to the relay; a failure here is only logged: the
-    /// events are out, and the relay clears what is left.
-    /// </summary>
-    private async Task ClearPublishedAsync(List<ProcessResult> results, TriggerContext trigger, CancellationToken ct)
-    {
-        foreach (var result in results.Where(r => r.ClearCommitted is not null && confirmations.IsConfirmed(r.OutboxToken)))
-        {
-            try
-            {
-                await result.ClearCommitted!(ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (TransientFailures.IsTransient(ex) && !ct.IsCancellationRequested)
-            {
-                LogNotCleared(logger, ex, trigger.Context, trigger.Hub, trigger.PartitionId);
-            }
-        }
-    }
-
     private void Blocked(TriggerContext trigger, IReadOnlyList<EventData> events, Exception ex)
     {
         metrics.BlockedAttempts.Add(1, new TagList { { "context", trigger.Context }, { "hub", trigger.Hub }, { "partition", trigger.PartitionId } });
@@ -290,9 +237,6 @@ public sealed partial class EventBatchHandler(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Context} gives up on the blocking events of {Hub}/{PartitionId} on attempt {Attempt} (DeadLetterAfterAttempts = {Limit}): events that still fail are dead-lettered")]
     private static partial void LogGivingUp(ILogger logger, string context, string hub, string partitionId, int attempt, int limit);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Context} published the outputs of {Hub}/{PartitionId} but could not clear their outboxes now; the outbox relay clears them")]
-    private static partial void LogNotCleared(ILogger logger, Exception exception, string context, string hub, string partitionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Context} dead-lettered {Hub}/{PartitionId}#{SequenceNumber}: {ErrorKind}: {ErrorMessage}")]
     private static partial void LogDeadLetter(ILogger logger, string context, string hub, string partitionId, long sequenceNumber, string errorKind, string errorMessage);

@@ -1,58 +1,15 @@
 namespace Store.Eventing.Processing;
 
 /// <summary>
-/// The result of applying one event to one entity's state: the new state and the outputs, or a rejection. For a
-/// stateless decision the state says whether the event was this context's: false counts it as ignored.
-/// </summary>
-public readonly record struct Decision<TState>(TState State, IReadOnlyList<Emit> Outputs, DataError? Rejection = null)
-{
-    public Decision(TState state)
-        : this(state, [])
-    {
-    }
-
-    /// <summary>The event is valid data but breaks a rule: dead-letter it and keep the state.</summary>
-    public static Decision<TState> Reject(TState state, string message) => new(state, [], new DataError(DataErrorKind.RuleViolation, message));
-}
-
-/// <summary>A stateful context whose every event touches exactly one entity (an aggregate or a view row).</summary>
-public interface IKeyedProjection<TState>
-{
-    /// <summary>The entity an event applies to; null when this consumer has nothing to do with the event.</summary>
-    EntityKey? KeyOf(InboundEvent e);
-
-    /// <summary>Every entity an event applies to (e.g. an order's row and its day's aggregate), each separately; by default <see cref="KeyOf"/>.</summary>
-    IEnumerable<EntityKey> KeysOf(InboundEvent e) => KeyOf(e) is { } key ? [key] : [];
-
-    TState Initial(EntityKey key);
-
-    /// <summary>A pure function of the state and the event.</summary>
-    Decision<TState> Apply(TState state, InboundEvent e);
-}
-
-/// <summary>What a batch produced: outputs to publish (new and carried-over outbox entries) and counters.</summary>
-public sealed record ProcessResult(IReadOnlyList<OutgoingEvent> Outputs, string? OutboxToken, int Applied, int Duplicates, int Rejected, int Ignored, int Conflicts)
-{
-    /// <summary>
-    /// Clears the outboxes the batch committed under <see cref="OutboxToken"/> from rows not written again since (see
-    /// <see cref="TableStateStore{TState}.ClearOutboxesAsync"/>), once published; null when it committed none.
-    /// </summary>
-    public Func<CancellationToken, Task>? ClearCommitted { get; init; }
-
-    public static ProcessResult Empty { get; } = new([], null, 0, 0, 0, 0, 0);
-}
-
-/// <summary>
-/// Processes a batch with coalesced table I/O: each entity is read once, its events applied in memory in stream order,
-/// each table partition written once (partitions in parallel); a conflict re-reads and re-applies that partition.
-/// Outputs go into the entities' outboxes in the same transaction; the caller publishes them after the commit.
+/// Runs an <see cref="IKeyedDecider{TState}"/> or an <see cref="IKeyedProjection{TState}"/> on a batch with coalesced
+/// table I/O; outputs go into the rows' outboxes, the caller publishes them after the commit (see README.md).
 /// </summary>
 public sealed class KeyedBatchProcessor<TState>(
     TableStateStore<TState> store,
-    IKeyedProjection<TState> projection,
+    IKeyedRows<TState> role,
     Func<InboundEvent, DataError, OutgoingEvent> deadLetter,
     OutputEncoder outputEncoder,
-    OutboxConfirmations confirmations,
+    EventOutbox outbox,
     int maxConcurrency = 8,
     int maxConflictRetries = ConflictRetry.MaxRetries)
 {
@@ -65,14 +22,17 @@ public sealed class KeyedBatchProcessor<TState>(
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
         // Grouped by partition, then row; GroupBy keeps stream order within each row.
-        var keyed = events.Select(e => (Event: e, Keys: projection.KeysOf(e).ToList())).ToList();
+        var keyed = events.Select(e => (Event: e, Keys: role.KeysOf(e).ToList())).ToList();
         var partitions = keyed.SelectMany(k => k.Keys.Select(key => (Key: key, k.Event)))
             .GroupBy(k => k.Key.PartitionKey, StringComparer.Ordinal)
             .Select(p => (p.Key, Rows: p.GroupBy(k => k.Key.RowKey, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Select(k => k.Event).ToList(), StringComparer.Ordinal)))
             .ToArray();
-        return await PartitionedBatch.RunAsync(partitions, keyed.Count(k => k.Keys.Count == 0), maxConcurrency, store, confirmations,
+        return await PartitionedBatch.RunAsync(partitions, keyed.Count(k => k.Keys.Count == 0), maxConcurrency, store, outbox,
             (p, token, c) => ProcessPartitionAsync(p.Key, p.Rows, token, c), ct).ConfigureAwait(false);
     }
+
+    private Decision<TState> Decide(TState state, InboundEvent e) =>
+        role is IKeyedDecider<TState> decider ? decider.Decide(state, e) : new(((IKeyedProjection<TState>)role).Apply(state, e));
 
     private async Task<PartitionResult<TState>> ProcessPartitionAsync(string partitionKey, Dictionary<string, List<InboundEvent>> rows, string token, CancellationToken ct)
     {
@@ -82,7 +42,7 @@ public sealed class KeyedBatchProcessor<TState>(
         for (var conflicts = 0; ;)
         {
             var records = await store.ReadAsync(partitionKey, rows.Keys, ct).ConfigureAwait(false);
-            var outbox = new BatchOutbox<TState>(confirmations, token);
+            var enrolled = outbox.Open<TState>(token);
             Dictionary<string, RowRound>? round = null;
             try
             {
@@ -90,12 +50,12 @@ public sealed class KeyedBatchProcessor<TState>(
                 // transaction), so a busy row takes several rounds, each committed before the next.
                 while (progress.Pending)
                 {
-                    round = ApplyRound(rows, records, progress, known, outbox);
+                    round = ApplyRound(rows, records, progress, known, enrolled);
                     await store.CommitAsync(partitionKey, [.. records.Values], ct).ConfigureAwait(false);
                     progress.Advance(round, records);
                 }
 
-                var (outputs, committed) = outbox.Collect(records.Values);
+                var (outputs, committed) = enrolled.Collect(records.Values);
                 return new PartitionResult<TState>(outputs, committed, progress.Applied, progress.Duplicates, progress.Rejected, conflicts);
             }
             catch (EventsAlreadyAppliedException ex)
@@ -121,13 +81,13 @@ public sealed class KeyedBatchProcessor<TState>(
     /// <see cref="TableStateStore{TState}.MaxNewlyAppliedPerWrite"/> new ones per row, and writes the rows that changed.
     /// </summary>
     private Dictionary<string, RowRound> ApplyRound(
-        Dictionary<string, List<InboundEvent>> rows, Dictionary<string, StateRecord<TState>> records, RowProgress progress, HashSet<AppliedMark> known, BatchOutbox<TState> outbox)
+        Dictionary<string, List<InboundEvent>> rows, Dictionary<string, StateRecord<TState>> records, RowProgress progress, HashSet<AppliedMark> known, BatchOutbox<TState> enrolled)
     {
         var round = new Dictionary<string, RowRound>(rows.Count, StringComparer.Ordinal);
         foreach (var (rowKey, rowEvents) in rows)
         {
             var record = records[rowKey];
-            var state = record.State ?? projection.Initial(record.Key);
+            var state = record.State ?? role.Initial(record.Key);
             var produced = new List<OutgoingEvent>();
             var (next, applied, duplicates, rejected) = (progress.Done(rowKey), 0, 0, 0);
             for (; next < rowEvents.Count; next++)
@@ -144,7 +104,7 @@ public sealed class KeyedBatchProcessor<TState>(
                     break;
                 }
 
-                var decision = projection.Apply(state, e);
+                var decision = Decide(state, e);
                 if (decision.Rejection is { } error)
                 {
                     produced.Add(deadLetter(e, error));
@@ -161,10 +121,10 @@ public sealed class KeyedBatchProcessor<TState>(
             }
 
             // A row with new events or outputs is written; so is one whose published outbox can be cleared.
-            if (produced.Count > 0 || record.IsDirty || (record.Outbox.Count > 0 && outbox.IsPublished(record)))
+            if (produced.Count > 0 || record.IsDirty || (record.Outbox.Count > 0 && enrolled.IsPublished(record)))
             {
                 record.State = state;
-                outbox.Write(record, produced);
+                enrolled.Enroll(record, produced);
             }
 
             round[rowKey] = new RowRound(next, applied, duplicates, rejected);
@@ -210,13 +170,13 @@ public sealed class KeyedBatchProcessor<TState>(
 internal sealed record PartitionResult<TRow>(List<OutgoingEvent> Outputs, List<StateRecord<TRow>> Committed, int Applied, int Duplicates, int Rejected, int Conflicts);
 
 /// <summary>
-/// The batch loop both processors share: partitions in parallel (at most maxConcurrency; -1: one per core) under one new
-/// outbox token, results summed. If processing fails nobody confirms the token, so it is abandoned here.
+/// The batch loop both processors share: partitions in parallel (at most maxConcurrency; -1: one per core) in one outbox
+/// unit, results summed. If processing fails nobody publishes the unit, so it is abandoned here.
 /// </summary>
 internal static class PartitionedBatch
 {
     public static async Task<ProcessResult> RunAsync<TPartition, TRow>(
-        TPartition[] partitions, int ignored, int maxConcurrency, TableStateStore<TRow> store, OutboxConfirmations confirmations,
+        TPartition[] partitions, int ignored, int maxConcurrency, TableStateStore<TRow> store, EventOutbox outbox,
         Func<TPartition, string, CancellationToken, Task<PartitionResult<TRow>>> process, CancellationToken ct)
     {
         if (partitions.Length == 0)
@@ -224,8 +184,7 @@ internal static class PartitionedBatch
             return ProcessResult.Empty with { Ignored = ignored };
         }
 
-        var token = Guid.NewGuid().ToString("N");
-        confirmations.Begin(token);
+        var token = outbox.Begin();
         try
         {
             var results = new PartitionResult<TRow>[partitions.Length];
@@ -233,16 +192,22 @@ internal static class PartitionedBatch
                 results[i] = await process(partitions[i], token, c).ConfigureAwait(false)).ConfigureAwait(false);
 
             var committed = results.SelectMany(r => r.Committed).ToList();
-            return new ProcessResult(results.SelectMany(r => r.Outputs).ToList(), token, results.Sum(r => r.Applied), results.Sum(r => r.Duplicates),
-                results.Sum(r => r.Rejected), ignored, results.Sum(r => r.Conflicts))
+            return new ProcessResult
             {
-                ClearCommitted = committed.Count == 0 ? null
+                Outputs = results.SelectMany(r => r.Outputs).ToList(),
+                OutboxToken = token,
+                ClearPublished = committed.Count == 0 ? null
                     : c => store.ClearOutboxesAsync(committed.Where(r => r.OutboxToken == token && r.Outbox.Count > 0 && !r.IsDirty), c),
+                Applied = results.Sum(r => r.Applied),
+                Duplicates = results.Sum(r => r.Duplicates),
+                Rejected = results.Sum(r => r.Rejected),
+                Ignored = ignored,
+                Conflicts = results.Sum(r => r.Conflicts),
             };
         }
         catch
         {
-            confirmations.Abandon(token);
+            outbox.Abandon(token);
             throw;
         }
     }

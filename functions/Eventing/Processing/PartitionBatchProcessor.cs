@@ -19,8 +19,8 @@ public interface IRowView<TRow>
     TRow? Row(string rowKey);
 }
 
-/// <summary>A context whose events each change several rows of one table partition atomically (Inventory: an order and its SKUs).</summary>
-public interface IPartitionDecisions<TRow>
+/// <summary>A decider whose events each change several rows of one table partition atomically (Inventory: an order and its SKUs).</summary>
+public interface IPartitionDecider<TRow>
 {
     /// <summary>The rows an event needs; null when this consumer has nothing to do with it.</summary>
     RowsNeeded? RowsOf(InboundEvent e);
@@ -38,10 +38,10 @@ public interface IPartitionDecisions<TRow>
 /// </summary>
 public sealed partial class PartitionBatchProcessor<TRow>(
     TableStateStore<TRow> store,
-    IPartitionDecisions<TRow> decisions,
+    IPartitionDecider<TRow> decider,
     Func<InboundEvent, DataError, OutgoingEvent> deadLetter,
     OutputEncoder outputEncoder,
-    OutboxConfirmations confirmations,
+    EventOutbox outbox,
     ILogger logger,
     int maxConflictRetries = ConflictRetry.HotRowRetries)
     where TRow : class
@@ -55,10 +55,10 @@ public sealed partial class PartitionBatchProcessor<TRow>(
     /// <summary>As <see cref="KeyedBatchProcessor{TState}.ProcessAsync"/>; applied events are no-ops when retried.</summary>
     public async Task<ProcessResult> ProcessAsync(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
-        var needed = events.Select(e => (Event: e, Rows: decisions.RowsOf(e)!)).ToList();
+        var needed = events.Select(e => (Event: e, Rows: decider.RowsOf(e)!)).ToList();
         var ignored = needed.RemoveAll(n => n.Rows is null);
         var partitions = needed.GroupBy(n => n.Rows.Partition, StringComparer.Ordinal).ToArray();
-        return await PartitionedBatch.RunAsync(partitions, ignored, -1, store, confirmations, (p, token, c) => ProcessPartitionAsync(p.Key, [.. p], token, c), ct)
+        return await PartitionedBatch.RunAsync(partitions, ignored, -1, store, outbox, (p, token, c) => ProcessPartitionAsync(p.Key, [.. p], token, c), ct)
             .ConfigureAwait(false);
     }
 
@@ -71,13 +71,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
             await writer.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                PartitionResult<TRow>? result;
-                while ((result = await AttemptAsync(partition, events, token, reads, ct).ConfigureAwait(false)) is null)
-                {
-                    // A decision looked at cached rows it does not write (a no-op, rejection or rule violation): those
-                    // rows were re-read and the batch is decided again on them. Nothing was committed yet.
-                }
-
+                var result = await AttemptAsync(partition, events, token, reads, ct).ConfigureAwait(false);
                 return result with { Conflicts = attempt };
             }
             catch (ConcurrencyConflictException ex) when (attempt < maxConflictRetries)
@@ -96,33 +90,29 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         }
     }
 
-    /// <summary>One attempt; null when cached rows had to be re-read before anything could be committed.</summary>
-    private async Task<PartitionResult<TRow>?> AttemptAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, string token, ReadPlan reads, CancellationToken ct)
+    /// <summary>One attempt: decide every event in memory, then write the decided rows.</summary>
+    private async Task<PartitionResult<TRow>> AttemptAsync(string partition, List<(InboundEvent Event, RowsNeeded Rows)> events, string token, ReadPlan reads, CancellationToken ct)
     {
-        var rows = await ReadRowsAsync(partition, events, reads, ct).ConfigureAwait(false);
-
-        // 1. Decide every event in memory. A decision may rely on a cached row only if it (or an earlier decision of the
-        //    batch) writes it, which validates it; other rows it looked at are re-read first.
-        var view = new OverlayView(rows);
-        var decided = new PartitionDecision<TRow>[events.Count];
-        var stale = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < events.Count; i++)
+        // 1. A decision may rely on a cached row only if it (or an earlier decision of the batch) writes it, which
+        //    validates it; when it looked at other cached rows, those are re-read and the batch is decided again.
+        Dictionary<string, StateRecord<TRow>> rows;
+        PartitionDecision<TRow>[] decided;
+        while (true)
         {
-            view.Looked.Clear();
-            var decision = decided[i] = decisions.Decide(view, events[i].Event);
-            stale.UnionWith(view.Looked.Where(key => !view.Verified(key) && !decision.Changes.Any(c => c.RowKey == key)));
-            view.Apply(decision);
-        }
+            rows = await ReadRowsAsync(partition, events, reads, ct).ConfigureAwait(false);
+            var view = new OverlayView(rows);
+            decided = [.. events.Select(e => view.Decide(decider, e.Event))];
+            if (view.Stale.Count == 0)
+            {
+                break;
+            }
 
-        if (stale.Count > 0)
-        {
-            store.Evict(partition, stale);
-            reads.MustRead.UnionWith(stale);
-            return null;
+            store.Evict(partition, view.Stale);
+            reads.MustRead.UnionWith(view.Stale);
         }
 
         // 2. Write the decided rows: every event's rows in one transaction; independent ones concurrently.
-        var outbox = new BatchOutbox<TRow>(confirmations, token);
+        var enrolled = outbox.Open<TRow>(token);
         var failed = new List<OutgoingEvent>();
         var changes = new List<int>(events.Count);
         var changedKeys = new List<IReadOnlyCollection<string>>(events.Count);
@@ -149,7 +139,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         {
             foreach (var i in changes)
             {
-                Write(events[i].Event, decided[i], rows, outbox);
+                Write(events[i].Event, decided[i], rows, enrolled);
             }
 
             var transactions = plan.Select(members => (IReadOnlyList<StateRecord<TRow>>)members
@@ -171,7 +161,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
                     operations.Clear();
                 }
 
-                Write(events[changes[n]].Event, decided[changes[n]], rows, outbox);
+                Write(events[changes[n]].Event, decided[changes[n]], rows, enrolled);
                 operations.UnionWith(changedKeys[n]);
                 foreach (var c in decided[changes[n]].Changes)
                 {
@@ -186,17 +176,17 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         }
 
         // Publish what this attempt committed, plus outboxes of earlier invocations not known to be published (same ids).
-        var (outputs, committed) = outbox.Collect(rows.Values);
+        var (outputs, committed) = enrolled.Collect(rows.Values);
         return new PartitionResult<TRow>([.. failed, .. outputs], committed, changes.Count, noOps, failed.Count, 0);
     }
 
-    private void Write(InboundEvent e, PartitionDecision<TRow> decision, Dictionary<string, StateRecord<TRow>> rows, BatchOutbox<TRow> outbox)
+    private void Write(InboundEvent e, PartitionDecision<TRow> decision, Dictionary<string, StateRecord<TRow>> rows, BatchOutbox<TRow> enrolled)
     {
         foreach (var change in decision.Changes)
         {
             var record = rows[change.RowKey];
             record.State = change.State;
-            outbox.Write(record, change.Outputs is { Count: > 0 } outputs ? outputEncoder.Encode(outputs, e) : null);
+            enrolled.Enroll(record, change.Outputs is { Count: > 0 } outputs ? outputEncoder.Encode(outputs, e) : null);
         }
     }
 
@@ -228,7 +218,7 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         store.Evict(partition, reads.AllFresh ? keys : reads.MustRead);
         bool AssumeNew(string key) => !reads.AllFresh && created.Contains(key) && !reads.MustRead.Contains(key);
         var rows = await store.ReadAsync(partition, keys, AssumeNew, ct).ConfigureAwait(false);
-        var more = rows.Values.Where(r => r.State is not null).SelectMany(r => decisions.Referenced(r.State!)).Where(k => !rows.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
+        var more = rows.Values.Where(r => r.State is not null).SelectMany(r => decider.Referenced(r.State!)).Where(k => !rows.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
         if (reads.AllFresh)
         {
             store.Evict(partition, more);
@@ -253,31 +243,31 @@ public sealed partial class PartitionBatchProcessor<TRow>(
         public HashSet<string> MustRead { get; } = new(StringComparer.Ordinal);
     }
 
-    // The loaded rows plus the changes of earlier decisions (records are not written while deciding), recording which
-    // rows the current decision looks at.
+    // The loaded rows plus the changes of earlier decisions (records are not written while deciding). Stale: the cached
+    // rows a decision looked at that neither it nor an earlier decision writes (read from the table they are valid).
     private sealed class OverlayView(Dictionary<string, StateRecord<TRow>> rows) : IRowView<TRow>
     {
         private readonly Dictionary<string, TRow> _changed = new(StringComparer.Ordinal);
+        private readonly List<string> _looked = [];
 
-        public List<string> Looked { get; } = [];
+        public HashSet<string> Stale { get; } = new(StringComparer.Ordinal);
 
-        // Read from the table in this attempt, or written by an earlier decision of the batch.
-        public bool Verified(string key) => _changed.ContainsKey(key) || rows[key].IsFresh;
-
-        public void Apply(PartitionDecision<TRow> decision)
+        public PartitionDecision<TRow> Decide(IPartitionDecider<TRow> decider, InboundEvent e)
         {
-            if (decision.Violation is null)
+            _looked.Clear();
+            var decision = decider.Decide(this, e);
+            Stale.UnionWith(_looked.Where(key => !_changed.ContainsKey(key) && !rows[key].IsFresh && decision.Changes.All(c => c.RowKey != key)));
+            foreach (var change in decision.Violation is null ? decision.Changes : [])
             {
-                foreach (var change in decision.Changes)
-                {
-                    _changed[change.RowKey] = change.State;
-                }
+                _changed[change.RowKey] = change.State;
             }
+
+            return decision;
         }
 
         public TRow? Row(string rowKey)
         {
-            Looked.Add(rowKey);
+            _looked.Add(rowKey);
             return _changed.TryGetValue(rowKey, out var changed) ? changed
                 : rows.TryGetValue(rowKey, out var record) ? record.State : throw new InvalidOperationException($"Row '{rowKey}' was not loaded for this batch.");
         }

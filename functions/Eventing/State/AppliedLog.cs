@@ -1,10 +1,8 @@
 namespace Store.Eventing.State;
 
 /// <summary>
-/// What an entity has applied, as far as the row itself remembers: the last applied sequence number per source partition
-/// (catches redelivery) and a window of the <paramref name="capacity"/> most recent event ids (catches the same event
-/// re-published under a new sequence number soon after). A fast path only: copies it has forgotten are caught by
-/// <see cref="AppliedMarks"/>.
+/// What a row remembers having applied: the last sequence number per source partition and the <paramref name="capacity"/>
+/// most recent event ids. A fast path only: copies it has forgotten are caught by <see cref="AppliedMarks"/>.
 /// </summary>
 public sealed class AppliedLog(int capacity = AppliedLog.DefaultWindow)
 {

@@ -4,12 +4,8 @@ namespace Store.Eventing.State;
 public readonly record struct AppliedMark(string RowKey, string EventId);
 
 /// <summary>
-/// The exact half of the applied log. Every event a keyed row applies leaves a <b>mark</b>: an entity without properties
-/// in the row's partition, RowKey <c>~~applied~</c> + the escaped row key + <c>~|</c> + the escaped event id, inserted
-/// (insert, never upsert) in the same entity-group transaction as the row write that applies it. So a mark exists
-/// exactly when its row has applied the event, whatever crashes in between, and a copy the row's in-row window
-/// (<see cref="AppliedLog"/>) has forgotten makes its transaction fail with 409 at the mark's index: the caller drops
-/// that event for that row and commits the rest. Marks are never removed (see the kit README, "Applied at most once").
+/// The exact half of the applied log: a mark per (row, applied event), inserted in the row's transaction and never
+/// removed; a copy the in-row window forgot fails its transaction with 409 (see the kit README, "Applied at most once").
 /// </summary>
 public static class AppliedMarks
 {

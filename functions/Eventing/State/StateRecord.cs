@@ -41,9 +41,8 @@ public sealed class StateRecord<TState>(EntityKey key, TState? state, ETag etag,
     internal bool StoredOutbox { get; set; } = outbox.Count > 0;
 
     /// <summary>
-    /// True when the only change since the last commit is a cleared outbox: the commit then merges just the outbox
-    /// properties into the row (ETag-conditioned) instead of writing the whole row again. Any other change (state, dirty
-    /// flag) resets it, so a merge can never drop one.
+    /// True when the only change since the last commit is a cleared outbox: the commit merges just the outbox properties
+    /// (ETag-conditioned). Any other change resets it, so a merge can never drop one.
     /// </summary>
     internal bool OutboxClearedOnly { get; set; }
 

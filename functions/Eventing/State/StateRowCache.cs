@@ -1,13 +1,6 @@
 namespace Store.Eventing.State;
 
-/// <summary>
-/// A size-bounded LRU cache of the rows this process last read or wrote, with their ETags, kept parsed (immutable).
-/// </summary>
-/// <remarks>
-/// Only a guess about the table: a cached row is validated by the ETag condition of the write that follows (412 when
-/// stale, 409 when inserted meanwhile; the store evicts it, the caller re-reads; see also
-/// <see cref="StateRecord{TState}.IsFresh"/>). Losing it costs reads, never correctness.
-/// </remarks>
+/// <summary>An LRU cache of the rows this process last read or wrote, with their ETags, parsed; validated by the next write (see README.md).</summary>
 internal sealed class StateRowCache<TRow>(int capacity)
     where TRow : class
 {

@@ -1,12 +1,9 @@
 namespace Store.Eventing.State;
 
 /// <summary>
-/// Idempotent Azure Tables state: coalesced reads (each key once per batch, as bounded-parallel point reads), writes in
-/// entity-group transactions of at most 100 per partition key with ETag conditions, and the bookkeeping of
-/// <see cref="StateRecord{TState}"/> stored in the same entity as the state. With <paramref name="cacheCapacity"/> &gt; 0
-/// it keeps an ETag-validated cache of the rows this process last read or wrote, so steady-state batches skip reads
-/// (and parsing: cached rows keep their parsed state, so <typeparamref name="TState"/> must be immutable, e.g. records
-/// whose changes make new instances).
+/// Idempotent Azure Tables state: coalesced reads, ETag-conditioned entity-group transactions, the bookkeeping of
+/// <see cref="StateRecord{TState}"/> in the state's entity, and with <paramref name="cacheCapacity"/> &gt; 0 an
+/// ETag-validated row cache (<typeparamref name="TState"/> must then be immutable). See README.md.
 /// </summary>
 public sealed partial class TableStateStore<TState>(TableClient table, JsonTypeInfo<TState> stateType, int appliedWindow = AppliedLog.DefaultWindow, int cacheCapacity = 0, TimeSpan? indexRefresh = null)
 {

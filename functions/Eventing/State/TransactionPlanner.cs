@@ -1,17 +1,9 @@
 namespace Store.Eventing.State;
 
 /// <summary>
-/// Splits the changes of one batch (each change = the rows one event writes, all in one table partition) into
-/// entity-group transactions that can be committed concurrently: changes that share a row are in the same
-/// transaction (so no row is written by two transactions and no change is split), and a transaction holds at most
-/// <see cref="TableStateStore{TState}.MaxTransactionSize"/> rows.
+/// Splits a batch's changes into entity-group transactions that can commit concurrently: changes sharing a row stay in
+/// one transaction of at most <see cref="TableStateStore{TState}.MaxTransactionSize"/> rows (see README.md).
 /// </summary>
-/// <remarks>
-/// A conflict or failure of one transaction leaves the others committed; the re-applied batch finds those events
-/// applied (decisions are idempotent). Connected changes (events sharing a SKU row, say) form a component; components
-/// are packed first-fit in order of their first change. A component larger than one transaction cannot be planned:
-/// the caller commits the batch sequentially instead.
-/// </remarks>
 public static class TransactionPlanner
 {
     /// <summary>

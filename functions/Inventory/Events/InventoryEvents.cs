@@ -1,6 +1,6 @@
 namespace Store.Inventory.Events;
 
-/// <summary>CloudEvents types Inventory reads and writes (its records carry them as <see cref="CloudEventTypeAttribute"/>), and its consumer group.</summary>
+/// <summary>CloudEvents types Inventory reads and writes (its records carry them as <see cref="CloudEventTypeAttribute"/>).</summary>
 public static class InventoryEventTypes
 {
     public const string StockReceived = "inventory.stock-received.v1";
@@ -15,9 +15,6 @@ public static class InventoryEventTypes
     public const string PartDecided = "inventory.part-decided.v1";
     public const string ReleasePart = "inventory.release-part.v1";
     public const string CommitPart = "inventory.commit-part.v1";
-
-    /// <summary>Inventory's consumer group on every hub it reads.</summary>
-    public const string ConsumerGroup = "inventory";
 }
 
 /// <summary>An event or saga message about one order: Inventory finds the order's row by this id alone.</summary>
@@ -96,8 +93,8 @@ public sealed record StockLevel(string Sku, long Available, long Reserved, long 
 [JsonSerializable(typeof(StockLevel))]
 [JsonSerializable(typeof(State.StockRow))]
 [JsonSerializable(typeof(State.ReceiptRequest))]
-[JsonSerializable(typeof(Decisions.ReservePart))]
-[JsonSerializable(typeof(Decisions.PartDecided))]
-[JsonSerializable(typeof(Decisions.ReleasePart))]
-[JsonSerializable(typeof(Decisions.CommitPart))]
+[JsonSerializable(typeof(Deciders.ReservePart))]
+[JsonSerializable(typeof(Deciders.PartDecided))]
+[JsonSerializable(typeof(Deciders.ReleasePart))]
+[JsonSerializable(typeof(Deciders.CommitPart))]
 public sealed partial class InventoryJson : JsonSerializerContext;

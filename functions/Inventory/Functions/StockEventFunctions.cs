@@ -9,7 +9,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnInventoryStock")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryStock(
-        [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
+        [EventHubTrigger("inventory-stock", Connection = "InventoryEventHubConnection", ConsumerGroup = InventoryRegistration.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
@@ -17,7 +17,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnSalesOrders")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnSalesOrders(
-        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
+        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = InventoryRegistration.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
@@ -25,7 +25,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnPayments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnPayments(
-        [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
+        [EventHubTrigger("payments", Connection = "PaymentsEventHubConnection", ConsumerGroup = InventoryRegistration.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
@@ -33,7 +33,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnFulfillmentShipments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnFulfillmentShipments(
-        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
+        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = InventoryRegistration.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 
@@ -41,7 +41,7 @@ public sealed class StockEventFunctions(EventBatchHandler handler, PartitionBatc
     [Function("Inventory_OnInventoryShards")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> OnInventoryShards(
-        [EventHubTrigger("inventory-shards", Connection = "InventoryEventHubConnection", ConsumerGroup = InventoryEventTypes.ConsumerGroup)] EventData[] events,
+        [EventHubTrigger("inventory-shards", Connection = "InventoryEventHubConnection", ConsumerGroup = InventoryRegistration.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken cancellationToken) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, cancellationToken);
 }

@@ -5,10 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Store.Inventory.Functions;
 
 /// <summary>
-/// HTTP edge of Inventory: goods receipts (ingress command) and stock levels (query). A receipt is recorded with its
-/// stock-received event (table "inventoryreceipts", one row per receipt id; the kit's <see cref="EntityCommands{TState}"/>
-/// commits, publishes and confirms it); the stock itself changes only when Inventory's processor consumes stock-received
-/// from its own stream.
+/// HTTP edge of Inventory: goods receipts (a command recorded with its stock-received event, one row per receipt id) and
+/// stock levels (query). Stock changes only when Inventory consumes stock-received from its own stream.
 /// </summary>
 public sealed class StockFunctions(EntityCommands<ReceiptRequest> receipts, TableStateStore<StockRow> stock, InventoryOptions options, TimeProvider time, ILogger<StockFunctions> logger)
 {
@@ -17,21 +15,29 @@ public sealed class StockFunctions(EntityCommands<ReceiptRequest> receipts, Tabl
 
     /// <summary><c>POST /api/stock/receipts</c> {receiptId, sku, quantity}: 202 (also for an identical repeat), 400, 409.</summary>
     [Function("Inventory_ReceiveStock")]
-    public Task<HttpResponseData> ReceiveStock(
+    public async Task<HttpResponseData> ReceiveStock(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "stock/receipts")] HttpRequestData req,
-        CancellationToken cancellationToken) =>
-        HttpEdge.CommandAsync(
-            req,
-            ReceiptBody,
-            body => ReceiptDecisions.Validate(body!.Value),
-            (receipt, ct) => receipts.ExecuteAsync(new EntityKey(TableKeys.Escape(receipt.ReceiptId), "receipt"),
-                accepted => ReceiptDecisions.Receive(accepted, receipt, time.GetUtcNow(), TraceParentOf(req)), ct),
-            (receipt, outcome) => outcome.Decision == ReceiptIngressDecision.Conflict
-                ? HttpEdge.ConflictAsync(req, $"Receipt '{receipt.ReceiptId}' was already accepted as {outcome.Accepted.Quantity} x '{outcome.Accepted.Sku}'.", cancellationToken)
-                : HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, JsonSerializer.SerializeToUtf8Bytes(
-                    new StockReceiptAccepted(outcome.Accepted.ReceiptId, outcome.Accepted.Sku, outcome.Accepted.Quantity, outcome.Accepted.EventId), InventoryJson.Default.StockReceiptAccepted), cancellationToken),
-            logger,
-            cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        var (receipt, rejected) = await HttpEdge.ReadCommandAsync(req, ReceiptBody, body => ReceiptDecider.Validate(body!.Value), cancellationToken).ConfigureAwait(false);
+        if (receipt is null)
+        {
+            return rejected!;
+        }
+
+        var (outcome, unavailable) = await HttpEdge.ExecuteAsync(req, ct => receipts.ExecuteAsync(new EntityKey(TableKeys.Escape(receipt.ReceiptId), "receipt"),
+            accepted => ReceiptDecider.Receive(accepted, receipt, time.GetUtcNow(), TraceParentOf(req)), ct), logger, cancellationToken).ConfigureAwait(false);
+        if (unavailable is not null)
+        {
+            return unavailable;
+        }
+
+        var answer = outcome.Accepted;
+        return outcome.Decision == ReceiptIngressDecision.Conflict
+            ? await HttpEdge.ConflictAsync(req, $"Receipt '{receipt.ReceiptId}' was already accepted as {answer.Quantity} x '{answer.Sku}'.", cancellationToken).ConfigureAwait(false)
+            : await HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, JsonSerializer.SerializeToUtf8Bytes(
+                new StockReceiptAccepted(answer.ReceiptId, answer.Sku, answer.Quantity, answer.EventId), InventoryJson.Default.StockReceiptAccepted), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary><c>GET /api/stock/{sku}</c>: {sku, available, reserved, committed, received}, or 404 when Inventory has never heard of the SKU.</summary>
     [Function("Inventory_GetStock")]

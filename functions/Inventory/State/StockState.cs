@@ -1,24 +1,6 @@
-// Design of Inventory's state (why it looks like this).
-//
-// Reserve-all-or-none across several SKUs needs ONE atomic write, and an Azure Table entity-group transaction is
-// limited to one PartitionKey and at most 100 entities. So the stock rows of a shard live in ONE table partition
-// ("stock" with one shard, "stock-<shard>" with N > 1; Decisions/ShardedStockDecisions.cs) of the table "inventorystock":
-//   "sku|<sku>"           SkuStock: available, reserved, committed, received (received = available + reserved + committed)
-//   "order|<orderId>"     SagaOrder, in the order's home shard: status (Reserved, Rejected, Released, Committed, Voided;
-//                         none while a saga is reserving), its parts (lines summed per SKU, per shard, each with its
-//                         status; the home's own part lives only here), release reason, and the outbox of the order's
-//                         output events and saga messages
-//   "part|<orderId>"      OrderPart, only in a remote shard (N > 1) that holds some of the order's lines
-//   "receipt|<receiptId>" ReceiptRecord: a goods receipt applied to stock (idempotency of stock-received)
-// Keys are escaped (StockKeys) because RowKeys may not contain '/', '\', '#', '?' or control characters.
-//
-// Each event's changes (its order, part or receipt row plus the SKU rows it moves) are committed in one entity-group
-// transaction, conditional on the ETags read, through the kit's PartitionBatchProcessor (see StockPartition). Decisions
-// are naturally idempotent: an order row is placed once, a release or commit only acts on status Reserved, a part row
-// only on its own status, a receipt only on a missing receipt row; so redelivery, duplicates and re-application after a
-// conflict are no-ops, without an applied-id log. A rejection moves no stock, so it needs no ETag on the SKU rows it read.
-
 namespace Store.Inventory.State;
+
+// The design of these rows: README.md in this folder.
 
 /// <summary>Stock of one SKU. Invariant: <c>Received = Available + Reserved + Committed</c>, all ≥ 0.</summary>
 public sealed record SkuStock(string Sku, long Available, long Reserved, long Committed, long Received)
@@ -50,7 +32,7 @@ public sealed record SkuQuantity(string Sku, int Quantity);
 public sealed record ReceiptRecord(string ReceiptId, string Sku, int Quantity);
 
 /// <summary>One row of a stock partition: exactly one of the members is set, according to the row key's prefix.</summary>
-public sealed record StockRow(SkuStock? Sku = null, Decisions.SagaOrder? Order = null, ReceiptRecord? Receipt = null, Decisions.OrderPart? Part = null);
+public sealed record StockRow(SkuStock? Sku = null, Deciders.SagaOrder? Order = null, ReceiptRecord? Receipt = null, Deciders.OrderPart? Part = null);
 
 /// <summary>The HTTP ingress's idempotency record of a receipt request (table "inventoryreceipts").</summary>
 public sealed record ReceiptRequest(string ReceiptId, string Sku, int Quantity, string EventId);

@@ -12,7 +12,7 @@ public sealed class LoyaltyQueryFunctions(TableStateStore<CustomerLoyalty> custo
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{id}/loyalty")] HttpRequestData req, string id, CancellationToken cancellationToken) =>
         HttpEdge.QueryAsync(
             req,
-            async ct => (await customers.FindAsync(LoyaltyProjection.KeyOf(id), ct).ConfigureAwait(false)) is { } state
+            async ct => (await customers.FindAsync(LoyaltyDecider.KeyOf(id), ct).ConfigureAwait(false)) is { } state
                 ? new CustomerLoyaltyView(state.CustomerId, state.Points, state.Tier) : null,
             LoyaltyJson.Default.CustomerLoyaltyView, "Customer not found.", $"Customer '{id}' is unknown to Loyalty.", cancellationToken);
 }

@@ -9,7 +9,7 @@ public sealed class OnSalesOrdersFunction(EventBatchHandler handler, PaymentPoli
     [Function("Payments_OnSalesOrders")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> Run(
-        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = "payments")] EventData[] events,
+        [EventHubTrigger("sales-orders", Connection = "SalesEventHubConnection", ConsumerGroup = PaymentsRegistration.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken ct) =>
-        handler.HandleStatelessAsync(events, context, e => PaymentDecisions.Decide(e, policy), ct);
+        handler.ReactAsync(events, context, e => PaymentReaction.React(e, policy), ct);
 }

@@ -18,23 +18,26 @@ public sealed partial class CancelOrderFunction(EntityCommands<OrderState> order
             return await HttpAnswers.NotFoundAsync(req, id, cancellationToken).ConfigureAwait(false);
         }
 
-        return await HttpEdge.CommandAsync(
-            req,
-            HttpAnswers.CancelBody,
-            body => OrderValidation.ValidateCancel(id, body),
-            (command, ct) => orders.ExecuteAsync(OrderKeys.For(id), state => OrderDecisions.Cancel(state, command, time.GetUtcNow(), Activity.Current?.Id), ct),
-            (_, outcome) =>
-            {
-                LogOutcome(logger, id, outcome);
-                return outcome switch
-                {
-                    CancelOutcome.NotFound => HttpAnswers.NotFoundAsync(req, id, cancellationToken),
-                    CancelOutcome.AlreadyShipped => HttpEdge.ConflictAsync(req, $"Order '{id}' has already shipped and can no longer be cancelled.", cancellationToken),
-                    _ => HttpAnswers.AcceptedAsync(req, id, "cancellation-requested", cancellationToken),
-                };
-            },
-            logger,
-            cancellationToken).ConfigureAwait(false);
+        var (command, rejected) = await HttpEdge.ReadCommandAsync(req, HttpAnswers.CancelBody, body => OrderValidation.ValidateCancel(id, body), cancellationToken).ConfigureAwait(false);
+        if (command is null)
+        {
+            return rejected!;
+        }
+
+        var (outcome, unavailable) = await HttpEdge.ExecuteAsync(req, ct => orders.ExecuteAsync(
+            OrderKeys.For(id), state => OrderDecider.Cancel(state, command, time.GetUtcNow(), Activity.Current?.Id), ct), logger, cancellationToken).ConfigureAwait(false);
+        if (unavailable is not null)
+        {
+            return unavailable;
+        }
+
+        LogOutcome(logger, id, outcome);
+        return await (outcome switch
+        {
+            CancelOutcome.NotFound => HttpAnswers.NotFoundAsync(req, id, cancellationToken),
+            CancelOutcome.AlreadyShipped => HttpEdge.ConflictAsync(req, $"Order '{id}' has already shipped and can no longer be cancelled.", cancellationToken),
+            _ => HttpAnswers.AcceptedAsync(req, id, "cancellation-requested", cancellationToken),
+        }).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cancel order {OrderId}: {Outcome}")]

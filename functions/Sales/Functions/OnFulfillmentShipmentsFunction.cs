@@ -8,7 +8,7 @@ public sealed class OnFulfillmentShipmentsFunction(EventBatchHandler handler, Ke
     [Function("Sales_OnFulfillmentShipments")]
     [ExponentialBackoffRetry(DeliveryRetry.MaxRetryCount, DeliveryRetry.MinimumInterval, DeliveryRetry.MaximumInterval)]
     public Task<BatchOutcome> Run(
-        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = "sales")] EventData[] events,
+        [EventHubTrigger("fulfillment-shipments", Connection = "FulfillmentEventHubConnection", ConsumerGroup = SalesRegistration.ConsumerGroup)] EventData[] events,
         FunctionContext context, CancellationToken ct) =>
         handler.HandleAsync(events, context, processor.ProcessAsync, ct);
 }

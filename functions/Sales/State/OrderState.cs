@@ -1,10 +1,8 @@
 namespace Store.Sales.State;
 
 /// <summary>
-/// What Sales knows about one order: whether it was accepted (and the hash of the accepted request, for idempotent
-/// repeats), whether the customer asked to cancel it, and what Fulfillment (the one authority on ship-or-abandon) made of
-/// it: shipment requested, order withdrawn (the cancel took effect) or cancellation rejected (it had shipped). A row can
-/// exist with only <see cref="ShipmentId"/> set when a shipment arrives for an order Sales has not accepted (see <see cref="IsPlaced"/>).
+/// What Sales knows about one order: accepted (with its request hash), cancel requested, and what Fulfillment made of it.
+/// A row with only <see cref="ShipmentId"/> set is a shipment for an order Sales has not accepted (see <see cref="IsPlaced"/>).
 /// </summary>
 public sealed record OrderState
 {
@@ -71,4 +69,14 @@ public static class CancellationOutcomes
 {
     public const string Withdrawn = "withdrawn";
     public const string Rejected = "rejected";
+}
+
+/// <summary>Where an order lives in the orders table: one partition per order (the escaped id), so orders never contend with each other.</summary>
+public static class OrderKeys
+{
+    /// <summary>The row key of the order entity inside its partition.</summary>
+    public const string RowKey = "order";
+
+    /// <summary>The key of an order's entity.</summary>
+    public static EntityKey For(string orderId) => new(orderId, RowKey);
 }

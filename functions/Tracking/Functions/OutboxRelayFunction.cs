@@ -1,5 +1,3 @@
-using Store.Eventing.Publishing;
-
 namespace Store.Tracking.Functions;
 
 /// <summary>Tracking's outbox relay timer (see <see cref="OutboxRelay"/>); the function must be declared in the app for its metadata.</summary>

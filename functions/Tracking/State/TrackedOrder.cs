@@ -20,10 +20,7 @@ public sealed record TrackedFact(
     string? Reason = null,
     string? ShipmentId = null);
 
-/// <summary>
-/// The order-status view served by <c>GET /api/orders/{id}</c>. <c>Status</c> is derived; see
-/// <see cref="Decisions.OrderStatus"/> for its precedence. Sections are null until their events arrive.
-/// </summary>
+/// <summary>The order-status view served by <c>GET /api/orders/{id}</c> (status precedence: ../README.md); sections are null until their events arrive.</summary>
 public sealed record OrderStatusView(
     string OrderId,
     string Status,

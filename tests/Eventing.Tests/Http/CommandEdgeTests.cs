@@ -4,7 +4,7 @@ using Store.Eventing.Http;
 
 namespace Store.Eventing.Tests.Http;
 
-/// <summary>The kit's command edge (<see cref="HttpEdge.CommandAsync"/>): what runs, and what a client is answered, per kind of failure.</summary>
+/// <summary>The kit's command edge (<see cref="HttpEdge.ReadCommandAsync"/>, then <see cref="HttpEdge.ExecuteAsync"/>): what runs, and what a client is answered, per kind of failure.</summary>
 public sealed class CommandEdgeTests
 {
     private static readonly BodyRules Rules = new(1024);
@@ -21,13 +21,19 @@ public sealed class CommandEdgeTests
     private async Task<InMemoryHttpResponse> SendAsync(string? json, Func<Receive, Task<int>> execute)
     {
         var req = InMemoryHttpRequest.Json(EventBatches.FunctionContextFor("0"), "POST", "/api/receipts", json);
-        return (InMemoryHttpResponse)await HttpEdge.CommandAsync(req, Rules, Validate, (command, _) =>
+        var (command, rejected) = await HttpEdge.ReadCommandAsync(req, Rules, Validate, CancellationToken.None);
+        if (command is null)
+        {
+            return (InMemoryHttpResponse)rejected!;
+        }
+
+        var (outcome, unavailable) = await HttpEdge.ExecuteAsync(req, _ =>
             {
                 _executed++;
                 return execute(command);
-            },
-            (command, outcome) => HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, Encoding.UTF8.GetBytes($$"""{"quantity":{{command.Quantity}},"outcome":{{outcome}}}"""), CancellationToken.None),
-            _log, CancellationToken.None);
+            }, _log, CancellationToken.None);
+        return (InMemoryHttpResponse)(unavailable
+            ?? await HttpEdge.JsonAsync(req, HttpStatusCode.Accepted, Encoding.UTF8.GetBytes($$"""{"quantity":{{command.Quantity}},"outcome":{{outcome}}}"""), CancellationToken.None));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class AppliedOnceTests(AzuriteFixture azurite)
         var table = await azurite.CreateTableAsync("appliedcopies");
         var kit = new KitHarness(table);
         var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal, appliedWindow: 0);
-        var processor = new KeyedBatchProcessor<SkuTotal>(store, new SkuTotalsProjection(), (e, error) => kit.Handler.DeadLetter(e, "inventory", error), kit.Handler.Outputs, kit.Confirmations);
+        var processor = new KeyedBatchProcessor<SkuTotal>(store, new SkuTotalsDecider(), (e, error) => kit.Handler.DeadLetter(e, "inventory", error), kit.Encoder, kit.Outbox);
         var bodies = Enumerable.Range(0, 60).Select(i => TestCodec.ReceivedBody($"e-{i}", i % 2 == 0 ? "A" : "B", 1, kit.Codec)).ToList();
         await kit.Handler.HandleAsync([.. bodies.Select((b, i) => EventBatches.Received(b, 1 + i))], KitHarness.Trigger(), processor.ProcessAsync, CancellationToken.None);
 

@@ -54,7 +54,7 @@ public sealed class DeadLetterAfterAttemptsTests
             }
 
             applied.AddRange(events.Select(e => e.Event.Id));
-            return Task.FromResult(new ProcessResult([], null, events.Count, 0, 0, 0, 0));
+            return Task.FromResult(new ProcessResult { Applied = events.Count });
         }
 
         // Attempt 2 (retry count 1) still waits; attempt 3 gives up on the event that keeps failing.
@@ -93,7 +93,7 @@ public sealed class DeadLetterAfterAttemptsTests
 
         publisher.FailNext = Outage;
         await Assert.ThrowsAsync<RequestFailedException>(() => handler.HandleAsync(batch, Trigger(retryCount: 1),
-            (events, _) => Task.FromResult(new ProcessResult([], null, events.Count, 0, 0, 0, 0)), CancellationToken.None));
+            (events, _) => Task.FromResult(new ProcessResult { Applied = events.Count }), CancellationToken.None));
         Assert.Equal(2, Interlocked.Read(ref blocked));
     }
 
@@ -105,8 +105,9 @@ public sealed class DeadLetterAfterAttemptsTests
     private static (EventBatchHandler Handler, RecordingPublisher Publisher) Handler(DeliveryOptions delivery, EventingMetrics? metrics = null)
     {
         var publisher = new RecordingPublisher();
-        var handler = new EventBatchHandler(TestCodec.Create(), new DeadLetterWriter("Inventory", TimeProvider.System), publisher, new OutboxConfirmations(),
-            metrics ?? new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance, delivery);
+        var codec = TestCodec.Create();
+        var handler = new EventBatchHandler(codec, new DeadLetterWriter("Inventory", TimeProvider.System), new OutputEncoder(codec, "Inventory"),
+            KitHarness.NewOutbox(publisher, new OutboxConfirmations()), metrics ?? new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance, delivery);
         return (handler, publisher);
     }
 }

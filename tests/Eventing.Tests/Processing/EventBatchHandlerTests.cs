@@ -159,13 +159,13 @@ public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task StatelessHandler_MapsEachEvent_AndDeadLettersRejections()
+    public async Task Reaction_MapsEachEvent_AndDeadLettersRejections()
     {
         var kit = await NewHarness();
         var batch = kit.Receipts("s", ["G", "FORBIDDEN"]);
 
-        var outcome = await kit.Handler.HandleStatelessAsync(batch, KitHarness.Trigger(), e =>
-            kit.Projection.Apply(new SkuTotal("x", 0, 0), e) is { Rejection: { } r } ? Decision<bool>.Reject(false, r.Message) : new Decision<bool>(true, []),
+        var outcome = await kit.Handler.ReactAsync(batch, KitHarness.Trigger(), e =>
+            kit.Decider.Decide(new SkuTotal("x", 0, 0), e) is { Rejection: { } r } ? Reaction.Reject(r.Message) : Reaction.Emits(),
             CancellationToken.None);
 
         Assert.Equal((2, 1, 1), (outcome.Received, outcome.Processed, outcome.DeadLettered));
@@ -173,15 +173,15 @@ public sealed class EventBatchHandlerTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task StatelessHandler_CountsNotMineAsIgnored_NotAsApplied()
+    public async Task Reaction_CountsNotMineAsIgnored_NotAsApplied()
     {
         var kit = await NewHarness();
         var batch = kit.Receipts("n", ["MINE", "OTHER"]);
 
-        var outcome = await kit.Handler.HandleStatelessAsync(batch, KitHarness.Trigger(), e =>
+        var outcome = await kit.Handler.ReactAsync(batch, KitHarness.Trigger(), e =>
             e.DataAs<StockReceived>().Sku == "MINE"
-                ? new Decision<bool>(true, [new Store.Eventing.Publishing.Emit(new StockReserved("o-1", "c", []), "echo")])
-                : new Decision<bool>(false),
+                ? Reaction.Emits(new Store.Eventing.Publishing.Emit(new StockReserved("o-1", "c", []), "echo"))
+                : Reaction.NotMine,
             CancellationToken.None);
 
         Assert.Equal((2, 1, 1, 1), (outcome.Received, outcome.Processed, outcome.Ignored, outcome.Emitted));

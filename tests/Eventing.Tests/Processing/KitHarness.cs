@@ -8,10 +8,12 @@ public sealed class KitHarness
         Codec = TestCodec.Create();
         Publisher = new RecordingPublisher();
         Confirmations = new OutboxConfirmations();
-        Handler = new EventBatchHandler(Codec, new DeadLetterWriter("Inventory", TimeProvider.System), Publisher, Confirmations, new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance);
+        Encoder = new OutputEncoder(Codec, "Inventory");
+        Outbox = NewOutbox(Publisher, Confirmations);
+        Handler = NewHandler(Codec, Outbox);
         Store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal, cacheCapacity: cacheCapacity);
-        Projection = new SkuTotalsProjection();
-        Processor = new KeyedBatchProcessor<SkuTotal>(Store, Projection, (e, error) => Handler.DeadLetter(e, "inventory", error), Handler.Outputs, Confirmations, maxConcurrency);
+        Decider = new SkuTotalsDecider();
+        Processor = new KeyedBatchProcessor<SkuTotal>(Store, Decider, (e, error) => Handler.DeadLetter(e, "inventory", error), Encoder, Outbox, maxConcurrency);
     }
 
     /// <summary>A harness over a fresh, created table named after <paramref name="prefix"/>.</summary>
@@ -20,10 +22,18 @@ public sealed class KitHarness
     public CloudEventCodec Codec { get; }
     public RecordingPublisher Publisher { get; }
     public OutboxConfirmations Confirmations { get; }
+    public OutputEncoder Encoder { get; }
+    public EventOutbox Outbox { get; }
     public EventBatchHandler Handler { get; }
     public TableStateStore<SkuTotal> Store { get; }
-    public SkuTotalsProjection Projection { get; }
+    public SkuTotalsDecider Decider { get; }
     public KeyedBatchProcessor<SkuTotal> Processor { get; }
+
+    public static EventOutbox NewOutbox(IEventPublisher publisher, OutboxConfirmations confirmations) => new(publisher, confirmations, NullLogger<EventOutbox>.Instance);
+
+    /// <summary>The batch handler of the "Inventory" test context.</summary>
+    public static EventBatchHandler NewHandler(CloudEventCodec codec, EventOutbox outbox, DeliveryOptions? delivery = null) =>
+        new(codec, new DeadLetterWriter("Inventory", TimeProvider.System), new OutputEncoder(codec, "Inventory"), outbox, new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance, delivery);
 
     public static TriggerContext Trigger(string partition = "0") => new("Inventory", "inventory-stock", "inventory", partition);
 

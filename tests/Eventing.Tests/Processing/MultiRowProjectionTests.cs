@@ -14,15 +14,15 @@ public sealed class MultiRowProjectionTests(AzuriteFixture azurite)
 
         public SkuTotal Initial(EntityKey key) => new(key.RowKey, 0, 0);
 
-        public Decision<SkuTotal> Apply(SkuTotal state, InboundEvent e) =>
-            new(state with { Quantity = state.Quantity + e.DataAs<StockReceived>().Quantity, Receipts = state.Receipts + 1 });
+        public SkuTotal Apply(SkuTotal state, InboundEvent e) =>
+            state with { Quantity = state.Quantity + e.DataAs<StockReceived>().Quantity, Receipts = state.Receipts + 1 };
     }
 
     [Fact]
     public async Task EachEvent_UpdatesBothRows_OnceEach_EvenWhenRedelivered()
     {
         var kit = new KitHarness(azurite.NewTable("multirow"));
-        var processor = new KeyedBatchProcessor<SkuTotal>(kit.Store, new SkuAndDayTotals(), (e, error) => kit.Handler.DeadLetter(e, "inventory", error), kit.Handler.Outputs, kit.Confirmations);
+        var processor = new KeyedBatchProcessor<SkuTotal>(kit.Store, new SkuAndDayTotals(), (e, error) => kit.Handler.DeadLetter(e, "inventory", error), kit.Encoder, kit.Outbox);
         var batch = new[]
         {
             EventBatches.Received(TestCodec.ReceivedBody("m1", "A", 2, kit.Codec), 1),

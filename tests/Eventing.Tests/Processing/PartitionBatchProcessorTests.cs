@@ -14,9 +14,10 @@ public sealed class PartitionBatchProcessorTests(AzuriteFixture azurite)
         var codec = TestCodec.Create();
         var publisher = new RecordingPublisher();
         var confirmations = new OutboxConfirmations();
-        var handler = new EventBatchHandler(codec, new DeadLetterWriter("Inventory", TimeProvider.System), publisher, confirmations, new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance);
+        var outbox = KitHarness.NewOutbox(publisher, confirmations);
+        var handler = KitHarness.NewHandler(codec, outbox);
         var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal, appliedWindow: 0, cacheCapacity: 100);
-        var processor = new PartitionBatchProcessor<SkuTotal>(store, new Receipts(), (e, error) => handler.DeadLetter(e, "inventory", error), handler.Outputs, confirmations, NullLogger.Instance);
+        var processor = new PartitionBatchProcessor<SkuTotal>(store, new Receipts(), (e, error) => handler.DeadLetter(e, "inventory", error), new OutputEncoder(codec, "Inventory"), outbox, NullLogger.Instance);
         var batch = new[] { ("a", "A1", 2), ("b", "B1", 3), ("c", "A1", 4), ("d", "B2", 5), ("e", "FORBIDDEN", 1) }
             .Select((r, i) => EventBatches.Received(TestCodec.ReceivedBody(r.Item1, r.Item2, r.Item3, codec), i + 1)).ToArray();
 
@@ -34,7 +35,7 @@ public sealed class PartitionBatchProcessorTests(AzuriteFixture azurite)
     }
 
     /// <summary>Receipts counted per SKU: the receipt row (idempotency) and the SKU row in one transaction, partition = the SKU's first letter.</summary>
-    private sealed class Receipts : IPartitionDecisions<SkuTotal>
+    private sealed class Receipts : IPartitionDecider<SkuTotal>
     {
         public RowsNeeded? RowsOf(InboundEvent e) => e.Event.Data is StockReceived r
             ? new RowsNeeded(r.Sku[..1], ["sku|" + r.Sku, "receipt|" + r.ReceiptId], ["receipt|" + r.ReceiptId])

@@ -108,8 +108,7 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite)
         var table = await NewTable();
         var kit = new KitHarness(table);
         var dying = new PublishThenDie();
-        var handler = new EventBatchHandler(kit.Codec, new Store.Eventing.DeadLetters.DeadLetterWriter("Inventory", TimeProvider.System), dying, kit.Confirmations,
-            new EventingMetrics(), TimeProvider.System, NullLogger<EventBatchHandler>.Instance);
+        var handler = KitHarness.NewHandler(kit.Codec, KitHarness.NewOutbox(dying, kit.Confirmations));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync(Batch(kit), KitHarness.Trigger(), kit.Processor.ProcessAsync, CancellationToken.None));
 

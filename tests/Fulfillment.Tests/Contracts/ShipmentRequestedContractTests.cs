@@ -7,11 +7,11 @@ public sealed class ShipmentRequestedContractTests
     [Fact]
     public void EmittedShipmentRequested_ValidatesAgainstItsSchemaAndDecodes()
     {
-        var projection = new FulfillmentProjection();
-        var state = projection.Initial(FulfillmentProjection.KeyOf("k-1"));
-        state = projection.Apply(state, Inbound(Placed("k-1"))).State;
-        state = projection.Apply(state, Inbound(Reserved("k-1"))).State;
-        var output = Assert.Single(Emitted(projection, state, Inbound(Authorized("k-1"))));
+        var decider = new FulfillmentDecider();
+        var state = decider.Initial(FulfillmentDecider.KeyOf("k-1"));
+        state = decider.Decide(state, Inbound(Placed("k-1"))).State;
+        state = decider.Decide(state, Inbound(Reserved("k-1"))).State;
+        var output = Assert.Single(Emitted(decider, state, Inbound(Authorized("k-1"))));
 
         var registration = Codec.Registry.For<ShipmentRequested>();
         using var document = JsonDocument.Parse(output.Body);
@@ -30,18 +30,18 @@ public sealed class ShipmentRequestedContractTests
     [Fact]
     public void EmittedCancellationAnswers_ValidateAgainstTheirSchemasAndDecode()
     {
-        var projection = new FulfillmentProjection();
-        var withdrawn = projection.Initial(FulfillmentProjection.KeyOf("w-1"));
-        withdrawn = projection.Apply(withdrawn, Inbound(Placed("w-1"))).State;
-        var withdrawal = Assert.Single(Emitted(projection, withdrawn, Inbound(Cancelled("w-1"))));
+        var decider = new FulfillmentDecider();
+        var withdrawn = decider.Initial(FulfillmentDecider.KeyOf("w-1"));
+        withdrawn = decider.Decide(withdrawn, Inbound(Placed("w-1"))).State;
+        var withdrawal = Assert.Single(Emitted(decider, withdrawn, Inbound(Cancelled("w-1"))));
 
-        var shipped = projection.Initial(FulfillmentProjection.KeyOf("r-1"));
+        var shipped = decider.Initial(FulfillmentDecider.KeyOf("r-1"));
         foreach (var e in new[] { Placed("r-1"), Reserved("r-1"), Authorized("r-1") })
         {
-            shipped = projection.Apply(shipped, Inbound(e)).State;
+            shipped = decider.Decide(shipped, Inbound(e)).State;
         }
 
-        var rejection = Assert.Single(Emitted(projection, shipped, Inbound(Cancelled("r-1"))));
+        var rejection = Assert.Single(Emitted(decider, shipped, Inbound(Cancelled("r-1"))));
 
         foreach (var (output, type, orderId) in new[] { (withdrawal, CloudEventTypeAttribute.Of<OrderWithdrawn>(), "w-1"), (rejection, CloudEventTypeAttribute.Of<CancellationRejected>(), "r-1") })
         {

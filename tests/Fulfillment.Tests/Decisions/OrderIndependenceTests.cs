@@ -7,18 +7,18 @@ namespace Store.Fulfillment.Tests.Decisions;
 public sealed class OrderIndependenceTests
 {
     private const string OrderId = "order-perm";
-    private static readonly FulfillmentProjection Projection = new();
+    private static readonly FulfillmentDecider Decider = new();
 
     private static List<OutgoingEvent> Apply(IEnumerable<TestEvent> events)
     {
-        var state = Projection.Initial(FulfillmentProjection.KeyOf(OrderId));
+        var state = Decider.Initial(FulfillmentDecider.KeyOf(OrderId));
         var outputs = new List<OutgoingEvent>();
         foreach (var e in events)
         {
             var input = Inbound(e);
-            var decision = Projection.Apply(state, input);
+            var decision = Decider.Decide(state, input);
             Assert.Null(decision.Rejection);
-            outputs.AddRange(Emitted(Projection, state, input));
+            outputs.AddRange(Emitted(Decider, state, input));
             state = decision.State;
         }
 
@@ -109,10 +109,10 @@ public sealed class OrderIndependenceTests
             var outputs = new List<string>();
             foreach (var e in shuffled)
             {
-                var state = states.TryGetValue(e.OrderId, out var s) ? s : Projection.Initial(FulfillmentProjection.KeyOf(e.OrderId));
+                var state = states.TryGetValue(e.OrderId, out var s) ? s : Decider.Initial(FulfillmentDecider.KeyOf(e.OrderId));
                 var input = Inbound(e);
-                states[e.OrderId] = Projection.Apply(state, input).State;
-                outputs.AddRange(Emitted(Projection, state, input).Select(o => Text(o.Body)));
+                states[e.OrderId] = Decider.Decide(state, input).State;
+                outputs.AddRange(Emitted(Decider, state, input).Select(o => Text(o.Body)));
             }
 
             var sorted = outputs.Order(StringComparer.Ordinal).ToArray();

@@ -38,7 +38,7 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
         Assert.Equal(ids.Order(StringComparer.Ordinal), app.Shipments().Select(s => s.PartitionKey).Order(StringComparer.Ordinal));
         var states = await app.StatesAsync();
         Assert.Equal(150, states.Count);
-        Assert.All(ids, id => Assert.Contains(FulfillmentProjection.KeyOf(id).PartitionKey + "/" + id, states.Keys));
+        Assert.All(ids, id => Assert.Contains(FulfillmentDecider.KeyOf(id).PartitionKey + "/" + id, states.Keys));
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public void EveryConsumedEventType_IsKeyedByItsOrder()
     {
-        var projection = new FulfillmentProjection();
+        var decider = new FulfillmentDecider();
 
-        Assert.All([Placed("o-1"), Reserved("o-1"), Authorized("o-1"), Declined("o-1"), Cancelled("o-1")], e => Assert.Equal(FulfillmentProjection.KeyOf("o-1"), projection.KeyOf(Inbound(e))));
+        Assert.All([Placed("o-1"), Reserved("o-1"), Authorized("o-1"), Declined("o-1"), Cancelled("o-1")], e => Assert.Equal(FulfillmentDecider.KeyOf("o-1"), decider.KeyOf(Inbound(e))));
     }
 
     [Fact]
@@ -157,5 +157,5 @@ public sealed class FulfillmentFunctionsTests(AzuriteFixture azurite)
         }
     }
 
-    private static string FulfillmentDecider_EventId(string orderId) => EventIds.Derive(Store.Fulfillment.Decisions.FulfillmentDecider.Scope(orderId), Store.Fulfillment.Decisions.FulfillmentDecider.ShipmentRequestedRole);
+    private static string FulfillmentDecider_EventId(string orderId) => EventIds.Derive(Store.Fulfillment.Deciders.FulfillmentDecider.Scope(orderId), Store.Fulfillment.Deciders.FulfillmentDecider.ShipmentRequestedRole);
 }

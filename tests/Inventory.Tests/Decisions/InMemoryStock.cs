@@ -1,7 +1,7 @@
 namespace Store.Inventory.Tests.Decisions;
 
 /// <summary>
-/// N stock shards in memory and the saga messages between them, applying <see cref="ShardedStockDecisions"/> the way
+/// N stock shards in memory and the saga messages between them, applying <see cref="StockSaga"/> the way
 /// the processor does: each decision atomically to one shard's rows (as an ETag-conditioned transaction does), unless it
 /// is a rule violation; messages wait in a bag until delivered (at least once, in any order). For pure and property tests.
 /// </summary>
@@ -97,7 +97,7 @@ internal sealed class InMemoryStock(int shards = 1)
 
     private ShardDecision Decide(int shard, object data)
     {
-        var decision = ShardedStockDecisions.Decide(_shards[shard], shard, shards, data) ?? throw new ArgumentException($"Not an Inventory input: {data.GetType().Name}");
+        var decision = StockSaga.Decide(_shards[shard], shard, shards, data) ?? throw new ArgumentException($"Not an Inventory input: {data.GetType().Name}");
         if (decision.Violation is not null)
         {
             return decision;

@@ -7,7 +7,7 @@ public sealed class ReceiptDecisionsTests
     private static Validated<StockReceived> Validate(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return ReceiptDecisions.Validate(document.RootElement.Clone());
+        return ReceiptDecider.Validate(document.RootElement.Clone());
     }
 
     [Fact]
@@ -63,15 +63,15 @@ public sealed class ReceiptDecisionsTests
     public void Receive_RecordsANewReceiptWithOneStockReceived_AndAnswersARepeatWithWhatWasAccepted()
     {
         var now = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        var first = ReceiptDecisions.Receive(null, new StockReceived("r1", "A", 5), now, null);
+        var first = ReceiptDecider.Receive(null, new StockReceived("r1", "A", 5), now, null);
 
-        Assert.Equal((ReceiptIngressDecision.Accept, new ReceiptRequest("r1", "A", 5, ReceiptDecisions.EventIdOf("r1"))), first.Answer);
+        Assert.Equal((ReceiptIngressDecision.Accept, new ReceiptRequest("r1", "A", 5, ReceiptDecider.EventIdOf("r1"))), first.Answer);
         Assert.Equal(first.Answer.Accepted, first.NewState);
         var output = Assert.Single(first.Outputs!);
         Assert.Equal(new StockReceived("r1", "A", 5), output.Data);
-        Assert.Equal(ReceiptDecisions.EventIdOf("r1"), EventIds.Derive(output.Cause!.Value.Scope, output.Role));
+        Assert.Equal(ReceiptDecider.EventIdOf("r1"), EventIds.Derive(output.Cause!.Value.Scope, output.Role));
 
-        var repeat = ReceiptDecisions.Receive(first.NewState, new StockReceived("r1", "A", 5), now.AddMinutes(1), null);
+        var repeat = ReceiptDecider.Receive(first.NewState, new StockReceived("r1", "A", 5), now.AddMinutes(1), null);
         Assert.Equal((ReceiptIngressDecision.Repeat, first.NewState!), repeat.Answer);
         Assert.Null(repeat.NewState);
         Assert.Null(repeat.Outputs);
@@ -96,15 +96,15 @@ public sealed class ReceiptDecisionsTests
 
     [Fact]
     public void Decide_FirstRequest_IsAccepted() =>
-        Assert.Equal(ReceiptIngressDecision.Accept, ReceiptDecisions.Decide(null, new StockReceived("r1", "A", 1)));
+        Assert.Equal(ReceiptIngressDecision.Accept, ReceiptDecider.Decide(null, new StockReceived("r1", "A", 1)));
 
     [Fact]
     public void Decide_SameBodyAgain_IsARepeat() =>
-        Assert.Equal(ReceiptIngressDecision.Repeat, ReceiptDecisions.Decide(new ReceiptRequest("r1", "A", 1, "id"), new StockReceived("r1", "A", 1)));
+        Assert.Equal(ReceiptIngressDecision.Repeat, ReceiptDecider.Decide(new ReceiptRequest("r1", "A", 1, "id"), new StockReceived("r1", "A", 1)));
 
     [Theory]
     [InlineData("B", 1)]
     [InlineData("A", 2)]
     public void Decide_DifferentBodySameId_IsAConflict(string sku, int quantity) =>
-        Assert.Equal(ReceiptIngressDecision.Conflict, ReceiptDecisions.Decide(new ReceiptRequest("r1", "A", 1, "id"), new StockReceived("r1", sku, quantity)));
+        Assert.Equal(ReceiptIngressDecision.Conflict, ReceiptDecider.Decide(new ReceiptRequest("r1", "A", 1, "id"), new StockReceived("r1", sku, quantity)));
 }

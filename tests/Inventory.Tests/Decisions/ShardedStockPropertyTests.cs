@@ -4,7 +4,7 @@ using static Store.Inventory.Tests.InventoryTestData;
 namespace Store.Inventory.Tests.Decisions;
 
 /// <summary>
-/// The sharded reservation saga (<see cref="ShardedStockDecisions"/>) at N = 1 and N = 4 shards, in memory: random
+/// The sharded reservation saga (<see cref="StockSaga"/>) at N = 1 and N = 4 shards, in memory: random
 /// scenarios run under random interleavings of inputs and inter-shard messages, with redelivery (duplicates), crashes
 /// before a commit (the input or message stays and comes again) and crashes between commit and publish (the outbox is
 /// published later, in any order), checking the invariants after every step and compensation at the end. A failure

@@ -2,7 +2,7 @@ using static Store.Inventory.Tests.InventoryTestData;
 
 namespace Store.Inventory.Tests.Decisions;
 
-/// <summary>The stock rules (<see cref="ShardedStockDecisions"/>) at N = 1: every event is decided in one transaction, no saga message.</summary>
+/// <summary>The stock rules (<see cref="StockSaga"/>) at N = 1: every event is decided in one transaction, no saga message.</summary>
 public sealed class StockDecisionsTests
 {
     // ---- stock-received ----
@@ -303,8 +303,8 @@ public sealed class StockDecisionsTests
     {
         var view = new InMemoryStock().Shards[0];
 
-        Assert.Null(ShardedStockDecisions.Decide(view, 0, 1, new StockReserved("o1", "c1", [new StockLine("A", 1)])));
-        Assert.Null(ShardedStockDecisions.Decide(view, 0, 1, new StockReleased("o1", "c1", [new StockLine("A", 1)], "order-cancelled")));
+        Assert.Null(StockSaga.Decide(view, 0, 1, new StockReserved("o1", "c1", [new StockLine("A", 1)])));
+        Assert.Null(StockSaga.Decide(view, 0, 1, new StockReleased("o1", "c1", [new StockLine("A", 1)], "order-cancelled")));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ internal static class InventoryTestApp
 
     public static EventData Shipped(this TestApp app, ShipmentRequested s) => app.Received(app.Body(InventoryEventTypes.ShipmentRequested, "shipped-" + s.OrderId, s.OrderId, s));
 
-    public static EventData Stock(this TestApp app, StockReceived r) => app.Received(app.Body(InventoryEventTypes.StockReceived, ReceiptDecisions.EventIdOf(r.ReceiptId), r.Sku, r));
+    public static EventData Stock(this TestApp app, StockReceived r) => app.Received(app.Body(InventoryEventTypes.StockReceived, ReceiptDecider.EventIdOf(r.ReceiptId), r.Sku, r));
 
     public static Task<BatchOutcome> OnSalesOrders(this TestApp app, string partition, params EventData[] events) => app.DeliverAsync("sales-orders", events, partition);
 
@@ -56,7 +56,7 @@ internal static class InventoryTestApp
 
     /// <summary>The table partition of <paramref name="id"/>'s stock shard.</summary>
     public static string ShardOf(this TestApp app, string id) =>
-        global::Store.Inventory.Decisions.StockShards.Partition(global::Store.Inventory.Decisions.StockShards.Of(id, app.Get<InventoryOptions>().StockShards), app.Get<InventoryOptions>().StockShards);
+        global::Store.Inventory.Deciders.StockShards.Partition(global::Store.Inventory.Deciders.StockShards.Of(id, app.Get<InventoryOptions>().StockShards), app.Get<InventoryOptions>().StockShards);
 
     public static Task<BatchOutcome> OnShards(this TestApp app, string partition, params EventData[] events) => app.DeliverAsync("inventory-shards", events, partition);
 
@@ -78,7 +78,7 @@ internal static class InventoryTestApp
         return delivered - from;
     }
 
-    public static async Task<global::Store.Inventory.Decisions.SagaOrder?> OrderAsync(this TestApp app, string orderId) =>
+    public static async Task<global::Store.Inventory.Deciders.SagaOrder?> OrderAsync(this TestApp app, string orderId) =>
         (await app.Store().GetAsync(StockKeys.Partition, StockKeys.Order(orderId), CancellationToken.None))?.State?.Order;
 
     /// <summary>Published events of one type, decoded (this validates them against their schemas).</summary>

@@ -22,7 +22,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var published = Assert.Single(app.Publisher.Published);
-        Assert.Equal(("inventory-stock", "A", ReceiptDecisions.EventIdOf("r-1"), InventoryEventTypes.StockReceived), (published.Hub, published.PartitionKey, published.Id, published.Type));
+        Assert.Equal(("inventory-stock", "A", ReceiptDecider.EventIdOf("r-1"), InventoryEventTypes.StockReceived), (published.Hub, published.PartitionKey, published.Id, published.Type));
         Assert.Equal(new StockReceived("r-1", "A", 5), app.Codec.Decode(published.Body).Event!.Data);
         using var body = JsonDocument.Parse(response.ReadBody());
         Assert.Equal(published.Id, body.RootElement.GetProperty("eventId").GetString());
@@ -67,7 +67,7 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
         var response = await PostAsync(app, """{"receiptId":"r-1","sku":"A","quantity":5}""");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(ReceiptDecisions.EventIdOf("r-1"), Assert.Single(app.Publisher.Published).Id);
+        Assert.Equal(ReceiptDecider.EventIdOf("r-1"), Assert.Single(app.Publisher.Published).Id);
     }
 
     [Fact]
@@ -144,6 +144,6 @@ public sealed class StockFunctionsTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"available\":2", response.ReadBody());
-        Assert.Equal(EventIds.Derive("stock-receipt:r/1#?", "stock-received"), ReceiptDecisions.EventIdOf("r/1#?"));
+        Assert.Equal(EventIds.Derive("stock-receipt:r/1#?", "stock-received"), ReceiptDecider.EventIdOf("r/1#?"));
     }
 }

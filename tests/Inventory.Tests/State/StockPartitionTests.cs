@@ -3,13 +3,13 @@ using static Store.Inventory.Tests.InventoryTestData;
 namespace Store.Inventory.Tests.State;
 
 /// <summary>
-/// What one event writes through <see cref="StockPartition"/> (the rows named, the rows changed, where the outputs sit):
+/// What one event writes through <see cref="StockDecider"/> (the rows named, the rows changed, where the outputs sit):
 /// with one shard exactly the order row (or receipt row) and the SKU rows it moves, in partition "stock"; at any N the
 /// home keeps no part row of its own.
 /// </summary>
 public sealed class StockPartitionTests
 {
-    private static readonly StockPartition OneShard = new(new InventoryOptions());
+    private static readonly StockDecider OneShard = new(new InventoryOptions());
 
     [Fact]
     public void OneShard_OrderPlaced_WritesExactlyTheOrderRowAndItsSkuRows_WithStockReservedOnTheOrderRow()
@@ -68,7 +68,7 @@ public sealed class StockPartitionTests
     [Fact]
     public void FourShards_TheHomeWritesItsOrderRowAndItsOwnSkuRows_ButNoPartRow()
     {
-        var partition = new StockPartition(new InventoryOptions(StockShards: 4));
+        var partition = new StockDecider(new InventoryOptions(StockShards: 4));
         var home = StockShards.Of("o1", 4);
         var local = Enumerable.Range(0, 100).Select(i => "SKU-" + i).First(s => StockShards.Of(s, 4) == home);
         var remote = Enumerable.Range(0, 100).Select(i => "SKU-" + i).First(s => StockShards.Of(s, 4) != home);

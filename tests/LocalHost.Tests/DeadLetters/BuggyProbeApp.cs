@@ -16,7 +16,7 @@ public sealed record ProbeOrder(string OrderId, string CustomerId);
 
 public sealed record ProbeState(IReadOnlyList<string> Orders);
 
-/// <summary>What the probe emits for each order it handles (sent as a catalog type on a hub the probe borrows, see <see cref="ProbeProjection.OutputHub"/>).</summary>
+/// <summary>What the probe emits for each order it handles (sent as a catalog type on a hub the probe borrows, see <see cref="ProbeDecider.OutputHub"/>).</summary>
 public sealed record ProbeSeen(string OrderId, string CustomerId);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
@@ -30,7 +30,7 @@ public sealed partial class ProbeJson : JsonSerializerContext;
 /// applied log): one entity collects every order it has seen and emits one "seen" event per order. All events of a
 /// partition hit the same entity, so the per-source-partition position is ahead of any event that was dead-lettered.
 /// </summary>
-public sealed class ProbeProjection(ProbeBug bug) : IKeyedProjection<ProbeState>
+public sealed class ProbeDecider(ProbeBug bug) : IKeyedDecider<ProbeState>
 {
     public const string OutputHub = "notifications-outbox";
 
@@ -38,7 +38,7 @@ public sealed class ProbeProjection(ProbeBug bug) : IKeyedProjection<ProbeState>
 
     public ProbeState Initial(EntityKey key) => new([]);
 
-    public Decision<ProbeState> Apply(ProbeState state, InboundEvent e)
+    public Decision<ProbeState> Decide(ProbeState state, InboundEvent e)
     {
         var order = e.DataAs<ProbeOrder>();
         if (bug.Enabled && order.CustomerId == ProbeBug.Customer)
@@ -76,16 +76,18 @@ internal static class BuggyProbe
             services.AddSingleton(new CloudEventCodec(registry));
             services.AddSingleton(sp => new DeadLetterWriter("BuggyProbe", sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<OutboxConfirmations>();
+            services.AddSingleton<EventOutbox>();
+            services.AddSingleton(sp => new OutputEncoder(sp.GetRequiredService<CloudEventCodec>(), "Notifications"));
             services.AddSingleton<EventingMetrics>();
             services.AddSingleton<EventBatchHandler>();
             services.AddLogging();
             services.AddSingleton(new TableServiceClient(configuration[EventCatalog.Current.StateStorageSetting]));
             services.AddSingleton(sp => new TableStateStore<ProbeState>(sp.GetRequiredService<TableServiceClient>().GetTableClient(table), ProbeJson.Default.ProbeState));
             services.AddSingleton(sp => new KeyedBatchProcessor<ProbeState>(
-                sp.GetRequiredService<TableStateStore<ProbeState>>(), new ProbeProjection(bug),
+                sp.GetRequiredService<TableStateStore<ProbeState>>(), new ProbeDecider(bug),
                 (e, error) => sp.GetRequiredService<EventBatchHandler>().DeadLetter(e, "buggy-probe", error),
-                new OutputEncoder(sp.GetRequiredService<CloudEventCodec>(), "Notifications"),
-                sp.GetRequiredService<OutboxConfirmations>()));
+                sp.GetRequiredService<OutputEncoder>(),
+                sp.GetRequiredService<EventOutbox>()));
             services.AddSingleton<BuggyProbeFunctions>();
             return services;
         })

@@ -33,7 +33,7 @@ public sealed class DeadLetterRedeliveryTests(AzuriteFixture azurite)
 
     // A set: the kit republishes an entity's unconfirmed outbox entries with a later batch (at-least-once, same ids).
     private static SortedSet<string> OutputIds(LocalFunctionsHost host) =>
-        new(host.Log.ReadAll(ProbeProjection.OutputHub).Select(e => e.MessageId!), StringComparer.Ordinal);
+        new(host.Log.ReadAll(ProbeDecider.OutputHub).Select(e => e.MessageId!), StringComparer.Ordinal);
 
     private static async Task<string> StateAsync(LocalFunctionsHost host)
     {
@@ -80,7 +80,7 @@ public sealed class DeadLetterRedeliveryTests(AzuriteFixture azurite)
         Assert.DoesNotContain(other.Batches, b => b.PartitionId.StartsWith("dlq-", StringComparison.Ordinal));
         var outputs = OutputIds(host);
         Assert.Equal(3, outputs.Count);
-        Assert.Single(host.Log.ReadAll(ProbeProjection.OutputHub).Where(e => Encoding.UTF8.GetString(e.Body).Contains("\"O-2\"", StringComparison.Ordinal)).Select(e => e.MessageId).Distinct());
+        Assert.Single(host.Log.ReadAll(ProbeDecider.OutputHub).Where(e => Encoding.UTF8.GetString(e.Body).Contains("\"O-2\"", StringComparison.Ordinal)).Select(e => e.MessageId).Distinct());
         var state = await StateAsync(host);
         Assert.Contains("O-2", state, StringComparison.Ordinal);
         Assert.Contains($"sales-orders/dlq-{buggy.Data.PartitionId}-{buggy.Data.SequenceNumber}", state, StringComparison.Ordinal);

@@ -21,7 +21,7 @@ public sealed class CronScheduleTests
     [InlineData("2026-12-31T23:59:45Z", "2027-01-01T00:00:30Z")]
     public void TheOutboxRelaySchedule_FiresAtSecond30OfEveryMinute_StrictlyAfterTheGivenTime(string after, string expected)
     {
-        var schedule = CronSchedule.Parse(Store.Eventing.Publishing.OutboxRelay.Schedule);
+        var schedule = CronSchedule.Parse(Store.Eventing.Outbox.OutboxRelay.Schedule);
 
         Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture), schedule.Next(DateTimeOffset.Parse(after, CultureInfo.InvariantCulture)));
     }

@@ -1,4 +1,4 @@
-using Store.Loyalty.Decisions;
+using Store.Loyalty.Deciders;
 
 namespace Store.LocalHost.Tests.SystemProperties;
 

@@ -21,7 +21,7 @@ public sealed class SystemPropertyTests(AzuriteFixture azurite, ITestOutputHelpe
     [InlineData(4)]
     public async Task RandomScenarios_UnderRandomInterleavingsAndFaults_KeepEveryCrossContextInvariant(int shards)
     {
-        Assert.Equal(Math.Min(shards, 3), Scenario.Skus.Select(s => Store.Inventory.Decisions.StockShards.Of(s, shards)).Distinct().Count());
+        Assert.Equal(Math.Min(shards, 3), Scenario.Skus.Select(s => Store.Inventory.Deciders.StockShards.Of(s, shards)).Distinct().Count());
         var cases = int.TryParse(Environment.GetEnvironmentVariable("SYSTEM_PROPERTY_CASES"), out var n) && n > 0 ? n : DefaultCases;
         var wall = Stopwatch.StartNew();
         var runs = 0;

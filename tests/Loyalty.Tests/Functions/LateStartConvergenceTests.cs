@@ -76,7 +76,7 @@ public sealed class LateStartConvergenceTests(AzuriteFixture azurite, ITestOutpu
         Assert.Equal(outA.Count, outA.Select(e => e.Id).Distinct().Count());
         Assert.Equal(outB.Count, outB.Select(e => e.Id).Distinct().Count());
         var expectedIds = history.ExpectedPoints
-            .SelectMany(c => Tiers.Crossings.Where(t => c.Value >= t.Threshold).Select(t => LoyaltyProjection.TierChangedId(c.Key, t.Reached)))
+            .SelectMany(c => Tiers.Crossings.Where(t => c.Value >= t.Threshold).Select(t => LoyaltyDecider.TierChangedId(c.Key, t.Reached)))
             .Order().ToArray();
         Assert.NotEmpty(expectedIds);
         Assert.Equal(expectedIds, outA.Select(e => e.Id).Order());

@@ -18,7 +18,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
 
         var published = Assert.Single(app.Publisher.To("loyalty-tiers"));
         Assert.Equal("alice", published.PartitionKey);
-        Assert.Equal(LoyaltyProjection.TierChangedId("alice", Tiers.Silver), published.Id);
+        Assert.Equal(LoyaltyDecider.TierChangedId("alice", Tiers.Silver), published.Id);
         var decoded = app.Codec.Decode(published.Body);
         Assert.Equal(new TierChanged("alice", Tiers.Bronze, Tiers.Silver, 1500), decoded.Event!.Data);
         Assert.Equal(T0.AddMinutes(5), decoded.Event.Time);
@@ -80,7 +80,7 @@ public sealed class LoyaltyFunctionsTests(AzuriteFixture azurite)
         await app.Shipments(shipment);
 
         var published = Assert.Single(app.Publisher.To("loyalty-tiers"));
-        Assert.Equal(LoyaltyProjection.TierChangedId("dave", Tiers.Silver), published.Id);
+        Assert.Equal(LoyaltyDecider.TierChangedId("dave", Tiers.Silver), published.Id);
         Assert.Equal(1000, (await app.FindAsync("dave"))!.Points);
     }
 

@@ -13,7 +13,7 @@ public static class LoyaltyTestApp
     public static TableStateStore<CustomerLoyalty> Store(this TestApp app) => app.Get<TableStateStore<CustomerLoyalty>>();
 
     /// <summary>A customer's state; null when Loyalty has never seen the customer.</summary>
-    public static Task<CustomerLoyalty?> FindAsync(this TestApp app, string customerId) => app.Store().FindAsync(LoyaltyProjection.KeyOf(customerId), CancellationToken.None);
+    public static Task<CustomerLoyalty?> FindAsync(this TestApp app, string customerId) => app.Store().FindAsync(LoyaltyDecider.KeyOf(customerId), CancellationToken.None);
 
     public static Task<BatchOutcome> SalesOrders(this TestApp app, EventData[] events, string partition = "0") => app.DeliverAsync("sales-orders", events, partition);
 
@@ -36,7 +36,7 @@ public static class LoyaltyTestApp
 
     public static async Task<TableEntity?> EntityAsync(this TestApp app, string customerId)
     {
-        var key = LoyaltyProjection.KeyOf(customerId);
+        var key = LoyaltyDecider.KeyOf(customerId);
         var response = await app.Store().Table.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey);
         return response.HasValue ? response.Value : null;
     }

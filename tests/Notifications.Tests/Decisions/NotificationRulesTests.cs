@@ -3,7 +3,7 @@ namespace Store.Notifications.Tests.Decisions;
 public sealed class NotificationRulesTests
 {
     private static NotificationRequested For(object e, string notificationId, string channel) =>
-        NotificationRules.For(e, notificationId, channel) ?? throw new InvalidOperationException($"{e.GetType().Name} asks for no notification.");
+        NotificationReaction.For(e, notificationId, channel) ?? throw new InvalidOperationException($"{e.GetType().Name} asks for no notification.");
 
     [Fact]
     public void ShipmentRequested_BecomesShipmentTemplateWithOrderItemCountAndTotal()

@@ -29,7 +29,7 @@ public sealed class NotificationsFunctionsTests
         var published = Assert.Single(app.Publisher.To("notifications-outbox"));
         var decoded = app.Codec.Decode(published.Body).Event!;
         var notification = (NotificationRequested)decoded.Data;
-        var expectedId = EventIds.Derive("in-1", Notifier.Role);
+        var expectedId = EventIds.Derive("in-1", NotificationReaction.Role);
         Assert.Equal((expectedId, expectedId, template, "email"), (published.Id, notification.NotificationId, notification.Template, notification.Channel));
         Assert.Equal(notification.CustomerId, published.PartitionKey);
         Assert.Equal(notification.CustomerId, decoded.Subject);

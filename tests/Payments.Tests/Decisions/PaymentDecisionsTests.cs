@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Store.Payments.Decisions;
+using Store.Payments.Reactions;
 
 namespace Store.Payments.Tests.Decisions;
 
@@ -17,7 +17,7 @@ public sealed class PaymentDecisionsTests
     [InlineData("1000000", false)]
     public void Total_at_or_below_the_default_limit_of_5000_is_authorised_and_above_it_declined(string total, bool authorized)
     {
-        var decision = PaymentDecisions.Decide(Order(decimal.Parse(total, System.Globalization.CultureInfo.InvariantCulture)), PaymentPolicy.Default);
+        var decision = PaymentReaction.Decide(Order(decimal.Parse(total, System.Globalization.CultureInfo.InvariantCulture)), PaymentPolicy.Default);
 
         Assert.Equal(authorized, decision.Authorized);
         if (!authorized)
@@ -34,7 +34,7 @@ public sealed class PaymentDecisionsTests
     [InlineData("CHF", false)]
     public void Only_the_default_supported_currencies_EUR_USD_GBP_are_authorised(string currency, bool authorized)
     {
-        var decision = PaymentDecisions.Decide(Order(10m, currency), PaymentPolicy.Default);
+        var decision = PaymentReaction.Decide(Order(10m, currency), PaymentPolicy.Default);
 
         Assert.Equal(authorized, decision.Authorized);
         if (!authorized)
@@ -46,7 +46,7 @@ public sealed class PaymentDecisionsTests
     [Fact]
     public void Both_reasons_are_given_when_both_rules_decline()
     {
-        var decision = PaymentDecisions.Decide(Order(9000m, "JPY"), PaymentPolicy.Default);
+        var decision = PaymentReaction.Decide(Order(9000m, "JPY"), PaymentPolicy.Default);
 
         Assert.False(decision.Authorized);
         Assert.Equal("currency JPY is not supported; total 9000 JPY exceeds the authorization limit of 5000", decision.Reason);
@@ -55,7 +55,7 @@ public sealed class PaymentDecisionsTests
     [Fact]
     public void The_same_order_always_gets_the_same_decision()
     {
-        Assert.Equal(PaymentDecisions.Decide(Order(6000m), PaymentPolicy.Default), PaymentDecisions.Decide(Order(6000m), PaymentPolicy.Default));
+        Assert.Equal(PaymentReaction.Decide(Order(6000m), PaymentPolicy.Default), PaymentReaction.Decide(Order(6000m), PaymentPolicy.Default));
     }
 
     [Fact]
@@ -68,9 +68,9 @@ public sealed class PaymentDecisionsTests
         }).Build());
 
         Assert.Equal(100.50m, policy.AuthorizationLimit);
-        Assert.True(PaymentDecisions.Decide(Order(100.50m, "JPY"), policy).Authorized);
-        Assert.False(PaymentDecisions.Decide(Order(100.51m, "JPY"), policy).Authorized);
-        Assert.False(PaymentDecisions.Decide(Order(1m, "USD"), policy).Authorized);
+        Assert.True(PaymentReaction.Decide(Order(100.50m, "JPY"), policy).Authorized);
+        Assert.False(PaymentReaction.Decide(Order(100.51m, "JPY"), policy).Authorized);
+        Assert.False(PaymentReaction.Decide(Order(1m, "USD"), policy).Authorized);
     }
 
     [Fact]

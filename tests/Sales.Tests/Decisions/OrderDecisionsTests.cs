@@ -8,14 +8,14 @@ public sealed class OrderDecisionsTests
     private static PlaceOrder Order(string id = "o-1", decimal price = 10m, string customer = "c-1") =>
         new(id, customer, [new OrderLine("SKU-1", 2, price), new OrderLine("SKU-2", 1, 0.5m)], "EUR");
 
-    private static OrderState Placed(string id = "o-1") => OrderDecisions.Place(null, Order(id), T1).NewState!;
+    private static OrderState Placed(string id = "o-1") => OrderDecider.Place(null, Order(id), T1).NewState!;
 
     private static ShipmentRequested Shipment(string orderId, string shipmentId = "shp-1") => new(shipmentId, orderId, "c-1", [new OrderLine("SKU-1", 2, 10m)]);
 
     [Fact]
     public void A_new_order_is_accepted_with_its_event_and_acceptance_time()
     {
-        var decision = OrderDecisions.Place(null, Order(), T1, "trace");
+        var decision = OrderDecider.Place(null, Order(), T1, "trace");
 
         Assert.Equal(PlaceOutcome.Accepted, decision.Answer);
         var output = Assert.Single(decision.Outputs!);
@@ -23,7 +23,7 @@ public sealed class OrderDecisionsTests
         Assert.Equal(("o-1", "c-1", 20.5m, "EUR"), (placed.OrderId, placed.CustomerId, placed.Total, placed.Currency));
         Assert.Equal(Order().Lines, placed.Lines);
         Assert.Equal((T1, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
-        Assert.Equal(OrderDecisions.PlacedId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
+        Assert.Equal(OrderDecider.PlacedId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
         Assert.Equal(T1, decision.NewState!.AcceptedAt);
         Assert.Equal("accepted", decision.NewState.Status);
     }
@@ -31,7 +31,7 @@ public sealed class OrderDecisionsTests
     [Fact]
     public void The_same_order_again_is_already_accepted_with_no_event_and_nothing_written()
     {
-        var decision = OrderDecisions.Place(Placed(), Order(), T2);
+        var decision = OrderDecider.Place(Placed(), Order(), T2);
 
         Assert.Equal(PlaceOutcome.AlreadyAccepted, decision.Answer);
         Assert.Null(decision.NewState);
@@ -43,7 +43,7 @@ public sealed class OrderDecisionsTests
     {
         var again = Order() with { Lines = [new OrderLine("SKU-1", 2, 10.000m), new OrderLine("SKU-2", 1, 0.50m)] };
 
-        Assert.Equal(PlaceOutcome.AlreadyAccepted, OrderDecisions.Place(Placed(), again, T2).Answer);
+        Assert.Equal(PlaceOutcome.AlreadyAccepted, OrderDecider.Place(Placed(), again, T2).Answer);
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class OrderDecisionsTests
             _ => Order() with { Lines = Order().Lines.Reverse().ToArray() },
         };
 
-        var decision = OrderDecisions.Place(Placed(), different, T2);
+        var decision = OrderDecider.Place(Placed(), different, T2);
 
         Assert.Equal(PlaceOutcome.Conflict, decision.Answer);
         Assert.Null(decision.NewState);
@@ -71,25 +71,25 @@ public sealed class OrderDecisionsTests
     [Fact]
     public void An_order_whose_shipment_was_recorded_first_is_accepted_and_stays_shipped()
     {
-        var marker = OrderDecisions.MarkShipped(OrderState.New("o-1"), Shipment("o-1"));
+        var marker = OrderDecider.MarkShipped(OrderState.New("o-1"), Shipment("o-1"));
 
-        var decision = OrderDecisions.Place(marker, Order(), T1);
+        var decision = OrderDecider.Place(marker, Order(), T1);
 
         Assert.Equal(PlaceOutcome.Accepted, decision.Answer);
         Assert.True(decision.NewState!.IsShipped);
-        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecisions.Cancel(decision.NewState, new CancelOrder("o-1", null), T2).Answer);
+        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecider.Cancel(decision.NewState, new CancelOrder("o-1", null), T2).Answer);
     }
 
     [Fact]
     public void Cancelling_an_accepted_order_emits_order_cancelled_with_customer_and_reason()
     {
-        var decision = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", "too slow"), T2, "trace");
+        var decision = OrderDecider.Cancel(Placed(), new CancelOrder("o-1", "too slow"), T2, "trace");
 
         Assert.Equal(CancelOutcome.Cancelled, decision.Answer);
         var output = Assert.Single(decision.Outputs!);
         Assert.Equal(new OrderCancelled("o-1", "c-1", "too slow"), output.Data);
         Assert.Equal((T2, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
-        Assert.Equal(OrderDecisions.CancelledId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
+        Assert.Equal(OrderDecider.CancelledId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
         Assert.Equal(T2, decision.NewState!.CancelledAt);
         Assert.Equal("cancellation-requested", decision.NewState.Status);
     }
@@ -97,15 +97,15 @@ public sealed class OrderDecisionsTests
     [Fact]
     public void Cancelling_an_unknown_order_is_not_found()
     {
-        Assert.Equal(CancelOutcome.NotFound, OrderDecisions.Cancel(null, new CancelOrder("o-1", null), T2).Answer);
+        Assert.Equal(CancelOutcome.NotFound, OrderDecider.Cancel(null, new CancelOrder("o-1", null), T2).Answer);
     }
 
     [Fact]
     public void Cancelling_an_order_known_only_from_a_shipment_is_not_found()
     {
-        var marker = OrderDecisions.MarkShipped(OrderState.New("o-1"), Shipment("o-1"));
+        var marker = OrderDecider.MarkShipped(OrderState.New("o-1"), Shipment("o-1"));
 
-        var decision = OrderDecisions.Cancel(marker, new CancelOrder("o-1", null), T2);
+        var decision = OrderDecider.Cancel(marker, new CancelOrder("o-1", null), T2);
 
         Assert.Equal(CancelOutcome.NotFound, decision.Answer);
         Assert.Null(decision.Outputs);
@@ -114,9 +114,9 @@ public sealed class OrderDecisionsTests
     [Fact]
     public void Cancelling_twice_is_idempotent_with_no_second_event()
     {
-        var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", "first"), T2).NewState!;
+        var cancelled = OrderDecider.Cancel(Placed(), new CancelOrder("o-1", "first"), T2).NewState!;
 
-        var again = OrderDecisions.Cancel(cancelled, new CancelOrder("o-1", "second"), T2.AddMinutes(1));
+        var again = OrderDecider.Cancel(cancelled, new CancelOrder("o-1", "second"), T2.AddMinutes(1));
 
         Assert.Equal(CancelOutcome.AlreadyCancelled, again.Answer);
         Assert.Null(again.Outputs);
@@ -127,9 +127,9 @@ public sealed class OrderDecisionsTests
     [Fact]
     public void Cancelling_a_shipped_order_conflicts()
     {
-        var shipped = OrderDecisions.MarkShipped(Placed(), Shipment("o-1"));
+        var shipped = OrderDecider.MarkShipped(Placed(), Shipment("o-1"));
 
-        var decision = OrderDecisions.Cancel(shipped, new CancelOrder("o-1", null), T2);
+        var decision = OrderDecider.Cancel(shipped, new CancelOrder("o-1", null), T2);
 
         Assert.Equal(CancelOutcome.AlreadyShipped, decision.Answer);
         Assert.Null(decision.Outputs);
@@ -139,30 +139,30 @@ public sealed class OrderDecisionsTests
     public void A_cancel_that_lost_to_the_shipment_shows_shipped_with_the_cancellation_rejected_and_a_repeat_is_409()
     {
         // Fulfillment shipped before it read the cancel (answered 202): the order ships, and Sales says so.
-        var cancelled = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).NewState!;
-        var shippedAfter = OrderDecisions.MarkCancellationOutcome(OrderDecisions.MarkShipped(cancelled, Shipment("o-1")), CancellationOutcomes.Rejected);
+        var cancelled = OrderDecider.Cancel(Placed(), new CancelOrder("o-1", null), T2).NewState!;
+        var shippedAfter = OrderDecider.MarkCancellationOutcome(OrderDecider.MarkShipped(cancelled, Shipment("o-1")), CancellationOutcomes.Rejected);
 
         Assert.Equal(("shipped", "rejected"), (shippedAfter.Status, shippedAfter.CancellationOutcome));
-        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecisions.Cancel(shippedAfter, new CancelOrder("o-1", null), T2).Answer);
+        Assert.Equal(CancelOutcome.AlreadyShipped, OrderDecider.Cancel(shippedAfter, new CancelOrder("o-1", null), T2).Answer);
     }
 
     [Fact]
     public void A_withdrawn_order_is_cancelled_and_a_repeat_cancel_stays_idempotent()
     {
-        var requested = OrderDecisions.Cancel(Placed(), new CancelOrder("o-1", null), T2).NewState!;
-        var withdrawn = OrderDecisions.MarkCancellationOutcome(requested, CancellationOutcomes.Withdrawn);
+        var requested = OrderDecider.Cancel(Placed(), new CancelOrder("o-1", null), T2).NewState!;
+        var withdrawn = OrderDecider.MarkCancellationOutcome(requested, CancellationOutcomes.Withdrawn);
 
         Assert.Equal("cancelled", withdrawn.Status);
-        Assert.Equal(CancelOutcome.AlreadyCancelled, OrderDecisions.Cancel(withdrawn, new CancelOrder("o-1", null), T2).Answer);
-        Assert.Same(withdrawn, OrderDecisions.MarkCancellationOutcome(withdrawn, CancellationOutcomes.Rejected));
+        Assert.Equal(CancelOutcome.AlreadyCancelled, OrderDecider.Cancel(withdrawn, new CancelOrder("o-1", null), T2).Answer);
+        Assert.Same(withdrawn, OrderDecider.MarkCancellationOutcome(withdrawn, CancellationOutcomes.Rejected));
     }
 
     [Fact]
     public void Marking_shipped_twice_keeps_the_first_shipment()
     {
-        var once = OrderDecisions.MarkShipped(Placed(), Shipment("o-1", "shp-1"));
+        var once = OrderDecider.MarkShipped(Placed(), Shipment("o-1", "shp-1"));
 
-        var twice = OrderDecisions.MarkShipped(once, Shipment("o-1", "shp-2"));
+        var twice = OrderDecider.MarkShipped(once, Shipment("o-1", "shp-2"));
 
         Assert.Same(once, twice);
         Assert.Equal("shp-1", twice.ShipmentId);
@@ -171,8 +171,8 @@ public sealed class OrderDecisionsTests
     [Fact]
     public void Output_ids_depend_only_on_the_order_id_and_the_role()
     {
-        Assert.Equal(OrderDecisions.PlacedId("o-1"), OrderDecisions.PlacedId("o-1"));
-        Assert.NotEqual(OrderDecisions.PlacedId("o-1"), OrderDecisions.PlacedId("o-2"));
-        Assert.NotEqual(OrderDecisions.PlacedId("o-1"), OrderDecisions.CancelledId("o-1"));
+        Assert.Equal(OrderDecider.PlacedId("o-1"), OrderDecider.PlacedId("o-1"));
+        Assert.NotEqual(OrderDecider.PlacedId("o-1"), OrderDecider.PlacedId("o-2"));
+        Assert.NotEqual(OrderDecider.PlacedId("o-1"), OrderDecider.CancelledId("o-1"));
     }
 }

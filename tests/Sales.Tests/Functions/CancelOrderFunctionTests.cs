@@ -28,7 +28,7 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
         var response = await _host.CancelAsync(orderId);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal([OrderDecisions.CancelledId(orderId)], _host.SalesEvents<OrderCancelled>().Select(e => e.Id));
+        Assert.Equal([OrderDecider.CancelledId(orderId)], _host.SalesEvents<OrderCancelled>().Select(e => e.Id));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal($$"""{"orderId":"{{orderId}}","status":"cancellation-requested"}""", response.ReadBody());
         var published = _host.SalesEvents<OrderCancelled>().Single();
-        Assert.Equal((orderId, OrderDecisions.CancelledId(orderId)), (published.PartitionKey, published.Id));
+        Assert.Equal((orderId, OrderDecider.CancelledId(orderId)), (published.PartitionKey, published.Id));
         var decoded = _host.Codec.Decode(published.Body).Event!;
         Assert.Equal(SalesTestApp.T0.AddMinutes(3), decoded.Time);
         Assert.Equal(new OrderCancelled(orderId, "cust-1", "found it cheaper"), decoded.Data);
@@ -125,7 +125,7 @@ public sealed class CancelOrderFunctionTests(AzuriteFixture azurite) : IDisposab
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         var cancelled = Assert.Single(_host.SalesEvents<OrderCancelled>());
-        Assert.Equal(OrderDecisions.CancelledId(orderId), cancelled.Id);
+        Assert.Equal(OrderDecider.CancelledId(orderId), cancelled.Id);
         Assert.Equal(SalesTestApp.T0, _host.Codec.Decode(cancelled.Body).Event!.Time);
     }
 

@@ -140,7 +140,7 @@ public sealed class OnFulfillmentShipmentsFunctionTests(AzuriteFixture azurite) 
 
         Assert.Equal(1, outcome.Emitted);
         var placed = Assert.Single(_host.SalesEvents());
-        Assert.Equal(Store.Sales.Decisions.OrderDecisions.PlacedId(orderId), placed.Id);
+        Assert.Equal(Store.Sales.Deciders.OrderDecider.PlacedId(orderId), placed.Id);
         var data = JsonDocument.Parse(placed.Body).RootElement.GetProperty("data");
         Assert.Equal(orderId, data.GetProperty("orderId").GetString());
     }

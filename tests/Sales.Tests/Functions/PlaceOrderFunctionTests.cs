@@ -18,7 +18,7 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal($$"""{"orderId":"{{orderId}}","status":"accepted"}""", response.ReadBody());
         Assert.Contains("application/json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
         var published = Assert.Single(_host.SalesEvents());
-        Assert.Equal(("sales-orders", orderId, OrderDecisions.PlacedId(orderId), CloudEventTypeAttribute.Of<OrderPlaced>()),
+        Assert.Equal(("sales-orders", orderId, OrderDecider.PlacedId(orderId), CloudEventTypeAttribute.Of<OrderPlaced>()),
             (published.Hub, published.PartitionKey, published.Id, published.Type));
         var decoded = _host.Codec.Decode(published.Body).Event!;
         Assert.Equal(SalesTestApp.T0, decoded.Time);
@@ -126,7 +126,7 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
         Assert.Empty(_host.Publisher.Published);
         var stored = await _host.ReadAsync(orderId);
         var pending = Assert.Single(stored!.Outbox);
-        Assert.Equal(OrderDecisions.PlacedId(orderId), pending.Id);
+        Assert.Equal(OrderDecider.PlacedId(orderId), pending.Id);
 
         _host.Clock().Now = SalesTestApp.T0.AddMinutes(1);
         var retried = await _host.PlaceAsync(SalesTestApp.OrderJson(orderId));
@@ -161,7 +161,7 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
 
         // A request racing the first one's publish may re-publish the outbox entry, always under the same id and bytes.
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
-        Assert.Equal([OrderDecisions.PlacedId(orderId)], _host.SalesEvents().Select(e => e.Id).Distinct());
+        Assert.Equal([OrderDecider.PlacedId(orderId)], _host.SalesEvents().Select(e => e.Id).Distinct());
         Assert.Single(_host.SalesEvents().Select(e => Convert.ToBase64String(e.Body)).Distinct());
         Assert.Equal(SalesTestApp.T0, (await _host.ReadAsync(orderId))!.State!.AcceptedAt);
     }
