@@ -14,7 +14,9 @@ internal static class FixedBugDeadLetters
     public static void Write(LocalFunctionsHost host, params string[] orderIds)
     {
         var writer = new DeadLetterWriter(Consumer, TimeProvider.System);
-        foreach (var e in host.Log.ReadAll("sales-orders").Where(e => orderIds.Any(id => e.PartitionKey == id)))
+        var placed = host.Log.ReadAll("sales-orders")
+            .Where(e => orderIds.Contains(e.PartitionKey) && EventQuery.ParseObject(e.Body)?["type"]?.GetValue<string>() == "sales.order-placed.v1");
+        foreach (var e in placed)
         {
             var raw = new RawEvent(e.Body, new Dictionary<string, object>(e.Properties), e.Hub, e.PartitionId, e.OffsetString, e.SequenceNumber, e.EnqueuedTime);
             var letter = writer.Create(raw, ConsumerGroup, new DataError(DataErrorKind.Unexpected, "NullReferenceException in a build since fixed"));
