@@ -80,8 +80,9 @@ public sealed class ExplorerBrowserFixture : IAsyncLifetime
 /// <summary>
 /// The explorer in a real browser: every view renders the demo's data, fits 1,366 px and passes axe-core with no serious or
 /// critical violation in the light and dark themes; a posted order shows in the events-per-second chart and as a waterfall;
-/// a paused consumer's lag line rises and falls once resumed; redelivering a group of dead letters empties it. With
-/// UPDATE_EXPLORER_SCREENSHOT=1 each view's screenshot is written to functions/LocalHost/explorer-&lt;view&gt;.png.
+/// a paused consumer's lag line rises and falls once resumed, with no layout shift while it streams; redelivering a group
+/// of dead letters empties it. With UPDATE_EXPLORER_SCREENSHOT=1 each view's screenshot is written to
+/// functions/LocalHost/explorer-&lt;view&gt;.png.
 /// </summary>
 [Collection(ProcessWideTracingCollection.Name)]
 public sealed class ExplorerBrowserTests(ExplorerBrowserFixture explorer) : IClassFixture<ExplorerBrowserFixture>
@@ -174,7 +175,7 @@ public sealed class ExplorerBrowserTests(ExplorerBrowserFixture explorer) : ICla
     }
 
     [Fact]
-    public async Task PausedConsumer_ItsLagLineRises_ThenFallsOnceResumed()
+    public async Task PausedConsumer_ItsLagLineRises_ThenFallsOnceResumed_WithoutLayoutShift()
     {
         const string Line = "document.querySelector('#lag-chart path[data-series=\"sales-orders/payments\"]')";
         const string Button = "tr[data-function=Payments_OnSalesOrders] button.pause";
@@ -183,6 +184,8 @@ public sealed class ExplorerBrowserTests(ExplorerBrowserFixture explorer) : ICla
         await page.ClickAsync(Button);
         await page.WaitForFunctionAsync($"() => document.querySelector('{Button}').textContent === 'Resume'", null, new() { Timeout = Timeout });
 
+        // From here the page only streams (no input): nothing on it may move (cumulative layout shift stays 0).
+        await page.EvaluateAsync("() => { window.shift = 0; new PerformanceObserver(l => l.getEntries().forEach(e => { if (!e.hadRecentInput) window.shift += e.value; })).observe({ type: 'layout-shift' }); }");
         using var client = new HttpClient { BaseAddress = new Uri(explorer.BaseUrl) };
         for (var lag = 1; lag <= 2; lag++)
         {
@@ -193,6 +196,7 @@ public sealed class ExplorerBrowserTests(ExplorerBrowserFixture explorer) : ICla
         }
 
         Assert.Equal("2", await page.TextContentAsync("tr[data-function=Payments_OnSalesOrders] td.lag"));
+        Assert.Equal(0, await page.EvaluateAsync<double>("() => window.shift"));
         await page.ClickAsync(Button);
         await page.WaitForFunctionAsync($"() => {Line}?.dataset.last === '0' && Number({Line}.dataset.max) >= 2", null, new() { Timeout = Timeout });
     }
