@@ -367,8 +367,7 @@ public sealed class EventExplorer : IDisposable
                     await context.Response.WriteAsync($"event: overview\ndata: {overview}\n\n", ct).ConfigureAwait(false);
                 }
 
-                var sample = Metrics.Latest;
-                if (sample.Sequence != lastSample)
+                if (Metrics.Latest is { } sample && sample.Sequence != lastSample)
                 {
                     lastSample = sample.Sequence;
                     await context.Response.WriteAsync($"event: sample\ndata: {ExplorerMetrics.ToJson(sample).ToJsonString()}\n\n", ct).ConfigureAwait(false);

@@ -51,14 +51,14 @@ public sealed class ExplorerMetrics : IDisposable
         }
     }
 
-    /// <summary>The newest sample.</summary>
-    public MetricsSample Latest
+    /// <summary>The newest sample; null until the first one is taken.</summary>
+    public MetricsSample? Latest
     {
         get
         {
             lock (_gate)
             {
-                return _samples.Last();
+                return _samples.Count == 0 ? null : _samples.Last();
             }
         }
     }
