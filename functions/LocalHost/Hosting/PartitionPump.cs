@@ -61,6 +61,14 @@ internal sealed class PartitionPump(LocalFunctionsHost host, ContextApp app, Fun
         {
             while (!ct.IsCancellationRequested)
             {
+                if (host.IsPaused(function.Name))
+                {
+                    // Paused on purpose: the partition's lag grows until the function is resumed.
+                    _busy = false;
+                    await Task.Delay(50, ct).ConfigureAwait(false);
+                    continue;
+                }
+
                 var batch = log.Read(_hub, partitionId, NextSequence, settings.MaxEventBatchSize);
                 if (batch.Count == 0)
                 {

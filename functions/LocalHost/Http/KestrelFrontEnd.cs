@@ -5,7 +5,7 @@ namespace Store.LocalHost.Http;
 /// <summary>Serves the HTTP functions on localhost with Kestrel, like <c>func start</c> does (http://localhost:7071/api/...).</summary>
 public static class KestrelFrontEnd
 {
-    /// <summary>Starts listening on <paramref name="port"/>, with the event explorer at / when given; dispose the returned app to stop.</summary>
+    /// <summary>Starts listening on <paramref name="port"/>, with the event explorer at / when given (disposed when the app stops); dispose the returned app to stop.</summary>
     public static async Task<WebApplication> StartAsync(LocalFunctionsHost host, int port, CancellationToken ct, EventExplorer? explorer = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KestrelFrontEnd).Assembly.GetName().Name });
@@ -19,6 +19,12 @@ public static class KestrelFrontEnd
         var app = builder.Build();
         var baseUrl = $"http://localhost:{port}";
         var stopping = app.Lifetime.ApplicationStopping;
+        if (explorer is not null)
+        {
+            // The explorer samples its live charts until the front end that serves it stops.
+            app.Lifetime.ApplicationStopped.Register(explorer.Dispose);
+        }
+
         app.Run(async context =>
         {
             if (explorer is not null && await explorer.TryHandleAsync(context, stopping).ConfigureAwait(false))
