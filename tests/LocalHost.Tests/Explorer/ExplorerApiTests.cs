@@ -1,17 +1,16 @@
 namespace Store.LocalHost.Tests.Explorer;
 
 /// <summary>The explorer's page and JSON API over Kestrel, with every context running: what the page shows, scripts read too; bad input gets 400 problem details.</summary>
-[Collection(ProcessWideTracingCollection.Name)]
 public sealed class ExplorerApiTests
 {
     [Fact]
     public async Task Api_ShowsTopologyEventsLagDeadLettersAndTrace_FiltersAndPages_RedeliversOneOrAGroup_PausesAConsumer_AndSamplesCharts()
     {
         var ct = CancellationToken.None;
-        using var traces = new TraceRecorder();
         await using var azurite = await FreshAzurite.StartAsync(ct);
         var errors = new StringWriter();
         await using var host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(azurite.ConnectionString) { RetryDelayScale = 0.001, Error = TextWriter.Synchronized(errors) }, ct);
+        using var traces = new TraceRecorder(host.InstanceId);
         host.StartConsumers();
         var port = Shutdown.LocalHostProcess.FreePort();
         var kestrelExplorer = new EventExplorer(host, traces);

@@ -9,7 +9,7 @@ namespace Store.LocalHost.Tests.Explorer;
 /// </summary>
 public sealed class ExplorerBrowserFixture : IAsyncLifetime
 {
-    private readonly TraceRecorder _traces = new();
+    private TraceRecorder? _traces;
     private FreshAzurite? _azurite;
     private Microsoft.AspNetCore.Builder.WebApplication? _kestrel;
     private IPlaywright? _playwright;
@@ -32,13 +32,14 @@ public sealed class ExplorerBrowserFixture : IAsyncLifetime
         await NodePackages.EnsureAsync("node_modules/axe-core/axe.min.js");
         _azurite = await FreshAzurite.StartAsync(ct);
         Host = await LocalFunctionsHost.StartAsync(new LocalHostOptions(_azurite.ConnectionString) { RetryDelayScale = 0.01, TimerTimeScale = 0.05, Error = TextWriter.Null }, ct);
+        var traces = _traces = new TraceRecorder(Host.InstanceId);
         Host.StartTimers();
         var port = Shutdown.LocalHostProcess.FreePort();
         BaseUrl = $"http://localhost:{port}";
-        _kestrel = await KestrelFrontEnd.StartAsync(Host, port, ct, new EventExplorer(Host, _traces));
-        await new DemoScenario(Host, new DemoOptions(port, Serve: true, Seed: 1, Orders: 12), TextWriter.Null, BaseUrl, _traces).RunAsync(ct);
+        _kestrel = await KestrelFrontEnd.StartAsync(Host, port, ct, new EventExplorer(Host, traces));
+        await new DemoScenario(Host, new DemoOptions(port, Serve: true, Seed: 1, Orders: 12), TextWriter.Null, BaseUrl, traces).RunAsync(ct);
         await Host.WaitForQuiescenceAsync(TimeSpan.FromSeconds(60), ct);
-        ShippedOrderId = _traces.Spans.First(s => s.EventType == "fulfillment.shipment-requested.v1" && s.Subject is not null).Subject!;
+        ShippedOrderId = traces.Spans.First(s => s.EventType == "fulfillment.shipment-requested.v1" && s.Subject is not null).Subject!;
         Browser = await browser;
     }
 
@@ -57,7 +58,7 @@ public sealed class ExplorerBrowserFixture : IAsyncLifetime
             await _azurite.DisposeAsync();
         }
 
-        _traces.Dispose();
+        _traces?.Dispose();
     }
 
     /// <summary>A new page at 1,366 × 800 (a laptop screen) in the given colour scheme, opened at <paramref name="hash"/>.</summary>
@@ -84,7 +85,6 @@ public sealed class ExplorerBrowserFixture : IAsyncLifetime
 /// of dead letters empties it. With UPDATE_EXPLORER_SCREENSHOT=1 each view's screenshot is written to
 /// functions/LocalHost/explorer-&lt;view&gt;.png.
 /// </summary>
-[Collection(ProcessWideTracingCollection.Name)]
 public sealed class ExplorerBrowserTests(ExplorerBrowserFixture explorer) : IClassFixture<ExplorerBrowserFixture>
 {
     internal const float Timeout = 30_000;
