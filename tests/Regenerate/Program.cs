@@ -12,6 +12,8 @@ Update(AsyncApiGenerator.RelativePath, _ => AsyncApiGenerator.Render(
     AsyncApiGenerator.Build(catalog, schema => File.ReadAllText(RepoFiles.Path("schemas", schema)), SchemaSamples.Valid)));
 Update(EmulatorConfig.RelativePath, _ => EmulatorConfig.Generate(
     catalog.Partitions, catalog.Streams.Select(s => (s.Stream.Hub, s.Stream.Consumers.Select(c => c.ConsumerGroup)))));
+Update(AzureYaml.RelativePath, yaml => AzureYaml.Splice(yaml, catalog));
+return 0;
 
 static void Update(string relativePath, Func<string, string> generate)
 {
