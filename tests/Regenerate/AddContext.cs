@@ -151,13 +151,14 @@ internal static partial class AddContext
             sb.Append(CultureInfo.InvariantCulture, $"\n[CloudEventType(\"{type}\")]\npublic sealed record {RecordName(type)};\n");
         }
 
-        sb.Append('\n');
+        sb.Append("\n/// <summary>Source-generated JSON of the consumed events: the event types the context registers with the kit.</summary>\n")
+            .Append("[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]\n");
         foreach (var type in types)
         {
             sb.Append(CultureInfo.InvariantCulture, $"[JsonSerializable(typeof({RecordName(type)}))]\n");
         }
 
-        return sb.Append(CultureInfo.InvariantCulture, $"public sealed partial class {name}Json;\n").ToString();
+        return sb.Append("public sealed partial class ConsumedEventsJson : JsonSerializerContext;\n").ToString();
     }
 
     /// <summary><c>sales.order-placed.v1</c> → <c>SalesOrderPlaced</c>; a later major version keeps its number (<c>…V2</c>).</summary>

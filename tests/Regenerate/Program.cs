@@ -5,6 +5,13 @@ using Store.TestSupport;
 
 // Writes every text file derived from schemas/catalog.json and the event JSON Schemas, with the same generators the tests
 // check those files with. A file is written only when its content differs, so a second run changes nothing (not even mtimes).
+// `add-context <Name> --consumes <hubs>` (or `--pending`, as the store-context template runs it) first adds a context to
+// the catalog: tests/Regenerate/AddContext.cs.
+if (args is ["add-context", .. var rest] && Store.Regenerate.AddContext.Run(rest) is var added and not 0)
+{
+    return added;
+}
+
 var catalog = EventCatalog.Parse(File.ReadAllText(RepoFiles.Path("schemas", "catalog.json")));
 
 Update("README.md", readme => TopologyDiagram.Splice(readme, TopologyDiagram.Generate(catalog)));

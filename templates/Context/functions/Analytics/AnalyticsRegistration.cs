@@ -15,7 +15,8 @@ public static class AnalyticsRegistration
 
     public static IServiceCollection AddAnalyticsContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddEventing(configuration, "Analytics", AnalyticsJson.Default);
+        // The event types it reads: Events/ConsumedEvents.cs, one record per type of the consumed hubs.
+        services.AddEventing(configuration, "Analytics", ConsumedEventsJson.Default);
         services.AddStateTable(configuration, TableNameSetting, "analyticsdaily", AnalyticsJson.Default.DailyCounts);
         services.AddKeyedProjection<DailyCounts, DailyCountsProjection>();
         return services;

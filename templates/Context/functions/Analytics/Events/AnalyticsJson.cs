@@ -2,10 +2,7 @@ using System.Text.Json;
 
 namespace Store.Analytics.Events;
 
-/// <summary>
-/// Source-generated JSON for Analytics's state and answers; Events/ConsumedEvents.cs adds the records of the consumed
-/// event types to this same context.
-/// </summary>
+/// <summary>Source-generated JSON for Analytics's state and answers (the consumed events: Events/ConsumedEvents.cs).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(DailyCounts))]
 [JsonSerializable(typeof(DailyCountsView))]
