@@ -66,7 +66,16 @@ public sealed class FunctionMetadataTests
     }
 
     /// <summary>Every catalog context and whether it keeps state (kind "stateful"): its rows hold the outbox, dead letters included.</summary>
-    public static TheoryData<string, bool> ContextsAndTheirOutbox() => [.. Catalog.Contexts.Select(c => (c.Name, c.Kind == "stateful"))];
+    public static TheoryData<string, bool> ContextsAndTheirOutbox()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var context in Catalog.Contexts)
+        {
+            data.Add(context.Name, context.Kind == "stateful");
+        }
+
+        return data;
+    }
 
     [Fact]
     public void EveryContextKind_IsStatefulOrStateless() =>
