@@ -1,0 +1,1 @@
+Store.Eventing.Hosting.ContextApp.Run(args, "Analytics", Store.Analytics.AnalyticsRegistration.AddAnalyticsContext);
