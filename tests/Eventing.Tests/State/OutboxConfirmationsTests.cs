@@ -26,6 +26,13 @@ public sealed class OutboxConfirmationsTests
         return confirmations;
     }
 
+    /// <summary>The carrier is not confirmed, and a later reader (c) that finds its outbox classifies it as expected.</summary>
+    private static void AssertUnconfirmed(OutboxConfirmations confirmations, string carrier, FoundOutbox foundByNextReader)
+    {
+        Assert.False(confirmations.IsConfirmed(carrier));
+        Assert.Equal(foundByNextReader, confirmations.Classify(carrier, "c"));
+    }
+
     [Fact]
     public void Classify_EmptyConfirmedOwnInFlightAndUnknownTokens()
     {
@@ -46,8 +53,7 @@ public sealed class OutboxConfirmationsTests
     [Fact]
     public void AbandonedInvocation_IsNoLongerInFlight_AndItsOutboxIsPublishedAgain()
     {
-        var confirmations = new OutboxConfirmations();
-        confirmations.Begin("a");
+        var confirmations = Running(["a"]);
         confirmations.Abandon("a");
 
         Assert.False(confirmations.IsInFlight("a"));
@@ -74,8 +80,7 @@ public sealed class OutboxConfirmationsTests
         confirmations.Confirm("b");
 
         // b published its own entries; the entries it carried are a's, and a is still publishing them.
-        Assert.False(confirmations.IsConfirmed("b"));
-        Assert.Equal(FoundOutbox.InFlight, confirmations.Classify("b", "c"));
+        AssertUnconfirmed(confirmations, "b", FoundOutbox.InFlight);
 
         confirmations.Confirm("a");
         Assert.True(confirmations.IsConfirmed("b"));
@@ -88,8 +93,7 @@ public sealed class OutboxConfirmationsTests
         confirmations.Confirm("b");
         confirmations.Abandon("a");
 
-        Assert.False(confirmations.IsConfirmed("b"));
-        Assert.Equal(FoundOutbox.Unpublished, confirmations.Classify("b", "c"));
+        AssertUnconfirmed(confirmations, "b", FoundOutbox.Unpublished);
     }
 
     [Fact]
@@ -107,9 +111,7 @@ public sealed class OutboxConfirmationsTests
     [Fact]
     public void CarryingOnesOwnToken_AddsNoDependency()
     {
-        var confirmations = new OutboxConfirmations();
-        confirmations.Begin("a");
-        confirmations.Carry("a", "a");
+        var confirmations = Running(["a"], ("a", "a"));
         confirmations.Confirm("a");
 
         Assert.True(confirmations.IsConfirmed("a"));
@@ -122,8 +124,7 @@ public sealed class OutboxConfirmationsTests
         var confirmations = Running(["a", "b"], ("b", "a"), ("a", "b"));
         confirmations.Confirm("a");
 
-        Assert.False(confirmations.IsConfirmed("a"));
-        Assert.Equal(FoundOutbox.InFlight, confirmations.Classify("a", "c"));
+        AssertUnconfirmed(confirmations, "a", FoundOutbox.InFlight);
 
         confirmations.Confirm("b");
         Assert.True(confirmations.IsConfirmed("a"));
@@ -138,7 +139,6 @@ public sealed class OutboxConfirmationsTests
         confirmations.Confirm("a");
         confirmations.Abandon("b");
 
-        Assert.False(confirmations.IsConfirmed("a"));
-        Assert.Equal(FoundOutbox.Unpublished, confirmations.Classify("a", "c"));
+        AssertUnconfirmed(confirmations, "a", FoundOutbox.Unpublished);
     }
 }

@@ -38,8 +38,19 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite)
 
     /// <summary>A relay as a (new or the same) process has it.</summary>
     private static OutboxRelay Relay(TableClient table, OutboxConfirmations confirmations, IEventPublisher publisher) =>
-        new([new RelayedOutbox<SkuTotal>(new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal))], publisher, confirmations, Immediately,
+        Relay(new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal), confirmations, publisher, Immediately);
+
+    /// <summary>A relay over <paramref name="store"/> with these thresholds.</summary>
+    private static OutboxRelay Relay(TableStateStore<SkuTotal> store, OutboxConfirmations confirmations, IEventPublisher publisher, OutboxRelayOptions options) =>
+        new([new RelayedOutbox<SkuTotal>(store)], publisher, confirmations, options,
             new EventingMetrics(), TimeProvider.System, NullLogger<OutboxRelay>.Instance);
+
+    /// <summary>Delivers the batch to a process that dies after committing it and before publishing.</summary>
+    private static Task CrashBeforePublish(KitHarness kit, string death)
+    {
+        kit.Publisher.FailNext = new InvalidOperationException(death);
+        return Assert.ThrowsAsync<InvalidOperationException>(() => kit.Deliver(Batch(kit)));
+    }
 
     /// <summary>Rows holding an outbox, markers, index rows.</summary>
     private async Task<(int Outboxes, int Markers, int Index)> Bookkeeping(TableClient table)
@@ -85,9 +96,7 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite)
     {
         var table = await NewTable();
         var kit = new KitHarness(table);
-        kit.Publisher.FailNext = new InvalidOperationException("the process dies before publishing");
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => kit.Deliver(Batch(kit)));
+        await CrashBeforePublish(kit, "the process dies before publishing");
 
         Assert.Equal((2, 2, 1), await Bookkeeping(table));
         var published = new RecordingPublisher();
@@ -152,8 +161,7 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite)
         await kit.Store.Markers.EnsureIndexedAsync("p", CancellationToken.None);
         Assert.Equal((0, 0, 1), await Bookkeeping(table));
 
-        var patient = new OutboxRelay([new RelayedOutbox<SkuTotal>(kit.Store)], new RecordingPublisher(), kit.Confirmations, new OutboxRelayOptions(TimeSpan.Zero, TimeSpan.FromHours(1)),
-            new EventingMetrics(), TimeProvider.System, NullLogger<OutboxRelay>.Instance);
+        var patient = Relay(kit.Store, kit.Confirmations, new RecordingPublisher(), new OutboxRelayOptions(TimeSpan.Zero, TimeSpan.FromHours(1)));
         await patient.RunAsync("Test", CancellationToken.None);
         Assert.Equal((0, 0, 1), await Bookkeeping(table));
 
@@ -166,12 +174,10 @@ public sealed class OutboxRelayTests(AzuriteFixture azurite)
     {
         var table = await NewTable();
         var kit = new KitHarness(table);
-        kit.Publisher.FailNext = new InvalidOperationException("dies");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => kit.Deliver(Batch(kit)));
+        await CrashBeforePublish(kit, "dies");
 
         var published = new RecordingPublisher();
-        var relay = new OutboxRelay([new RelayedOutbox<SkuTotal>(kit.Store)], published, new OutboxConfirmations(), new OutboxRelayOptions(TimeSpan.FromHours(1), TimeSpan.FromHours(1)),
-            new EventingMetrics(), TimeProvider.System, NullLogger<OutboxRelay>.Instance);
+        var relay = Relay(kit.Store, new OutboxConfirmations(), published, new OutboxRelayOptions(TimeSpan.FromHours(1), TimeSpan.FromHours(1)));
         var outcome = await relay.RunAsync("Test", CancellationToken.None);
 
         Assert.Equal((0, 2), (outcome.Published, outcome.Pending));

@@ -5,6 +5,23 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
 {
     private Task<Azure.Data.Tables.TableClient> NewTable() => azurite.CreateTableAsync("state");
 
+    private async Task<TableStateStore<SkuTotal>> NewStore() => new(await NewTable(), TestJson.Default.SkuTotal);
+
+    private static async Task<StateRecord<SkuTotal>> ReadOne(TableStateStore<SkuTotal> store, string key) =>
+        (await store.ReadAsync("p", [key], CancellationToken.None))[key];
+
+    /// <summary>A record of the row read before another reader of it committed <paramref name="winning"/>: its ETag is stale.</summary>
+    private static async Task<StateRecord<SkuTotal>> ReadBeforeAnotherCommits(TableStateStore<SkuTotal> store, SkuTotal winning)
+    {
+        var stale = await ReadOne(store, winning.Sku);
+        var winner = await ReadOne(store, winning.Sku);
+        Change(winner, winning);
+        await store.CommitAsync("p", [winner], CancellationToken.None);
+        return stale;
+    }
+
+    private static void Change(StateRecord<SkuTotal> record, SkuTotal state) => (record.State, record.IsDirty) = (state, true);
+
     [Fact]
     public async Task RedeliveredBatch_IsANoOp_SameStateAndSameOutputIds()
     {
@@ -183,7 +200,7 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
         var taken = (await other.GetAsync("p", "K070", CancellationToken.None))!;
         (taken.OutboxToken, taken.IsDirty) = ("theirs", true);
         var changed = (await other.GetAsync("p", "K110", CancellationToken.None))!;
-        (changed.State, changed.IsDirty) = (new SkuTotal("K110", 2, 2), true);
+        Change(changed, new SkuTotal("K110", 2, 2));
         await other.CommitAsync("p", [taken, changed], CancellationToken.None);
 
         Assert.Equal(119, await store.ClearOutboxesAsync(records, CancellationToken.None));
@@ -218,7 +235,7 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
         }
 
         // The cache holds the merge's ETag: the next write from it succeeds.
-        (cached.State, cached.IsDirty) = (new SkuTotal("K", 4, 2), true);
+        Change(cached, new SkuTotal("K", 4, 2));
         await store.CommitAsync("p", [cached], CancellationToken.None);
         Assert.Equal(4, (await store.GetAsync("p", "K", CancellationToken.None))!.State!.Quantity);
     }
@@ -226,16 +243,9 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task StaleETag_ThrowsConcurrencyConflict()
     {
-        var table = await NewTable();
-        var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
-        var first = (await store.ReadAsync("p", ["K"], CancellationToken.None))["K"];
-        var second = (await store.ReadAsync("p", ["K"], CancellationToken.None))["K"];
-        first.State = new SkuTotal("K", 1, 1);
-        first.IsDirty = true;
-        second.State = new SkuTotal("K", 2, 1);
-        second.IsDirty = true;
-
-        await store.CommitAsync("p", [first], CancellationToken.None);
+        var store = await NewStore();
+        var second = await ReadBeforeAnotherCommits(store, new SkuTotal("K", 1, 1));
+        Change(second, new SkuTotal("K", 2, 1));
 
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.CommitAsync("p", [second], CancellationToken.None));
         Assert.Equal(1, (await store.GetAsync("p", "K", CancellationToken.None))!.State!.Quantity);
@@ -244,13 +254,8 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task CommitConcurrently_OneTransactionConflicts_TheOthersStayCommitted_AndAConflictIsThrown()
     {
-        var table = await NewTable();
-        var store = new TableStateStore<SkuTotal>(table, TestJson.Default.SkuTotal);
-        var stale = (await store.ReadAsync("p", ["S"], CancellationToken.None))["S"];
-        var winner = (await store.ReadAsync("p", ["S"], CancellationToken.None))["S"];
-        winner.State = new SkuTotal("S", 7, 1);
-        winner.IsDirty = true;
-        await store.CommitAsync("p", [winner], CancellationToken.None);
+        var store = await NewStore();
+        var stale = await ReadBeforeAnotherCommits(store, new SkuTotal("S", 7, 1));
 
         var groups = new List<IReadOnlyList<StateRecord<SkuTotal>>>();
         for (var g = 0; g < 6; g++)
@@ -259,15 +264,13 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
             var records = (await store.ReadAsync("p", keys, CancellationToken.None)).Values.ToList();
             foreach (var record in records)
             {
-                record.State = new SkuTotal(record.Key.RowKey, g, 1);
-                record.IsDirty = true;
+                Change(record, new SkuTotal(record.Key.RowKey, g, 1));
             }
 
             groups.Add(records);
         }
 
-        stale.State = new SkuTotal("S", 1, 1);
-        stale.IsDirty = true;
+        Change(stale, new SkuTotal("S", 1, 1));
         groups.Insert(3, [stale]);
 
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.CommitConcurrentlyAsync("p", groups, CancellationToken.None));
@@ -283,7 +286,7 @@ public sealed class TableStateStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task CommitConcurrently_RejectsATransactionOfMoreThan100Rows()
     {
-        var store = new TableStateStore<SkuTotal>(await NewTable(), TestJson.Default.SkuTotal);
+        var store = await NewStore();
         var records = (await store.ReadAsync("p", Enumerable.Range(0, 101).Select(i => $"K{i}").ToList(), CancellationToken.None)).Values.ToList();
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.CommitConcurrentlyAsync("p", [records], CancellationToken.None));

@@ -4,6 +4,24 @@ public sealed class TransactionPlannerTests
 {
     private static List<List<int>>? Plan(int maxRows, params string[][] changes) => TransactionPlanner.Plan(changes, maxRows);
 
+    /// <summary>
+    /// Seeded random batches: each a row limit of 3 to <paramref name="maxRowsBelow"/> - 1, and <paramref name="minChanges"/> to
+    /// <paramref name="maxChangesBelow"/> - 1 changes, each writing one to three distinct rows of k0 .. k(<paramref name="keySpace"/> - 1).
+    /// </summary>
+    private static IEnumerable<(int MaxRows, string[][] Changes)> RandomBatches(
+        int seed, int rounds, int maxRowsBelow, int minChanges, int maxChangesBelow, int keySpace)
+    {
+        var random = new Random(seed);
+        for (var round = 0; round < rounds; round++)
+        {
+            var maxRows = random.Next(3, maxRowsBelow);
+            var changes = Enumerable.Range(0, random.Next(minChanges, maxChangesBelow))
+                .Select(_ => Enumerable.Range(0, random.Next(1, 4)).Select(_ => "k" + random.Next(0, keySpace)).Distinct().ToArray())
+                .ToArray();
+            yield return (maxRows, changes);
+        }
+    }
+
     [Fact]
     public void IndependentChanges_ArePackedFirstFit_InStreamOrder()
     {
@@ -39,14 +57,8 @@ public sealed class TransactionPlannerTests
     [Fact]
     public void RandomBatches_EveryRowInExactlyOneTransaction_NoChangeSplit_NoTransactionOverTheLimit()
     {
-        var random = new Random(42);
-        for (var round = 0; round < 500; round++)
+        foreach (var (maxRows, changes) in RandomBatches(42, 500, 40, 0, 60, 80))
         {
-            var maxRows = random.Next(3, 40);
-            var changes = Enumerable.Range(0, random.Next(0, 60))
-                .Select(_ => Enumerable.Range(0, random.Next(1, 4)).Select(_ => "k" + random.Next(0, 80)).Distinct().ToArray())
-                .ToArray();
-
             var plan = TransactionPlanner.Plan(changes, maxRows);
             if (plan is null)
             {
@@ -71,14 +83,8 @@ public sealed class TransactionPlannerTests
     [Fact]
     public void NullPlan_OnlyWhenSomeConnectedSetReallyExceedsTheLimit()
     {
-        var random = new Random(7);
-        for (var round = 0; round < 300; round++)
+        foreach (var (maxRows, changes) in RandomBatches(7, 300, 20, 1, 40, 60))
         {
-            var maxRows = random.Next(3, 20);
-            var changes = Enumerable.Range(0, random.Next(1, 40))
-                .Select(_ => Enumerable.Range(0, random.Next(1, 4)).Select(_ => "k" + random.Next(0, 60)).Distinct().ToArray())
-                .ToArray();
-
             // Brute-force connected components of rows.
             var component = new Dictionary<string, string>();
             string Find(string k) => component[k] == k ? k : component[k] = Find(component[k]);

@@ -67,16 +67,25 @@ public sealed class InventoryInvariantPropertyTests
         return events;
     }
 
+    /// <summary>
+    /// The <see cref="Sequences"/> random sequences the properties are checked on, each with the seed that makes it
+    /// and a fresh stock of <paramref name="shards"/> shards to apply it to.
+    /// </summary>
+    private static IEnumerable<(int Seed, List<object> Events, InMemoryStock Stock)> SeededSequences(int shards)
+    {
+        for (var seed = 0; seed < Sequences; seed++)
+        {
+            yield return (seed, RandomSequence(new Random(seed)), new InMemoryStock(shards));
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
     public void Invariants_HoldAfterEveryStep_OfRandomInterleavingsWithDuplicates(int shards)
     {
-        for (var seed = 0; seed < Sequences; seed++)
+        foreach (var (seed, events, stock) in SeededSequences(shards))
         {
-            var rng = new Random(seed);
-            var events = RandomSequence(rng);
-            var stock = new InMemoryStock(shards);
             var tracker = new OutputTracker();
             for (var step = 0; step < events.Count; step++)
             {
@@ -105,10 +114,9 @@ public sealed class InventoryInvariantPropertyTests
     [InlineData(4)]
     public void ImmediateRedelivery_OfEveryEvent_IsANoOpOrTheSameViolation(int shards)
     {
-        for (var seed = 0; seed < Sequences; seed++)
+        foreach (var (seed, events, stock) in SeededSequences(shards))
         {
-            var stock = new InMemoryStock(shards);
-            foreach (var e in RandomSequence(new Random(seed)))
+            foreach (var e in events)
             {
                 var first = stock.Apply(e);
                 var before = Snapshot(stock);
@@ -128,10 +136,8 @@ public sealed class InventoryInvariantPropertyTests
     [InlineData(4)]
     public void RedeliveringAWholeSequenceLater_ChangesNothing_AndEmitsNothing(int shards)
     {
-        for (var seed = 0; seed < Sequences; seed++)
+        foreach (var (seed, events, stock) in SeededSequences(shards))
         {
-            var events = RandomSequence(new Random(seed));
-            var stock = new InMemoryStock(shards);
             var applied = events.Where(e => stock.Apply(e).Violation is null).ToHashSet(ReferenceEqualityComparer.Instance);
             var before = Snapshot(stock);
 
@@ -150,10 +156,8 @@ public sealed class InventoryInvariantPropertyTests
     [InlineData(4)]
     public void EveryPlacedOrder_EndsDecidedExactlyOnce(int shards)
     {
-        for (var seed = 0; seed < Sequences; seed++)
+        foreach (var (seed, events, stock) in SeededSequences(shards))
         {
-            var events = RandomSequence(new Random(seed));
-            var stock = new InMemoryStock(shards);
             var tracker = new OutputTracker();
             foreach (var e in events)
             {

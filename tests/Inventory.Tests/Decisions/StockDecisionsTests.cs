@@ -5,6 +5,17 @@ namespace Store.Inventory.Tests.Decisions;
 /// <summary>The stock rules (<see cref="StockSaga"/>) at N = 1: every event is decided in one transaction, no saga message.</summary>
 public sealed class StockDecisionsTests
 {
+    /// <summary>Order o1 has <paramref name="status"/>, and each of <paramref name="skus"/> stands in the stock as given.</summary>
+    private static void AssertO1AndSkus(InMemoryStock stock, OrderStatus status, params SkuStock[] skus)
+    {
+        foreach (var sku in skus)
+        {
+            Assert.Equal(sku, stock.Skus[sku.Sku]);
+        }
+
+        Assert.Equal(status, stock.Orders["o1"].Status);
+    }
+
     // ---- stock-received ----
 
     [Fact]
@@ -62,9 +73,7 @@ public sealed class StockDecisionsTests
         Assert.Equal("o1", reserved.OrderId);
         Assert.Equal("cust-o1", reserved.CustomerId);
         Assert.Equal([new StockLine("A", 3), new StockLine("B", 2)], reserved.Lines);
-        Assert.Equal(new SkuStock("A", 2, 3, 0, 5), stock.Skus["A"]);
-        Assert.Equal(new SkuStock("B", 0, 2, 0, 2), stock.Skus["B"]);
-        Assert.Equal(OrderStatus.Reserved, stock.Orders["o1"].Status);
+        AssertO1AndSkus(stock, OrderStatus.Reserved, new SkuStock("A", 2, 3, 0, 5), new SkuStock("B", 0, 2, 0, 2));
     }
 
     [Fact]
@@ -78,9 +87,7 @@ public sealed class StockDecisionsTests
         Assert.Equal("cust-o1", rejected.CustomerId);
         Assert.Equal([new ShortLine("B", 2, 1)], rejected.ShortLines);
         Assert.Empty(decision.Skus);
-        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
-        Assert.Equal(new SkuStock("B", 1, 0, 0, 1), stock.Skus["B"]);
-        Assert.Equal(OrderStatus.Rejected, stock.Orders["o1"].Status);
+        AssertO1AndSkus(stock, OrderStatus.Rejected, new SkuStock("A", 5, 0, 0, 5), new SkuStock("B", 1, 0, 0, 1));
     }
 
     [Fact]
@@ -175,8 +182,7 @@ public sealed class StockDecisionsTests
         var decision = stock.Apply(Order("o1", ("A", 2)));
 
         Assert.True(decision.IsNoOp);
-        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
-        Assert.Equal(OrderStatus.Voided, stock.Orders["o1"].Status);
+        AssertO1AndSkus(stock, OrderStatus.Voided, new SkuStock("A", 5, 0, 0, 5));
     }
 
     // ---- order-withdrawn (Fulfillment) / payment-declined ----
@@ -191,8 +197,7 @@ public sealed class StockDecisionsTests
         var released = Assert.IsType<StockReleased>(decision.Output);
         Assert.Equal(("o1", "cust-o1", "order-cancelled"), (released.OrderId, released.CustomerId, released.Reason));
         Assert.Equal([new StockLine("A", 3)], released.Lines);
-        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), stock.Skus["A"]);
-        Assert.Equal(OrderStatus.Released, stock.Orders["o1"].Status);
+        AssertO1AndSkus(stock, OrderStatus.Released, new SkuStock("A", 5, 0, 0, 5));
     }
 
     [Fact]
@@ -258,8 +263,7 @@ public sealed class StockDecisionsTests
         var decision = stock.Apply(Shipment("o1"));
 
         Assert.Null(decision.Output);
-        Assert.Equal(new SkuStock("A", 3, 0, 2, 5), stock.Skus["A"]);
-        Assert.Equal(OrderStatus.Committed, stock.Orders["o1"].Status);
+        AssertO1AndSkus(stock, OrderStatus.Committed, new SkuStock("A", 3, 0, 2, 5));
     }
 
     [Fact]

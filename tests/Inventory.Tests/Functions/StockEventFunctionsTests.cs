@@ -8,6 +8,28 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
 {
     private const string DeadLetters = "dead-letters";
 
+    /// <summary>An app whose one receipt (r1) has brought <paramref name="quantityOfA"/> of SKU A into stock.</summary>
+    private async Task<TestApp> StockedAsync(int quantityOfA)
+    {
+        var app = InventoryTestApp.Create(azurite);
+        try
+        {
+            await app.OnStock("0", app.Stock(Receipt("r1", "A", quantityOfA)));
+            return app;
+        }
+        catch
+        {
+            app.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task AssertSkuAndOrderAsync(TestApp app, SkuStock sku, string orderId, OrderStatus status)
+    {
+        Assert.Equal(sku, await app.SkuAsync(sku.Sku));
+        Assert.Equal(status, (await app.OrderAsync(orderId))!.Status);
+    }
+
     [Fact]
     public async Task ReceiptsThenOrder_ReservesStock_AndPublishesStockReservedWithDerivedHeader()
     {
@@ -65,8 +87,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task WithdrawalAndDeclineAndShipment_ReleaseOnceAndCommit()
     {
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 10)));
+        using var app = await StockedAsync(10);
         await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 2))), app.Placed(Order("o2", ("A", 3))), app.Placed(Order("o3", ("A", 4))));
 
         await app.OnShipments("1", app.Withdrawn(Withdraw("o1")));
@@ -76,30 +97,26 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
 
         var released = app.PublishedData<StockReleased>(InventoryEventTypes.StockReleased);
         Assert.Equal([("o1", "order-cancelled"), ("o2", "payment-declined")], released.Select(r => (r.OrderId, r.Reason)));
-        Assert.Equal(new SkuStock("A", 6, 0, 4, 10), await app.SkuAsync("A"));
-        Assert.Equal(OrderStatus.Committed, (await app.OrderAsync("o3"))!.Status);
+        await AssertSkuAndOrderAsync(app, new SkuStock("A", 6, 0, 4, 10), "o3", OrderStatus.Committed);
     }
 
     [Fact]
     public async Task ACancelRequest_ReleasesNothing_OnlyFulfillmentsWithdrawalDoes()
     {
         // The cancel may still lose to the shipment; Fulfillment decides, and a release before its answer could oversell.
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 2)));
+        using var app = await StockedAsync(2);
 
         var outcome = await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 1))), app.CancelRequested("o1"));
 
         Assert.Equal(0, outcome.DeadLettered);
         Assert.Equal([InventoryEventTypes.StockReserved], app.Publisher.To("inventory-stock").Select(e => e.Type));
-        Assert.Equal(OrderStatus.Reserved, (await app.OrderAsync("o1"))!.Status);
-        Assert.Equal(new SkuStock("A", 1, 1, 0, 2), await app.SkuAsync("A"));
+        await AssertSkuAndOrderAsync(app, new SkuStock("A", 1, 1, 0, 2), "o1", OrderStatus.Reserved);
     }
 
     [Fact]
     public async Task PlacedWithdrawnAndPlacedAgain_AreAppliedInArrivalOrder()
     {
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 1)));
+        using var app = await StockedAsync(1);
 
         await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 1))));
         await app.OnShipments("0", app.Withdrawn(Withdraw("o1")));
@@ -114,22 +131,19 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PaymentDeclinedBeforeOrderPlaced_LeavesNothingReserved_AndEmitsNothing()
     {
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));
+        using var app = await StockedAsync(5);
 
         await app.OnPayments("3", app.Declined(Decline("o1")));
         await app.OnSalesOrders("1", app.Placed(Order("o1", ("A", 2))));
 
         Assert.Empty(app.Publisher.To("inventory-stock"));
-        Assert.Equal(new SkuStock("A", 5, 0, 0, 5), await app.SkuAsync("A"));
-        Assert.Equal(OrderStatus.Voided, (await app.OrderAsync("o1"))!.Status);
+        await AssertSkuAndOrderAsync(app, new SkuStock("A", 5, 0, 0, 5), "o1", OrderStatus.Voided);
     }
 
     [Fact]
     public async Task BatchWithMalformedAndSchemaInvalidEvents_DeadLettersThem_AndProcessesTheRest()
     {
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));
+        using var app = await StockedAsync(5);
         var invalid = Encoding.UTF8.GetBytes(
             """{"specversion":"1.0","id":"bad-1","source":"/tests","type":"sales.order-placed.v1","subject":"o9","data":{"orderId":"o9","customerId":"c","lines":[],"total":0,"currency":"EUR"}}""");
 
@@ -218,8 +232,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RedeliveryOfAWholeBatch_IsANoOp_SameStateAndNoNewOutputs()
     {
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 3)));
+        using var app = await StockedAsync(3);
         var batch = new[]
         {
             app.Placed(Order("o1", ("A", 2))), app.Placed(Order("o2", ("A", 2))), app.Placed(Order("o3", ("A", 5))),
@@ -243,8 +256,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RedeliveryInANewProcess_AfterThePublish_PublishesNothingAgain_AndChangesNoState()
     {
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 3)));
+        using var app = await StockedAsync(3);
         var batch = new[] { app.Placed(Order("o1", ("A", 2))), app.Placed(Order("o2", ("A", 2))) };
         await app.OnSalesOrders("0", batch);
         Assert.NotEmpty(app.Publisher.Published);
@@ -263,8 +275,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task PublishFailureAfterCommit_RedeliveryPublishesTheSameIds_WithoutApplyingTwice()
     {
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));
+        using var app = await StockedAsync(5);
         var batch = new[] { app.Placed(Order("o1", ("A", 2))) };
         app.Publisher.FailNext = new TimeoutException("Event Hubs unavailable");
 
@@ -279,8 +290,7 @@ public sealed class StockEventFunctionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task InventorysOwnOutputsOnItsStream_AreIgnored()
     {
-        using var app = InventoryTestApp.Create(azurite);
-        await app.OnStock("0", app.Stock(Receipt("r1", "A", 5)));
+        using var app = await StockedAsync(5);
         await app.OnSalesOrders("0", app.Placed(Order("o1", ("A", 2))));
         var outputs = EventBatches.AsReceived(app.Publisher.Published, 100);
 

@@ -77,23 +77,21 @@ public sealed partial class EdgeFuzzTests(EdgeFuzzHost fixture, ITestOutputHelpe
     private static readonly ConcurrentDictionary<string, int> Sent = new();
     private static int s_ids;
 
-    private static readonly Gen<Mutation> BodyMutations = Gen.Select(
-        Gen.OneOf(Enum.GetValues<MutationKind>().Where(k => k != MutationKind.RouteId).ToArray()), Gen.Int[0, 10_000], Gen.Int[0, 10_000],
-        (kind, a, b) => new Mutation(kind, a, b));
+    private static readonly Gen<Mutation> BodyMutations = Mutations(Gen.OneOf(Enum.GetValues<MutationKind>().Where(k => k != MutationKind.RouteId).ToArray()));
 
-    private static readonly Gen<Mutation> AnyMutation = Gen.Select(Gen.OneOf(Enum.GetValues<MutationKind>()), Gen.Int[0, 10_000], Gen.Int[0, 10_000],
-        (kind, a, b) => new Mutation(kind, a, b));
+    private static readonly Gen<Mutation> AnyMutation = Mutations(Gen.OneOf(Enum.GetValues<MutationKind>()));
 
-    private static readonly Gen<Mutation> QueryMutations = Gen.Select(
-        Gen.OneOf(MutationKind.None, MutationKind.RouteId, MutationKind.ContentType, MutationKind.InvalidUtf8Anywhere), Gen.Int[0, 10_000], Gen.Int[0, 10_000],
-        (kind, a, b) => new Mutation(kind, a, b));
+    private static readonly Gen<Mutation> QueryMutations = Mutations(
+        Gen.OneOf(MutationKind.None, MutationKind.RouteId, MutationKind.ContentType, MutationKind.InvalidUtf8Anywhere));
+
+    /// <summary>Mutations of these kinds, each with two random parameters.</summary>
+    private static Gen<Mutation> Mutations(Gen<MutationKind> kinds) =>
+        Gen.Select(kinds, Gen.Int[0, 10_000], Gen.Int[0, 10_000], (kind, a, b) => new Mutation(kind, a, b));
 
     [Fact]
     public Task PlaceOrder_NeverAnswers5xx_AndRejectedOrdersLeaveNothingBehind() =>
-        FuzzCommandAsync("POST /api/orders", BodyMutations, "place-order.request.json", bodyOptional: false, (mutation, id) =>
-            Task.FromResult<(FuzzRequest, Func<Task<Answer>>)>((
-                EdgeMutations.Apply(mutation, "POST", _ => "/api/orders", id, OrderJson(id)),
-                () => SendAsync(Valid("POST", _ => "/api/orders", id, OrderJson(id))))));
+        FuzzCommandAsync("POST /api/orders", BodyMutations, "place-order.request.json", bodyOptional: false,
+            PostingTo("/api/orders", OrderJson));
 
     [Fact]
     public Task CancelOrder_NeverAnswers5xx_AndRejectedCancelsLeaveNothingBehind() =>
@@ -107,10 +105,8 @@ public sealed partial class EdgeFuzzTests(EdgeFuzzHost fixture, ITestOutputHelpe
 
     [Fact]
     public Task ReceiveStock_NeverAnswers5xx_AndRejectedReceiptsLeaveNothingBehind() =>
-        FuzzCommandAsync("POST /api/stock/receipts", BodyMutations, "stock-receipt.request.json", bodyOptional: false, (mutation, id) =>
-            Task.FromResult<(FuzzRequest, Func<Task<Answer>>)>((
-                EdgeMutations.Apply(mutation, "POST", _ => "/api/stock/receipts", id, ReceiptJson(id)),
-                () => SendAsync(Valid("POST", _ => "/api/stock/receipts", id, ReceiptJson(id))))));
+        FuzzCommandAsync("POST /api/stock/receipts", BodyMutations, "stock-receipt.request.json", bodyOptional: false,
+            PostingTo("/api/stock/receipts", ReceiptJson));
 
     [Fact]
     public Task GetOrder_NeverAnswers5xx() => FuzzQueryAsync("GET /api/orders/{id}", id => $"/api/orders/{id}", "order");
@@ -140,6 +136,12 @@ public sealed partial class EdgeFuzzTests(EdgeFuzzHost fixture, ITestOutputHelpe
             Assert.True(answer.MediaType == "application/json", $"{request} answered {code} as {answer.MediaType}");
         }
     }
+
+    /// <summary>The mutated body goes to a fixed path; the follow-up posts the valid body for the same id there.</summary>
+    private Func<Mutation, string, Task<(FuzzRequest Request, Func<Task<Answer>> FollowUp)>> PostingTo(string path, Func<string, string> bodyFor) =>
+        (mutation, id) => Task.FromResult<(FuzzRequest, Func<Task<Answer>>)>((
+            EdgeMutations.Apply(mutation, "POST", _ => path, id, bodyFor(id)),
+            () => SendAsync(Valid("POST", _ => path, id, bodyFor(id)))));
 
     private async Task FuzzCommandAsync(
         string endpoint, Gen<Mutation> mutations, string schemaFile, bool bodyOptional,

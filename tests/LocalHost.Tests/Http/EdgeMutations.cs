@@ -98,7 +98,7 @@ public static class EdgeMutations
             case MutationKind.InvalidUtf8InString:
                 {
                     var node = Parse(valid);
-                    var strings = Leaves(node).Where(l => l.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String).ToList();
+                    var strings = Leaves(node, JsonValueKind.String);
                     if (strings.Count == 0)
                     {
                         body = [.. Encoding.UTF8.GetBytes("{\"reason\":\""), .. InvalidUtf8[m.B % InvalidUtf8.Length], .. Encoding.UTF8.GetBytes("\"}")];
@@ -149,7 +149,7 @@ public static class EdgeMutations
             case MutationKind.BoundaryNumber:
                 {
                     var node = Parse(valid);
-                    var numbers = Leaves(node).Where(l => l.Value is JsonValue v && v.GetValueKind() == JsonValueKind.Number).ToList();
+                    var numbers = Leaves(node, JsonValueKind.Number);
                     var raw = BoundaryNumbers[m.B % BoundaryNumbers.Length];
                     if (numbers.Count == 0)
                     {
@@ -166,7 +166,7 @@ public static class EdgeMutations
             case MutationKind.LongString:
                 {
                     var node = Parse(valid);
-                    var strings = Leaves(node).Where(l => l.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String).ToList();
+                    var strings = Leaves(node, JsonValueKind.String);
                     int[] lengths = [127, 128, 129, 500, 501, 2_000, 20_000, 300_000];
                     string[] units = ["a", "é", "\uD83D\uDE00", "\\u0041", " "];
                     var length = lengths[m.B % lengths.Length];
@@ -261,7 +261,7 @@ public static class EdgeMutations
             case MutationKind.OddCharactersInString:
                 {
                     var node = Parse(valid);
-                    var strings = Leaves(node).Where(l => l.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String).ToList();
+                    var strings = Leaves(node, JsonValueKind.String);
                     var odd = OddStrings[m.B % OddStrings.Length];
                     if (strings.Count == 0)
                     {
@@ -315,6 +315,9 @@ public static class EdgeMutations
     }
 
     private static IEnumerable<Located> Leaves(JsonNode? root) => AllNodes(root).Where(n => n.Value is not JsonObject and not JsonArray && n.Parent is not null);
+
+    private static List<Located> Leaves(JsonNode? root, JsonValueKind kind) =>
+        Leaves(root).Where(l => l.Value is JsonValue v && v.GetValueKind() == kind).ToList();
 
     private static IEnumerable<(JsonObject Object, string Path)> Objects(JsonNode? root) =>
         AllNodes(root).Where(n => n.Value is JsonObject).Select(n => ((JsonObject)n.Value!, n.Path));

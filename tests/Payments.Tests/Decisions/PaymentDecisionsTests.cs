@@ -8,6 +8,16 @@ public sealed class PaymentDecisionsTests
     private static OrderPlaced Order(decimal total, string currency = "EUR") =>
         new("o-1", "c-1", [new OrderLine("SKU-1", 1, total)], total, currency);
 
+    /// <summary>The decision authorizes as expected; a decline also passes <paramref name="assertReason"/>.</summary>
+    private static void AssertAuthorized(PaymentDecision decision, bool authorized, Action<string?> assertReason)
+    {
+        Assert.Equal(authorized, decision.Authorized);
+        if (!authorized)
+        {
+            assertReason(decision.Reason);
+        }
+    }
+
     [Theory]
     [InlineData("0", true)]
     [InlineData("4999.99", true)]
@@ -19,11 +29,7 @@ public sealed class PaymentDecisionsTests
     {
         var decision = PaymentReaction.Decide(Order(decimal.Parse(total, System.Globalization.CultureInfo.InvariantCulture)), PaymentPolicy.Default);
 
-        Assert.Equal(authorized, decision.Authorized);
-        if (!authorized)
-        {
-            Assert.Contains("exceeds the authorization limit of 5000", decision.Reason, StringComparison.Ordinal);
-        }
+        AssertAuthorized(decision, authorized, reason => Assert.Contains("exceeds the authorization limit of 5000", reason, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -36,11 +42,7 @@ public sealed class PaymentDecisionsTests
     {
         var decision = PaymentReaction.Decide(Order(10m, currency), PaymentPolicy.Default);
 
-        Assert.Equal(authorized, decision.Authorized);
-        if (!authorized)
-        {
-            Assert.Equal($"currency {currency} is not supported", decision.Reason);
-        }
+        AssertAuthorized(decision, authorized, reason => Assert.Equal($"currency {currency} is not supported", reason));
     }
 
     [Fact]

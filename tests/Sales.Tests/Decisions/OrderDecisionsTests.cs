@@ -1,3 +1,5 @@
+using Store.Eventing.Publishing;
+
 namespace Store.Sales.Tests.Decisions;
 
 public sealed class OrderDecisionsTests
@@ -9,6 +11,13 @@ public sealed class OrderDecisionsTests
         new(id, customer, [new OrderLine("SKU-1", 2, price), new OrderLine("SKU-2", 1, 0.5m)], "EUR");
 
     private static OrderState Placed(string id = "o-1") => OrderDecider.Place(null, Order(id), T1).NewState!;
+
+    /// <summary>The event was caused at <paramref name="time"/> under the "trace" trace, and its id derives to <paramref name="expectedId"/>.</summary>
+    private static void AssertCausedAt(Emit output, DateTimeOffset time, string expectedId)
+    {
+        Assert.Equal((time, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
+        Assert.Equal(expectedId, EventIds.Derive(output.Cause.Value.Scope, output.Role));
+    }
 
     private static ShipmentRequested Shipment(string orderId, string shipmentId = "shp-1") => new(shipmentId, orderId, "c-1", [new OrderLine("SKU-1", 2, 10m)]);
 
@@ -22,8 +31,7 @@ public sealed class OrderDecisionsTests
         var placed = Assert.IsType<OrderPlaced>(output.Data);
         Assert.Equal(("o-1", "c-1", 20.5m, "EUR"), (placed.OrderId, placed.CustomerId, placed.Total, placed.Currency));
         Assert.Equal(Order().Lines, placed.Lines);
-        Assert.Equal((T1, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
-        Assert.Equal(OrderDecider.PlacedId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
+        AssertCausedAt(output, T1, OrderDecider.PlacedId("o-1"));
         Assert.Equal(T1, decision.NewState!.AcceptedAt);
         Assert.Equal("accepted", decision.NewState.Status);
     }
@@ -88,8 +96,7 @@ public sealed class OrderDecisionsTests
         Assert.Equal(CancelOutcome.Cancelled, decision.Answer);
         var output = Assert.Single(decision.Outputs!);
         Assert.Equal(new OrderCancelled("o-1", "c-1", "too slow"), output.Data);
-        Assert.Equal((T2, "trace"), (output.Cause!.Value.Time, output.Cause.Value.TraceParent));
-        Assert.Equal(OrderDecider.CancelledId("o-1"), EventIds.Derive(output.Cause.Value.Scope, output.Role));
+        AssertCausedAt(output, T2, OrderDecider.CancelledId("o-1"));
         Assert.Equal(T2, decision.NewState!.CancelledAt);
         Assert.Equal("cancellation-requested", decision.NewState.Status);
     }
