@@ -174,46 +174,9 @@ public static class ReplayExport
                 continue;
             }
 
+            // Table values are JSON primitives (string, bool, int, long, double, DateTimeOffset, Guid) or binary (base64).
             writer.WritePropertyName(name);
-            switch (value)
-            {
-                case null:
-                    writer.WriteNullValue();
-                    break;
-                case string s:
-                    writer.WriteStringValue(s);
-                    break;
-                case bool b:
-                    writer.WriteBooleanValue(b);
-                    break;
-                case int i:
-                    writer.WriteNumberValue(i);
-                    break;
-                case long l:
-                    writer.WriteNumberValue(l);
-                    break;
-                case double d:
-                    writer.WriteNumberValue(d);
-                    break;
-                case DateTimeOffset dto:
-                    writer.WriteStringValue(dto);
-                    break;
-                case DateTime dt:
-                    writer.WriteStringValue(dt);
-                    break;
-                case Guid g:
-                    writer.WriteStringValue(g);
-                    break;
-                case byte[] bytes:
-                    writer.WriteBase64StringValue(bytes);
-                    break;
-                case BinaryData data:
-                    writer.WriteBase64StringValue(data.ToArray());
-                    break;
-                default:
-                    writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                    break;
-            }
+            JsonSerializer.Serialize(writer, value, value?.GetType() ?? typeof(object));
         }
 
         writer.WriteEndObject();
