@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Store.TestSupport;
 
 /// <summary>
-/// Installs the repository's pinned npm packages (package.json / package-lock.json: Azurite, @asyncapi/parser) on first use.
+/// Installs the repository's pinned npm packages (package.json / package-lock.json: Azurite, @asyncapi/parser, axe-core) on first use.
 /// </summary>
 /// <remarks>
 /// Test assemblies run in parallel processes and share node_modules, so one installs while holding a machine-wide lock
