@@ -14,7 +14,7 @@ namespace Store.TestSupport;
 /// </remarks>
 public static class NodePackages
 {
-    private static readonly string LockPath = Path.Combine(Path.GetTempPath(), "store-azurite-npm-ci.lock");
+    private const string LockFile = "store-azurite-npm-ci.lock";
     private static readonly SemaphoreSlim InProcess = new(1, 1);
 
     /// <summary>Makes sure every file (relative to the repository root) exists, installing the packages when one does not.</summary>
@@ -25,7 +25,7 @@ public static class NodePackages
         await InProcess.WaitAsync().ConfigureAwait(false);
         try
         {
-            using var installLock = await AcquireLockAsync().ConfigureAwait(false);
+            using var installLock = await InstallLock.AcquireAsync(LockFile, TimeSpan.FromMinutes(6)).ConfigureAwait(false);
             if (paths.All(File.Exists))
             {
                 return;
@@ -58,22 +58,6 @@ public static class NodePackages
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException($"'{psi.FileName}' is not on PATH; the tests need Node.js and npm (see README).", ex);
-        }
-    }
-
-    private static async Task<FileStream> AcquireLockAsync()
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250).ConfigureAwait(false);
-            }
         }
     }
 }
