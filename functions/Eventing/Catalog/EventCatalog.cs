@@ -32,8 +32,31 @@ public sealed partial record EventCatalog(
             throw new InvalidOperationException($"schemas/catalog.json: stream '{own.Stream.Hub}' sets its own partitions; every hub takes the catalog's (a deployment parameter).");
         }
 
+        if (EventTypes.FirstOrDefault(t => t.SupersededBy is { } newer && !SameEventNewerVersion(t.Type, newer)) is { } bad)
+        {
+            throw new InvalidOperationException($"schemas/catalog.json: '{bad.Type}' is superseded by '{bad.SupersededBy}', which is not a later major version of the same event.");
+        }
+
+        if (EventTypes.FirstOrDefault(t => t.SupersededBy is { } newer && EventTypes.All(n => n.Type != newer)) is { } missing)
+        {
+            throw new InvalidOperationException($"schemas/catalog.json: '{missing.Type}' is superseded by '{missing.SupersededBy}', which is not in eventTypes.");
+        }
+
         return this with { Domains = [.. Domains.Select(d => d with { Streams = [.. d.Streams.Select(s => s with { Partitions = Partitions })] })] };
     }
+
+    /// <summary>True when <paramref name="newer"/> is <paramref name="older"/>'s event (<c>domain.event</c>) at a higher major version.</summary>
+    public static bool SameEventNewerVersion(string older, string newer) =>
+        Split(older) is ({ } name, var from) && Split(newer) is ({ } same, var to) && name == same && to > from;
+
+    // "sales.order-placed.v2" -> ("sales.order-placed", 2); a type without a ".v<n>" suffix -> (null, 0).
+    private static (string? Name, int Major) Split(string type) =>
+        type.LastIndexOf(".v", StringComparison.Ordinal) is var at and > 0 && int.TryParse(type.AsSpan(at + 2), global::System.Globalization.NumberStyles.None, global::System.Globalization.CultureInfo.InvariantCulture, out var major)
+            ? (type[..at], major)
+            : (null, 0);
+
+    /// <summary>Event types producers send: every type that no newer version supersedes.</summary>
+    public bool IsSent(string type) => EventTypes.FirstOrDefault(t => t.Type == type)?.SupersededBy is null;
 
     /// <summary>Every stream with the domain that holds it.</summary>
     public IEnumerable<(DomainInfo Domain, StreamInfo Stream)> Streams =>
@@ -92,8 +115,12 @@ public sealed record StreamInfo(
 /// <summary>A consuming context and its own consumer group.</summary>
 public sealed record ConsumerInfo(string Context, string ConsumerGroup);
 
-/// <summary>An event type: CloudEvents <c>type</c>, schema path under <c>schemas/</c> and the data field used as partition key.</summary>
-public sealed record EventTypeInfo(string Type, string Schema, string PartitionKey);
+/// <summary>
+/// An event type: CloudEvents <c>type</c>, schema path under <c>schemas/</c> and the data field used as partition key.
+/// <paramref name="SupersededBy"/> names the newer major version producers send instead: the type is no longer sent,
+/// but stays on its hub and readable (upcast to the newer version) for as long as the archive holds it.
+/// </summary>
+public sealed record EventTypeInfo(string Type, string Schema, string PartitionKey, string? SupersededBy = null);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, ReadCommentHandling = JsonCommentHandling.Skip)]
 [JsonSerializable(typeof(EventCatalog))]

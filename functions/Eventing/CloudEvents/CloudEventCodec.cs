@@ -27,8 +27,11 @@ public sealed record DataError(DataErrorKind Kind, string Message)
     public string KindName => JsonNamingPolicy.KebabCaseLower.ConvertName(Kind.ToString());
 }
 
-/// <summary>A decoded CloudEvent whose data has been validated and bound to the consumer's record.</summary>
-public sealed record DecodedEvent(string Id, string Type, string Source, string? Subject, DateTimeOffset Time, string? TraceParent, object Data);
+/// <summary>
+/// A decoded CloudEvent whose data has been validated and bound to the consumer's record. An event of a superseded
+/// version is upcast: <see cref="Type"/> and <see cref="Data"/> are the newest version's, <see cref="UpcastFrom"/> the type it arrived as.
+/// </summary>
+public sealed record DecodedEvent(string Id, string Type, string Source, string? Subject, DateTimeOffset Time, string? TraceParent, object Data, string? UpcastFrom = null);
 
 /// <summary>The outcome of decoding one body: an event, a skip (known type this consumer does not handle) or a data error.</summary>
 public readonly record struct DecodeResult(DecodedEvent? Event, DataError? Error, string? SkippedType)
@@ -146,8 +149,15 @@ public sealed class CloudEventCodec(EventTypeRegistry registry)
             return Fail(DataErrorKind.SchemaViolation, $"'{type}' data is empty.");
         }
 
-        var decoded = new DecodedEvent(envelope.Id!, type, envelope.Source!.OriginalString, envelope.Subject, envelope.Time ?? DateTimeOffset.UnixEpoch,
-            (string?)envelope[TraceParentAttribute], record);
+        // A superseded version is validated against its own schema above, then upcast step by step to the newest record.
+        var (current, upcastFrom) = (registration, (string?)null);
+        while (current.UpcastTo is { } newer && record is IUpcast old)
+        {
+            (record, current, upcastFrom) = (old.Upcast(), newer, type);
+        }
+
+        var decoded = new DecodedEvent(envelope.Id!, current.Type, envelope.Source!.OriginalString, envelope.Subject, envelope.Time ?? DateTimeOffset.UnixEpoch,
+            (string?)envelope[TraceParentAttribute], record, upcastFrom);
         return new DecodeResult(decoded, null, null);
     }
 

@@ -13,6 +13,9 @@ public sealed class CloudEventTypeAttribute(string type) : Attribute
     /// <summary>The type name on <typeparamref name="T"/> (read once per record).</summary>
     public static string Of<T>() => Cached<T>.Type;
 
+    /// <summary>The event a type names, without its major version: <c>sales.order-placed.v2</c> → <c>sales.order-placed</c>.</summary>
+    public static string EventOf(string type) => type.LastIndexOf(".v", StringComparison.Ordinal) is var at and > 0 ? type[..at] : type;
+
     /// <summary>The type name on <paramref name="record"/>, or null when it has none.</summary>
     public static string? Find(Type record) =>
         ((CloudEventTypeAttribute?)GetCustomAttribute(record, typeof(CloudEventTypeAttribute), inherit: false))?.Type;

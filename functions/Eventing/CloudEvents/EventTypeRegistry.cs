@@ -7,7 +7,8 @@ namespace Store.Eventing.CloudEvents;
 /// One event type a context reads or writes: its CloudEvents type, the source-generated metadata of its record (to read:
 /// with duplicate properties refused), its JSON Schema and <c>$id</c>, and the data field that is its partition key.
 /// </summary>
-public sealed record EventRegistration(string Type, JsonTypeInfo TypeInfo, JsonSchema Schema, string SchemaId, string PartitionKeyField, JsonTypeInfo ReadTypeInfo);
+/// <paramref name="UpcastTo"/> is set for a superseded version the context reads by upcasting (<see cref="IUpcast{TNewer}"/>).
+public sealed record EventRegistration(string Type, JsonTypeInfo TypeInfo, JsonSchema Schema, string SchemaId, string PartitionKeyField, JsonTypeInfo ReadTypeInfo, EventRegistration? UpcastTo = null);
 
 /// <summary>Maps CloudEvents <c>type</c> to the context's record and the catalog's schema. Types are named explicitly, never by CLR name.</summary>
 public sealed class EventTypeRegistry(EventCatalog? catalog = null)
@@ -20,7 +21,8 @@ public sealed class EventTypeRegistry(EventCatalog? catalog = null)
 
     /// <summary>
     /// Registers every record <paramref name="context"/> serializes that carries <see cref="CloudEventTypeAttribute"/>;
-    /// fails when there is none or a type the catalog does not know.
+    /// fails when there is none or a type the catalog does not know, and checks each upcaster (<see cref="IUpcast{TNewer}"/>):
+    /// its target is registered too and is the version the catalog says supersedes the old type.
     /// </summary>
     public EventTypeRegistry AddAll(JsonSerializerContext context)
     {
@@ -38,6 +40,14 @@ public sealed class EventTypeRegistry(EventCatalog? catalog = null)
         foreach (var (record, type) in records)
         {
             Add(type!, context.GetTypeInfo(record)!);
+        }
+
+        foreach (var (record, type) in records)
+        {
+            if (IUpcast.TargetOf(record) is { } target)
+            {
+                LinkUpcast(type!, record, target);
+            }
         }
 
         return this;
@@ -60,6 +70,33 @@ public sealed class EventTypeRegistry(EventCatalog? catalog = null)
         _byType.Add(type, registration);
         _byClrType.Add(typeInfo.Type, registration);
         return this;
+    }
+
+    private void LinkUpcast(string type, Type record, Type target)
+    {
+        var newer = _byClrType.GetValueOrDefault(target)
+            ?? throw new ArgumentException($"{record.Name} ('{type}') upcasts to {target.Name}, which is not a registered event record: serialize it with [CloudEventType] in the same JSON context.", nameof(record));
+        var superseded = _catalogTypes[type].SupersededBy;
+        if (superseded != newer.Type)
+        {
+            throw new ArgumentException(superseded is null
+                ? $"{record.Name} upcasts '{type}' to '{newer.Type}', but schemas/catalog.json does not say '{type}' is superseded."
+                : $"{record.Name} upcasts '{type}' to '{newer.Type}', but schemas/catalog.json says '{type}' is superseded by '{superseded}'.", nameof(record));
+        }
+
+        _byType[type] = _byType[type] with { UpcastTo = newer };
+        _byClrType[record] = _byType[type];
+    }
+
+    /// <summary>
+    /// The types among <paramref name="typesOnHub"/> this registry cannot read although it reads another major version of
+    /// the same event: a consumer that skipped them would lose those events silently (the kit skips catalog types a
+    /// context has no record for). Empty when every version of every event it reads has a reader.
+    /// </summary>
+    public IReadOnlyList<string> UnreadVersions(IEnumerable<string> typesOnHub)
+    {
+        var read = _byType.Keys.Select(CloudEventTypeAttribute.EventOf).ToHashSet(StringComparer.Ordinal);
+        return [.. typesOnHub.Where(t => !_byType.ContainsKey(t) && read.Contains(CloudEventTypeAttribute.EventOf(t))).Distinct(StringComparer.Ordinal)];
     }
 
     public bool TryGet(string type, [NotNullWhen(true)] out EventRegistration? registration) =>

@@ -20,6 +20,13 @@ public static class EventingServiceCollectionExtensions
         }
 
         var registry = new EventTypeRegistry(catalog).AddAll(json);
+        var consumed = catalog.HubsConsumedBy(context).SelectMany(h => catalog.Stream(h.Hub).Stream.Events);
+        if (registry.UnreadVersions(consumed) is { Count: > 0 } unread)
+        {
+            throw new InvalidOperationException(
+                $"{context} reads other versions of {string.Join(", ", unread.Select(t => $"'{t}'"))} but has no record for {(unread.Count == 1 ? "it" : "them")}: add one, or an older-version record that upcasts (IUpcast<T>), so no version on its hubs is skipped.");
+        }
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(registry);
         services.AddSingleton(new CloudEventCodec(registry));

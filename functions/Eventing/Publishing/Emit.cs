@@ -46,6 +46,11 @@ public sealed class OutputEncoder(CloudEventCodec codec, string context)
     private Route RouteOf(Type type)
     {
         var registration = codec.Registry.For(type);
+        if (!_catalog.IsSent(registration.Type))
+        {
+            throw new InvalidOperationException($"'{registration.Type}' is superseded in schemas/catalog.json: {context} sends the newer version, never this one.");
+        }
+
         var hubs = _catalog.Streams
             .Where(s => _catalog.SendersOf(s.Domain, s.Stream).Contains(context) && s.Stream.Events.Contains(registration.Type))
             .Select(s => s.Stream.Hub).ToArray();
