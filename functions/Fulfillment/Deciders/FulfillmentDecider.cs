@@ -35,7 +35,7 @@ public sealed class FulfillmentDecider : IKeyedDecider<FulfillmentOrder>
     {
         var next = data switch
         {
-            OrderPlaced p => state with { Placed = state.Placed ?? new PlacedOrder(p.CustomerId, p.Lines, p.Total, p.Currency, meta.Time, meta.Id, meta.TraceParent) },
+            OrderPlaced p => state with { Placed = state.Placed ?? new PlacedOrder(p.CustomerId, p.Lines, p.Total, p.Currency, meta.Time, meta.Id, meta.TraceParent, p.ShippingAddress) },
             StockReserved r => state with { Reserved = state.Reserved ?? new ReservedStock(r.CustomerId, r.Lines, meta.Time, meta.Id) },
             PaymentAuthorized => state with { Authorized = state.Authorized ?? new JoinedFact(meta.Time, meta.Id) },
             PaymentDeclined d => state with { Declined = state.Declined ?? new DeclinedPayment(d.Reason, meta.Time, meta.Id) },
@@ -81,7 +81,8 @@ public sealed class FulfillmentDecider : IKeyedDecider<FulfillmentOrder>
             placed.CustomerId,
             placed.Lines.Select(l => new ShipmentLine(l.Sku, l.Quantity, l.UnitPrice)).ToArray(),
             placed.Total,
-            placed.Currency);
+            placed.Currency,
+            placed.ShippingAddress);
 
         // The time is the latest of the joined inputs and the trace is the order's own (order-placed), so the output
         // is byte-identical whichever input completes the join and however often it is redelivered.

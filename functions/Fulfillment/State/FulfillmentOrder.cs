@@ -21,8 +21,12 @@ public sealed record FulfillmentOrder(
     public bool Withdrawn => Cancelled is not null && !ShipmentRequested;
 }
 
-/// <summary>The order-placed details the shipment carries (prices, total, currency) and its time and trace.</summary>
-public sealed record PlacedOrder(string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, DateTimeOffset Time, string EventId, string? TraceParent);
+/// <summary>
+/// The order-placed details the shipment carries (prices, total, currency, address: null ships to the address on file)
+/// and its time and trace.
+/// </summary>
+public sealed record PlacedOrder(
+    string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, DateTimeOffset Time, string EventId, string? TraceParent, ShippingAddress? ShippingAddress = null);
 
 /// <summary>The stock reservation of the order.</summary>
 public sealed record ReservedStock(string CustomerId, IReadOnlyList<ReservedLine> Lines, DateTimeOffset Time, string EventId);

@@ -7,7 +7,8 @@ public static class InventoryEventTypes
     public const string StockReserved = "inventory.stock-reserved.v1";
     public const string StockReservationRejected = "inventory.stock-reservation-rejected.v1";
     public const string StockReleased = "inventory.stock-released.v1";
-    public const string OrderPlaced = "sales.order-placed.v1";
+    public const string OrderPlaced = "sales.order-placed.v2";
+    public const string OrderPlacedV1 = "sales.order-placed.v1";
     public const string PaymentDeclined = "payments.payment-declined.v1";
     public const string ShipmentRequested = "fulfillment.shipment-requested.v1";
     public const string OrderWithdrawn = "fulfillment.order-withdrawn.v1";
@@ -49,12 +50,19 @@ public sealed record StockReleased(string OrderId, string? CustomerId, IReadOnly
 
 // ---- Read by Inventory (only the fields it needs; unknown fields are ignored) ----
 
-/// <summary>A line of <c>sales.order-placed.v1</c>.</summary>
+/// <summary>A line of <c>sales.order-placed</c>.</summary>
 public sealed record OrderPlacedLine(string Sku, int Quantity, decimal UnitPrice);
 
-/// <summary><c>sales.order-placed.v1</c>.</summary>
+/// <summary><c>sales.order-placed.v2</c> (Inventory reserves the lines; where the order ships does not matter here).</summary>
 [CloudEventType(InventoryEventTypes.OrderPlaced)]
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency) : IOrderEvent;
+
+/// <summary><c>sales.order-placed.v1</c>, read as v2: the fields Inventory reads are the same in both.</summary>
+[CloudEventType(InventoryEventTypes.OrderPlacedV1)]
+public sealed record OrderPlacedV1(string OrderId, string CustomerId, IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency) : IUpcast<OrderPlaced>
+{
+    public OrderPlaced Upcast() => new(OrderId, CustomerId, Lines, Total, Currency);
+}
 
 /// <summary><c>fulfillment.order-withdrawn.v1</c>: the order will never ship; its reservation goes back.</summary>
 [CloudEventType(InventoryEventTypes.OrderWithdrawn)]
@@ -86,6 +94,7 @@ public sealed record StockLevel(string Sku, long Available, long Reserved, long 
 [JsonSerializable(typeof(StockReservationRejected))]
 [JsonSerializable(typeof(StockReleased))]
 [JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(OrderPlacedV1))]
 [JsonSerializable(typeof(OrderWithdrawn))]
 [JsonSerializable(typeof(PaymentDeclined))]
 [JsonSerializable(typeof(ShipmentRequested))]

@@ -56,7 +56,7 @@ public static class OrderDecider
 
         // A shipment marker recorded before the order was accepted is kept: the order is then shipped from the start.
         var accepted = current with { CustomerId = command.CustomerId, RequestHash = hash, AcceptedAt = now };
-        var placed = new OrderPlaced(command.OrderId, command.CustomerId, command.Lines, command.Total, command.Currency);
+        var placed = new OrderPlaced(command.OrderId, command.CustomerId, command.Lines, command.Total, command.Currency, command.ShippingAddress);
         return new(PlaceOutcome.Accepted, accepted, [new Emit(placed, PlacedRole, new EventCause(Scope(command.OrderId), now, traceParent))]);
     }
 

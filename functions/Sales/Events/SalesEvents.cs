@@ -3,9 +3,21 @@ namespace Store.Sales.Events;
 /// <summary>One order line as carried by Sales events.</summary>
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
-/// <summary>Data of <c>sales.order-placed.v1</c>: everything consumers need about the accepted order.</summary>
-[CloudEventType("sales.order-placed.v1")]
-public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency);
+/// <summary>Where an order ships (ISO 3166-1 alpha-2 country).</summary>
+public sealed record ShippingAddress(
+    string Recipient,
+    string Line1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Line2,
+    string City,
+    string PostalCode,
+    string Country);
+
+/// <summary>
+/// Data of <c>sales.order-placed.v2</c>, the version Sales sends: everything consumers need about the accepted order,
+/// and where it ships (null: the request gave no address; the order ships to the customer's address on file).
+/// </summary>
+[CloudEventType("sales.order-placed.v2")]
+public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, ShippingAddress? ShippingAddress);
 
 [CloudEventType("sales.order-cancelled.v1")]
 public sealed record OrderCancelled(

@@ -1,6 +1,6 @@
 namespace Store.Sales.Functions;
 
-/// <summary><c>POST /api/orders</c>: validates and accepts an order, publishing <c>sales.order-placed.v1</c> once per order id.</summary>
+/// <summary><c>POST /api/orders</c>: validates and accepts an order, publishing <c>sales.order-placed.v2</c> once per order id.</summary>
 public sealed partial class PlaceOrderFunction(EntityCommands<OrderState> orders, TimeProvider time, ILogger<PlaceOrderFunction> logger)
 {
     [Function("Sales_PlaceOrder")]

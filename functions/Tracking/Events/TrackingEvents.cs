@@ -11,8 +11,16 @@ public interface IOrderEvent
 
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
-[CloudEventType("sales.order-placed.v1")]
+/// <summary><c>sales.order-placed.v2</c> as Tracking reads it (the view shows no address).</summary>
+[CloudEventType("sales.order-placed.v2")]
 public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency) : IOrderEvent;
+
+/// <summary><c>sales.order-placed.v1</c>, read as v2: the fields Tracking reads are the same in both.</summary>
+[CloudEventType("sales.order-placed.v1")]
+public sealed record OrderPlacedV1(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency) : IUpcast<OrderPlaced>
+{
+    public OrderPlaced Upcast() => new(OrderId, CustomerId, Lines, Total, Currency);
+}
 
 [CloudEventType("sales.order-cancelled.v1")]
 public sealed record OrderCancelled(string OrderId, string CustomerId, string? Reason = null) : IOrderEvent;
@@ -52,6 +60,7 @@ public sealed record CancellationRejected(string OrderId, string CustomerId, str
 /// <summary>Source-generated JSON for Tracking's events, state and HTTP answers (camelCase; null members omitted).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(OrderPlacedV1))]
 [JsonSerializable(typeof(OrderCancelled))]
 [JsonSerializable(typeof(StockReserved))]
 [JsonSerializable(typeof(StockReservationRejected))]

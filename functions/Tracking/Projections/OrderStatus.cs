@@ -51,7 +51,8 @@ public static class OrderStatus
     /// <summary>The view of a set of facts (given in canonical order).</summary>
     public static OrderStatusView Project(string orderId, IReadOnlyList<TrackedFact> facts)
     {
-        TrackedFact? First<T>() => facts.FirstOrDefault(f => f.Type == CloudEventTypeAttribute.Of<T>());
+        // Any major version of the event: rows written before an upcast existed keep the old version's type in their facts.
+        TrackedFact? First<T>() => facts.FirstOrDefault(f => CloudEventTypeAttribute.EventOf(f.Type) == CloudEventTypeAttribute.EventOf(CloudEventTypeAttribute.Of<T>()));
 
         var placed = First<OrderPlaced>();
         var reserved = First<StockReserved>();
