@@ -122,14 +122,14 @@ public static class AsyncApiGenerator
         {
             foreach (var (domain, stream) in catalog.Streams.Where(s => catalog.SendersOf(s.Domain, s.Stream).Contains(participant)))
             {
-                operations[$"{participant}.send.{stream.Hub}"] = Operation("send", participant, domain, stream, consumerGroup: null);
+                operations[$"{participant}.send.{stream.Hub}"] = Operation("send", participant, domain, stream, consumerGroup: null, catalog.IsSent);
             }
 
             foreach (var (domain, stream) in catalog.Streams)
             {
                 foreach (var consumer in stream.Consumers.Where(c => c.Context == participant))
                 {
-                    operations[$"{participant}.receive.{stream.Hub}"] = Operation("receive", participant, domain, stream, consumer.ConsumerGroup);
+                    operations[$"{participant}.receive.{stream.Hub}"] = Operation("receive", participant, domain, stream, consumer.ConsumerGroup, _ => true);
                 }
             }
         }
@@ -185,7 +185,8 @@ public static class AsyncApiGenerator
             .Concat(catalog.Streams.SelectMany(s => s.Stream.Consumers.Select(c => c.Context)))
             .Distinct(StringComparer.Ordinal);
 
-    private static JsonObject Operation(string action, string context, DomainInfo domain, StreamInfo stream, string? consumerGroup)
+    // A sender lists only the types it sends (not superseded ones); a receiver every type on the hub, for the archive holds them all.
+    private static JsonObject Operation(string action, string context, DomainInfo domain, StreamInfo stream, string? consumerGroup, Func<string, bool> listed)
     {
         var operation = new JsonObject
         {
@@ -203,10 +204,10 @@ public static class AsyncApiGenerator
                 _ =>
                     $"{context} reads {stream.Hub} through its own consumer group `{consumerGroup}`, from the start of the stream " +
                     "(initialOffsetOptions fromStart). Delivery is at least once; it drops duplicates by event id and position, skips " +
-                    "catalog types it does not handle, and dead-letters anything invalid.",
+                    "catalog types it does not handle, reads a superseded version as the newer one (upcast), and dead-letters anything invalid.",
             },
             ["tags"] = new JsonArray(new JsonObject { ["name"] = context }),
-            ["messages"] = new JsonArray([.. stream.Events.Select(type => Ref($"#/channels/{stream.Hub}/messages/{type}"))]),
+            ["messages"] = new JsonArray([.. stream.Events.Where(listed).Select(type => Ref($"#/channels/{stream.Hub}/messages/{type}"))]),
             ["x-context"] = context,
             ["x-connectionSetting"] = domain.Connection,
         };
@@ -276,6 +277,11 @@ public static class AsyncApiGenerator
             ["x-partitionKey"] = info.PartitionKey,
             ["x-schemaFile"] = "schemas/" + info.Schema,
         };
+        if (info.SupersededBy is { } newer)
+        {
+            message["description"] = $"Superseded by {newer}: no longer sent, but it stays in the archive, so every consumer still reads it (upcast to {newer}).";
+            message["x-supersededBy"] = newer;
+        }
 
         if (sample is not null)
         {

@@ -76,15 +76,37 @@ internal static class SchemaHistory
         return new Result(problems, compared + catalog.Count, added);
     }
 
+    /// <summary>
+    /// Every (hub, type) that any committed revision of the catalog, or the working tree's, lists: what the archive may
+    /// hold, with the first commit (oldest) that published it ("working tree" when none has yet).
+    /// </summary>
+    public static IReadOnlyDictionary<(string Hub, string Type), string> PublishedEver(string repoRoot)
+    {
+        var revisions = CommittedRevisions(repoRoot).Where(r => r.Path == "schemas/catalog.json").ToList();
+        var contents = ReadBlobs(repoRoot, revisions.Select(r => r.Blob).Distinct(StringComparer.Ordinal).ToList());
+        var published = new Dictionary<(string Hub, string Type), string>();
+        // git log lists the newest first: the last commit seen for a pair is the oldest that published it.
+        foreach (var (catalog, since) in revisions.Select(r => (contents[r.Blob], Short(r.Commit)))
+            .Prepend((File.ReadAllText(Path.Combine(repoRoot, "schemas", "catalog.json")), "working tree")))
+        {
+            foreach (var pair in Published(JsonNode.Parse(catalog)))
+            {
+                published[pair] = since;
+            }
+        }
+
+        return published;
+    }
+
+    private static IEnumerable<(string Hub, string Type)> Published(JsonNode? catalog) =>
+        from domain in catalog?["domains"]?.AsArray() ?? []
+        from stream in domain?["streams"]?.AsArray() ?? []
+        from type in stream?["events"]?.AsArray() ?? []
+        select ((string)stream!["hub"]!, (string)type!);
+
     /// <summary>Each (hub, type) and each type's schema file an older catalog lists that the current one does not.</summary>
     internal static IEnumerable<string> DroppedFromCatalog(JsonNode? old, JsonNode? current)
     {
-        static IEnumerable<(string Hub, string Type)> Published(JsonNode? catalog) =>
-            from domain in catalog?["domains"]?.AsArray() ?? []
-            from stream in domain?["streams"]?.AsArray() ?? []
-            from type in stream?["events"]?.AsArray() ?? []
-            select ((string)stream!["hub"]!, (string)type!);
-
         static Dictionary<string, string> Schemas(JsonNode? catalog) =>
             (catalog?["eventTypes"]?.AsArray() ?? []).ToDictionary(t => (string)t!["type"]!, t => (string)t!["schema"]!, StringComparer.Ordinal);
 
