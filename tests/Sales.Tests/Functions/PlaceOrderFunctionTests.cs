@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Store.Sales.Tests.Functions;
 
 [Collection(AzuriteCollection.Name)]
@@ -26,6 +28,38 @@ public sealed class PlaceOrderFunctionTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal(orderId, decoded.Subject);
         var placed = (OrderPlaced)decoded.Data;
         Assert.Equal(("cust-1", 25.50m, "EUR", 2), (placed.CustomerId, placed.Total, placed.Currency, placed.Lines.Count));
+    }
+
+    [Fact]
+    public async Task The_order_placed_v2_event_carries_the_shipping_address_or_an_explicit_null()
+    {
+        var (with, without) = (SalesTestApp.NewOrderId(), SalesTestApp.NewOrderId());
+        var address = """{"recipient":"Ann Example","line1":"Main Street 1","city":"Bonn","postalCode":"53111","country":"DE"}""";
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _host.PlaceAsync(SalesTestApp.OrderJson(with).TrimEnd('}') + ",\"shippingAddress\":" + address + "}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _host.PlaceAsync(SalesTestApp.OrderJson(without))).StatusCode);
+
+        var data = _host.SalesEvents().Select(e => JsonNode.Parse(e.Body)!).ToDictionary(e => (string)e["subject"]!, e => e["data"]!.AsObject());
+        Assert.All(_host.SalesEvents(), e => Assert.Equal("sales.order-placed.v2", e.Type));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(address), data[with]["shippingAddress"]));
+        Assert.True(data[without].ContainsKey("shippingAddress") && data[without]["shippingAddress"] is null, "v2 requires the key: null means the address on file");
+    }
+
+    [Fact]
+    public async Task A_bad_shipping_address_is_400_problem_details_naming_each_field_and_nothing_is_published()
+    {
+        var orderId = SalesTestApp.NewOrderId();
+
+        var response = await _host.PlaceAsync(SalesTestApp.OrderJson(orderId).TrimEnd('}') + ""","shippingAddress":{"recipient":"","line1":"Main Street 1","postalCode":"53111","country":"Germany"}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("application/problem+json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
+        using var problem = JsonDocument.Parse(response.ReadBody());
+        var errors = problem.RootElement.GetProperty("errors");
+        Assert.Equal(["shippingAddress.city", "shippingAddress.country", "shippingAddress.recipient"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray());
+        Assert.Contains("ISO 3166-1 alpha-2", errors.GetProperty("shippingAddress.country")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(_host.Publisher.Published);
+        Assert.Null(await _host.ReadAsync(orderId));
     }
 
     [Fact]

@@ -48,9 +48,10 @@ public sealed class SalesContractTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public void Every_sales_event_type_in_the_catalog_has_a_registered_record()
+    public void Every_sales_event_type_it_sends_has_a_registered_record()
     {
-        var salesTypes = EventCatalog.Current.Streams.Where(s => s.Domain.Owner == "Sales").SelectMany(s => s.Stream.Events);
+        // A superseded version (sales.order-placed.v1) is only read, by the consumers; Sales sends v2.
+        var salesTypes = EventCatalog.Current.Streams.Where(s => s.Domain.Owner == "Sales").SelectMany(s => s.Stream.Events).Where(EventCatalog.Current.IsSent);
 
         Assert.All(salesTypes, type => Assert.True(_host.Codec.Registry.TryGet(type, out _), type));
     }
