@@ -51,11 +51,15 @@ public sealed class ArchiveReadersTests
     internal static IReadOnlySet<string> ReadersOf(string context) =>
         Assembly.Load(context).GetTypes()
             .Where(t => t.IsSubclassOf(typeof(JsonSerializerContext)))
-            .SelectMany(t => t.GetCustomAttributesData())
+            .SelectMany(EventTypesOf)
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The CloudEvents types of the <c>[CloudEventType]</c> records JSON context <paramref name="json"/> serializes.</summary>
+    internal static IEnumerable<string> EventTypesOf(Type json) =>
+        json.GetCustomAttributesData()
             .Where(a => a.AttributeType == typeof(JsonSerializableAttribute))
             .Select(a => CloudEventTypeAttribute.Find((Type)a.ConstructorArguments[0].Value!))
-            .OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
+            .OfType<string>();
 
     /// <summary>
     /// Each (hub, type) ever published whose current consumers read another version of the event but not this one.
