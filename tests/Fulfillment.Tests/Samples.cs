@@ -22,9 +22,16 @@ public static class Samples
     /// <summary>The codec exactly as the app registers it.</summary>
     public static CloudEventCodec Codec { get; } = new TestApp(FulfillmentRegistration.AddFulfillmentContext, "UseDevelopmentStorage=true").Codec;
 
-    public static TestEvent Placed(string orderId, int minute = 0, string customerId = "c-1") => new(
+    public static readonly ShippingAddress Address = new("Ann Example", "Main Street 1", null, "Bonn", "53111", "DE");
+
+    public static TestEvent Placed(string orderId, int minute = 0, string customerId = "c-1", ShippingAddress? address = null) => new(
         "sales-orders", CloudEventTypeAttribute.Of<OrderPlaced>(), orderId, new EventMeta($"{orderId}-placed", T0.AddMinutes(minute), Trace),
-        new OrderPlaced(orderId, customerId, [new OrderLine("sku-a", 2, 10.50m), new OrderLine("sku-b", 1, 4m)], 25.00m, "EUR"));
+        new OrderPlaced(orderId, customerId, [new OrderLine("sku-a", 2, 10.50m), new OrderLine("sku-b", 1, 4m)], 25.00m, "EUR", address));
+
+    /// <summary>The same order as the Sales of before v2 published it (<c>sales.order-placed.v1</c>, no address).</summary>
+    public static TestEvent PlacedV1(string orderId, int minute = 0, string customerId = "c-1") => new(
+        "sales-orders", CloudEventTypeAttribute.Of<OrderPlacedV1>(), orderId, new EventMeta($"{orderId}-placed", T0.AddMinutes(minute), Trace),
+        new OrderPlacedV1(orderId, customerId, [new OrderLine("sku-a", 2, 10.50m), new OrderLine("sku-b", 1, 4m)], 25.00m, "EUR"));
 
     public static TestEvent Reserved(string orderId, int minute = 1, string customerId = "c-1") => new(
         "inventory-stock", CloudEventTypeAttribute.Of<StockReserved>(), orderId, new EventMeta($"{orderId}-reserved", T0.AddMinutes(minute), "00-11111111111111111111111111111111-2222222222222222-01"),

@@ -15,7 +15,8 @@ public static class PaymentsTestApp
 
     public static Task<BatchOutcome> DeliverOrdersAsync(this TestApp app, EventData[] batch, string partitionId = "0") => app.DeliverAsync("sales-orders", batch, partitionId);
 
+    /// <summary>An archived <c>sales.order-placed.v1</c> (Payments' v2 record binds no address, which v2 requires); the app reads it as v2.</summary>
     public static byte[] OrderPlaced(this TestApp app, string orderId, decimal total, string currency = "EUR", string? traceParent = null) =>
-        app.Codec.Encode(new CloudEventHeader("placed-" + orderId, CloudEventTypeAttribute.Of<OrderPlaced>(), "/store/sales", orderId, T0, traceParent),
-            new OrderPlaced(orderId, "cust-1", [new OrderLine("SKU-1", 1, total)], total, currency));
+        app.Codec.Encode(new CloudEventHeader("placed-" + orderId, CloudEventTypeAttribute.Of<OrderPlacedV1>(), "/store/sales", orderId, T0, traceParent),
+            new OrderPlacedV1(orderId, "cust-1", [new OrderLine("SKU-1", 1, total)], total, currency));
 }

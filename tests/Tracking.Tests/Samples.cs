@@ -49,7 +49,13 @@ public static class Samples
         new CancellationRejected(orderId, "c-1", "ship-" + orderId, "already-shipped"));
 
     /// <summary>The CloudEvents body of a test event.</summary>
-    public static byte[] Body(TestEvent e) => Codec.Encode(new CloudEventHeader(e.Id, e.Type, "/tests", e.OrderId, e.Time), e.Data);
+    /// <summary>
+    /// The CloudEvents body of a test event; an order-placed goes as an archived v1 (Tracking's v2 record binds no address,
+    /// which v2 requires), which the app upcasts to <see cref="OrderPlaced"/>.
+    /// </summary>
+    public static byte[] Body(TestEvent e) => e.Data is OrderPlaced p
+        ? Codec.Encode(new CloudEventHeader(e.Id, CloudEventTypeAttribute.Of<OrderPlacedV1>(), "/tests", e.OrderId, e.Time), new OrderPlacedV1(p.OrderId, p.CustomerId, p.Lines, p.Total, p.Currency))
+        : Codec.Encode(new CloudEventHeader(e.Id, e.Type, "/tests", e.OrderId, e.Time), e.Data);
 
     public static string Text(byte[] body) => Encoding.UTF8.GetString(body);
 }

@@ -19,7 +19,9 @@ public sealed record ShippingAddress(string Recipient, string Line1, string? Lin
 /// ship to the customer's address on file (an order placed without one, or before v2).
 /// </summary>
 [CloudEventType("sales.order-placed.v2")]
-public sealed record OrderPlaced(string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, ShippingAddress? ShippingAddress) : IOrderEvent;
+public sealed record OrderPlaced(
+    string OrderId, string CustomerId, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ShippingAddress? ShippingAddress) : IOrderEvent;
 
 /// <summary><c>sales.order-placed.v1</c>, read as v2: it carries no address, so it ships to the address on file (null).</summary>
 [CloudEventType("sales.order-placed.v1")]

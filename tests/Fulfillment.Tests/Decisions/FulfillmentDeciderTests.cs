@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using static Store.Fulfillment.Tests.Samples;
 
 namespace Store.Fulfillment.Tests.Decisions;
@@ -41,6 +42,23 @@ public sealed class FulfillmentDeciderTests
         Assert.Equal("EUR", shipment.Data.Currency);
         Assert.Equal([new ShipmentLine("sku-a", 2, 10.50m), new ShipmentLine("sku-b", 1, 4m)], shipment.Data.Lines);
         Assert.True(state.ShipmentRequested);
+    }
+
+    [Fact]
+    public void TheShipmentCarriesTheOrdersAddress_AndAV1OrderShipsToTheAddressOnFile()
+    {
+        var (_, shipments) = Run(Placed(OrderId, address: Address), Reserved(OrderId), Authorized(OrderId));
+        Assert.Equal(Address, Assert.Single(shipments).Data.ShippingAddress);
+
+        // A v1 order decoded as the app decodes it: upcast to OrderPlaced with no address, then the same join.
+        var decider = new FulfillmentDecider();
+        var placed = Inbound(PlacedV1(OrderId));
+        Assert.Equal(new OrderPlaced(OrderId, "c-1", ((OrderPlaced)placed.Event.Data).Lines, 25.00m, "EUR", null), placed.Event.Data);
+        var state = decider.Decide(decider.Decide(decider.Initial(FulfillmentDecider.KeyOf(OrderId)), placed).State, Inbound(Reserved(OrderId), 2)).State;
+        var shipment = Assert.Single(Emitted(decider, state, Inbound(Authorized(OrderId), 3)));
+
+        // shippingAddress is optional in shipment-requested: absent means the address on file.
+        Assert.False(JsonNode.Parse(shipment.Body)!["data"]!.AsObject().ContainsKey("shippingAddress"));
     }
 
     [Fact]

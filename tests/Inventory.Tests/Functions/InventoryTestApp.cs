@@ -25,7 +25,12 @@ internal static class InventoryTestApp
     /// <summary>An input event body with a deterministic id.</summary>
     public static byte[] Body<T>(this TestApp app, string type, string id, string subject, T data) => EventBatches.CloudEvent(app.Codec, type, id, subject, data);
 
-    public static EventData Placed(this TestApp app, OrderPlaced o, string? id = null) => app.Received(app.Body(InventoryEventTypes.OrderPlaced, id ?? "placed-" + o.OrderId, o.OrderId, o));
+    /// <summary>
+    /// The order as an archived <c>sales.order-placed.v1</c> (Inventory's v2 record binds no address, which v2 requires):
+    /// the app upcasts it, so decisions see <see cref="OrderPlaced"/>.
+    /// </summary>
+    public static EventData Placed(this TestApp app, OrderPlaced o, string? id = null) =>
+        app.Received(app.Body(InventoryEventTypes.OrderPlacedV1, id ?? "placed-" + o.OrderId, o.OrderId, new OrderPlacedV1(o.OrderId, o.CustomerId, o.Lines, o.Total, o.Currency)));
 
     public static EventData Withdrawn(this TestApp app, OrderWithdrawn o) => app.Received(app.Body(InventoryEventTypes.OrderWithdrawn, "withdrawn-" + o.OrderId, o.OrderId, o));
 

@@ -41,9 +41,10 @@ public static class LoyaltyTestApp
         return response.HasValue ? response.Value : null;
     }
 
+    /// <summary>An archived <c>sales.order-placed.v1</c> (Loyalty's v2 record binds no address, which v2 requires); the app reads it as v2.</summary>
     public static byte[] OrderPlaced(this TestApp app, string id, string orderId, string customerId, decimal total, DateTimeOffset? time = null) =>
-        EventBatches.CloudEvent(app.Codec, CloudEventTypeAttribute.Of<OrderPlaced>(), id, orderId,
-            new OrderPlaced(orderId, customerId, [new OrderLine("SKU-1", 1, total)], total, "EUR"), time);
+        EventBatches.CloudEvent(app.Codec, CloudEventTypeAttribute.Of<OrderPlacedV1>(), id, orderId,
+            new OrderPlacedV1(orderId, customerId, [new OrderLine("SKU-1", 1, total)], total, "EUR"), time);
 
     public static byte[] ShipmentRequested(this TestApp app, string id, string orderId, string customerId, decimal? total, DateTimeOffset? time = null) =>
         EventBatches.CloudEvent(app.Codec, CloudEventTypeAttribute.Of<ShipmentRequested>(), id, orderId,

@@ -115,6 +115,19 @@ public sealed class OrderStatusTests
     }
 
     [Fact]
+    public void A_row_stored_before_v2_keeps_its_v1_placed_fact_and_still_shows_the_order()
+    {
+        // A row written before the upcaster existed holds its order-placed fact under the v1 type.
+        var placed = Placed(OrderId);
+        var stored = Run([placed with { Type = CloudEventTypeAttribute.Of<OrderPlacedV1>() }]);
+
+        var view = OrderStatus.Apply(stored, OrderId + "-reserved", CloudEventTypeAttribute.Of<StockReserved>(), T0.AddMinutes(1), Reserved(OrderId).Data).View;
+
+        Assert.Equal((OrderStatus.StockReserved, 25.00m, 2), (view.Status, view.Placed?.Total, view.Placed?.LineCount));
+        Assert.Equal("sales.order-placed.v1", view.Timeline[0].Type);
+    }
+
+    [Fact]
     public void SameEventTwice_IsAppliedOnce()
     {
         var once = Run([Placed(OrderId), Reserved(OrderId)]);
