@@ -40,6 +40,9 @@ public sealed class StoreContextTemplateTests
             Assert.Contains("\"Analytics_OnSalesOrders\"", triggers, StringComparison.Ordinal);
             Assert.Contains("\"Analytics_OnFulfillmentShipments\"", triggers, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(root, "functions", "Analytics", "add-context.json")));
+            var records = File.ReadAllText(Path.Combine(root, "functions", "Analytics", "Events", "ConsumedEvents.cs"));
+            Assert.Contains("public sealed record SalesOrderPlaced : IUpcast<SalesOrderPlacedV2>", records, StringComparison.Ordinal);
+            Assert.Contains("public sealed record SalesOrderPlacedV2;", records, StringComparison.Ordinal);
 
             // A second regenerate changes nothing: the derived files are already what the catalog gives.
             var again = await RunAsync(root, "dotnet", "run", "--project", "tests/Regenerate");

@@ -143,12 +143,20 @@ internal static partial class AddContext
 
             // One record per event type of the consumed hubs (written by add-context from schemas/catalog.json). The counts need
             // only the envelope, so the records bind no data; the kit still validates each event against its JSON Schema. Add
-            // the properties a new rule reads.
+            // the properties a new rule reads. A superseded version upcasts to the newer record (stated defaults go in Upcast).
             """);
         sb.Append('\n');
         foreach (var type in types)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"\n[CloudEventType(\"{type}\")]\npublic sealed record {RecordName(type)};\n");
+            // A superseded version is read as the version that supersedes it (the kit upcasts), so the counts see one type.
+            if (catalog.EventTypes.Single(t => t.Type == type).SupersededBy is { } newer)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\n[CloudEventType(\"{type}\")]\npublic sealed record {RecordName(type)} : IUpcast<{RecordName(newer)}>\n{{\n    public {RecordName(newer)} Upcast() => new();\n}}\n");
+            }
+            else
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\n[CloudEventType(\"{type}\")]\npublic sealed record {RecordName(type)};\n");
+            }
         }
 
         sb.Append("\n/// <summary>Source-generated JSON of the consumed events: the event types the context registers with the kit.</summary>\n")

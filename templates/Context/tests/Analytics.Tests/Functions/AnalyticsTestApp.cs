@@ -11,6 +11,10 @@ public static class AnalyticsTestApp
     public static IReadOnlyList<(string Hub, string Type)> Consumed { get; } =
         [.. EventCatalog.Current.HubsConsumedBy("Analytics").Select(h => (h.Hub, EventCatalog.Current.Stream(h.Hub).Stream.Events[0]))];
 
+    /// <summary>The type an event is counted under: a superseded version is read (upcast) as the newest version.</summary>
+    public static string CountedAs(string type) =>
+        EventCatalog.Current.EventTypes.Single(t => t.Type == type).SupersededBy is { } newer ? CountedAs(newer) : type;
+
     public static TestApp Create(AzuriteFixture azurite) => new(AnalyticsRegistration.AddAnalyticsContext, azurite.ConnectionString,
         new Dictionary<string, string?> { [AnalyticsRegistration.TableNameSetting] = azurite.NewTable("analytics").Name });
 
