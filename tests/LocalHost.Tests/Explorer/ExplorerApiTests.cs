@@ -50,18 +50,18 @@ public sealed class ExplorerApiTests
 
         using (var events = await GetAsync(client, $"/explorer/api/events?q={orderId}"))
         {
-            var placed = events.RootElement.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("attributes").GetProperty("type").GetString() == "sales.order-placed.v1");
+            var placed = events.RootElement.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("attributes").GetProperty("type").GetString() == "sales.order-placed.v2");
             Assert.Equal(orderId, placed.GetProperty("attributes").GetProperty("subject").GetString());
             Assert.Equal(orderId, placed.GetProperty("data").GetProperty("orderId").GetString());
             Assert.Equal("sales-orders", placed.GetProperty("hub").GetString());
-            Assert.Equal("/explorer/api/schemas/sales/order-placed.v1.json", placed.GetProperty("schema").GetString());
+            Assert.Equal("/explorer/api/schemas/sales/order-placed.v2.json", placed.GetProperty("schema").GetString());
         }
 
         // Server-side filters: type, order id (subject or data.orderId), hub and partition, time; newest first, paged.
         using (var byOrder = await GetAsync(client, $"/explorer/api/events?order={orderId}&limit=500"))
         {
             var types = byOrder.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("attributes").GetProperty("type").GetString()).ToHashSet();
-            Assert.Contains("sales.order-placed.v1", types);
+            Assert.Contains("sales.order-placed.v2", types);
             Assert.Contains("payments.payment-authorized.v1", types);
             Assert.Equal(byOrder.RootElement.GetProperty("total").GetInt32(), byOrder.RootElement.GetProperty("items").GetArrayLength());
         }
@@ -77,7 +77,7 @@ public sealed class ExplorerApiTests
         }
 
         var partition = host.Log.ReadAll("sales-orders").First(e => e.PartitionKey == orderId).PartitionId;
-        using (var inPartition = await GetAsync(client, $"/explorer/api/events?hub=sales-orders&partition={partition}&type=sales.order-placed.v1&subject={orderId[..8]}&limit=500"))
+        using (var inPartition = await GetAsync(client, $"/explorer/api/events?hub=sales-orders&partition={partition}&type=sales.order-placed.v2&subject={orderId[..8]}&limit=500"))
         {
             Assert.All(inPartition.RootElement.GetProperty("items").EnumerateArray(), e => Assert.Equal(partition, e.GetProperty("partition").GetString()));
             Assert.Contains(inPartition.RootElement.GetProperty("items").EnumerateArray(), e => e.GetProperty("attributes").GetProperty("subject").GetString() == orderId);

@@ -15,7 +15,7 @@ internal static class FixedBugDeadLetters
     {
         var writer = new DeadLetterWriter(Consumer, TimeProvider.System);
         var placed = host.Log.ReadAll("sales-orders")
-            .Where(e => orderIds.Contains(e.PartitionKey) && EventQuery.ParseObject(e.Body)?["type"]?.GetValue<string>() == "sales.order-placed.v1");
+            .Where(e => orderIds.Contains(e.PartitionKey) && EventQuery.ParseObject(e.Body)?["type"]?.GetValue<string>() == "sales.order-placed.v2");
         foreach (var e in placed)
         {
             var raw = new RawEvent(e.Body, new Dictionary<string, object>(e.Properties), e.Hub, e.PartitionId, e.OffsetString, e.SequenceNumber, e.EnqueuedTime);

@@ -86,7 +86,7 @@ public sealed class OutageTests
 
         var placed = host.Log.ReadAll("sales-orders").Where(e => e.PartitionKey == "O-RELAY").ToList();
         Assert.Single(placed);
-        Assert.Contains("sales.order-placed.v1", Encoding.UTF8.GetString(placed[0].Body), StringComparison.Ordinal);
+        Assert.Contains("sales.order-placed.v2", Encoding.UTF8.GetString(placed[0].Body), StringComparison.Ordinal);
         Assert.Equal(1, host.StatsOf("Sales").RelayPublished);
         var view = await host.Http.SendJsonAsync("GET", "/api/orders/O-RELAY", null, CancellationToken.None);
         Assert.True(view.StatusCode == HttpStatusCode.OK, $"{(int)view.StatusCode} {view.Text}\n{errors}");

@@ -54,7 +54,7 @@ public sealed class OrderTraceTests
         }
 
         // Consumers of order-placed are children of the ingress span; the rest hang off it through the same trace context.
-        Assert.Contains(spans, s => s.Context == "Inventory" && s.EventType == "sales.order-placed.v1" && s.ParentSpanId == ingress.SpanId);
+        Assert.Contains(spans, s => s.Context == "Inventory" && s.EventType == "sales.order-placed.v2" && s.ParentSpanId == ingress.SpanId);
         Assert.Contains(spans, s => s.Context == "Fulfillment" && s.EventType == "payments.payment-authorized.v1");
         Assert.Contains(spans, s => s.Context == "Tracking" && s.EventType == "fulfillment.shipment-requested.v1");
         Assert.All(spans.Where(s => s.Kind == ActivityKind.Consumer), s => Assert.Equal(orders[0], s.Subject));
