@@ -32,6 +32,7 @@ internal sealed partial class DemoScenario
         }))).ConfigureAwait(false);
         await PrintStockAsync(ct).ConfigureAwait(false);
         await PrintStatusesAsync(ct).ConfigureAwait(false);
+        await PrintShipmentAddressesAsync().ConfigureAwait(false);
 
         var latencies = _reflected
             .Where(r => _accepted.ContainsKey(r.Key))
@@ -71,6 +72,18 @@ internal sealed partial class DemoScenario
         var order = spans.Select(s => s.Subject).FirstOrDefault(s => s is not null) ?? "?";
         await _out.WriteLineAsync($"Trace of shipped order {order} across contexts (trace id {traceId}, {spans.Count} spans; offsets from the HTTP request):").ConfigureAwait(false);
         await TraceRecorder.WriteAsync(spans, _out).ConfigureAwait(false);
+    }
+
+    /// <summary>Where the shipments go: the address the order gave (order-placed v2 carries it through Fulfillment) or the address on file.</summary>
+    private async Task PrintShipmentAddressesAsync()
+    {
+        var shipments = _host.Log.ReadAll("fulfillment-shipments")
+            .Select(e => JsonNode.Parse(e.Body) as JsonObject)
+            .Where(b => (string?)b?["type"] == "fulfillment.shipment-requested.v1")
+            .DistinctBy(b => (string?)b!["id"], StringComparer.Ordinal)
+            .ToList();
+        var addressed = shipments.Count(b => b!["data"]?["shippingAddress"] is JsonObject);
+        await _out.WriteLineAsync($"Shipments requested: {shipments.Count}; {addressed} to the address given with the order, {shipments.Count - addressed} to the address on file.").ConfigureAwait(false);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];

@@ -88,7 +88,10 @@ internal sealed partial class DemoScenario
         }
 
         var currency = roll is >= 0.12 and < 0.15 ? "JPY" : "EUR";
-        return ("/api/orders", $$"""{"orderId":"{{id}}","customerId":"{{customer}}","lines":[{{string.Join(',', lines)}}],"currency":"{{currency}}"}""", id);
+        // Three orders in four give a shipping address (order-placed v2 carries it to the shipment); the rest ship to the
+        // address on file (shippingAddress null). Derived from n, so the random sequence of the scenario is unchanged.
+        var address = n % 4 == 0 ? "" : $$""","shippingAddress":{"recipient":"Customer {{customer}}","line1":"{{n}} Harbour Street","city":"{{Cities[n % Cities.Length]}}","postalCode":"{{10000 + n}}","country":"{{Countries[n % Countries.Length]}}"}""";
+        return ("/api/orders", $$"""{"orderId":"{{id}}","customerId":"{{customer}}","lines":[{{string.Join(',', lines)}}],"currency":"{{currency}}"{{address}}}""", id);
     }
 
     private async Task RunAllAsync(List<(string Path, string Json)> requests, int viaHttpFirst, CancellationToken ct)
@@ -160,10 +163,14 @@ internal sealed partial class DemoScenario
     private static string Normalize(string path) =>
         path.StartsWith("/api/orders/", StringComparison.Ordinal) ? "/api/orders/{id}" + (path.EndsWith("/cancel", StringComparison.Ordinal) ? "/cancel" : "") : path;
 
+    private static readonly string[] Cities = ["Bonn", "Lyon", "Porto", "Graz", "Gent"];
+    private static readonly string[] Countries = ["DE", "FR", "PT", "AT", "BE"];
+
     private async Task InvalidRequestsAsync(CancellationToken ct)
     {
         var invalid = new[]
         {
+            ("/api/orders", """{"orderId":"BAD-3","customerId":"C-001","lines":[{"sku":"SKU-001","quantity":1,"unitPrice":1}],"currency":"EUR","shippingAddress":{"recipient":"A","line1":"","city":"Bonn","country":"Germany"}}"""),
             ("/api/orders", """{"orderId":"BAD-1","customerId":"","lines":[],"currency":"euro"}"""),
             ("/api/orders", """{"orderId":"BAD-2","customerId":"C-001","lines":[{"sku":"","quantity":0,"unitPrice":-1}],"currency":"EUR"}"""),
             ("/api/orders", "{ this is not json"),

@@ -72,7 +72,10 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         foreach (var registration in options.Contexts)
         {
             var stats = host.StatsOf(registration.Name);
-            var logPublisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered), stats);
+            var rewrite = options.RewriteOutput is { } older
+                ? e => older(DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered(e))
+                : (Func<OutgoingEvent, OutgoingEvent>)DeadLetters.DeadLetterRedelivery.RewriteIfRedelivered;
+            var logPublisher = host.Injector.Publisher(new LogPublisher(host.Log, registration.Name, host.OnPublished, rewrite), stats);
             Func<IServiceProvider, IEventPublisher> publisher = options.Publisher ?? (_ => logPublisher);
             var app = await ContextApp.StartAsync(registration, configuration, publisher, services =>
             {

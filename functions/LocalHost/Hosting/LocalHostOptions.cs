@@ -40,6 +40,12 @@ public sealed record LocalHostOptions(string StorageConnectionString)
     /// </summary>
     public Func<IServiceProvider, IEventPublisher>? Publisher { get; init; }
 
+    /// <summary>
+    /// Rewrites each event a context publishes to the embedded log before it is appended (null: none). Tests use it to
+    /// stand in for a producer of an older version (an order-placed sent as v1, as the Sales before v2 did).
+    /// </summary>
+    public Func<OutgoingEvent, OutgoingEvent>? RewriteOutput { get; init; }
+
     /// <summary>Partitions of every hub of the embedded log (null: the catalog's default). The Azure rebuild runs with the deployment's.</summary>
     public int? Partitions { get; init; }
 

@@ -153,6 +153,27 @@ public sealed class ExplorerBrowserTests(ExplorerBrowserFixture explorer) : ICla
     }
 
     [Fact]
+    public void TheDemosOrders_AreSentAsV2_AndEachShipmentCarriesTheAddressItsOrderGave()
+    {
+        static List<JsonObject> Events(LocalFunctionsHost host, string hub, string type) =>
+            [.. host.Log.ReadAll(hub).Select(e => EventQuery.ParseObject(e.Body)).OfType<JsonObject>().Where(b => (string?)b["type"] == type)];
+
+        var placed = Events(explorer.Host, "sales-orders", "sales.order-placed.v2").ToDictionary(b => (string)b["subject"]!, b => b["data"]!["shippingAddress"]);
+        Assert.Empty(Events(explorer.Host, "sales-orders", "sales.order-placed.v1"));
+        var shipments = Events(explorer.Host, "fulfillment-shipments", "fulfillment.shipment-requested.v1");
+        Assert.NotEmpty(shipments);
+        foreach (var shipment in shipments)
+        {
+            var orderId = (string)shipment["data"]!["orderId"]!;
+            Assert.True(JsonNode.DeepEquals(placed[orderId], shipment["data"]!["shippingAddress"]), $"shipment of {orderId}: {shipment["data"]!["shippingAddress"]?.ToJsonString()} instead of {placed[orderId]?.ToJsonString()}");
+        }
+
+        // The demo gives most orders an address and leaves some to the address on file: both kinds ship.
+        Assert.Contains(shipments, s => s["data"]!["shippingAddress"] is JsonObject);
+        Assert.Contains(shipments, s => s["data"]!["shippingAddress"] is null);
+    }
+
+    [Fact]
     public async Task PostedOrder_ShowsInTheEventsPerSecondChart_AndAsAWaterfallNextToItsTrackingStatus()
     {
         var page = await explorer.OpenAsync("#/send");
@@ -168,7 +189,7 @@ public sealed class ExplorerBrowserTests(ExplorerBrowserFixture explorer) : ICla
             "() => ['Sales', 'Inventory', 'Payments', 'Tracking'].every(c => document.querySelector(`#waterfall .span[data-context=\"${c}\"]`)) && document.getElementById('o-status')",
             null, new() { Timeout = Timeout });
         Assert.Contains(orderId, page.Url, StringComparison.Ordinal);
-        Assert.Contains("sales.order-placed.v1", await page.TextContentAsync("#o-events"), StringComparison.Ordinal);
+        Assert.Contains("sales.order-placed.v2", await page.TextContentAsync("#o-events"), StringComparison.Ordinal);
 
         await page.EvaluateAsync("() => location.hash = '#/topology'");
         await page.WaitForFunctionAsync($"() => Number(document.querySelector('#rate-chart path[data-series=\"sales-orders\"]')?.dataset.lastActive) >= {before}", null, new() { Timeout = Timeout });
@@ -205,7 +226,7 @@ public sealed class ExplorerBrowserTests(ExplorerBrowserFixture explorer) : ICla
     public async Task RedeliveringAGroupOfDeadLetters_EmptiesIt_AndShowsWhatHappenedAfter()
     {
         var orders = explorer.Host.Log.ReadAll("sales-orders")
-            .Where(e => EventQuery.ParseObject(e.Body)?["type"]?.GetValue<string>() == "sales.order-placed.v1")
+            .Where(e => EventQuery.ParseObject(e.Body)?["type"]?.GetValue<string>() == "sales.order-placed.v2")
             .Select(e => e.PartitionKey!).Take(2).ToArray();
         var group = $"tr[data-group=\"{FixedBugDeadLetters.Consumer}|{FixedBugDeadLetters.Kind}\"]";
         var page = await explorer.OpenAsync("#/deadletters");
