@@ -17,7 +17,7 @@ public sealed class LateStartTests : IDisposable
     {
         var (input, always, _) = await ReferenceReplay.CleanAsync();
         // Crashes between commit and checkpoint and duplicate deliveries throughout, the switchover included.
-        var (late, lateOut) = await ReplayAsync(input, "late", new FaultOptions(0.3, 0.3), seed: 7, "--retain", "2", "--start-late", "Loyalty,Tracking");
+        var (late, lateOut) = await ReplayAsync(input, Path.Combine(_dir, "late"), new FaultOptions(0.3, 0.3), seed: 7, "--retain", "2", "--start-late", "Loyalty,Tracking");
 
         // The late contexts really bootstrapped from the archive: most of every stream was no longer live.
         Assert.Contains("retention: each partition keeps its last 2 events live", lateOut, StringComparison.Ordinal);
@@ -56,7 +56,8 @@ public sealed class LateStartTests : IDisposable
         Assert.Matches(@"Hub 'sales-orders' partition 0: events 0\.\.\d+ are neither in the capture archive nor in the live log", gap.Error);
     }
 
-    private static void AssertSameState(Dictionary<string, JsonObject> expected, Dictionary<string, JsonObject> actual, string run)
+    /// <summary>Every entity of <paramref name="expected"/> (business columns, see FaultInjectionTests.LoadState) and no other is in <paramref name="actual"/>.</summary>
+    internal static void AssertSameState(Dictionary<string, JsonObject> expected, Dictionary<string, JsonObject> actual, string run)
     {
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
         foreach (var (key, entity) in expected)
@@ -65,9 +66,10 @@ public sealed class LateStartTests : IDisposable
         }
     }
 
-    private async Task<(string Dir, string Out)> ReplayAsync(string input, string name, FaultOptions faults, int seed, params string[] extra)
+    /// <summary>Runs the replay command line in-process into <paramref name="output"/> (extra arguments such as --retain); fails on a non-zero exit or a failed invocation.</summary>
+    internal static async Task<(string Dir, string Out)> ReplayAsync(string input, string output, FaultOptions faults, int seed, params string[] extra)
     {
-        var output = Path.Combine(_dir, name);
+        var name = Path.GetFileName(output);
         string[] args = ["replay", "--input", input, "--out", output, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra];
         if (faults != FaultOptions.None)
         {

@@ -1,3 +1,5 @@
+using Store.LocalHost.Tests.Evolution;
+
 namespace Store.LocalHost.Tests.Replay;
 
 /// <summary>
@@ -83,8 +85,12 @@ public sealed class FaultInjectionTests : IDisposable
         return output;
     }
 
-    /// <summary>Writes the input; returns the malformed lines (hub, raw body, the consumer groups that must dead-letter it).</summary>
-    internal static List<(string Hub, string Body, string[] DeadLetteredBy)> GenerateInput(string path, int seed)
+    /// <summary>
+    /// Writes the input: receipts of 10 SKUs, <paramref name="orders"/> orders, <paramref name="cancels"/> cancels and three
+    /// malformed lines; <paramref name="sendAs"/> says how order n (from 1) is sent (default: all as the archived v1).
+    /// Returns the malformed lines (hub, raw body, the consumer groups that must dead-letter it).
+    /// </summary>
+    internal static List<(string Hub, string Body, string[] DeadLetteredBy)> GenerateInput(string path, int seed, int orders = 60, int cancels = 8, Func<int, OrderPlacedAs>? sendAs = null)
     {
         var random = new Random(seed);
         var lines = new List<string>();
@@ -100,8 +106,8 @@ public sealed class FaultInjectionTests : IDisposable
             lines.Add(Line("inventory-stock", sku, Event("inventory.stock-received.v1", sku, $$"""{"receiptId":"R-{{sku}}","sku":"{{sku}}","quantity":{{random.Next(5, 25)}}}""")));
         }
 
-        var orders = new List<(string Id, string Customer)>();
-        for (var i = 1; i <= 60; i++)
+        var placed = new List<(string Id, string Customer)>();
+        for (var i = 1; i <= orders; i++)
         {
             var id = $"O-{i:000}";
             var customer = $"C-{random.Next(1, 13):00}";
@@ -112,12 +118,15 @@ public sealed class FaultInjectionTests : IDisposable
             var total = orderLines.Sum(l => l.Quantity * l.Price);
             var currency = random.NextDouble() < 0.05 ? "XTS" : "EUR";
             var json = string.Join(',', orderLines.Select(l => string.Create(CultureInfo.InvariantCulture, $$"""{"sku":"{{l.Sku}}","quantity":{{l.Quantity}},"unitPrice":{{l.Price}}}""")));
-            lines.Add(Line("sales-orders", id, Event("sales.order-placed.v1", id, string.Create(CultureInfo.InvariantCulture,
-                $$"""{"orderId":"{{id}}","customerId":"{{customer}}","lines":[{{json}}],"total":{{total}},"currency":"{{currency}}"}"""))));
-            orders.Add((id, customer));
+            var how = sendAs?.Invoke(i) ?? OrderPlacedAs.V1;
+            var address = how == OrderPlacedAs.V2WithAddress ? $$"""{"recipient":"{{customer}}","line1":"{{i}} Quay Street","city":"Gent","postalCode":"{{9000 + i}}","country":"BE"}""" : "null";
+            var body = Event(OlderSales.V2, id, string.Create(CultureInfo.InvariantCulture,
+                $$"""{"orderId":"{{id}}","customerId":"{{customer}}","lines":[{{json}}],"total":{{total}},"currency":"{{currency}}","shippingAddress":{{address}}}"""));
+            lines.Add(Line("sales-orders", id, how == OrderPlacedAs.V1 ? Encoding.UTF8.GetString(OlderSales.AsV1(Encoding.UTF8.GetBytes(body))) : body));
+            placed.Add((id, customer));
         }
 
-        foreach (var (id, customer) in orders.OrderBy(_ => random.Next()).Take(8))
+        foreach (var (id, customer) in placed.OrderBy(_ => random.Next()).Take(cancels))
         {
             lines.Add(Line("sales-orders", id, Event("sales.order-cancelled.v1", id, $$"""{"orderId":"{{id}}","customerId":"{{customer}}","reason":"test"}""")));
         }
@@ -130,8 +139,8 @@ public sealed class FaultInjectionTests : IDisposable
             ("payments", """{"specversion":"1.0","id":"bad-type","source":"/tests","type":"payments.payment-teleported.v1","subject":"O-001","time":"2026-01-01T00:00:00Z","data":{"orderId":"O-001"}}""", ConsumersOf("payments")),
             ("inventory-stock", """{"specversion":"1.0","id":"bad-schema","source":"/tests","type":"inventory.stock-received.v1","subject":"SKU-01","time":"2026-01-01T00:00:00Z","data":{"receiptId":"R-x","sku":"SKU-01","quantity":-3}}""", ["inventory"]),
         };
-        lines.Insert(20, Line("sales-orders", null, JsonSerializer.Serialize(malformed[0].Body)));
-        lines.Insert(40, Line("payments", "O-001", malformed[1].Body));
+        lines.Insert(Math.Min(20, lines.Count), Line("sales-orders", null, JsonSerializer.Serialize(malformed[0].Body)));
+        lines.Insert(Math.Min(40, lines.Count), Line("payments", "O-001", malformed[1].Body));
         lines.Add(Line("inventory-stock", "SKU-01", malformed[2].Body));
         File.WriteAllLines(path, lines, new UTF8Encoding(false));
         return malformed;
@@ -228,4 +237,12 @@ public sealed class FaultInjectionTests : IDisposable
             }
         }
     }
+}
+
+/// <summary>How a generated input sends an order: as the Sales before v2 did (v1), or as v2 with null (the address on file) or an address.</summary>
+internal enum OrderPlacedAs
+{
+    V1,
+    V2,
+    V2WithAddress,
 }
