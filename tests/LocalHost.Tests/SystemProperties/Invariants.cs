@@ -108,6 +108,19 @@ public static class Invariants
                 Fail($"{where}: Tracking shows {tracking ?? "nothing"}, expected {trackingExpected}");
             }
 
+            // The scenario mixes versions: the order-placed went out as v1 (older Sales) or v2, and the shipment goes to the
+            // address only v2 carries, or to the address on file (none in the event).
+            var placedTypes = Distinct("sales.order-placed.v1", orderId).Concat(Distinct("sales.order-placed.v2", orderId)).Select(e => e.Type).Distinct().ToList();
+            if (placedTypes.SingleOrDefault() != (expected.Order.SentAsV1 ? "sales.order-placed.v1" : "sales.order-placed.v2"))
+            {
+                Fail($"{where}: order-placed sent as [{string.Join(", ", placedTypes)}], expected {(expected.Order.SentAsV1 ? "v1" : "v2")} only");
+            }
+
+            foreach (var shipment in Distinct("fulfillment.shipment-requested.v1", orderId).Where(e => !JsonNode.DeepEquals(e.Data?["shippingAddress"], expected.Order.ShipsTo)))
+            {
+                Fail($"{where}: shipped to {shipment.Data?["shippingAddress"]?.ToJsonString() ?? "the address on file"}, expected {expected.Order.ShipsTo?.ToJsonString() ?? "the address on file"}");
+            }
+
             var shipments = Distinct("fulfillment.shipment-requested.v1", orderId).Count();
             var released = Distinct("inventory.stock-released.v1", orderId).ToList();
             if (shipments != (outcome == Outcome.Shipped ? 1 : 0))

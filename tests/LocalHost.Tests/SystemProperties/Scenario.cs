@@ -9,11 +9,22 @@ public abstract record Step;
 /// <summary><c>POST /api/stock/receipts</c>.</summary>
 public sealed record Receipt(string ReceiptId, string Sku, int Quantity) : Step;
 
-/// <summary><c>POST /api/orders</c>.</summary>
-public sealed record PlaceOrder(string OrderId, string CustomerId, IReadOnlyList<Line> Lines, string Currency) : Step
+/// <summary>
+/// <c>POST /api/orders</c>, with a shipping address when <paramref name="WithAddress"/>; <paramref name="SentAsV1"/>: its
+/// order-placed goes out as v1, as the Sales before v2 sent it (no address), so the history mixes both versions.
+/// </summary>
+public sealed record PlaceOrder(string OrderId, string CustomerId, IReadOnlyList<Line> Lines, string Currency, bool SentAsV1 = false, bool WithAddress = false) : Step
 {
     /// <summary>The total Sales computes (sum of quantity x unit price).</summary>
     public decimal Total => Lines.Sum(l => l.Quantity * l.UnitPrice);
+
+    /// <summary>The request's shipping address (null: none, the address on file).</summary>
+    public JsonObject? Address => WithAddress
+        ? new JsonObject { ["recipient"] = CustomerId, ["line1"] = OrderId + " Main Street", ["city"] = "Graz", ["postalCode"] = "8010", ["country"] = "AT" }
+        : null;
+
+    /// <summary>Where the shipment must go: the address only an order-placed v2 carries (null: the address on file).</summary>
+    public JsonObject? ShipsTo => SentAsV1 ? null : Address;
 }
 
 /// <summary><c>POST /api/orders/{id}/cancel</c> (the id may name no order: 404).</summary>
@@ -103,14 +114,16 @@ public sealed record Scenario(IReadOnlyList<Step> Steps)
             lines.Add(new Line(sku, quantity, price));
         }
 
-        return new PlaceOrder($"O-{n}", Customers[c % Customers.Length], lines, currency);
+        // Bits of c that neither the currency (c % 8) nor the customer picks: half the orders go out as v1, half give an
+        // address (lost when sent as v1). Derived, not drawn, so a seed still regenerates the scenario it found.
+        return new PlaceOrder($"O-{n}", Customers[c % Customers.Length], lines, currency, SentAsV1: c / 8 % 2 == 1, WithAddress: c / 16 % 2 == 0);
     }
 
     /// <inheritdoc />
     public override string ToString() => string.Join("; ", Steps.Select((s, i) => $"{i}:" + s switch
     {
         Receipt r => $"receipt {r.ReceiptId} {r.Quantity}x{r.Sku}",
-        PlaceOrder o => $"order {o.OrderId} {o.CustomerId} {string.Join('+', o.Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Quantity}x{l.Sku}@{l.UnitPrice}")))} {o.Currency}",
+        PlaceOrder o => $"order {o.OrderId} {o.CustomerId} {string.Join('+', o.Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Quantity}x{l.Sku}@{l.UnitPrice}")))} {o.Currency}{(o.WithAddress ? " +address" : "")}{(o.SentAsV1 ? " as v1" : "")}",
         CancelOrder c => $"cancel {c.OrderId}",
         ProducerRetry p => $"retry step {p.Of}",
         Malformed m => $"malformed {m.Kind}",

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Store.LocalHost.Scheduling;
+using Store.LocalHost.Tests.Evolution;
 
 namespace Store.LocalHost.Tests.SystemProperties;
 
@@ -60,6 +61,7 @@ public static class SystemRun
             RetryDelayScale = 0.0001,
             ContextLogLevel = LogLevel.Critical,
             Error = errors,
+            RewriteOutput = OlderSales.Rewrite(scenario.Steps.OfType<PlaceOrder>().Where(o => o.SentAsV1).Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal).Contains),
         };
 
         try
@@ -86,7 +88,8 @@ public static class SystemRun
                         break;
                     case PlaceOrder o:
                         var lines = string.Join(',', o.Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $$"""{"sku":"{{l.Sku}}","quantity":{{l.Quantity}},"unitPrice":{{l.UnitPrice}}}""")));
-                        answers[i] = await PostAsync(host, "/api/orders", $$"""{"orderId":"{{o.OrderId}}","customerId":"{{o.CustomerId}}","lines":[{{lines}}],"currency":"{{o.Currency}}"}""", ct);
+                        var address = o.Address is { } a ? ",\"shippingAddress\":" + a.ToJsonString() : "";
+                        answers[i] = await PostAsync(host, "/api/orders", $$"""{"orderId":"{{o.OrderId}}","customerId":"{{o.CustomerId}}","lines":[{{lines}}],"currency":"{{o.Currency}}"{{address}}}""", ct);
                         break;
                     case CancelOrder c:
                         answers[i] = await PostAsync(host, $"/api/orders/{c.OrderId}/cancel", """{"reason":"changed my mind"}""", ct);
