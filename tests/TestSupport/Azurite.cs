@@ -29,10 +29,55 @@ public static class Azurite
     }
 
     /// <summary>
+    /// Test processes set this: <see cref="StartNewAsync"/> then hands out a new, empty storage account on one of a few
+    /// Azurite processes shared by the whole test process, instead of starting a process per call. Each start of Azurite
+    /// costs about 2.4 s of CPU (node loading its modules), and LocalHost.Tests asked for 61 of them per run. An account
+    /// has its own tables, blobs and queues, so each caller still sees empty storage; <see cref="Stop"/> leaves a shared
+    /// process running, and it exits with the test process (exit-with-parent.cjs).
+    /// </summary>
+    public static bool ShareProcesses { get; set; }
+
+    private const int AccountsPerProcess = 128;
+    private static readonly SemaphoreSlim SharedGate = new(1, 1);
+    private static readonly List<(Process Process, int Blob, int Queue, int Table)> Shared = [];
+    private static int _accountsHandedOut;
+
+    /// <summary>
     /// Starts a new, empty Azurite on free ports (never one already running), installing the pinned package first when
-    /// needed. The caller stops it with <see cref="Stop"/>.
+    /// needed; with <see cref="ShareProcesses"/>, a new account on a shared one. The caller stops it with <see cref="Stop"/>.
     /// </summary>
     public static async Task<(Process Process, string ConnectionString)> StartNewAsync()
+    {
+        if (!ShareProcesses)
+        {
+            var (process, blob, queue, table) = await StartProcessAsync(accounts: null).ConfigureAwait(false);
+            return (process, ConnectionStringFor(blob, queue, table));
+        }
+
+        await SharedGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            // Round robin over one process per core (Azurite is single-threaded), each with its own set of accounts.
+            var n = _accountsHandedOut++;
+            var slot = (n % Environment.ProcessorCount) + (Environment.ProcessorCount * (n / (Environment.ProcessorCount * AccountsPerProcess)));
+            var account = n / Environment.ProcessorCount % AccountsPerProcess;
+            while (Shared.Count <= slot)
+            {
+                Shared.Add(await StartProcessAsync(Enumerable.Range(0, AccountsPerProcess).Select(AccountName)).ConfigureAwait(false));
+            }
+
+            var (process, blob, queue, table) = Shared[slot];
+            return (process, ConnectionStringFor(blob, queue, table, AccountName(account)));
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
+    }
+
+    private static string AccountName(int index) => $"storetest{index:D3}";
+
+    private static async Task<(Process Process, int Blob, int Queue, int Table)> StartProcessAsync(IEnumerable<string>? accounts)
     {
         var root = RepositoryRoot();
         var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
@@ -44,8 +89,8 @@ public static class Azurite
             Process? process = null;
             try
             {
-                var connectionString = await StartAsync(root, entry, p => process = p).ConfigureAwait(false);
-                return (process!, connectionString);
+                var (blob, queue, table) = await StartAsync(root, entry, accounts, p => process = p).ConfigureAwait(false);
+                return (process!, blob, queue, table);
             }
             catch (AzuriteExitedException) when (attempt < 3)
             {
@@ -53,7 +98,7 @@ public static class Azurite
         }
     }
 
-    private static async Task<string> StartAsync(string root, string entry, Action<Process> started)
+    private static async Task<(int Blob, int Queue, int Table)> StartAsync(string root, string entry, IEnumerable<string>? accounts, Action<Process> started)
     {
         int blob = FreePort(), queue = FreePort(), table = FreePort();
         var psi = new ProcessStartInfo("node")
@@ -73,6 +118,12 @@ public static class Azurite
                  })
         {
             psi.ArgumentList.Add(arg);
+        }
+
+        if (accounts is not null)
+        {
+            // Azurite's own variable for extra storage accounts ("name:key;name:key"); every account takes the development key.
+            psi.Environment["AZURITE_ACCOUNTS"] = string.Join(';', accounts.Select(a => $"{a}:{DevKey}"));
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
@@ -112,13 +163,13 @@ public static class Azurite
             await Task.Delay(100).ConfigureAwait(false);
         }
 
-        return ConnectionStringFor(blob, queue, table);
+        return (blob, queue, table);
     }
 
-    /// <summary>Stops an Azurite this process started.</summary>
+    /// <summary>Stops an Azurite this process started (a shared one keeps running for the other accounts).</summary>
     public static void Stop(Process? process)
     {
-        if (process is null)
+        if (process is null || IsShared(process))
         {
             return;
         }
@@ -153,9 +204,22 @@ public static class Azurite
         throw new DirectoryNotFoundException("Repository root (Functions.sln + package.json) not found above " + AppContext.BaseDirectory);
     }
 
-    private static string ConnectionStringFor(int blob, int queue, int table) =>
-        $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{blob}/{DevAccount};QueueEndpoint=http://127.0.0.1:{queue}/{DevAccount};TableEndpoint=http://127.0.0.1:{table}/{DevAccount};";
+    private static bool IsShared(Process process)
+    {
+        SharedGate.Wait();
+        try
+        {
+            return Shared.Any(s => ReferenceEquals(s.Process, process));
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
+    }
+
+    private static string ConnectionStringFor(int blob, int queue, int table, string account = DevAccount) =>
+        $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={DevKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};";
 
     private static int FreePort()
     {
