@@ -31,7 +31,7 @@ public static class Azurite
     /// <summary>
     /// Test processes set this: <see cref="StartNewAsync"/> then hands out a new, empty storage account on one of a few
     /// Azurite processes shared by the whole test process, instead of starting a process per call. Each start of Azurite
-    /// costs about 2.4 s of CPU (node loading its modules), and LocalHost.Tests asked for 61 of them per run. An account
+    /// costs about 2.4 s of CPU (node loading its modules), and LocalHost.Tests started 25 per run. An account
     /// has its own tables, blobs and queues, so each caller still sees empty storage; <see cref="Stop"/> leaves a shared
     /// process running, and it exits with the test process (exit-with-parent.cjs).
     /// </summary>
