@@ -17,7 +17,9 @@ public sealed class StoreContextTemplateTests
         {
             var root = Path.Combine(scratch.FullName, "repo");
             var hive = Path.Combine(scratch.FullName, "hive");
-            using (await NpmInstallLockAsync())
+            // .ci/run installs the npm packages while the solution builds, holding this machine-wide lock (so does the tests'
+            // installer, tests/TestSupport/NodePackages.cs): waiting for it lets the copy link a complete node_modules.
+            using (await Store.TestSupport.InstallLock.AcquireAsync("store-azurite-npm-ci.lock", TimeSpan.FromMinutes(5)))
             {
                 CopyWorkingTree(root);
             }
@@ -82,24 +84,6 @@ public sealed class StoreContextTemplateTests
         if (Directory.Exists(modules))
         {
             Directory.CreateSymbolicLink(Path.Combine(root, "node_modules"), modules);
-        }
-    }
-
-    // .ci/run installs the npm packages while the solution builds, holding this machine-wide lock (so does the tests'
-    // installer, tests/TestSupport/NodePackages.cs): waiting for it lets the copy link a complete node_modules.
-    private static async Task<IDisposable> NpmInstallLockAsync()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "store-azurite-npm-ci.lock");
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (attempt < 600)
-            {
-                await Task.Delay(500);
-            }
         }
     }
 

@@ -40,6 +40,7 @@ public static class Azurite
     private const int AccountsPerProcess = 128;
     private static readonly SemaphoreSlim SharedGate = new(1, 1);
     private static readonly List<(Process Process, int Blob, int Queue, int Table)> Shared = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Process, bool> SharedProcesses = new();
     private static int _accountsHandedOut;
 
     /// <summary>
@@ -57,13 +58,17 @@ public static class Azurite
         await SharedGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            // Round robin over one process per core (Azurite is single-threaded), each with its own set of accounts.
-            var n = _accountsHandedOut++;
-            var slot = (n % Environment.ProcessorCount) + (Environment.ProcessorCount * (n / (Environment.ProcessorCount * AccountsPerProcess)));
-            var account = n / Environment.ProcessorCount % AccountsPerProcess;
+            // Round robin over one process per core (Azurite is single-threaded); when every process has handed out all its
+            // accounts, the next round starts new ones.
+            var cores = Environment.ProcessorCount;
+            var (round, core) = Math.DivRem(_accountsHandedOut++, cores);
+            var slot = core + (cores * (round / AccountsPerProcess));
+            var account = round % AccountsPerProcess;
             while (Shared.Count <= slot)
             {
-                Shared.Add(await StartProcessAsync(Enumerable.Range(0, AccountsPerProcess).Select(AccountName)).ConfigureAwait(false));
+                var started = await StartProcessAsync(Enumerable.Range(0, AccountsPerProcess).Select(AccountName)).ConfigureAwait(false);
+                SharedProcesses[started.Process] = true;
+                Shared.Add(started);
             }
 
             var (process, blob, queue, table) = Shared[slot];
@@ -169,7 +174,7 @@ public static class Azurite
     /// <summary>Stops an Azurite this process started (a shared one keeps running for the other accounts).</summary>
     public static void Stop(Process? process)
     {
-        if (process is null || IsShared(process))
+        if (process is null || SharedProcesses.ContainsKey(process))
         {
             return;
         }
@@ -202,19 +207,6 @@ public static class Azurite
         }
 
         throw new DirectoryNotFoundException("Repository root (Functions.sln + package.json) not found above " + AppContext.BaseDirectory);
-    }
-
-    private static bool IsShared(Process process)
-    {
-        SharedGate.Wait();
-        try
-        {
-            return Shared.Any(s => ReferenceEquals(s.Process, process));
-        }
-        finally
-        {
-            SharedGate.Release();
-        }
     }
 
     private static string ConnectionStringFor(int blob, int queue, int table, string account = DevAccount) =>

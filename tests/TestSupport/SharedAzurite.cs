@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Store.TestSupport;
 
 /// <summary>
-/// A test process that loads this assembly shares its Azurite processes: each <see cref="AzuriteFixture"/> that has to
-/// start one gets a new storage account on a shared process instead (<see cref="Azurite.ShareProcesses"/>).
+/// A test process shares its Azurite processes (<see cref="Azurite.ShareProcesses"/>): each fixture that has to start one,
+/// and in LocalHost.Tests (which links this file) each replay, rebuild or demo run in process, gets a new storage account
+/// on a shared process instead; a local host started as a child process still starts its own.
 /// </summary>
 internal static class SharedAzurite
 {
