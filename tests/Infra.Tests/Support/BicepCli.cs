@@ -17,6 +17,9 @@ public static class BicepCli
 {
     private static readonly Lazy<string> Executable = new(Locate);
 
+    /// <summary>The restored bicep binary.</summary>
+    public static string Path => Executable.Value;
+
     public static BicepResult Run(params string[] args)
     {
         var start = new ProcessStartInfo(Executable.Value)
@@ -49,7 +52,7 @@ public static class BicepCli
 
     private static string Locate()
     {
-        var path = Path.Combine(Repo.BicepPackageRoot, "tools", "bicep");
+        var path = System.IO.Path.Combine(Repo.BicepPackageRoot, "tools", "bicep");
         if (!File.Exists(path))
         {
             throw new FileNotFoundException("The bicep binary is missing from the restored Azure.Bicep.CommandLine.linux-x64 package.", path);

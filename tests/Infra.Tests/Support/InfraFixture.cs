@@ -7,6 +7,7 @@ namespace Infra.Tests.Support;
 public sealed class InfraFixture : IDisposable
 {
     public const string SubscriptionId = "00000000-0000-0000-0000-0000000000aa";
+    public const string TenantId = "00000000-0000-0000-0000-0000000000bb";
     public const string EnvironmentName = "citest";
     public const string DeveloperPrincipalId = "11111111-2222-3333-4444-555555555555";
 
@@ -17,14 +18,16 @@ public sealed class InfraFixture : IDisposable
     public const int VariantStockShards = 4;
 
     private readonly string _work = Directory.CreateTempSubdirectory("infra-tests-").FullName;
+    // Every snapshot of the run comes from this one warm CLI (bicep jsonrpc) instead of a new CLI process each.
+    private readonly BicepServer _bicep = BicepServer.Start();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<JsonObject>> _regional = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<JsonObject>> _withParameters = new(StringComparer.Ordinal);
 
     public InfraFixture()
     {
         Catalog = Catalog.Load();
-        // Each Bicep CLI run is a process of a second or more: one run builds every template, and the snapshots run in parallel.
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        // Each Bicep CLI run is a process of a second or more: one run builds every template, and the snapshots come from
+        // the warm JSON-RPC server while it runs.
         var buildDir = Path.Combine(_work, "build");
         var build = BicepCli.Run("build", "--pattern", "infra/**/*.bicep", "--outdir", buildDir);
         var builds = Repo.BicepFiles().ToDictionary(Repo.Relative, file => BuildOf(file, build, buildDir), StringComparer.Ordinal);
@@ -36,13 +39,8 @@ public sealed class InfraFixture : IDisposable
         var probedFile = Path.Combine(_work, "probed", "main.json");
         Directory.CreateDirectory(Path.GetDirectoryName(probedFile)!);
         File.WriteAllText(probedFile, probed.ToJsonString());
-        JsonObject? snapshot = null, variant = null;
-        Parallel.Invoke(
-            parallel,
-            () => snapshot = RunSnapshot(),
-            () => variant = RunSnapshot("probed", "main.json", $"param vnetEnabled = true\nparam principalType = 'ServicePrincipal'\nparam eventHubPartitions = {VariantPartitions}\nparam inventoryStockShards = {VariantStockShards}"));
-        Snapshot = snapshot!;
-        VariantSnapshot = variant!;
+        Snapshot = RunSnapshot();
+        VariantSnapshot = RunSnapshot("probed", "main.json", $"param vnetEnabled = true\nparam principalType = 'ServicePrincipal'\nparam eventHubPartitions = {VariantPartitions}\nparam inventoryStockShards = {VariantStockShards}");
         NestedDeployments = DeploymentProbe.Read(VariantSnapshot);
     }
 
@@ -67,7 +65,11 @@ public sealed class InfraFixture : IDisposable
         Snapshot["predictedResources"]!.AsArray().OfType<JsonObject>()
             .Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
 
-    public void Dispose() => Directory.Delete(_work, recursive: true);
+    public void Dispose()
+    {
+        _bicep.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
 
     /// <summary>main.bicep with default options evaluated in another region (evaluated once per region and test run).</summary>
     public JsonObject SnapshotAt(string location) =>
@@ -108,10 +110,16 @@ public sealed class InfraFixture : IDisposable
         static string NameOf(string line) => line.Split(' ', 3)[1];
         var lines = defaults.Where(d => !extra.Any(e => NameOf(e) == NameOf(d))).Concat(extra);
         File.WriteAllText(paramFile, $"using '{main}'\n" + string.Join('\n', lines) + "\n");
+        if (_bicep.Snapshot(paramFile, SubscriptionId, TenantId, location, "main") is { } json)
+        {
+            return JsonNode.Parse(json)!.AsObject();
+        }
+
+        // The JSON-RPC server reports only "Compilation failed": the CLI says why (or evaluates it after all).
         var result = BicepCli.Run(
             "snapshot", paramFile, "--mode", "overwrite",
             "--subscription-id", SubscriptionId,
-            "--tenant-id", "00000000-0000-0000-0000-0000000000bb",
+            "--tenant-id", TenantId,
             "--location", location,
             "--deployment-name", "main");
         var snapshot = Path.Combine(dir, "main.snapshot.json");
