@@ -5,6 +5,9 @@
 //
 //   node validate-asyncapi.mjs <document>            exit 0 when there is no error-severity diagnostic, 1 otherwise
 //   node validate-asyncapi.mjs --to-json <document>  print the YAML/JSON document as JSON (used to check the YAML writer)
+//   node validate-asyncapi.mjs --each <document>...  validate each document in this one process (the parser loads once)
+//                                                    and print one JSON object: per document, the exit code, stdout and
+//                                                    stderr the single-document form would have given
 //
 // Diagnostics are printed one per line: "<severity> <code> at <path>: <message>". Usage or I/O problems exit 2.
 import { readFile } from 'node:fs/promises';
@@ -29,7 +32,7 @@ async function toJson(file) {
   return 0;
 }
 
-async function validate(file) {
+async function validate(file, out = console.log, err = console.error) {
   const { document, diagnostics } = await fromFile(new Parser(), file).parse();
   let errors = 0;
   for (const d of diagnostics) {
@@ -39,22 +42,22 @@ async function validate(file) {
 
     const where = d.path && d.path.length > 0 ? '/' + d.path.join('/') : '/';
     const line = `${severityNames[d.severity] ?? d.severity} ${d.code} at ${where}: ${d.message}`;
-    (d.severity === DiagnosticSeverity.Error ? console.error : console.log)(line);
+    (d.severity === DiagnosticSeverity.Error ? err : out)(line);
   }
 
   if (document !== undefined) {
     for (const problem of exampleProblems(document)) {
       errors++;
-      console.error(problem);
+      err(problem);
     }
   }
 
   if (errors > 0 || document === undefined) {
-    console.error(`${file}: ${errors} error(s); the document is not valid AsyncAPI.`);
+    err(`${file}: ${errors} error(s); the document is not valid AsyncAPI.`);
     return 1;
   }
 
-  console.log(`${file}: valid AsyncAPI ${document.version()} (${diagnostics.length} non-error diagnostic(s)); ` +
+  out(`${file}: valid AsyncAPI ${document.version()} (${diagnostics.length} non-error diagnostic(s)); ` +
     `${document.channels().length} channels, ${document.operations().length} operations, ${document.messages().length} messages.`);
   return 0;
 }
@@ -84,14 +87,36 @@ function exampleProblems(document) {
   return problems;
 }
 
+async function validateEach(files) {
+  const results = {};
+  for (const file of files) {
+    const stdout = [];
+    const stderr = [];
+    let exitCode;
+    try {
+      exitCode = await validate(resolve(file), line => stdout.push(line), line => stderr.push(line));
+    } catch (e) {
+      stderr.push(`error: ${e?.stack ?? e}`);
+      exitCode = 2;
+    }
+
+    results[file] = { exitCode, stdout: stdout.map(l => l + '\n').join(''), stderr: stderr.map(l => l + '\n').join('') };
+  }
+
+  process.stdout.write(JSON.stringify(results) + '\n');
+  return 0;
+}
+
 const args = process.argv.slice(2);
 try {
-  if (args.length === 2 && args[0] === '--to-json') {
+  if (args.length >= 2 && args[0] === '--each') {
+    process.exitCode = await validateEach(args.slice(1));
+  } else if (args.length === 2 && args[0] === '--to-json') {
     process.exitCode = await toJson(resolve(args[1]));
   } else if (args.length === 1 && !args[0].startsWith('--')) {
     process.exitCode = await validate(resolve(args[0]));
   } else {
-    console.error('usage: node validate-asyncapi.mjs [--to-json] <asyncapi.yaml|json>');
+    console.error('usage: node validate-asyncapi.mjs [--to-json] <asyncapi.yaml|json> | --each <asyncapi.yaml|json>...');
     process.exitCode = 2;
   }
 } catch (err) {
