@@ -16,8 +16,12 @@ public static class NodePackages
 {
     private const string LockFile = "store-azurite-npm-ci.lock";
     private static readonly SemaphoreSlim InProcess = new(1, 1);
+    private static bool _matchesLock;
 
-    /// <summary>Makes sure every file (relative to the repository root) exists, installing the packages when one does not.</summary>
+    /// <summary>
+    /// Makes sure every file (relative to the repository root) exists and node_modules is what package-lock.json pins,
+    /// installing the packages when not.
+    /// </summary>
     public static async Task EnsureAsync(params string[] requiredFiles)
     {
         var root = Azurite.RepositoryRoot();
@@ -26,7 +30,7 @@ public static class NodePackages
         try
         {
             using var installLock = await InstallLock.AcquireAsync(LockFile, TimeSpan.FromMinutes(6)).ConfigureAwait(false);
-            if (paths.All(File.Exists))
+            if (paths.All(File.Exists) && (_matchesLock || (_matchesLock = InstalledAsLocked(root))))
             {
                 return;
             }
@@ -41,11 +45,36 @@ public static class NodePackages
             {
                 throw new InvalidOperationException($"'npm {args}' in {root} failed (exit code {npm.ExitCode}) or left {string.Join(", ", paths.Where(p => !File.Exists(p)))} missing.");
             }
+
+            _matchesLock = true;
         }
         finally
         {
             InProcess.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether node_modules holds what package-lock.json pins: npm's own record of the tree it installed
+    /// (node_modules/.package-lock.json) lists the same packages at the same versions. A checkout whose lock file changed
+    /// since its last install (a new Azurite, a replaced dependency) is installed again instead of running the old tree.
+    /// </summary>
+    public static bool InstalledAsLocked(string root)
+    {
+        static Dictionary<string, string> Packages(string file) =>
+            System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))?["packages"]?.AsObject()
+                .Where(p => p.Key.StartsWith("node_modules/", StringComparison.Ordinal))
+                .ToDictionary(p => p.Key, p => $"{p.Value?["version"]}|{p.Value?["link"]}", StringComparer.Ordinal) ?? [];
+
+        var installed = Path.Combine(root, "node_modules", ".package-lock.json");
+        if (!File.Exists(installed))
+        {
+            return false;
+        }
+
+        var locked = Packages(Path.Combine(root, "package-lock.json"));
+        var present = Packages(installed);
+        return locked.Count == present.Count && locked.All(p => present.TryGetValue(p.Key, out var v) && v == p.Value);
     }
 
     /// <summary>Starts a process, explaining a missing Node.js instead of failing with a bare Win32Exception.</summary>

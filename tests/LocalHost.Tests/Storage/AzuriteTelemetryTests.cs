@@ -45,3 +45,34 @@ public sealed class AzuriteTelemetryTests
         Assert.Contains("start Azurite with --disableTelemetry", output[1], StringComparison.Ordinal);
     }
 }
+
+/// <summary>A checkout whose package-lock.json changed since its last npm install gets the new tree before Azurite starts.</summary>
+public sealed class NodePackagesTests
+{
+    [Fact]
+    public void Node_modules_installed_from_another_lock_file_is_installed_again()
+    {
+        var root = Directory.CreateTempSubdirectory("node-packages-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root.FullName, "node_modules"));
+            var repoLock = File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "package-lock.json"));
+            File.WriteAllText(Path.Combine(root.FullName, "package-lock.json"), repoLock);
+            Assert.False(NodePackages.InstalledAsLocked(root.FullName));
+
+            // What npm records after installing exactly this lock file.
+            File.WriteAllText(Path.Combine(root.FullName, "node_modules", ".package-lock.json"), repoLock);
+            Assert.True(NodePackages.InstalledAsLocked(root.FullName));
+
+            // The tree from before the telemetry SDK was replaced: applicationinsights 3.16.0 from the registry.
+            var before = JsonNode.Parse(repoLock)!.AsObject();
+            before["packages"]!["node_modules/applicationinsights"] = new JsonObject { ["version"] = "3.16.0" };
+            File.WriteAllText(Path.Combine(root.FullName, "node_modules", ".package-lock.json"), before.ToJsonString());
+            Assert.False(NodePackages.InstalledAsLocked(root.FullName));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+}
