@@ -13,22 +13,10 @@ public sealed class BicepServerTests(InfraFixture infra)
         var dir = Directory.CreateTempSubdirectory("bicep-snapshot-cli-");
         try
         {
-            var main = Path.GetRelativePath(dir.FullName, Path.Combine(Repo.Infra, "main.bicep")).Replace('\\', '/');
-            File.WriteAllText(Path.Combine(dir.FullName, "main.bicepparam"), string.Join('\n',
-                $"using '{main}'",
-                $"param environmentName = '{InfraFixture.EnvironmentName}'",
-                "param location = 'eastus2'",
-                $"param principalId = '{InfraFixture.DeveloperPrincipalId}'",
-                "param alertEmail = 'ops@example.com'",
-                string.Empty));
+            var paramFile = InfraFixture.WriteParameters(dir.FullName, Path.Combine(Repo.Infra, "main.bicep"), string.Empty, "eastus2");
 
-            var result = BicepCli.Run(
-                "snapshot", Path.Combine(dir.FullName, "main.bicepparam"), "--mode", "overwrite",
-                "--subscription-id", InfraFixture.SubscriptionId, "--tenant-id", InfraFixture.TenantId,
-                "--location", "eastus2", "--deployment-name", "main");
+            var cli = InfraFixture.CliSnapshot(paramFile, "eastus2");
 
-            Assert.True(result.ExitCode == 0, result.StdErr);
-            var cli = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.FullName, "main.snapshot.json")));
             Assert.True(JsonNode.DeepEquals(cli, infra.Snapshot), "bicep/getSnapshot and bicep snapshot disagree on main.bicep");
         }
         finally

@@ -18,7 +18,7 @@ public static class BicepCli
     private static readonly Lazy<string> Executable = new(Locate);
 
     /// <summary>The restored bicep binary.</summary>
-    public static string Path => Executable.Value;
+    public static string ExecutablePath => Executable.Value;
 
     public static BicepResult Run(params string[] args)
     {
@@ -52,7 +52,7 @@ public static class BicepCli
 
     private static string Locate()
     {
-        var path = System.IO.Path.Combine(Repo.BicepPackageRoot, "tools", "bicep");
+        var path = Path.Combine(Repo.BicepPackageRoot, "tools", "bicep");
         if (!File.Exists(path))
         {
             throw new FileNotFoundException("The bicep binary is missing from the restored Azure.Bicep.CommandLine.linux-x64 package.", path);

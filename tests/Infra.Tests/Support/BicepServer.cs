@@ -25,7 +25,7 @@ public sealed class BicepServer : IDisposable
 
     public static BicepServer Start()
     {
-        var start = new ProcessStartInfo(BicepCli.Path)
+        var start = new ProcessStartInfo(BicepCli.ExecutablePath)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -54,7 +54,7 @@ public sealed class BicepServer : IDisposable
         {
             var request = new
             {
-                path = System.IO.Path.GetFullPath(paramFile),
+                path = Path.GetFullPath(paramFile),
                 metadata = new { tenantId, subscriptionId, location, deploymentName },
             };
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -96,9 +96,24 @@ public sealed class InfraFixture : IDisposable
     {
         var dir = Path.Combine(_work, name);
         Directory.CreateDirectory(dir);
+        var paramFile = WriteParameters(dir, template, extraParameters, location);
+        if (_bicep.Snapshot(paramFile, SubscriptionId, TenantId, location, "main") is { } json)
+        {
+            return JsonNode.Parse(json)!.AsObject();
+        }
+
+        // The JSON-RPC server reports only "Compilation failed": the CLI says why (or evaluates it after all).
+        return CliSnapshot(paramFile, location);
+    }
+
+    /// <summary>
+    /// Writes dir/main.bicepparam for <paramref name="template"/> (relative to dir, or absolute) with the defaults of every
+    /// snapshot; a line of <paramref name="extraParameters"/> for the same parameter replaces the default.
+    /// </summary>
+    internal static string WriteParameters(string dir, string template, string extraParameters, string location)
+    {
         var main = Path.GetRelativePath(dir, Path.Combine(dir, template)).Replace('\\', '/');
         var paramFile = Path.Combine(dir, "main.bicepparam");
-        // Defaults of every snapshot; a line of extraParameters for the same parameter replaces the default.
         string[] defaults =
         [
             $"param environmentName = '{EnvironmentName}'",
@@ -110,19 +125,19 @@ public sealed class InfraFixture : IDisposable
         static string NameOf(string line) => line.Split(' ', 3)[1];
         var lines = defaults.Where(d => !extra.Any(e => NameOf(e) == NameOf(d))).Concat(extra);
         File.WriteAllText(paramFile, $"using '{main}'\n" + string.Join('\n', lines) + "\n");
-        if (_bicep.Snapshot(paramFile, SubscriptionId, TenantId, location, "main") is { } json)
-        {
-            return JsonNode.Parse(json)!.AsObject();
-        }
+        return paramFile;
+    }
 
-        // The JSON-RPC server reports only "Compilation failed": the CLI says why (or evaluates it after all).
+    /// <summary>`bicep snapshot` of a .bicepparam file, as the CLI writes it next to the file; fails with the CLI's diagnostics.</summary>
+    internal static JsonObject CliSnapshot(string paramFile, string location)
+    {
         var result = BicepCli.Run(
             "snapshot", paramFile, "--mode", "overwrite",
             "--subscription-id", SubscriptionId,
             "--tenant-id", TenantId,
             "--location", location,
             "--deployment-name", "main");
-        var snapshot = Path.Combine(dir, "main.snapshot.json");
+        var snapshot = Path.Combine(Path.GetDirectoryName(paramFile)!, "main.snapshot.json");
         if (result.ExitCode != 0 || !File.Exists(snapshot))
         {
             throw new InvalidOperationException($"bicep snapshot failed ({result.ExitCode}):\n{result.StdErr}\n{result.StdOut}");
